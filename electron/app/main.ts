@@ -1,0 +1,79 @@
+/**
+ * The Electron main process: builds the app context, registers IPC from the handler map,
+ * hardens every web contents and session, opens the window and the menu. Everything else
+ * lives in the plain-Node engine folders.
+ */
+import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, session, shell } from 'electron';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createContext } from '../api/context';
+import { handlers } from '../api/handlers';
+import { registerIpc } from './ipc';
+import { menuTemplate } from './menu';
+import { guardContents, guardSession, isExternalSafe } from './security';
+import { createMainWindow } from './window';
+
+const rendererIndex = join(__dirname, '..', 'renderer', 'index.html');
+const appUrl = pathToFileURL(rendererIndex).href;
+const preload = join(__dirname, 'preload.cjs');
+
+let mainWindow: BrowserWindow | null = null;
+
+function openExternal(url: string): Promise<void> {
+  if (!isExternalSafe(url)) return Promise.resolve();
+  return shell.openExternal(url);
+}
+
+async function start(): Promise<void> {
+  const ctx = createContext({
+    shell: 'desktop',
+    version: app.getVersion(),
+    dataDir: app.getPath('userData'),
+    abilities: {
+      openExternal,
+      pickFolder: async () => {
+        const options: Electron.OpenDialogOptions = { title: 'Open a Compose project folder', properties: ['openDirectory'] };
+        const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+        return result.canceled || result.filePaths.length === 0 ? null : result.filePaths[0]!;
+      },
+      notify: (title, body) => {
+        if (Notification.isSupported() && !mainWindow?.isFocused()) new Notification({ title, body }).show();
+      },
+    },
+  });
+  ctx.subscribe((event, payload) => {
+    if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(event, payload);
+  });
+  registerIpc(ipcMain, handlers, ctx, appUrl);
+  guardSession(session.defaultSession);
+  app.on('web-contents-created', (_e, contents) => guardContents(contents, appUrl, (url) => void openExternal(url)));
+  app.on('before-quit', () => void ctx.dispose());
+
+  const go = (route: string) => ctx.emit('app:navigate', { route });
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      menuTemplate(process.platform === 'darwin', {
+        openFolder: () => go('projects?open=1'),
+        go,
+      }),
+    ),
+  );
+
+  mainWindow = await createMainWindow(ctx.dataDir, preload);
+  mainWindow.on('closed', () => (mainWindow = null));
+  await mainWindow.loadURL(appUrl);
+}
+
+// One instance: a second launch focuses the existing window (two deploy engines would race).
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (mainWindow) {
+      if (mainWindow.isMinimized()) mainWindow.restore();
+      mainWindow.focus();
+    }
+  });
+  app.on('window-all-closed', () => app.quit());
+  void app.whenReady().then(start);
+}

@@ -1,0 +1,74 @@
+/** AWS SDK v3 exceptions mapped to AppError codes with messages a user can act on. */
+import type { AppError } from '../../shared/result';
+
+/** The parts of an SDK v3 service exception Berth reads. */
+export interface AwsErrorLike {
+  name: string;
+  message: string;
+  $metadata?: { httpStatusCode?: number; requestId?: string };
+  $fault?: 'client' | 'server';
+  code?: string;
+}
+
+/** True for SDK service exceptions and the SDK's network errors. */
+export function isAwsError(error: unknown): error is AwsErrorLike {
+  if (!(error instanceof Error)) return false;
+  const e = error as Error & Partial<AwsErrorLike>;
+  return e.$metadata !== undefined || NETWORK_CODES.has(e.code ?? '') || NETWORK_CODES.has(e.name);
+}
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'TimeoutError']);
+const THROTTLING = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'RequestThrottledException',
+  'TooManyRequestsException',
+  'SlowDown',
+  'RequestLimitExceeded',
+  'ProvisionedThroughputExceededException',
+]);
+const ACCESS_DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'AuthorizationError']);
+const EXPIRED = new Set(['ExpiredToken', 'ExpiredTokenException', 'TokenRefreshRequired', 'RequestExpired']);
+const BAD_CREDENTIALS = new Set(['InvalidClientTokenId', 'SignatureDoesNotMatch', 'UnrecognizedClientException', 'InvalidAccessKeyId']);
+
+/** Pulls "perform: <action> on resource: <arn>" out of an AccessDenied message. */
+export function parseAccessDenied(message: string): { action?: string; resource?: string; principal?: string } {
+  const action = /perform:?\s+([a-z0-9-]+:[A-Za-z0-9*]+)/i.exec(message)?.[1];
+  const resource = /on resource:?\s+(\S+?)(?:\s|$|\.(?:\s|$)|,)/i.exec(message)?.[1];
+  const principal = /User:\s+(arn:\S+)/.exec(message)?.[1];
+  return { action, resource, principal };
+}
+
+/** Maps one SDK error to an AppError; the original name and request id go into details. */
+export function mapAwsError(error: AwsErrorLike): AppError {
+  const details: Record<string, unknown> = { awsError: error.name };
+  if (error.$metadata?.requestId) details.requestId = error.$metadata.requestId;
+  const name = error.name;
+  if (NETWORK_CODES.has(name) || NETWORK_CODES.has(error.code ?? '')) {
+    return { code: 'NETWORK', message: `Could not reach AWS (${error.code ?? name}). Check your network connection and try again.`, details };
+  }
+  if (THROTTLING.has(name)) {
+    return { code: 'THROTTLED', message: 'AWS is throttling requests. Berth retried and gave up; wait a minute and try again.', details };
+  }
+  if (ACCESS_DENIED.has(name)) {
+    const { action, resource, principal } = parseAccessDenied(error.message);
+    const what = action ? `the permission ${action}` : 'a permission';
+    const on = resource ? ` on ${resource}` : '';
+    return {
+      code: 'ACCESS_DENIED',
+      message: `Access denied: your credentials lack ${what}${on}. Ask an administrator to grant it${principal ? ` to ${principal}` : ''}, or use a profile that has it.`,
+      details: { ...details, action, resource, principal },
+    };
+  }
+  if (EXPIRED.has(name)) {
+    return { code: 'CREDENTIALS_EXPIRED', message: 'Your AWS session has expired. Sign in again (or refresh the profile credentials) and retry.', details };
+  }
+  if (BAD_CREDENTIALS.has(name)) {
+    return { code: 'CREDENTIALS_MISSING', message: 'AWS did not accept these credentials. Check the access key of the selected profile.', details };
+  }
+  if (name === 'OptInRequired' || /not (enabled|subscribed) for this region|opt.?in/i.test(error.message)) {
+    return { code: 'REGION_NOT_ENABLED', message: 'This region is not enabled for your account. Enable it in the AWS console or pick another region.', details };
+  }
+  return { code: 'AWS_ERROR', message: `AWS returned ${name}: ${error.message}`, details };
+}

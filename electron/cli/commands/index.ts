@@ -1,0 +1,6 @@
+/** Every `berth` subcommand, one module each; the help lists them in this order. */
+import type { Command } from '../command';
+import { versionCommand } from './version';
+import { webCommand } from './web';
+
+export const COMMANDS: Command[] = [webCommand, versionCommand];

@@ -1,0 +1,94 @@
+/** Deployments: the pipeline's phases, progress events, change-set diffs and records. */
+import type { DeploymentMode } from './plan';
+
+export const DEPLOY_PHASES = [
+  'validate',
+  'connection',
+  'config',
+  'bootstrap',
+  'package',
+  'upload',
+  'build',
+  'secrets',
+  'stack',
+  'rollout',
+  'record',
+] as const;
+export type DeployPhase = (typeof DEPLOY_PHASES)[number];
+
+export type PhaseState = 'pending' | 'running' | 'done' | 'skipped' | 'failed' | 'cancelled';
+
+export interface ChangeSetChange {
+  action: 'Add' | 'Modify' | 'Remove' | 'Import' | 'Dynamic';
+  logicalId: string;
+  physicalId?: string;
+  type: string;
+  /** `True`, `False` or `Conditional` for Modify. */
+  replacement?: 'True' | 'False' | 'Conditional';
+  /** Properties whose change causes the replacement, in words. */
+  replacementReason?: string;
+  description: string;
+}
+
+export interface ChangeSetDiff {
+  stackName: string;
+  changeSetName: string;
+  changes: ChangeSetChange[];
+  /** True when the change set was empty: nothing to change. */
+  empty: boolean;
+}
+
+export interface StackEvent {
+  stackName: string;
+  eventId: string;
+  timestamp: string;
+  logicalId: string;
+  type: string;
+  status: string;
+  reason?: string;
+  /** The resource in the user's words, e.g. "Load balancer for web". */
+  label?: string;
+}
+
+export interface ServiceRollout {
+  service: string;
+  desired: number;
+  running: number;
+  pending: number;
+  state: 'in-progress' | 'completed' | 'failed';
+  lastEvent?: string;
+}
+
+export type DeployEvent =
+  | { type: 'phase'; deploymentId: string; phase: DeployPhase; state: PhaseState; message?: string }
+  | { type: 'progress'; deploymentId: string; phase: DeployPhase; item?: string; done: number; total: number; unit: 'bytes' | 'files' | 'steps' }
+  | { type: 'build-log'; deploymentId: string; service: string; lines: string[] }
+  | { type: 'diff'; deploymentId: string; diff: ChangeSetDiff }
+  | { type: 'stack-event'; deploymentId: string; event: StackEvent }
+  | { type: 'rollout'; deploymentId: string; rollout: ServiceRollout }
+  | { type: 'finished'; deploymentId: string; record: DeploymentRecord };
+
+export interface DeploymentFailure {
+  phase: DeployPhase;
+  message: string;
+  resource?: string;
+  reason?: string;
+  logLines?: string[];
+}
+
+export interface DeploymentRecord {
+  id: string;
+  project: string;
+  mode: DeploymentMode;
+  account: string;
+  region: string;
+  identityArn: string;
+  startedAt: string;
+  finishedAt?: string;
+  outcome: 'running' | 'succeeded' | 'failed' | 'cancelled' | 'nothing-to-change';
+  phases: { phase: DeployPhase; state: PhaseState; startedAt?: string; finishedAt?: string }[];
+  digests: Record<string, string>;
+  templateHash?: string;
+  urls: string[];
+  failure?: DeploymentFailure;
+}

@@ -1,0 +1,48 @@
+/** Everything Berth owns in an account and region, and what teardown does. */
+
+export interface InventoryResource {
+  logicalId: string;
+  physicalId: string;
+  type: string;
+  status: string;
+  consoleUrl?: string;
+}
+
+export interface InventoryStack {
+  stackName: string;
+  kind: 'bootstrap' | 'project';
+  project?: string;
+  status: string;
+  lastUpdated: string;
+  resources: InventoryResource[];
+  monthlyUsd?: number;
+  consoleUrl?: string;
+}
+
+export interface TaggedResource {
+  arn: string;
+  type: string;
+  project?: string;
+  /** True when tagged for a project whose stack no longer exists. */
+  leftover: boolean;
+}
+
+export interface Inventory {
+  account: string;
+  region: string;
+  stacks: InventoryStack[];
+  outside: TaggedResource[];
+  leftovers: TaggedResource[];
+  snapshots: { id: string; project?: string; createdAt?: string }[];
+}
+
+export interface TeardownOptions {
+  project: string;
+  deleteConfig: boolean;
+  deleteUploads: boolean;
+}
+
+export type TeardownEvent =
+  | { type: 'step'; target: string; step: string; state: 'running' | 'done' | 'failed' | 'skipped'; message?: string }
+  | { type: 'stack-event'; target: string; event: import('./deploy').StackEvent }
+  | { type: 'finished'; target: string; ok: boolean; message: string; leftBehind: string[] };

@@ -1,0 +1,110 @@
+/** What Berth will create: templates, a readable preview, an architecture graph and a cost. */
+
+export const DEPLOYMENT_MODES = ['affordable', 'balanced', 'high_availability'] as const;
+export type DeploymentMode = (typeof DEPLOYMENT_MODES)[number];
+
+export interface CfnResource {
+  Type: string;
+  Properties?: Record<string, unknown>;
+  DependsOn?: string | string[];
+  Condition?: string;
+  DeletionPolicy?: 'Delete' | 'Retain' | 'Snapshot';
+  UpdateReplacePolicy?: 'Delete' | 'Retain' | 'Snapshot';
+  Metadata?: Record<string, unknown>;
+}
+
+export interface CfnTemplate {
+  AWSTemplateFormatVersion: '2010-09-09';
+  Description: string;
+  Metadata?: Record<string, unknown>;
+  Parameters?: Record<string, { Type: string; Default?: string | number; Description?: string; AllowedValues?: string[] }>;
+  Conditions?: Record<string, unknown>;
+  Resources: Record<string, CfnResource>;
+  Outputs?: Record<string, { Value: unknown; Description?: string }>;
+}
+
+/** One stack's template and what the deploy needs to know to send it. */
+export interface PlannedStack {
+  stackName: string;
+  template: CfnTemplate;
+  /** Canonical JSON of the template (sorted keys): what gets sent and hashed. */
+  body: string;
+  bytes: number;
+  resourceCount: number;
+  /** Over 51,200 bytes: must be uploaded to the bucket and sent as TemplateURL. */
+  needsUpload: boolean;
+}
+
+export interface PlannedResource {
+  stack: 'bootstrap' | 'project';
+  logicalId: string;
+  type: string;
+  /** `shared` for bootstrap and project-wide resources, else the compose service it belongs to. */
+  group: string;
+  /** One line a developer who does not know AWS can read. */
+  description: string;
+  /** Why it exists. */
+  why: string;
+}
+
+export type GraphNodeKind = 'internet' | 'alb' | 'service' | 'postgres' | 'redis' | 'namespace' | 'secrets';
+export interface GraphNode {
+  id: string;
+  kind: GraphNodeKind;
+  label: string;
+  detail?: string;
+}
+export interface GraphEdge {
+  from: string;
+  to: string;
+  kind: 'traffic' | 'dns' | 'secrets';
+  label?: string;
+}
+export interface ArchitectureGraph {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+}
+
+export interface CostLine {
+  item: string;
+  /** e.g. `2 tasks × 0.25 vCPU × 730 h`. */
+  quantity: string;
+  monthlyUsd: number;
+}
+export interface CostEstimate {
+  mode: DeploymentMode;
+  region: string;
+  /** The date of the price table used. */
+  priceDate: string;
+  lines: CostLine[];
+  monthlyUsd: number;
+}
+
+export interface PreflightProblem {
+  stack: string;
+  logicalId: string;
+  path: string;
+  message: string;
+}
+
+export interface ServiceConfigNeed {
+  service: string;
+  variable: string;
+  source: 'config' | 'derived' | 'literal';
+  names: string[];
+}
+
+export interface PlanPreview {
+  project: string;
+  mode: DeploymentMode;
+  region: string;
+  stacks: PlannedStack[];
+  resources: PlannedResource[];
+  graph: ArchitectureGraph;
+  config: ServiceConfigNeed[];
+  hostRewrites: import('./project').HostRewrite[];
+  /** Public URLs that will exist (ALB DNS name is known only after deploy: shown as a pattern). */
+  urls: string[];
+  costs: CostEstimate[];
+  preflight: PreflightProblem[];
+}

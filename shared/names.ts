@@ -1,0 +1,63 @@
+/**
+ * The contract's method and event names as plain lists, with no schema library attached,
+ * so the sandboxed preload can stay one small file. contract.ts checks they match exactly.
+ */
+export const METHOD_NAMES = [
+  'app:info',
+  'app:openExternal',
+  'project:pickFolder',
+  'project:checkFolder',
+  'project:recent',
+  'project:forget',
+  'project:open',
+  'project:close',
+  'connection:profiles',
+  'connection:connect',
+  'connection:status',
+  'connection:disconnect',
+  'connection:regions',
+  'connection:ssoSignIn',
+  'connection:pin',
+  'connection:movePin',
+  'connection:whoami',
+  'sandbox:status',
+  'sandbox:start',
+  'sandbox:stop',
+  'sandbox:reset',
+  'plan:preview',
+  'secrets:list',
+  'secrets:set',
+  'secrets:generate',
+  'secrets:delete',
+  'secrets:reveal',
+  'secrets:importEnv',
+  'secrets:importDefang',
+  'bootstrap:status',
+  'bootstrap:ensure',
+  'deploy:start',
+  'deploy:approve',
+  'deploy:cancel',
+  'deploy:active',
+  'deploy:history',
+  'logs:start',
+  'logs:stop',
+  'logs:fetch',
+  'inventory:list',
+  'inventory:teardownProject',
+  'inventory:teardownBootstrap',
+] as const;
+
+export const EVENT_NAMES = [
+  'app:navigate',
+  'project:changed',
+  'connection:changed',
+  'sso:status',
+  'sandbox:status',
+  'bootstrap:event',
+  'deploy:event',
+  'logs:batch',
+  'teardown:event',
+] as const;
+
+export type MethodNameList = (typeof METHOD_NAMES)[number];
+export type EventNameList = (typeof EVENT_NAMES)[number];
