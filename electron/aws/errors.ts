@@ -1,5 +1,5 @@
 /** AWS SDK v3 exceptions mapped to AppError codes with messages a user can act on. */
-import type { AppError } from '../../shared/result';
+import type { AppError, ErrorCode } from '../../shared/result';
 
 /** The parts of an SDK v3 service exception Berth reads. */
 export interface AwsErrorLike {
@@ -10,14 +10,45 @@ export interface AwsErrorLike {
   code?: string;
 }
 
-/** True for SDK service exceptions and the SDK's network errors. */
+/** True for SDK service exceptions, credential-provider failures and the SDK's network errors. */
 export function isAwsError(error: unknown): error is AwsErrorLike {
   if (!(error instanceof Error)) return false;
   const e = error as Error & Partial<AwsErrorLike>;
-  return e.$metadata !== undefined || NETWORK_CODES.has(e.code ?? '') || NETWORK_CODES.has(e.name);
+  return e.$metadata !== undefined || NETWORK_CODES.has(e.code ?? '') || NETWORK_CODES.has(e.name) || isCredentialProviderError(error);
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'TimeoutError']);
+const PROVIDER_ERRORS = new Set(['CredentialsProviderError', 'TokenProviderError', 'ProviderError']);
+
+/** True for the SDK's "could not load credentials / token" errors (raised before any request is sent). */
+export function isCredentialProviderError(error: unknown): boolean {
+  return error instanceof Error && PROVIDER_ERRORS.has(error.name);
+}
+
+/**
+ * Maps a credential-provider failure to [code, message, details]: an SSO token problem asks
+ * for a sign-in, anything else says which profile could not produce credentials.
+ */
+export function credentialError(error: Error, profile?: string): [ErrorCode, string, Record<string, unknown>] {
+  const who = profile ? `profile "${profile}"` : 'the default credentials (environment variables or the default profile)';
+  const details: Record<string, unknown> = { awsError: error.name, ...(profile ? { profile } : {}) };
+  if (/sso|token/i.test(error.message) && /expired|invalid|refresh|not found|login/i.test(error.message)) {
+    return [
+      'SSO_LOGIN_REQUIRED',
+      `The SSO session for ${who} has expired or is missing. Sign in from Berth's Connection screen${profile ? ` (or run \`aws sso login --profile ${profile}\`)` : ''} and retry.`,
+      details,
+    ];
+  }
+  if (/expired/i.test(error.message)) {
+    return ['CREDENTIALS_EXPIRED', `The credentials of ${who} have expired. Refresh them and retry.`, details];
+  }
+  return ['CREDENTIALS_MISSING', `Could not load AWS credentials for ${who}: ${firstLine(error.message)}. Check the profile in your AWS config files.`, details];
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0]!.trim().replace(/\.$/, '');
+}
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'TimeoutError', 'RequestTimeout']);
 const THROTTLING = new Set([
   'Throttling',
   'ThrottlingException',
@@ -29,7 +60,7 @@ const THROTTLING = new Set([
   'ProvisionedThroughputExceededException',
 ]);
 const ACCESS_DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'AuthorizationError']);
-const EXPIRED = new Set(['ExpiredToken', 'ExpiredTokenException', 'TokenRefreshRequired', 'RequestExpired']);
+const EXPIRED = new Set(['ExpiredToken', 'ExpiredTokenException', 'TokenRefreshRequired', 'RequestExpired', 'UnauthorizedException']);
 const BAD_CREDENTIALS = new Set(['InvalidClientTokenId', 'SignatureDoesNotMatch', 'UnrecognizedClientException', 'InvalidAccessKeyId']);
 
 /** Pulls "perform: <action> on resource: <arn>" out of an AccessDenied message. */
@@ -45,6 +76,10 @@ export function mapAwsError(error: AwsErrorLike): AppError {
   const details: Record<string, unknown> = { awsError: error.name };
   if (error.$metadata?.requestId) details.requestId = error.$metadata.requestId;
   const name = error.name;
+  if (isCredentialProviderError(error)) {
+    const [code, message, more] = credentialError(error as Error);
+    return { code, message, details: { ...details, ...more } };
+  }
   if (NETWORK_CODES.has(name) || NETWORK_CODES.has(error.code ?? '')) {
     return { code: 'NETWORK', message: `Could not reach AWS (${error.code ?? name}). Check your network connection and try again.`, details };
   }

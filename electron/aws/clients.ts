@@ -1,0 +1,61 @@
+/**
+ * The one client factory: every SDK client Berth uses, built with the same region,
+ * credentials, endpoint, adaptive retries and `berth/<version>` user-agent suffix.
+ */
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { ECRClient } from '@aws-sdk/client-ecr';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import type { ConnectionTarget } from '../../shared/domain/connection';
+
+export interface AwsClients {
+  sts: STSClient;
+  s3: S3Client;
+  ssm: SSMClient;
+  logs: CloudWatchLogsClient;
+  ecs: ECSClient;
+  ecr: ECRClient;
+  cloudformation: CloudFormationClient;
+  tagging: ResourceGroupsTaggingAPIClient;
+}
+
+/** Attempts per call: adaptive mode also rate-limits the client after throttling responses. */
+export const MAX_ATTEMPTS = 6;
+
+/** The settings every client shares (exported so tests and one-off clients agree with the factory). */
+export function clientConfig(target: ConnectionTarget, credentials: AwsCredentialIdentityProvider, version: string) {
+  return {
+    region: target.region,
+    credentials,
+    ...(target.endpoint ? { endpoint: target.endpoint } : {}),
+    retryMode: 'adaptive' as const,
+    maxAttempts: MAX_ATTEMPTS,
+    customUserAgent: [['berth', version]] as [string, string][],
+  };
+}
+
+/** Builds every client for one connection; S3 uses path-style addressing on a custom endpoint. */
+export function createClients(target: ConnectionTarget, credentials: AwsCredentialIdentityProvider, version: string): AwsClients {
+  const config = clientConfig(target, credentials, version);
+  return {
+    sts: new STSClient(config),
+    // Custom endpoints (LocalStack, the sandbox) have no per-bucket DNS names.
+    s3: new S3Client({ ...config, forcePathStyle: target.endpoint !== undefined }),
+    ssm: new SSMClient(config),
+    logs: new CloudWatchLogsClient(config),
+    ecs: new ECSClient(config),
+    ecr: new ECRClient(config),
+    cloudformation: new CloudFormationClient(config),
+    tagging: new ResourceGroupsTaggingAPIClient(config),
+  };
+}
+
+/** Releases the clients' sockets (when a connection is replaced or the app quits). */
+export function destroyClients(clients: AwsClients): void {
+  for (const client of Object.values(clients)) client.destroy();
+}
