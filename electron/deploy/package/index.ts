@@ -1,0 +1,109 @@
+/**
+ * Packaging a build context: the files Docker would send (ignore rules applied, the Dockerfile
+ * always in), as a deterministic tar.gz on disk whose sha256 is the build-context digest.
+ */
+import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, posix, relative, resolve, sep } from 'node:path';
+import { raise } from '../../../shared/result';
+import { writeArchive } from './archive';
+import { loadIgnoreRules } from './ignore';
+import { largestFolders, listContext } from './walk';
+
+/** Default limit on the files a context may hold (before compression). */
+export const DEFAULT_MAX_CONTEXT_BYTES = 500 * 1024 * 1024;
+/** Where a Dockerfile that lives outside its context is stored inside the archive. */
+export const OUTSIDE_DOCKERFILE_PATH = '.berth/Dockerfile';
+
+export interface PackageProgress {
+  files: number;
+  totalFiles: number;
+  bytes: number;
+  totalBytes: number;
+}
+
+export interface PackageOptions {
+  /** Folder the archive is written to (default: a new temporary folder). */
+  outDir?: string;
+  /** Largest total file size accepted (default 500 MiB). */
+  maxBytes?: number;
+  /** gzip level (default 6). */
+  level?: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: PackageProgress) => void;
+}
+
+export interface PackagedContext {
+  /** Absolute path of the context folder. */
+  context: string;
+  /** Dockerfile path inside the archive (what the builder is told). */
+  dockerfile: string;
+  /** The archive on disk, named `<digest>.tar.gz`. */
+  archivePath: string;
+  /** sha256 (hex) of the archive bytes: the build-context digest. */
+  digest: string;
+  archiveBytes: number;
+  files: number;
+  contentBytes: number;
+  /** The ignore file used, relative to the context. */
+  ignoreFile?: string;
+  warnings: string[];
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024 * 1024) return `${(bytes / 1024 / 1024 / 1024).toFixed(1)} GB`;
+  if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${bytes} B`;
+}
+
+/** Packages one build context (`dockerfile` relative to `context`, as in compose). */
+export async function packageContext(build: { context: string; dockerfile: string }, options: PackageOptions = {}): Promise<PackagedContext> {
+  const context = resolve(build.context);
+  const contextStat = await stat(context).catch(() => undefined);
+  if (!contextStat?.isDirectory()) raise('PACKAGE_FAILED', `The build context ${context} is not a folder. Fix \`build.context\` in the compose file.`, { context });
+
+  const dockerfileAbs = resolve(context, build.dockerfile);
+  const dockerfileRel = relative(context, dockerfileAbs).split(sep).join('/');
+  const dockerfileInside = dockerfileRel !== '' && !dockerfileRel.startsWith('../') && dockerfileRel !== '..' && !posix.isAbsolute(dockerfileRel);
+  const dockerfileStat = await stat(dockerfileAbs).catch(() => undefined);
+  if (!dockerfileStat?.isFile()) {
+    raise('PACKAGE_FAILED', `The Dockerfile ${dockerfileAbs} does not exist. Fix \`build.dockerfile\` in the compose file or add the file.`, { dockerfile: dockerfileAbs });
+  }
+
+  const rules = await loadIgnoreRules(context, dockerfileInside ? dockerfileRel : build.dockerfile.split(sep).join('/'));
+  const listing = await listContext(context, { rules, forceInclude: dockerfileInside ? [dockerfileRel] : [], signal: options.signal });
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_CONTEXT_BYTES;
+  if (listing.bytes > maxBytes) {
+    const biggest = largestFolders(listing);
+    const names = biggest.map((f) => `${f.path} (${formatBytes(f.bytes)})`).join(', ');
+    raise(
+      'PACKAGE_TOO_LARGE',
+      `The build context ${context} holds ${formatBytes(listing.bytes)}, over the ${formatBytes(maxBytes)} limit.` +
+        (names ? ` Largest folders: ${names}.` : '') +
+        ` Add what the image does not need to ${rules.source ?? '.dockerignore'}.`,
+      { context, bytes: listing.bytes, limit: maxBytes, largestFolders: biggest },
+    );
+  }
+
+  const outDir = options.outDir ?? (await mkdtemp(join(tmpdir(), 'berth-package-')));
+  const extra = dockerfileInside ? undefined : { path: OUTSIDE_DOCKERFILE_PATH, content: await readFile(dockerfileAbs) };
+  const totals = { totalFiles: listing.files, totalBytes: listing.bytes };
+  const archive = await writeArchive(listing.entries, outDir, {
+    extra,
+    level: options.level,
+    signal: options.signal,
+    onProgress: options.onProgress ? (p) => options.onProgress!({ ...p, ...totals }) : undefined,
+  });
+  return {
+    context,
+    dockerfile: dockerfileInside ? dockerfileRel : OUTSIDE_DOCKERFILE_PATH,
+    archivePath: archive.path,
+    digest: archive.digest,
+    archiveBytes: archive.bytes,
+    files: listing.files,
+    contentBytes: listing.bytes,
+    ignoreFile: rules.source,
+    warnings: listing.warnings,
+  };
+}
