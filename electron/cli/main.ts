@@ -75,7 +75,9 @@ export async function runCli(argv: string[], io: CommandIo = defaultIo(), makeCo
     options: {
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
-      ...Object.fromEntries(Object.entries(command.options).map(([k, v]) => [k, { type: v.type, short: v.short, multiple: v.multiple }])),
+      ...Object.fromEntries(
+        Object.entries(command.options).map(([k, v]) => [k, { type: v.type, ...(v.short ? { short: v.short } : {}), ...(v.multiple ? { multiple: true } : {}) }]),
+      ),
     },
   };
   let parsed;

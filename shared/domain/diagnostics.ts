@@ -18,4 +18,11 @@ export interface Diagnostic {
   column: number;
   /** Key path inside the file, e.g. `services.web.ports[0].target`. */
   path: string;
+  /** Absolute path of the file or folder the problem is about, when it is not the compose file itself (a missing build context, env_file, extends file). */
+  subject?: string;
+}
+
+/** True when any diagnostic blocks a deploy. */
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === 'error');
 }

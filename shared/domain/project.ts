@@ -29,6 +29,8 @@ export interface BuildSpec {
  * - literal: written in the task definition as is;
  * - config: a whole value from the secrets store (`KEY` with no value, or `${KEY}` not defined locally);
  * - derived: config spliced into a larger string, computed at deploy time into a derived parameter.
+ *   `template` writes each config as `${NAME}` and a literal dollar sign as `$$`
+ *   (e.g. `postgres://u:${POSTGRES_PASSWORD}@db.myproj.internal:5432/x`); `names` lists the configs once each, in order.
  */
 export type EnvValue =
   | { kind: 'literal'; value: string }
@@ -37,11 +39,18 @@ export type EnvValue =
 
 /** A service name used as a host in an env value, rewritten to its private DNS name. */
 export interface HostRewrite {
+  /** The service whose environment holds the value. */
   service: string;
+  /** The environment variable. */
   variable: string;
+  /** The service name found as a host (e.g. `db`). */
   host: string;
+  /** The whole value before rewriting (a derived template keeps its `${NAME}` placeholders). */
   from: string;
+  /** The whole value after rewriting (`db` → `db.<project>.internal`). */
   to: string;
+  /** Where the value is written. */
+  source?: SourceRef;
 }
 
 export interface Healthcheck {
@@ -101,11 +110,14 @@ export interface ServiceModel {
   readOnly?: boolean;
   platform: Platform;
   source: SourceRef;
+  /** Profiles the service belongs to (it is only in the model when one of them is active, or when it has none). */
+  profiles?: string[];
 }
 
 /** A name the project needs from the secrets store, and where it is used. */
 export interface RequiredConfig {
   name: string;
+  /** Every environment variable (or managed store setting) that needs it; `variable` is the env name. */
   usedBy: { service: string; variable: string }[];
 }
 
@@ -123,6 +135,10 @@ export interface ProjectModel {
   services: ServiceModel[];
   requiredConfig: RequiredConfig[];
   hostRewrites: HostRewrite[];
+  /** Profiles that were active while loading (from the options or COMPOSE_PROFILES). */
+  profiles?: string[];
+  /** Services in the files that are not deployed as containers (provider services, inactive profiles), with the reason. */
+  notDeployed?: { service: string; reason: string }[];
 }
 
 /** What loading a folder gives: the model when it could be built, and every diagnostic. */

@@ -1,0 +1,416 @@
+/**
+ * Everything the sandbox remembers, per service, as plain data (Maps for user-chosen keys), and
+ * its persistence: one file in the data folder, written atomically (temp file + rename) with
+ * Node's structured-clone serialiser so buffers and typed arrays survive byte for byte.
+ */
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { deserialize, serialize } from 'node:v8';
+
+// ---- S3 ----
+export interface S3ObjectVersion {
+  versionId: string;
+  deleteMarker: boolean;
+  body: Buffer;
+  etag: string;
+  size: number;
+  lastModified: number;
+  contentType?: string;
+  /** Standard headers stored with the object (cache-control, content-encoding, content-disposition...). */
+  headers: Record<string, string>;
+  metadata: Record<string, string>;
+}
+export interface S3UploadPart {
+  etag: string;
+  body: Buffer;
+  lastModified: number;
+}
+export interface S3MultipartUpload {
+  uploadId: string;
+  key: string;
+  initiated: number;
+  contentType?: string;
+  headers: Record<string, string>;
+  metadata: Record<string, string>;
+  parts: Map<number, S3UploadPart>;
+}
+export interface S3Bucket {
+  name: string;
+  region: string;
+  createdAt: number;
+  versioning: 'Unversioned' | 'Enabled' | 'Suspended';
+  policy?: string;
+  tags: Record<string, string>;
+  /** Bucket sub-resources Berth sets but the sandbox only stores (encryption, lifecycle...): raw XML by name. */
+  configs: Map<string, string>;
+  /** Versions per key, oldest first; the last one is current. */
+  objects: Map<string, S3ObjectVersion[]>;
+  uploads: Map<string, S3MultipartUpload>;
+}
+
+// ---- SSM ----
+export interface SsmParameter {
+  name: string;
+  type: 'String' | 'StringList' | 'SecureString';
+  value: string;
+  version: number;
+  lastModified: number;
+  description?: string;
+  keyId?: string;
+  tier: string;
+  dataType: string;
+  allowedPattern?: string;
+  tags: Record<string, string>;
+}
+
+// ---- CloudWatch Logs ----
+/** One stream's events in columns (timestamps in typed arrays) so a million events stay small. */
+export interface LogStream {
+  name: string;
+  createdAt: number;
+  times: Float64Array;
+  ingested: Float64Array;
+  messages: string[];
+  length: number;
+  lastIngestionTime?: number;
+  /** Monotonic counter, the base of event ids. */
+  uploadSequence: number;
+}
+export interface LogGroup {
+  name: string;
+  createdAt: number;
+  retentionInDays?: number;
+  kmsKeyId?: string;
+  tags: Record<string, string>;
+  streams: Map<string, LogStream>;
+}
+export interface LogResourcePolicy {
+  name: string;
+  document: string;
+  updatedAt: number;
+}
+
+// ---- ECS ----
+export interface EcsCluster {
+  name: string;
+  arn: string;
+  status: 'ACTIVE' | 'INACTIVE';
+  createdAt: number;
+  capacityProviders: string[];
+  defaultStrategy: { capacityProvider: string; weight?: number; base?: number }[];
+  settings: { name: string; value: string }[];
+  tags: Record<string, string>;
+}
+/** A registered task definition as the API returns it (the request's fields plus ARN, revision, status). */
+export interface EcsTaskDefinition {
+  family: string;
+  revision: number;
+  arn: string;
+  status: 'ACTIVE' | 'INACTIVE' | 'DELETE_IN_PROGRESS';
+  registeredAt: number;
+  deregisteredAt?: number;
+  tags: Record<string, string>;
+  /** The definition as registered (containerDefinitions, cpu, memory, roles...). */
+  body: Record<string, unknown>;
+}
+export interface EcsContainerState {
+  name: string;
+  image: string;
+  lastStatus: string;
+  exitCode?: number;
+  reason?: string;
+  essential: boolean;
+}
+export type EcsTaskStatus = 'PROVISIONING' | 'PENDING' | 'ACTIVATING' | 'RUNNING' | 'DEACTIVATING' | 'STOPPING' | 'DEPROVISIONING' | 'STOPPED';
+export interface EcsTask {
+  arn: string;
+  id: string;
+  clusterArn: string;
+  taskDefinitionArn: string;
+  group: string;
+  startedBy?: string;
+  launchType: string;
+  capacityProviderName?: string;
+  cpu?: string;
+  memory?: string;
+  lastStatus: EcsTaskStatus;
+  desiredStatus: 'RUNNING' | 'STOPPED';
+  createdAt: number;
+  pullStartedAt?: number;
+  pullStoppedAt?: number;
+  startedAt?: number;
+  stoppingAt?: number;
+  stoppedAt?: number;
+  stopCode?: string;
+  stoppedReason?: string;
+  healthStatus: 'HEALTHY' | 'UNHEALTHY' | 'UNKNOWN';
+  containers: EcsContainerState[];
+  overrides: Record<string, unknown>;
+  /** What the simulation does next and when (epoch ms): the reconciler resumes from this after a restart. */
+  nextAt?: number;
+  /** The fate decided at launch: run until stopped, exit with a code, or fail to start. */
+  plan: { kind: 'serve' } | { kind: 'exit'; exitCode: number; reason?: string; stopCode: string } | { kind: 'fail'; reason: string; stopCode: string };
+  serviceArn?: string;
+  deploymentId?: string;
+  tags: Record<string, string>;
+  /** Build tasks: the work already written to the log, so a restart does not repeat it. */
+  buildDone?: boolean;
+  privateIp: string;
+}
+export interface EcsDeployment {
+  id: string;
+  status: 'PRIMARY' | 'ACTIVE' | 'INACTIVE';
+  taskDefinition: string;
+  desiredCount: number;
+  pendingCount: number;
+  runningCount: number;
+  failedTasks: number;
+  createdAt: number;
+  updatedAt: number;
+  launchType?: string;
+  capacityProviderStrategy?: { capacityProvider: string; weight?: number; base?: number }[];
+  rolloutState: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
+  rolloutStateReason: string;
+}
+export interface EcsServiceEvent {
+  id: string;
+  createdAt: number;
+  message: string;
+}
+export interface EcsService {
+  name: string;
+  arn: string;
+  clusterArn: string;
+  status: 'ACTIVE' | 'DRAINING' | 'INACTIVE';
+  taskDefinition: string;
+  desiredCount: number;
+  launchType?: string;
+  capacityProviderStrategy?: { capacityProvider: string; weight?: number; base?: number }[];
+  createdAt: number;
+  deployments: EcsDeployment[];
+  events: EcsServiceEvent[];
+  /** The request's remaining settings, echoed back (network, load balancers, registries, circuit breaker...). */
+  config: Record<string, unknown>;
+  tags: Record<string, string>;
+  /** When the last steady-state event was written, so it is not repeated. */
+  steadySince?: number;
+}
+
+// ---- ECR ----
+export interface EcrImage {
+  digest: string;
+  tags: string[];
+  pushedAt: number;
+  sizeInBytes: number;
+  manifest: string;
+  mediaType: string;
+}
+export interface EcrRepository {
+  name: string;
+  arn: string;
+  uri: string;
+  registryId: string;
+  createdAt: number;
+  tagMutability: 'MUTABLE' | 'IMMUTABLE';
+  scanOnPush: boolean;
+  encryptionType: string;
+  lifecyclePolicy?: string;
+  policy?: string;
+  tags: Record<string, string>;
+  images: EcrImage[];
+}
+export interface EcrPullThroughCacheRule {
+  prefix: string;
+  upstreamUrl: string;
+  createdAt: number;
+  credentialArn?: string;
+}
+
+// ---- CloudFormation ----
+export interface StackEvent {
+  eventId: string;
+  stackId: string;
+  stackName: string;
+  logicalId: string;
+  physicalId: string;
+  resourceType: string;
+  timestamp: number;
+  status: string;
+  reason?: string;
+  properties?: string;
+  clientRequestToken?: string;
+}
+export interface StackResource {
+  logicalId: string;
+  type: string;
+  physicalId: string;
+  status: string;
+  reason?: string;
+  updatedAt: number;
+  /** Properties after intrinsic functions (dynamic references left unresolved, so no secret is stored). */
+  properties: Record<string, unknown>;
+  attributes: Record<string, unknown>;
+  deletionPolicy?: string;
+  updateReplacePolicy?: string;
+  dependsOn: string[];
+  metadata?: unknown;
+}
+export interface StackParameter {
+  key: string;
+  value: string;
+  resolvedValue?: string;
+  noEcho: boolean;
+}
+export interface StackOutput {
+  key: string;
+  value: string;
+  description?: string;
+  exportName?: string;
+}
+export interface ChangeSetRecord {
+  id: string;
+  name: string;
+  stackId: string;
+  type: 'CREATE' | 'UPDATE';
+  status: 'CREATE_PENDING' | 'CREATE_IN_PROGRESS' | 'CREATE_COMPLETE' | 'DELETE_COMPLETE' | 'FAILED';
+  statusReason?: string;
+  executionStatus: 'UNAVAILABLE' | 'AVAILABLE' | 'EXECUTE_IN_PROGRESS' | 'EXECUTE_COMPLETE' | 'EXECUTE_FAILED' | 'OBSOLETE';
+  createdAt: number;
+  description?: string;
+  templateBody: string;
+  parameters: StackParameter[];
+  capabilities: string[];
+  tags: Record<string, string>;
+  changes: unknown[];
+}
+/** The operation running on a stack, persisted so it resumes after a restart. */
+export interface StackOperation {
+  kind: 'CREATE' | 'UPDATE' | 'DELETE' | 'ROLLBACK' | 'UPDATE_ROLLBACK';
+  startedAt: number;
+  clientRequestToken?: string;
+  retain?: string[];
+  skip?: string[];
+}
+export interface Stack {
+  id: string;
+  name: string;
+  status: string;
+  statusReason?: string;
+  createdAt: number;
+  updatedAt?: number;
+  deletedAt?: number;
+  description?: string;
+  templateBody: string;
+  parameters: StackParameter[];
+  /** Template and parameters before the running update, for rollback. */
+  previous?: { templateBody: string; parameters: StackParameter[]; resources: Record<string, StackResource>; outputs: StackOutput[]; tags: Record<string, string> };
+  capabilities: string[];
+  tags: Record<string, string>;
+  outputs: StackOutput[];
+  resources: Record<string, StackResource>;
+  /** Old physical resources replaced during an update, deleted in the cleanup phase. */
+  replaced: { logicalId: string; resource: StackResource }[];
+  events: StackEvent[];
+  disableRollback: boolean;
+  terminationProtection: boolean;
+  changeSets: ChangeSetRecord[];
+  operation?: StackOperation;
+  roleArn?: string;
+  notificationArns: string[];
+}
+
+/** Resources without an API of their own in the sandbox (VPCs, roles, load balancers, databases...), kept for tags and inventory. */
+export interface GenericResource {
+  arn: string;
+  type: string;
+  physicalId: string;
+  region: string;
+  tags: Record<string, string>;
+  createdAt: number;
+  attributes: Record<string, unknown>;
+  /** Properties as created (secrets never stored: dynamic references stay unresolved). */
+  properties: Record<string, unknown>;
+}
+
+/** EventBridge rules (from the project stack) that forward ECS state changes to a log group. */
+export interface EventRule {
+  name: string;
+  arn: string;
+  pattern?: Record<string, unknown>;
+  state: string;
+  targets: { id: string; arn: string }[];
+}
+
+export interface SandboxState {
+  format: 1;
+  createdAt: number;
+  s3: { buckets: Map<string, S3Bucket> };
+  ssm: { parameters: Map<string, SsmParameter> };
+  logs: { groups: Map<string, LogGroup>; policies: Map<string, LogResourcePolicy> };
+  ecs: { clusters: Map<string, EcsCluster>; taskDefinitions: Map<string, EcsTaskDefinition[]>; tasks: Map<string, EcsTask>; services: Map<string, EcsService> };
+  ecr: { repositories: Map<string, EcrRepository>; pullThroughCacheRules: Map<string, EcrPullThroughCacheRule> };
+  cloudformation: { stacks: Map<string, Stack> };
+  resources: Map<string, GenericResource>;
+  events: { rules: Map<string, EventRule> };
+}
+
+/** A fresh, empty sandbox. */
+export function emptyState(): SandboxState {
+  return {
+    format: 1,
+    createdAt: Date.now(),
+    s3: { buckets: new Map() },
+    ssm: { parameters: new Map() },
+    logs: { groups: new Map(), policies: new Map() },
+    ecs: { clusters: new Map(), taskDefinitions: new Map(), tasks: new Map(), services: new Map() },
+    ecr: { repositories: new Map(), pullThroughCacheRules: new Map() },
+    cloudformation: { stacks: new Map() },
+    resources: new Map(),
+    events: { rules: new Map() },
+  };
+}
+
+/** The state file's name inside the data folder. */
+export const STATE_FILE = 'sandbox-state.bin';
+
+/** Where the state of a data folder lives. */
+export function stateFile(dataDir: string): string {
+  return join(dataDir, STATE_FILE);
+}
+
+/** Loads the state from the data folder; a missing or unreadable file starts empty (an unreadable one is kept aside). */
+export async function loadState(dataDir: string): Promise<SandboxState> {
+  const file = stateFile(dataDir);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyState();
+    throw error;
+  }
+  try {
+    const value = deserialize(bytes) as Partial<SandboxState>;
+    if (value.format !== 1) throw new Error('unknown format');
+    // Fill collections added since the file was written.
+    return { ...emptyState(), ...value } as SandboxState;
+  } catch {
+    // Never crash on a corrupt file, never silently lose it either: keep it next to the new one.
+    await rename(file, `${file}.corrupt-${Date.now()}`).catch(() => undefined);
+    return emptyState();
+  }
+}
+
+/** Writes the state atomically: a crash leaves either the old file or the new one, never half of one. */
+export async function saveState(dataDir: string, state: SandboxState): Promise<void> {
+  const file = stateFile(dataDir);
+  await mkdir(dirname(file), { recursive: true });
+  const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  await writeFile(temp, serialize(state), { mode: 0o600 });
+  await rename(temp, file);
+}
+
+/** Deletes the state file (reset). */
+export async function deleteState(dataDir: string): Promise<void> {
+  await rm(stateFile(dataDir), { force: true });
+}

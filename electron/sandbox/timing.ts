@@ -1,0 +1,112 @@
+/**
+ * The speed knob and the background work it paces. `instant` does every simulated wait at once
+ * (tests); `realistic` waits AWS-like durations (an ALB takes minutes, RDS many) times a factor.
+ */
+
+export type Speed = 'instant' | 'realistic';
+
+/** Realistic durations in milliseconds, before the factor: what a user would wait in AWS. */
+export const REALISTIC_MS = {
+  /** A typical CloudFormation resource (bucket, role, log group, security group...). */
+  resourceDefault: 4_000,
+  loadBalancer: 180_000,
+  database: 480_000,
+  cache: 360_000,
+  natGateway: 100_000,
+  certificate: 30_000,
+  ecsService: 60_000,
+  cloudMap: 40_000,
+  stackStep: 1_000,
+  taskProvisioning: 8_000,
+  taskPulling: 15_000,
+  taskStopping: 20_000,
+  buildStep: 3_000,
+  changeSet: 3_000,
+} as const;
+
+export type DurationKind = keyof typeof REALISTIC_MS;
+
+/** Turns a duration kind into milliseconds at the configured speed. */
+export class Timing {
+  constructor(
+    readonly speed: Speed,
+    readonly factor: number,
+  ) {}
+
+  /** Milliseconds to wait for `kind` (0 when instant). */
+  ms(kind: DurationKind): number {
+    return this.speed === 'instant' ? 0 : Math.round(REALISTIC_MS[kind] * this.factor);
+  }
+}
+
+/** Raised inside background work when the sandbox closes; the work stops where it is and resumes after a restart. */
+export class SandboxClosed extends Error {
+  constructor() {
+    super('The sandbox was closed');
+  }
+}
+
+/** Tracks the sandbox's background work (stack operations, task lifecycles) so it can be awaited or cancelled. */
+export class Scheduler {
+  private readonly jobs = new Set<Promise<void>>();
+  private readonly sleepers = new Map<NodeJS.Timeout | NodeJS.Immediate, () => void>();
+  private closed = false;
+  /** Called with errors from background work that are not the sandbox closing. */
+  onError: (error: unknown) => void = (error) => {
+    console.error('[sandbox] background work failed:', error);
+  };
+
+  /** Runs `work` in the background, tracked until it settles. */
+  run(work: () => Promise<void>): void {
+    if (this.closed) return;
+    const job = (async () => {
+      try {
+        await work();
+      } catch (error) {
+        if (!(error instanceof SandboxClosed)) this.onError(error);
+      }
+    })();
+    this.jobs.add(job);
+    void job.finally(() => this.jobs.delete(job));
+  }
+
+  /** Waits `ms` (a macrotask even for 0, so other requests interleave); rejects with SandboxClosed on close. */
+  sleep(ms: number): Promise<void> {
+    if (this.closed) return Promise.reject(new SandboxClosed());
+    return new Promise<void>((resolve, reject) => {
+      const done = () => {
+        this.sleepers.delete(handle);
+        resolve();
+      };
+      const handle: NodeJS.Timeout | NodeJS.Immediate = ms <= 0 ? setImmediate(done) : setTimeout(done, ms);
+      this.sleepers.set(handle, () => reject(new SandboxClosed()));
+    });
+  }
+
+  /** Resolves once no background work is left (new work started meanwhile is awaited too). */
+  async settle(): Promise<void> {
+    while (this.jobs.size > 0) await Promise.allSettled([...this.jobs]);
+  }
+
+  /** True while background work is running. */
+  get busy(): boolean {
+    return this.jobs.size > 0;
+  }
+
+  /** Cancels every wait; running work stops at its next wait. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const [handle, cancel] of this.sleepers) {
+      clearTimeout(handle as NodeJS.Timeout);
+      clearImmediate(handle as NodeJS.Immediate);
+      cancel();
+    }
+    this.sleepers.clear();
+    await Promise.allSettled([...this.jobs]);
+  }
+
+  /** Opens again after a reset (close cancels, reopen accepts new work). */
+  reopen(): void {
+    this.closed = false;
+  }
+}
