@@ -1,15 +1,26 @@
-/** connection:* — interim: filled in by its engine issue. */
-import { notYet } from './not-yet';
+/** connection:* — profiles, connecting, identity, SSO sign-in and project pins. */
+import { resolve } from 'node:path';
+import { BERTH_REGIONS } from '../aws/regions';
+import { connectionManager } from '../aws/connection';
+import { pinProject, readPin } from '../aws/pin';
+import { listProfiles } from '../aws/profiles';
+import { signInWithSso } from '../aws/sso-session';
 import type { HandlersFor } from './handler-types';
 
 export const connectionHandlers = {
-  'connection:profiles': async () => notYet('connection:profiles'),
-  'connection:connect': async () => notYet('connection:connect'),
-  'connection:status': async () => notYet('connection:status'),
-  'connection:disconnect': async () => notYet('connection:disconnect'),
-  'connection:regions': async () => notYet('connection:regions'),
-  'connection:ssoSignIn': async () => notYet('connection:ssoSignIn'),
-  'connection:pin': async () => notYet('connection:pin'),
-  'connection:movePin': async () => notYet('connection:movePin'),
-  'connection:whoami': async () => notYet('connection:whoami'),
+  'connection:profiles': async () => listProfiles(),
+  'connection:connect': async ({ target }, ctx) => connectionManager(ctx).connect(target),
+  'connection:status': async (_args, ctx) => connectionManager(ctx).status(),
+  'connection:disconnect': async (_args, ctx) => {
+    connectionManager(ctx).disconnect();
+    return null;
+  },
+  'connection:regions': async () => [...BERTH_REGIONS],
+  'connection:ssoSignIn': async ({ profile }, ctx) => signInWithSso(ctx, profile),
+  'connection:pin': async ({ dir }, ctx) => readPin(ctx, resolve(dir)),
+  'connection:movePin': async ({ dir }, ctx) => {
+    const conn = connectionManager(ctx).require();
+    return pinProject(ctx, resolve(dir), conn.identity, conn.target.region);
+  },
+  'connection:whoami': async (_args, ctx) => connectionManager(ctx).whoami(),
 } satisfies HandlersFor<'connection'>;

@@ -1,13 +1,51 @@
-/** secrets:* — interim: filled in by its engine issue. */
-import { notYet } from './not-yet';
+/** secrets:* — project config in SSM: list (names only), set, generate, delete, reveal, imports. */
+import type { ConfigEntry } from '../../shared/domain/secrets';
+import { connectionManager } from '../aws/connection';
+import { projectConfigNeeds, type ProjectConfigNeeds } from '../secrets/project';
+import { deleteConfig, generateConfig, importDefang, importEnvFile, listConfig, revealConfig, setConfig, type StoredConfig } from '../secrets/store';
+import type { AppContext } from './context';
 import type { HandlersFor } from './handler-types';
 
+async function target(ctx: AppContext, dir: string) {
+  const ssm = connectionManager(ctx).require().clients.ssm;
+  const project = await projectConfigNeeds(dir);
+  return { ssm, project };
+}
+
+/** The entry the UI shows after a write (never the value). */
+function entryFor(project: ProjectConfigNeeds, stored: StoredConfig): ConfigEntry {
+  const required = project.requiredConfig.find((r) => r.name === stored.name);
+  return { name: stored.name, isSet: true, required: required !== undefined, usedBy: required?.usedBy ?? [], ...(stored.lastModified ? { lastModified: stored.lastModified } : {}) };
+}
+
 export const secretsHandlers = {
-  'secrets:list': async () => notYet('secrets:list'),
-  'secrets:set': async () => notYet('secrets:set'),
-  'secrets:generate': async () => notYet('secrets:generate'),
-  'secrets:delete': async () => notYet('secrets:delete'),
-  'secrets:reveal': async () => notYet('secrets:reveal'),
-  'secrets:importEnv': async () => notYet('secrets:importEnv'),
-  'secrets:importDefang': async () => notYet('secrets:importDefang'),
+  'secrets:list': async ({ dir }, ctx) => {
+    const { ssm, project } = await target(ctx, dir);
+    return listConfig(ssm, project.name, project.requiredConfig);
+  },
+  'secrets:set': async ({ dir, name, value }, ctx) => {
+    const { ssm, project } = await target(ctx, dir);
+    return entryFor(project, await setConfig(ssm, project.name, name, value));
+  },
+  'secrets:generate': async ({ dir, name, length }, ctx) => {
+    const { ssm, project } = await target(ctx, dir);
+    return entryFor(project, await generateConfig(ssm, project.name, name, length));
+  },
+  'secrets:delete': async ({ dir, names }, ctx) => {
+    const { ssm, project } = await target(ctx, dir);
+    await deleteConfig(ssm, project.name, names);
+    return null;
+  },
+  'secrets:reveal': async ({ dir, name }, ctx) => {
+    const { ssm, project } = await target(ctx, dir);
+    return { name, value: await revealConfig(ssm, project.name, name) };
+  },
+  'secrets:importEnv': async ({ dir, file, names }, ctx) => {
+    const { ssm, project } = await target(ctx, dir);
+    return importEnvFile(ssm, project.name, project.dir, file, names);
+  },
+  'secrets:importDefang': async ({ dir, stack, names }, ctx) => {
+    const { ssm, project } = await target(ctx, dir);
+    return importDefang(ssm, project.name, stack, names);
+  },
 } satisfies HandlersFor<'secrets'>;

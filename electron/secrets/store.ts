@@ -18,7 +18,7 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import type { RequiredConfig } from '../../shared/domain/project';
 import { CONFIG_NAME_PATTERN, type ConfigEntry, type ConfigListing } from '../../shared/domain/secrets';
-import { AppErrorException, raise } from '../../shared/result';
+import { raise } from '../../shared/result';
 import { berthTags } from '../aws/tags';
 import { parseEnvFile } from './env-file';
 
@@ -290,5 +290,3 @@ export async function importDefang(ssm: SSMClient, project: string, stack: strin
   }
   return { imported };
 }
-
-export { AppErrorException };
