@@ -4,9 +4,9 @@
  */
 import { createHash } from 'node:crypto';
 
-/** The project stack's name: `berth-<project>`. */
+/** The project stack's name: `berth-<project>` (stack names allow no `_`, so it becomes `-`). */
 export function projectStackName(project: string): string {
-  return `berth-${project}`;
+  return `berth-${project.replace(/_/g, '-')}`;
 }
 
 /** The SSM parameter that holds one config value: `/Berth/<project>/<NAME>`. */

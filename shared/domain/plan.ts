@@ -72,12 +72,18 @@ export interface CostLine {
   monthlyUsd: number;
 }
 export interface CostEstimate {
+  /** Always true: list prices times assumed usage, not a bill. The UI labels it so. */
+  estimate: true;
   mode: DeploymentMode;
   region: string;
+  /** The region whose prices were used (us-east-1 when the table has none for `region`). */
+  priceRegion: string;
   /** The date of the price table used. */
   priceDate: string;
   lines: CostLine[];
   monthlyUsd: number;
+  /** Assumptions behind the figures, one sentence each. */
+  notes: string[];
 }
 
 export interface PreflightProblem {

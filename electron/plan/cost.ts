@@ -1,0 +1,119 @@
+/**
+ * The monthly cost estimate of a project in one mode, itemised: Fargate vCPU and GB hours (with
+ * the Spot discount), load balancer, public IPv4 addresses, NAT, RDS, ElastiCache, logs, images.
+ * Usage that cannot be known (traffic, log volume) is assumed and stated in the notes.
+ */
+import type { CostEstimate, CostLine, DeploymentMode } from '../../shared/domain/plan';
+import type { ProjectModel } from '../../shared/domain/project';
+import { containerServices, planIngress } from './ingress';
+import { capacityFor, MODE_SETTINGS, replicasFor } from './modes';
+import { PRICE_TABLE_DATE, pricesFor } from './prices';
+
+export const HOURS_PER_MONTH = 730;
+/** Assumed CloudWatch log volume per container service per month. */
+export const ASSUMED_LOG_GB_PER_SERVICE = 1;
+/** Assumed image size kept in ECR per built service. */
+export const ASSUMED_IMAGE_GB = 0.5;
+const POSTGRES_STORAGE_GB = 20;
+/** One public IPv4 address per AZ on an internet-facing ALB. */
+const ALB_ADDRESSES = 2;
+const NAT_GATEWAYS = 2;
+
+function cents(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+function fmt(value: number): string {
+  return Number(value.toFixed(4)).toString();
+}
+
+/** Estimates the monthly cost of running the project in `mode` in `region`. */
+export function estimateCost(project: ProjectModel, mode: DeploymentMode, region: string): CostEstimate {
+  const settings = MODE_SETTINGS[mode];
+  const { prices, priceRegion } = pricesFor(region);
+  const lines: CostLine[] = [];
+  const add = (item: string, quantity: string, monthly: number) => lines.push({ item, quantity, monthlyUsd: cents(monthly) });
+  const notes: string[] = [];
+
+  const services = containerServices(project);
+  const usage = { amd64: { tasks: 0, vcpu: 0, gb: 0 }, arm64: { tasks: 0, vcpu: 0, gb: 0 } };
+  let spotVcpu = 0;
+  let spotGb = 0;
+  let tasks = 0;
+  for (const s of services) {
+    const n = replicasFor(mode, s.replicas);
+    const arch = s.platform === 'linux/arm64' ? 'arm64' : 'amd64';
+    usage[arch].tasks += n;
+    usage[arch].vcpu += (n * s.size.cpu) / 1024;
+    usage[arch].gb += (n * s.size.memory) / 1024;
+    tasks += n;
+    if (capacityFor(mode, s.platform) === 'FARGATE_SPOT') {
+      spotVcpu += (n * s.size.cpu) / 1024;
+      spotGb += (n * s.size.memory) / 1024;
+    }
+  }
+  for (const arch of ['amd64', 'arm64'] as const) {
+    const u = usage[arch];
+    if (u.tasks === 0) continue;
+    const vcpuPrice = arch === 'arm64' ? prices.fargateArmVcpuHour : prices.fargateVcpuHour;
+    const gbPrice = arch === 'arm64' ? prices.fargateArmGbHour : prices.fargateGbHour;
+    add(`Fargate vCPU (${arch})`, `${u.tasks} task${u.tasks === 1 ? '' : 's'}, ${fmt(u.vcpu)} vCPU × ${HOURS_PER_MONTH} h`, u.vcpu * HOURS_PER_MONTH * vcpuPrice);
+    add(`Fargate memory (${arch})`, `${fmt(u.gb)} GB × ${HOURS_PER_MONTH} h`, u.gb * HOURS_PER_MONTH * gbPrice);
+  }
+  if (spotVcpu > 0) {
+    const onDemand = spotVcpu * HOURS_PER_MONTH * prices.fargateVcpuHour + spotGb * HOURS_PER_MONTH * prices.fargateGbHour;
+    add('Fargate Spot discount', `${Math.round(prices.spotDiscount * 100)}% off ${fmt(spotVcpu)} vCPU and ${fmt(spotGb)} GB`, -onDemand * prices.spotDiscount);
+    notes.push('Spot prices move with demand; the discount is a typical figure, and Spot tasks can be interrupted (ECS restarts them).');
+  }
+  if (services.some((s) => s.platform === 'linux/arm64') && settings.capacity === 'FARGATE_SPOT') {
+    notes.push('arm64 services run on regular Fargate: Fargate Spot has no arm64 capacity.');
+  }
+
+  const ingress = planIngress(project);
+  const hasAlb = ingress.listeners.length > 0;
+  if (hasAlb) {
+    add('Application load balancer', `1 × ${HOURS_PER_MONTH} h`, HOURS_PER_MONTH * prices.albHour);
+    add('Load balancer capacity units', `1 LCU × ${HOURS_PER_MONTH} h (assumed light traffic)`, HOURS_PER_MONTH * prices.albLcuHour);
+  }
+  const addresses = (settings.privateSubnets ? 0 : tasks) + (hasAlb ? ALB_ADDRESSES : 0) + (settings.privateSubnets ? NAT_GATEWAYS : 0);
+  if (addresses > 0) add('Public IPv4 addresses', `${addresses} × ${HOURS_PER_MONTH} h`, addresses * HOURS_PER_MONTH * prices.publicIpv4Hour);
+  if (settings.privateSubnets) {
+    add('NAT gateways (bootstrap, shared)', `${NAT_GATEWAYS} × ${HOURS_PER_MONTH} h`, NAT_GATEWAYS * HOURS_PER_MONTH * prices.natHour);
+    notes.push('The NAT gateways belong to the bootstrap stack and are shared by every high-availability project in the region; data through them costs extra per GB.');
+  }
+
+  for (const store of project.services) {
+    if (store.managed?.kind === 'postgres') {
+      const copies = settings.postgresMultiAz ? 2 : 1;
+      const hourly = prices.rdsHour[settings.postgresInstanceClass] ?? 0;
+      add(
+        `PostgreSQL ${store.name} (${settings.postgresInstanceClass}${copies > 1 ? ', Multi-AZ' : ''})`,
+        `${copies} instance${copies > 1 ? 's' : ''} × ${HOURS_PER_MONTH} h`,
+        copies * HOURS_PER_MONTH * hourly,
+      );
+      add(`PostgreSQL ${store.name} storage`, `${copies * POSTGRES_STORAGE_GB} GB gp3`, copies * POSTGRES_STORAGE_GB * prices.rdsGp3GbMonth);
+    } else if (store.managed?.kind === 'redis') {
+      const hourly = prices.cacheHour[settings.redisNodeType] ?? 0;
+      add(
+        `Redis ${store.name} (${settings.redisNodeType})`,
+        `${settings.redisNodes} node${settings.redisNodes > 1 ? 's' : ''} × ${HOURS_PER_MONTH} h`,
+        settings.redisNodes * HOURS_PER_MONTH * hourly,
+      );
+    }
+  }
+
+  if (services.length > 0) {
+    const gb = services.length * ASSUMED_LOG_GB_PER_SERVICE;
+    add('CloudWatch Logs', `${gb} GB ingested and stored (assumed ${ASSUMED_LOG_GB_PER_SERVICE} GB per service)`, gb * (prices.logsIngestGb + prices.logsStoreGbMonth));
+  }
+  const built = services.filter((s) => s.build).length;
+  if (built > 0) {
+    const gb = built * ASSUMED_IMAGE_GB;
+    add('ECR image storage', `${fmt(gb)} GB (assumed ${ASSUMED_IMAGE_GB} GB per built image)`, gb * prices.ecrGbMonth);
+  }
+  if (priceRegion !== region) notes.push(`No price table for ${region}: ${priceRegion} prices are shown.`);
+  notes.push('Data transfer, requests and storage growth are not included.');
+
+  const monthlyUsd = cents(lines.reduce((sum, line) => sum + line.monthlyUsd, 0));
+  return { estimate: true, mode, region, priceRegion, priceDate: PRICE_TABLE_DATE, lines, monthlyUsd, notes };
+}

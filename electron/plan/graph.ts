@@ -1,0 +1,69 @@
+/** The architecture graph the preview draws: internet, load balancer, services, stores, private DNS, secrets. */
+import type { ArchitectureGraph, GraphEdge, GraphNode } from '../../shared/domain/plan';
+import type { ProjectModel } from '../../shared/domain/project';
+import type { IngressPlan } from './ingress';
+import { namespaceName, privateHostName } from './names';
+
+/** Node ids: `internet`, `alb`, `namespace`, `secrets`, and `service:<name>` for services and stores. */
+export function serviceNodeId(service: string): string {
+  return `service:${service}`;
+}
+
+/** Builds the graph; nodes and edges come out in a stable order. */
+export function architectureGraph(project: ProjectModel, ingress: IngressPlan): ArchitectureGraph {
+  const nodes: GraphNode[] = [];
+  const edges: GraphEdge[] = [];
+  const edgeKeys = new Set<string>();
+  const edge = (e: GraphEdge) => {
+    const key = `${e.from}|${e.to}|${e.kind}`;
+    if (edgeKeys.has(key)) return;
+    edgeKeys.add(key);
+    edges.push(e);
+  };
+  const services = [...project.services].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+
+  if (ingress.listeners.length > 0) {
+    nodes.push({ id: 'internet', kind: 'internet', label: 'Internet' });
+    nodes.push({ id: 'alb', kind: 'alb', label: 'Load balancer', detail: `ports ${ingress.listeners.map((l) => l.port).join(', ')}` });
+    edge({ from: 'internet', to: 'alb', kind: 'traffic', label: ingress.listeners.map((l) => `${l.protocol === 'HTTPS' ? 'https' : 'http'}:${l.port}`).join(', ') });
+  }
+  nodes.push({ id: 'namespace', kind: 'namespace', label: namespaceName(project.name), detail: 'private DNS' });
+  for (const s of services) {
+    const kind = s.managed ? s.managed.kind : 'service';
+    const detail = s.managed
+      ? `${s.managed.kind === 'postgres' ? 'RDS PostgreSQL' : 'ElastiCache'} ${s.managed.version}`
+      : `${s.size.cpu / 1024} vCPU, ${s.size.memory / 1024} GB × ${s.replicas}`;
+    nodes.push({ id: serviceNodeId(s.name), kind, label: s.name, detail });
+    edge({ from: serviceNodeId(s.name), to: 'namespace', kind: 'dns', label: privateHostName(project.name, s.name) });
+  }
+  for (const t of ingress.targetGroups) edge({ from: 'alb', to: serviceNodeId(t.service), kind: 'traffic', label: String(t.containerPort) });
+
+  const names = new Set(project.services.map((s) => s.name));
+  for (const rewrite of [...project.hostRewrites].sort((a, b) => `${a.service}|${a.host}`.localeCompare(`${b.service}|${b.host}`))) {
+    if (names.has(rewrite.host) && rewrite.host !== rewrite.service) edge({ from: serviceNodeId(rewrite.service), to: serviceNodeId(rewrite.host), kind: 'traffic', label: rewrite.variable });
+  }
+  for (const s of services) {
+    for (const dep of [...s.dependsOn].sort()) if (names.has(dep) && dep !== s.name) edge({ from: serviceNodeId(s.name), to: serviceNodeId(dep), kind: 'traffic' });
+  }
+
+  const secretUsers = new Map<string, Set<string>>();
+  for (const s of services) {
+    if (s.managed) {
+      if (s.managed.kind === 'postgres') secretUsers.set(s.name, new Set([s.managed.passwordConfig ?? 'POSTGRES_PASSWORD']));
+      continue;
+    }
+    for (const value of Object.values(s.environment)) {
+      if (value.kind === 'literal') continue;
+      const set = secretUsers.get(s.name) ?? new Set<string>();
+      for (const n of value.kind === 'config' ? [value.name] : value.names) set.add(n);
+      secretUsers.set(s.name, set);
+    }
+  }
+  if (secretUsers.size > 0) {
+    nodes.push({ id: 'secrets', kind: 'secrets', label: 'Secrets', detail: `SSM /Berth/${project.name}/` });
+    for (const [service, set] of [...secretUsers.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      edge({ from: 'secrets', to: serviceNodeId(service), kind: 'secrets', label: [...set].sort().join(', ') });
+    }
+  }
+  return { nodes, edges };
+}

@@ -1,0 +1,119 @@
+/**
+ * Which ports become public, and how: one ALB listener per published port, one target group
+ * per (service, container port), HTTPS on 443 with host rules for services that set `domainname`.
+ * The template, the cost, the graph and the URL list all read this one analysis.
+ */
+import type { ProjectModel, ServiceModel } from '../../shared/domain/project';
+import { raise } from '../../shared/result';
+
+/** ALB limits that shape the plan. */
+export const MAX_LISTENERS = 50;
+export const MAX_LISTENER_RULES = 100;
+/** Inbound rules per security group (the default quota). */
+export const MAX_SECURITY_GROUP_RULES = 60;
+
+export interface TargetGroupPlan {
+  service: string;
+  containerPort: number;
+  appProtocol: 'http' | 'http2' | 'grpc';
+  healthPath: string;
+}
+
+export interface ListenerPlan {
+  port: number;
+  protocol: 'HTTP' | 'HTTPS';
+  /** HTTP listeners forward to one target group; HTTPS routes by host; a redirect sends 80 to 443. */
+  action: { kind: 'forward'; target: TargetGroupPlan } | { kind: 'hosts' } | { kind: 'redirect-https' };
+}
+
+export interface DomainPlan {
+  service: string;
+  domain: string;
+  target: TargetGroupPlan;
+}
+
+export interface IngressPlan {
+  targetGroups: TargetGroupPlan[];
+  listeners: ListenerPlan[];
+  domains: DomainPlan[];
+  /** Container ports the ALB reaches on the services (for the services' security group). */
+  servicePorts: number[];
+}
+
+/** Services that run as containers (managed stores become RDS or ElastiCache instead). */
+export function containerServices(project: ProjectModel): ServiceModel[] {
+  return project.services.filter((s) => !s.managed);
+}
+
+/** Works out listeners, target groups and domains; conflicting ports are PLAN_INVALID, limits LIMIT_EXCEEDED. */
+export function planIngress(project: ProjectModel): IngressPlan {
+  const targetGroups: TargetGroupPlan[] = [];
+  const byPublished = new Map<number, TargetGroupPlan>();
+  const domains: DomainPlan[] = [];
+  const services = [...containerServices(project)].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const service of services) {
+    const seen = new Map<number, TargetGroupPlan>();
+    for (const port of service.ports) {
+      // The ALB speaks HTTP only; UDP ports cannot be public (the compose engine reports them).
+      if (port.mode !== 'ingress' || port.protocol !== 'tcp') continue;
+      let target = seen.get(port.target);
+      if (!target) {
+        target = { service: service.name, containerPort: port.target, appProtocol: port.appProtocol ?? 'http', healthPath: service.healthcheck?.httpPath ?? '/' };
+        seen.set(port.target, target);
+        targetGroups.push(target);
+      }
+      const published = port.published ?? port.target;
+      const taken = byPublished.get(published);
+      if (taken && taken !== target) {
+        raise(
+          'PLAN_INVALID',
+          `Port ${published} is published by both ${taken.service} and ${service.name}; a load balancer port can reach only one of them. Publish one on another port.`,
+          { port: published, services: [taken.service, service.name] },
+        );
+      }
+      byPublished.set(published, target);
+    }
+    const first = [...seen.values()][0];
+    if (service.domainname && first) domains.push({ service: service.name, domain: service.domainname, target: first });
+  }
+
+  const listeners: ListenerPlan[] = [...byPublished.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([port, target]) => ({ port, protocol: 'HTTP' as const, action: { kind: 'forward' as const, target } }));
+  if (domains.length > 0) {
+    if (byPublished.has(443)) {
+      raise('PLAN_INVALID', `Port 443 is published by ${byPublished.get(443)!.service}, but HTTPS for ${domains[0]!.domain} needs it. Publish that service on another port.`);
+    }
+    listeners.push({ port: 443, protocol: 'HTTPS', action: { kind: 'hosts' } });
+    if (!byPublished.has(80)) listeners.push({ port: 80, protocol: 'HTTP', action: { kind: 'redirect-https' } });
+    listeners.sort((a, b) => a.port - b.port);
+  }
+  if (listeners.length > MAX_LISTENERS) {
+    raise('LIMIT_EXCEEDED', `The project needs ${listeners.length} load balancer listeners (one per published port); an ALB allows ${MAX_LISTENERS}.`, {
+      listeners: listeners.length,
+      limit: MAX_LISTENERS,
+    });
+  }
+  if (domains.length > MAX_LISTENER_RULES) {
+    raise('LIMIT_EXCEEDED', `${domains.length} services set a domain name; the HTTPS listener allows ${MAX_LISTENER_RULES} host rules.`, {
+      rules: domains.length,
+      limit: MAX_LISTENER_RULES,
+    });
+  }
+  if (listeners.length > MAX_SECURITY_GROUP_RULES) {
+    raise('LIMIT_EXCEEDED', `The load balancer's security group would need ${listeners.length} inbound rules; a security group allows ${MAX_SECURITY_GROUP_RULES}.`, {
+      rules: listeners.length,
+      limit: MAX_SECURITY_GROUP_RULES,
+    });
+  }
+  const servicePorts = [...new Set(targetGroups.map((t) => t.containerPort))].sort((a, b) => a - b);
+  // One more rule lets the project's services reach each other.
+  if (servicePorts.length + 1 > MAX_SECURITY_GROUP_RULES) {
+    raise(
+      'LIMIT_EXCEEDED',
+      `The services' security group would need ${servicePorts.length + 1} inbound rules (one per public container port, plus one); a security group allows ${MAX_SECURITY_GROUP_RULES}.`,
+      { rules: servicePorts.length + 1, limit: MAX_SECURITY_GROUP_RULES },
+    );
+  }
+  return { targetGroups, listeners, domains, servicePorts };
+}

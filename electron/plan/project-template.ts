@@ -1,0 +1,670 @@
+/**
+ * The project stack `berth-<project>` (DESIGN.md §2): log groups, state-change events, private
+ * DNS, security groups, load balancer, one task definition and ECS service per container
+ * service, RDS and ElastiCache for managed stores, and the outputs (URLs, endpoints).
+ * Bootstrap ids and built image URIs arrive as Parameters (no Fn::ImportValue), so the
+ * project stack never locks the bootstrap's outputs.
+ */
+import type { DeploymentMode, PlannedResource, PlannedStack } from '../../shared/domain/plan';
+import type { EnvValue, Healthcheck, ProjectModel } from '../../shared/domain/project';
+import { raise } from '../../shared/result';
+import { arn, ecsTasksTrust, getAtt, policy, ref, sub, tagList, type PolicyStatement } from './cfn';
+import { containerServices, planIngress, type IngressPlan, type TargetGroupPlan } from './ingress';
+import { capacityFor, MODE_SETTINGS, replicasFor } from './modes';
+import {
+  configParameterName,
+  derivedParameterName,
+  ecsServiceName,
+  idPart,
+  imageParameterName,
+  namespaceName,
+  projectEventsLogGroupName,
+  projectLogGroupName,
+  projectParameterPrefix,
+  projectRepositoryName,
+  projectStackName,
+  taskFamilyName,
+} from './names';
+import { isValidFargateSize } from './sizing';
+import { finishStack, TemplateBuilder } from './stack';
+
+/** Bootstrap outputs the project template takes as parameters, with their CloudFormation types. */
+export const PROJECT_BOOTSTRAP_PARAMETERS = {
+  ClusterName: 'String',
+  ClusterArn: 'String',
+  VpcId: 'String',
+  PublicSubnetIds: 'CommaDelimitedList',
+  PrivateSubnetIds: 'CommaDelimitedList',
+} as const;
+
+/** Template metadata the deploy pipeline reads back: which parameter carries which service's image. */
+export const IMAGES_METADATA_KEY = 'berth:images';
+
+const LOG_RETENTION_DAYS = 30;
+/** Short so a rollout does not wait five minutes per task for connections to drain. */
+const DEREGISTRATION_DELAY_SECONDS = '10';
+const POSTGRES_STORAGE_GB = 20;
+
+export interface ProjectTemplatePlan {
+  stack: PlannedStack;
+  resources: PlannedResource[];
+  ingress: IngressPlan;
+}
+
+/** The SSM parameter ARN (as a CloudFormation expression) behind one environment secret. */
+function secretArn(project: string, service: string, variable: string, value: EnvValue): unknown {
+  const name = value.kind === 'derived' ? derivedParameterName(project, service, variable) : configParameterName(project, (value as { name: string }).name);
+  return arn('ssm', `parameter${name}`);
+}
+
+/** A container name ECS accepts (letters, digits, `-`, `_`). */
+function containerName(service: string): string {
+  return service.replace(/[^A-Za-z0-9_-]/g, '-');
+}
+
+function clamp(value: number, min: number, max: number): number {
+  return Math.min(max, Math.max(min, Math.round(value)));
+}
+
+/** The compose healthcheck as ECS runs it (ECS bounds: interval 5–300 s, timeout 2–60, retries 1–10, start 0–300). */
+function containerHealthCheck(health: Healthcheck | undefined): Record<string, unknown> | undefined {
+  if (!health || health.test.length === 0 || health.test[0] === 'NONE') return undefined;
+  const test = health.test[0] === 'CMD' || health.test[0] === 'CMD-SHELL' ? health.test : ['CMD-SHELL', health.test.join(' ')];
+  return {
+    Command: test,
+    Interval: clamp(health.intervalSeconds, 5, 300),
+    Timeout: clamp(health.timeoutSeconds, 2, 60),
+    Retries: clamp(health.retries, 1, 10),
+    StartPeriod: clamp(health.startPeriodSeconds, 0, 300),
+  };
+}
+
+/** Postgres major version from the image tag (RDS picks the region's current minor). */
+function postgresVersion(version: string): string {
+  const major = /^(\d+)/.exec(version)?.[1];
+  return major && Number(major) >= 11 ? major : '16';
+}
+
+/** Redis engine and version ElastiCache offers for an image tag's version. */
+function redisEngine(version: string): { engine: 'redis' | 'valkey'; version: string } {
+  const match = /^(\d+)(?:\.(\d+))?/.exec(version);
+  const major = match ? Number(match[1]) : 7;
+  const minor = match?.[2];
+  if (major >= 8) return { engine: 'valkey', version: '8.0' };
+  if (major === 7) return { engine: 'redis', version: minor === '0' ? '7.0' : '7.1' };
+  if (major === 6) return { engine: 'redis', version: minor === '0' ? '6.0' : '6.2' };
+  if (major === 5) return { engine: 'redis', version: '5.0.6' };
+  return { engine: 'redis', version: '7.1' };
+}
+
+/** A Postgres identifier RDS accepts for the master user or database name. */
+function validPgName(name: string): boolean {
+  return /^[A-Za-z][A-Za-z0-9_]{0,62}$/.test(name);
+}
+
+function sortedByName<T extends { name: string }>(items: T[]): T[] {
+  return [...items].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** Builds the project template for one mode. Pure: the same project and mode give the same bytes. */
+export function buildProjectTemplate(project: ProjectModel, mode: DeploymentMode): ProjectTemplatePlan {
+  const settings = MODE_SETTINGS[mode];
+  const p = project.name;
+  const tags = tagList(p);
+  const b = new TemplateBuilder('project');
+  const ingress = planIngress(project);
+  const services = sortedByName(containerServices(project));
+  const stores = sortedByName(project.services.filter((s) => s.managed));
+  const serviceNames = new Set(project.services.map((s) => s.name));
+  const shared = (description: string, why: string) => ({ group: 'shared', description, why });
+  const own = (service: string, description: string, why: string) => ({ group: service, description, why });
+
+  for (const s of services) {
+    if (!isValidFargateSize(s.size)) {
+      raise('PLAN_INVALID', `${s.name} asks for ${s.size.cpu} CPU units and ${s.size.memory} MiB, which is not a Fargate size.`, { service: s.name, size: s.size });
+    }
+  }
+
+  // ---------------------------------------------------------------- parameters
+  for (const [name, type] of Object.entries(PROJECT_BOOTSTRAP_PARAMETERS)) {
+    b.parameter(name, { Type: type, Description: `From the berth-bootstrap stack output ${name}` });
+  }
+  const imageParameters: Record<string, string> = {};
+  for (const s of services) {
+    if (!s.build) continue;
+    imageParameters[s.name] = b.parameter(imageParameterName(s.name), { Type: 'String', Description: `Image URI of ${s.name}, built by Berth` });
+  }
+  const subnets = ref(settings.privateSubnets ? 'PrivateSubnetIds' : 'PublicSubnetIds');
+
+  // ---------------------------------------------------------------- logs and events
+  b.add(
+    'LogGroup',
+    { Type: 'AWS::Logs::LogGroup', Properties: { LogGroupName: projectLogGroupName(p), RetentionInDays: LOG_RETENTION_DAYS, Tags: tags } },
+    shared(`Log group ${projectLogGroupName(p)}`, `Every container’s output, one stream per task, kept ${LOG_RETENTION_DAYS} days`),
+  );
+  b.add(
+    'EventsLogGroup',
+    { Type: 'AWS::Logs::LogGroup', Properties: { LogGroupName: projectEventsLogGroupName(p), RetentionInDays: LOG_RETENTION_DAYS, Tags: tags } },
+    shared(`Log group ${projectEventsLogGroupName(p)}`, 'Keeps task and deployment state changes (why a task stopped) after the tasks are gone'),
+  );
+  const servicePrefix = `${ecsServiceName(p, '')}`;
+  b.add(
+    'StateChangeRule',
+    {
+      Type: 'AWS::Events::Rule',
+      Properties: {
+        Description: `ECS task and service state changes of ${p}`,
+        State: 'ENABLED',
+        EventPattern: {
+          source: ['aws.ecs'],
+          'detail-type': ['ECS Deployment State Change', 'ECS Service Action', 'ECS Task State Change'],
+          $or: [
+            { detail: { clusterArn: [ref('ClusterArn')], group: [{ prefix: `service:${servicePrefix}` }] } },
+            { resources: [{ prefix: sub(`arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:service/\${ClusterName}/${servicePrefix}`) }] },
+          ],
+        },
+        Targets: [{ Id: 'events-log', Arn: sub('arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${EventsLogGroup}') }],
+        Tags: tags,
+      },
+    },
+    shared('EventBridge rule for task and deployment state changes', 'Sends them to the events log group, where Logs and Deploy show them'),
+  );
+
+  // ---------------------------------------------------------------- private DNS
+  b.add(
+    'Namespace',
+    {
+      Type: 'AWS::ServiceDiscovery::PrivateDnsNamespace',
+      Properties: { Name: namespaceName(p), Vpc: ref('VpcId'), Description: `Private DNS of ${p}`, Tags: tags },
+    },
+    shared(`Private DNS zone ${namespaceName(p)}`, 'Services find each other (and the database and cache) by name, as in compose'),
+  );
+
+  // ---------------------------------------------------------------- security groups
+  const hasAlb = ingress.listeners.length > 0;
+  if (hasAlb) {
+    b.add(
+      'LoadBalancerSecurityGroup',
+      {
+        Type: 'AWS::EC2::SecurityGroup',
+        Properties: {
+          GroupDescription: `${p}: load balancer, open to the internet on published ports`,
+          VpcId: ref('VpcId'),
+          SecurityGroupIngress: ingress.listeners.map((l) => ({ IpProtocol: 'tcp', FromPort: l.port, ToPort: l.port, CidrIp: '0.0.0.0/0', Description: `Port ${l.port} from the internet` })),
+          Tags: tags,
+        },
+      },
+      shared('Firewall of the load balancer', `Lets the internet reach the published port${ingress.listeners.length > 1 ? 's' : ''} ${ingress.listeners.map((l) => l.port).join(', ')} only`),
+    );
+  }
+  // Stores admit the services' group, so it exists whenever there is a service or a store.
+  if (services.length > 0 || stores.length > 0) {
+    b.add(
+      'ServiceSecurityGroup',
+      {
+        Type: 'AWS::EC2::SecurityGroup',
+        Properties: {
+          GroupDescription: `${p}: services, reachable from the load balancer and each other`,
+          VpcId: ref('VpcId'),
+          SecurityGroupIngress: ingress.servicePorts.map((port) => ({
+            IpProtocol: 'tcp',
+            FromPort: port,
+            ToPort: port,
+            SourceSecurityGroupId: getAtt('LoadBalancerSecurityGroup', 'GroupId'),
+            Description: `Port ${port} from the load balancer`,
+          })),
+          Tags: tags,
+        },
+      },
+      shared('Firewall of the services', 'Only the load balancer (on container ports) and the project’s own services may connect'),
+    );
+  }
+  if (services.length > 0) {
+    b.add(
+      'ServiceSecurityGroupSelfIngress',
+      {
+        Type: 'AWS::EC2::SecurityGroupIngress',
+        Properties: {
+          GroupId: getAtt('ServiceSecurityGroup', 'GroupId'),
+          SourceSecurityGroupId: getAtt('ServiceSecurityGroup', 'GroupId'),
+          IpProtocol: '-1',
+          Description: 'Traffic between the project’s services',
+        },
+      },
+      shared('Rule letting the services talk to each other', 'Compose services reach each other on any port, as on a compose network'),
+    );
+  }
+  const storePorts = [...new Set(stores.map((s) => s.managed!.port))].sort((a, b) => a - b);
+  if (stores.length > 0) {
+    b.add(
+      'StoreSecurityGroup',
+      {
+        Type: 'AWS::EC2::SecurityGroup',
+        Properties: {
+          GroupDescription: `${p}: databases and caches, reachable from the services only`,
+          VpcId: ref('VpcId'),
+          SecurityGroupIngress: storePorts.map((port) => ({
+            IpProtocol: 'tcp',
+            FromPort: port,
+            ToPort: port,
+            SourceSecurityGroupId: getAtt('ServiceSecurityGroup', 'GroupId'),
+            Description: `Port ${port} from the services`,
+          })),
+          Tags: tags,
+        },
+      },
+      shared('Firewall of the database and cache', `Only the project’s services may connect, on ${storePorts.join(' and ')}`),
+    );
+  }
+
+  // ---------------------------------------------------------------- load balancer
+  const targetGroupIds = new Map<TargetGroupPlan, string>();
+  const listenerIdsByTarget = new Map<TargetGroupPlan, string[]>();
+  const linkListener = (target: TargetGroupPlan, id: string) => listenerIdsByTarget.set(target, [...(listenerIdsByTarget.get(target) ?? []), id]);
+  if (hasAlb) {
+    b.add(
+      'LoadBalancer',
+      {
+        Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer',
+        Properties: {
+          Type: 'application',
+          Scheme: 'internet-facing',
+          IpAddressType: 'ipv4',
+          Subnets: ref('PublicSubnetIds'),
+          SecurityGroups: [getAtt('LoadBalancerSecurityGroup', 'GroupId')],
+          Tags: tags,
+        },
+      },
+      shared('Application load balancer', 'The one public entry point: routes each published port to its service'),
+    );
+    for (const target of ingress.targetGroups) {
+      const service = project.services.find((s) => s.name === target.service)!;
+      const health = service.healthcheck;
+      const interval = clamp(health?.intervalSeconds ?? 15, 5, 300);
+      const grpc = target.appProtocol === 'grpc' && ingress.domains.some((d) => d.target === target);
+      const id = `${idPart(target.service)}TargetGroup${target.containerPort}`;
+      b.add(
+        id,
+        {
+          Type: 'AWS::ElasticLoadBalancingV2::TargetGroup',
+          Properties: {
+            TargetType: 'ip',
+            Protocol: 'HTTP',
+            ProtocolVersion: grpc ? 'GRPC' : 'HTTP1',
+            Port: target.containerPort,
+            VpcId: ref('VpcId'),
+            HealthCheckPath: grpc ? '/AWS.ALB/healthcheck' : target.healthPath,
+            HealthCheckIntervalSeconds: interval,
+            HealthCheckTimeoutSeconds: clamp(health?.timeoutSeconds ?? 5, 2, Math.min(120, interval - 1)),
+            HealthyThresholdCount: 2,
+            UnhealthyThresholdCount: clamp(health?.retries ?? 3, 2, 10),
+            Matcher: grpc ? { GrpcCode: '0-99' } : { HttpCode: '200-399' },
+            TargetGroupAttributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: DEREGISTRATION_DELAY_SECONDS }],
+            Tags: tags,
+          },
+        },
+        own(
+          target.service,
+          `Target group for ${target.service} port ${target.containerPort}`,
+          `The load balancer sends traffic to healthy ${target.service} tasks, checking ${grpc ? 'gRPC health' : `GET ${target.healthPath}`}`,
+        ),
+      );
+      targetGroupIds.set(target, id);
+    }
+    const certificates: string[] = [];
+    for (const domain of ingress.domains) {
+      const id = `${idPart(domain.service)}Certificate`;
+      b.add(
+        id,
+        { Type: 'AWS::CertificateManager::Certificate', Properties: { DomainName: domain.domain, ValidationMethod: 'DNS', Tags: tags } },
+        own(domain.service, `TLS certificate for ${domain.domain}`, 'HTTPS for the service’s domain; add the validation CNAME that ACM shows to your DNS'),
+      );
+      certificates.push(id);
+    }
+    for (const listener of ingress.listeners) {
+      const id = listener.protocol === 'HTTPS' ? 'HttpsListener' : listener.action.kind === 'redirect-https' ? 'HttpRedirectListener' : `Listener${listener.port}`;
+      let action: Record<string, unknown>;
+      let description: string;
+      if (listener.action.kind === 'forward') {
+        action = { Type: 'forward', TargetGroupArn: ref(targetGroupIds.get(listener.action.target)!) };
+        linkListener(listener.action.target, id);
+        description = `Sends port ${listener.port} to ${listener.action.target.service}:${listener.action.target.containerPort}`;
+      } else if (listener.action.kind === 'redirect-https') {
+        action = { Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' } };
+        description = 'Redirects plain HTTP on port 80 to HTTPS';
+      } else {
+        action = { Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404', ContentType: 'text/plain', MessageBody: 'Not found' } };
+        description = `Serves HTTPS on 443 for ${ingress.domains.map((d) => d.domain).join(', ')}`;
+      }
+      const properties: Record<string, unknown> = {
+        LoadBalancerArn: ref('LoadBalancer'),
+        Port: listener.port,
+        Protocol: listener.protocol,
+        DefaultActions: [action],
+        Tags: tags,
+      };
+      if (listener.protocol === 'HTTPS') {
+        properties.Certificates = [{ CertificateArn: ref(certificates[0]!) }];
+        properties.SslPolicy = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
+      }
+      b.add(id, { Type: 'AWS::ElasticLoadBalancingV2::Listener', Properties: properties }, shared(`Load balancer listener on port ${listener.port} (${listener.protocol})`, description));
+    }
+    ingress.domains.forEach((domain, index) => {
+      const id = `${idPart(domain.service)}HostRule`;
+      b.add(
+        id,
+        {
+          Type: 'AWS::ElasticLoadBalancingV2::ListenerRule',
+          Properties: {
+            ListenerArn: ref('HttpsListener'),
+            Priority: index + 1,
+            Conditions: [{ Field: 'host-header', HostHeaderConfig: { Values: [domain.domain] } }],
+            Actions: [{ Type: 'forward', TargetGroupArn: ref(targetGroupIds.get(domain.target)!) }],
+            Tags: tags,
+          },
+        },
+        own(domain.service, `HTTPS rule for ${domain.domain}`, `Requests for ${domain.domain} go to ${domain.service}`),
+      );
+      linkListener(domain.target, id);
+      if (index > 0) {
+        b.add(
+          `${idPart(domain.service)}ListenerCertificate`,
+          {
+            Type: 'AWS::ElasticLoadBalancingV2::ListenerCertificate',
+            Properties: { ListenerArn: ref('HttpsListener'), Certificates: [{ CertificateArn: ref(certificates[index]!) }] },
+          },
+          own(domain.service, `Adds the ${domain.domain} certificate to the HTTPS listener`, 'One HTTPS port serves several domains'),
+        );
+      }
+    });
+    b.output('LoadBalancerDnsName', getAtt('LoadBalancer', 'DNSName'), 'DNS name of the load balancer');
+  }
+
+  // ---------------------------------------------------------------- IAM
+  const hasBuilt = Object.keys(imageParameters).length > 0;
+  const statements: PolicyStatement[] = [
+    { Sid: 'ReadProjectConfig', Effect: 'Allow', Action: ['ssm:GetParameters'], Resource: [arn('ssm', `parameter${projectParameterPrefix(p)}*`)] },
+    { Sid: 'WriteLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [getAtt('LogGroup', 'Arn')] },
+  ];
+  if (hasBuilt) {
+    // GetAuthorizationToken has no resource-level permissions: AWS requires "*" here.
+    statements.push({ Sid: 'EcrLogin', Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: '*' });
+    statements.push({
+      Sid: 'PullProjectImages',
+      Effect: 'Allow',
+      Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+      Resource: [arn('ecr', `repository/${projectRepositoryName(p)}`)],
+    });
+  }
+  if (services.length > 0) {
+    b.add(
+      'ExecutionRole',
+      {
+        Type: 'AWS::IAM::Role',
+        Properties: { AssumeRolePolicyDocument: ecsTasksTrust(), Policies: [{ PolicyName: 'start-tasks', PolicyDocument: policy(statements) }], Tags: tags },
+      },
+      shared('Role ECS uses to start the project’s tasks', `Pulls the project’s images, writes its logs, and reads only ${projectParameterPrefix(p)}* secrets`),
+    );
+  }
+
+  // ---------------------------------------------------------------- managed stores
+  if (stores.some((s) => s.managed!.kind === 'postgres')) {
+    b.add(
+      'DatabaseSubnetGroup',
+      {
+        Type: 'AWS::RDS::DBSubnetGroup',
+        Properties: { DBSubnetGroupDescription: `${p}: private subnets for databases`, SubnetIds: ref('PrivateSubnetIds'), Tags: tags },
+      },
+      shared('Database subnet group', 'Keeps the database in the private subnets of both zones'),
+    );
+  }
+  if (stores.some((s) => s.managed!.kind === 'redis')) {
+    b.add(
+      'CacheSubnetGroup',
+      { Type: 'AWS::ElastiCache::SubnetGroup', Properties: { Description: `${p}: private subnets for caches`, SubnetIds: ref('PrivateSubnetIds'), Tags: tags } },
+      shared('Cache subnet group', 'Keeps the cache in the private subnets of both zones'),
+    );
+  }
+  const storeResource = new Map<string, string>();
+  for (const store of stores) {
+    const managed = store.managed!;
+    const part = idPart(store.name);
+    let address: unknown;
+    let endpoint: string;
+    if (managed.kind === 'postgres') {
+      const user = managed.user ?? 'postgres';
+      if (!validPgName(user)) {
+        raise('PLAN_INVALID', `POSTGRES_USER "${user}" of ${store.name} is not a name RDS accepts: use letters, digits and _ and start with a letter.`, { service: store.name });
+      }
+      const database = managed.database ?? user;
+      if (!validPgName(database)) {
+        raise('PLAN_INVALID', `POSTGRES_DB "${database}" of ${store.name} is not a name RDS accepts: use letters, digits and _ and start with a letter.`, { service: store.name });
+      }
+      const passwordConfig = managed.passwordConfig ?? 'POSTGRES_PASSWORD';
+      const id = `${part}Database`;
+      b.add(
+        id,
+        {
+          Type: 'AWS::RDS::DBInstance',
+          DeletionPolicy: 'Snapshot',
+          UpdateReplacePolicy: 'Snapshot',
+          Properties: {
+            Engine: 'postgres',
+            EngineVersion: postgresVersion(managed.version),
+            DBInstanceClass: settings.postgresInstanceClass,
+            AllocatedStorage: String(POSTGRES_STORAGE_GB),
+            StorageType: 'gp3',
+            StorageEncrypted: true,
+            PubliclyAccessible: false,
+            MultiAZ: settings.postgresMultiAz,
+            BackupRetentionPeriod: settings.postgresBackupDays,
+            CopyTagsToSnapshot: true,
+            DeletionProtection: false,
+            AutoMinorVersionUpgrade: true,
+            Port: String(managed.port),
+            MasterUsername: user,
+            // A dynamic reference: CloudFormation reads the SecureString itself, the template never holds it.
+            MasterUserPassword: `{{resolve:ssm-secure:${configParameterName(p, passwordConfig)}}}`,
+            ...(database === 'postgres' ? {} : { DBName: database }),
+            DBSubnetGroupName: ref('DatabaseSubnetGroup'),
+            VPCSecurityGroups: [getAtt('StoreSecurityGroup', 'GroupId')],
+            Tags: tags,
+          },
+        },
+        own(
+          store.name,
+          `PostgreSQL ${postgresVersion(managed.version)} on RDS (${settings.postgresInstanceClass}${settings.postgresMultiAz ? ', Multi-AZ' : ''})`,
+          `Replaces the ${store.name} container with a managed, encrypted, backed-up database; a snapshot is kept when it is deleted or replaced`,
+        ),
+      );
+      address = getAtt(id, 'Endpoint.Address');
+      endpoint = `\${${id}.Endpoint.Address}:\${${id}.Endpoint.Port}`;
+      storeResource.set(store.name, id);
+    } else {
+      const { engine, version } = redisEngine(managed.version);
+      const id = `${part}Cache`;
+      const failover = settings.redisNodes > 1;
+      b.add(
+        id,
+        {
+          Type: 'AWS::ElastiCache::ReplicationGroup',
+          Properties: {
+            ReplicationGroupDescription: `${p} ${store.name}`,
+            Engine: engine,
+            EngineVersion: version,
+            CacheNodeType: settings.redisNodeType,
+            NumCacheClusters: settings.redisNodes,
+            AutomaticFailoverEnabled: failover,
+            MultiAZEnabled: failover,
+            AtRestEncryptionEnabled: true,
+            // Apps connect with plain redis:// as they did in compose; the network is private.
+            TransitEncryptionEnabled: false,
+            Port: managed.port,
+            CacheSubnetGroupName: ref('CacheSubnetGroup'),
+            SecurityGroupIds: [getAtt('StoreSecurityGroup', 'GroupId')],
+            Tags: tags,
+          },
+        },
+        own(
+          store.name,
+          `${engine === 'valkey' ? 'Valkey' : 'Redis'} ${version} on ElastiCache (${settings.redisNodes} × ${settings.redisNodeType})`,
+          `Replaces the ${store.name} container with a managed cache${failover ? ' with automatic failover' : ''}`,
+        ),
+      );
+      address = getAtt(id, 'PrimaryEndPoint.Address');
+      endpoint = `\${${id}.PrimaryEndPoint.Address}:\${${id}.PrimaryEndPoint.Port}`;
+      storeResource.set(store.name, id);
+    }
+    b.add(
+      `${part}DnsRecord`,
+      {
+        Type: 'AWS::Route53::RecordSet',
+        Properties: {
+          HostedZoneId: getAtt('Namespace', 'HostedZoneId'),
+          Name: `${store.name}.${namespaceName(p)}.`,
+          Type: 'CNAME',
+          TTL: '60',
+          ResourceRecords: [address],
+        },
+      },
+      own(store.name, `DNS name ${store.name}.${namespaceName(p)}`, `Services keep using the host name ${store.name}, as in compose`),
+    );
+    b.output(`${part}Endpoint`, sub(endpoint), `${store.name} endpoint (also ${store.name}.${namespaceName(p)})`);
+  }
+
+  // ---------------------------------------------------------------- container services
+  for (const s of services) {
+    const part = idPart(s.name);
+    const container = containerName(s.name);
+    const environment: { Name: string; Value: string }[] = [];
+    const secrets: { Name: string; ValueFrom: unknown }[] = [];
+    for (const variable of Object.keys(s.environment).sort()) {
+      const value = s.environment[variable]!;
+      if (value.kind === 'literal') environment.push({ Name: variable, Value: value.value });
+      else secrets.push({ Name: variable, ValueFrom: secretArn(p, s.name, variable, value) });
+    }
+    const arm = s.platform === 'linux/arm64';
+    const definition: Record<string, unknown> = {
+      Name: container,
+      Image: s.build ? ref(imageParameters[s.name]!) : s.image,
+      Essential: true,
+      PortMappings: s.ports.map((port) => ({ ContainerPort: port.target, Protocol: port.protocol })),
+      Environment: environment.length > 0 ? environment : undefined,
+      Secrets: secrets.length > 0 ? secrets : undefined,
+      Command: s.command,
+      EntryPoint: s.entrypoint,
+      HealthCheck: containerHealthCheck(s.healthcheck),
+      User: s.user,
+      WorkingDirectory: s.workingDir,
+      ReadonlyRootFilesystem: s.readOnly,
+      LinuxParameters: s.init ? { InitProcessEnabled: true } : undefined,
+      StopTimeout: s.stopGracePeriodSeconds === undefined ? undefined : clamp(s.stopGracePeriodSeconds, 2, 120),
+      LogConfiguration: {
+        LogDriver: 'awslogs',
+        Options: { 'awslogs-group': ref('LogGroup'), 'awslogs-region': ref('AWS::Region'), 'awslogs-stream-prefix': container },
+      },
+    };
+    if (!s.build && !s.image) raise('PLAN_INVALID', `${s.name} has neither an image nor a build section.`, { service: s.name });
+    b.add(
+      `${part}TaskDefinition`,
+      {
+        Type: 'AWS::ECS::TaskDefinition',
+        Properties: {
+          Family: taskFamilyName(p, containerName(s.name)),
+          RequiresCompatibilities: ['FARGATE'],
+          NetworkMode: 'awsvpc',
+          Cpu: String(s.size.cpu),
+          Memory: String(s.size.memory),
+          RuntimePlatform: { CpuArchitecture: arm ? 'ARM64' : 'X86_64', OperatingSystemFamily: 'LINUX' },
+          ExecutionRoleArn: getAtt('ExecutionRole', 'Arn'),
+          ContainerDefinitions: [definition],
+          Tags: tags,
+        },
+      },
+      own(
+        s.name,
+        `Task definition: ${s.size.cpu / 1024} vCPU, ${s.size.memory / 1024} GB, ${arm ? 'arm64' : 'amd64'}`,
+        `How to run ${s.name}: ${s.build ? 'the image Berth builds' : s.image}, its environment, ${secrets.length} secret${secrets.length === 1 ? '' : 's'} read from SSM, logs`,
+      ),
+    );
+    b.add(
+      `${part}Discovery`,
+      {
+        Type: 'AWS::ServiceDiscovery::Service',
+        Properties: {
+          Name: s.name,
+          NamespaceId: getAtt('Namespace', 'Id'),
+          DnsConfig: { DnsRecords: [{ Type: 'A', TTL: 10 }], RoutingPolicy: 'MULTIVALUE' },
+          HealthCheckCustomConfig: { FailureThreshold: 1 },
+          Tags: tags,
+        },
+      },
+      own(s.name, `DNS name ${s.name}.${namespaceName(p)}`, `Other services reach ${s.name} by name; ECS keeps the addresses current`),
+    );
+    const targets = ingress.targetGroups.filter((t) => t.service === s.name);
+    const dependsOn = new Set<string>();
+    for (const t of targets) for (const l of listenerIdsByTarget.get(t) ?? []) dependsOn.add(l);
+    for (const dep of s.dependsOn) {
+      if (!serviceNames.has(dep) || dep === s.name) continue;
+      dependsOn.add(storeResource.get(dep) ?? `${idPart(dep)}Service`);
+    }
+    const grace = targets.length > 0 ? 60 + clamp(s.healthcheck?.startPeriodSeconds ?? 0, 0, 300) : undefined;
+    const replicas = replicasFor(mode, s.replicas);
+    const capacity = capacityFor(mode, s.platform);
+    b.add(
+      `${part}Service`,
+      {
+        Type: 'AWS::ECS::Service',
+        DependsOn: dependsOn.size > 0 ? [...dependsOn].sort() : undefined,
+        Properties: {
+          ServiceName: ecsServiceName(p, containerName(s.name)),
+          Cluster: ref('ClusterName'),
+          TaskDefinition: ref(`${part}TaskDefinition`),
+          DesiredCount: replicas,
+          CapacityProviderStrategy: [{ CapacityProvider: capacity, Weight: 1 }],
+          DeploymentConfiguration: {
+            DeploymentCircuitBreaker: { Enable: true, Rollback: true },
+            MinimumHealthyPercent: 100,
+            MaximumPercent: 200,
+          },
+          NetworkConfiguration: {
+            AwsvpcConfiguration: {
+              AssignPublicIp: settings.privateSubnets ? 'DISABLED' : 'ENABLED',
+              Subnets: subnets,
+              SecurityGroups: [getAtt('ServiceSecurityGroup', 'GroupId')],
+            },
+          },
+          ServiceRegistries: [{ RegistryArn: getAtt(`${part}Discovery`, 'Arn') }],
+          LoadBalancers:
+            targets.length > 0 ? targets.map((t) => ({ ContainerName: container, ContainerPort: t.containerPort, TargetGroupArn: ref(targetGroupIds.get(t)!) })) : undefined,
+          HealthCheckGracePeriodSeconds: grace,
+          PropagateTags: 'SERVICE',
+          EnableECSManagedTags: true,
+          Tags: tags,
+        },
+      },
+      own(
+        s.name,
+        `ECS service: ${replicas} task${replicas === 1 ? '' : 's'} on ${capacity === 'FARGATE_SPOT' ? 'Fargate Spot' : 'Fargate'}${settings.privateSubnets ? ' in private subnets' : ''}`,
+        'Keeps the tasks running; a failed rollout stops and rolls back by itself (circuit breaker)',
+      ),
+    );
+  }
+
+  // ---------------------------------------------------------------- outputs: URLs
+  for (const listener of ingress.listeners) {
+    if (listener.action.kind !== 'forward') continue;
+    const target = listener.action.target;
+    b.output(
+      `${idPart(target.service)}Url${listener.port}`,
+      sub(`http://\${LoadBalancer.DNSName}${listener.port === 80 ? '' : `:${listener.port}`}`),
+      `${target.service} port ${target.containerPort}`,
+    );
+  }
+  for (const domain of ingress.domains) {
+    b.output(`${idPart(domain.service)}HttpsUrl`, `https://${domain.domain}`, `${domain.service} over HTTPS (point ${domain.domain} at LoadBalancerDnsName)`);
+  }
+
+  const template = b.template(`Berth project ${p} (${mode})`, { 'berth:project': p, 'berth:mode': mode, [IMAGES_METADATA_KEY]: imageParameters });
+  return { stack: finishStack(projectStackName(p), template), resources: b.planned(), ingress };
+}

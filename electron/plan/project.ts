@@ -1,0 +1,116 @@
+/**
+ * Planning a project: the templates (bootstrap and project), the readable preview (resources,
+ * graph, config, host rewrites, URLs), the cost of every mode and the preflight result.
+ * Pure and deterministic: the same project and options give the same preview, byte for byte.
+ */
+import type { CfnTemplate, DeploymentMode, PlanPreview, PlannedStack, ServiceConfigNeed } from '../../shared/domain/plan';
+import { DEPLOYMENT_MODES } from '../../shared/domain/plan';
+import type { ProjectModel } from '../../shared/domain/project';
+import { raise } from '../../shared/result';
+import { planBootstrap } from './bootstrap';
+import { estimateCost } from './cost';
+import { architectureGraph } from './graph';
+import type { IngressPlan } from './ingress';
+import { imageParameterName } from './names';
+import { preflight } from './preflight';
+import { buildProjectTemplate, IMAGES_METADATA_KEY, PROJECT_BOOTSTRAP_PARAMETERS } from './project-template';
+
+export interface PlanOptions {
+  mode: DeploymentMode;
+  region: string;
+  /** The account, when connected; only shown, templates use `${AWS::AccountId}`. */
+  account?: string;
+  /** Built image URIs by service (known after the build phase); shown in the preview, passed as parameters. */
+  images?: Record<string, string>;
+  /** Builder image override for the bootstrap template. */
+  builderImage?: string;
+  /** Run preflight on both templates (default true; it loads the specification once per process). */
+  preflight?: boolean;
+}
+
+/** Plans `project` in one mode: templates, preview, costs of all three modes, preflight problems. */
+export function planProject(project: ProjectModel, options: PlanOptions): PlanPreview {
+  if (!/^[a-z0-9][a-z0-9_-]{0,62}$/.test(project.name)) {
+    raise('PLAN_INVALID', `"${project.name}" is not a valid project name: use lower-case letters, digits, - and _ (at most 63).`);
+  }
+  const bootstrap = planBootstrap({ mode: options.mode, builderImage: options.builderImage });
+  const planned = buildProjectTemplate(project, options.mode);
+  const stacks = [bootstrap.stack, planned.stack];
+  const resources = [...bootstrap.resources, ...planned.resources];
+  if (options.images) {
+    for (const r of resources) {
+      const service = project.services.find((s) => s.name === r.group);
+      const image = service && options.images[service.name];
+      if (image && r.type === 'AWS::ECS::TaskDefinition') r.description = `${r.description}; image ${image}`;
+    }
+  }
+  return {
+    project: project.name,
+    mode: options.mode,
+    region: options.region,
+    stacks,
+    resources,
+    graph: architectureGraph(project, planned.ingress),
+    config: configNeeds(project),
+    hostRewrites: [...project.hostRewrites],
+    urls: publicUrls(planned.ingress),
+    costs: DEPLOYMENT_MODES.map((mode) => estimateCost(project, mode, options.region)),
+    preflight: options.preflight === false ? [] : stacks.flatMap((stack) => preflight(stack)),
+  };
+}
+
+/** Every environment variable each container service gets, and where its value comes from. */
+export function configNeeds(project: ProjectModel): ServiceConfigNeed[] {
+  const out: ServiceConfigNeed[] = [];
+  const services = [...project.services].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const s of services) {
+    if (s.managed) {
+      if (s.managed.kind === 'postgres') out.push({ service: s.name, variable: 'POSTGRES_PASSWORD', source: 'config', names: [s.managed.passwordConfig ?? 'POSTGRES_PASSWORD'] });
+      continue;
+    }
+    for (const variable of Object.keys(s.environment).sort()) {
+      const value = s.environment[variable]!;
+      const names = value.kind === 'config' ? [value.name] : value.kind === 'derived' ? [...value.names].sort() : [];
+      out.push({ service: s.name, variable, source: value.kind, names });
+    }
+  }
+  return out;
+}
+
+/** The public URLs that will exist; the load balancer's DNS name is known only after deploy. */
+export function publicUrls(ingress: IngressPlan): string[] {
+  const urls: string[] = [];
+  for (const l of ingress.listeners) {
+    if (l.action.kind === 'forward') urls.push(`http://<load-balancer-dns>${l.port === 80 ? '' : `:${l.port}`} → ${l.action.target.service}:${l.action.target.containerPort}`);
+  }
+  for (const d of ingress.domains) urls.push(`https://${d.domain} → ${d.service}:${d.target.containerPort}`);
+  return urls;
+}
+
+/**
+ * The parameters the deploy pipeline passes to the project stack: the bootstrap outputs it
+ * takes and the image URI of each built service. With `template`, only the parameters it
+ * declares are returned, and a missing one is a PLAN_INVALID error naming it.
+ */
+export function projectStackParameters(
+  bootstrapOutputs: Record<string, string>,
+  images: Record<string, string>,
+  template?: CfnTemplate | PlannedStack,
+): { ParameterKey: string; ParameterValue: string }[] {
+  const values = new Map<string, string>();
+  for (const name of Object.keys(PROJECT_BOOTSTRAP_PARAMETERS)) {
+    const value = bootstrapOutputs[name];
+    if (value !== undefined) values.set(name, value);
+  }
+  for (const [service, uri] of Object.entries(images)) values.set(imageParameterName(service), uri);
+  const t = template && 'template' in template ? template.template : template;
+  if (!t) return [...values.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue }));
+  const declared = Object.keys(t.Parameters ?? {}).sort();
+  const missing = declared.filter((name) => !values.has(name) && t.Parameters![name]!.Default === undefined);
+  if (missing.length > 0) {
+    const byParameter = new Map(Object.entries((t.Metadata?.[IMAGES_METADATA_KEY] ?? {}) as Record<string, string>).map(([service, param]) => [param, service]));
+    const named = missing.map((m) => (byParameter.has(m) ? `the image of ${byParameter.get(m)}` : `bootstrap output ${m}`));
+    raise('PLAN_INVALID', `The project stack needs ${named.join(', ')}.`, { missing });
+  }
+  return declared.filter((name) => values.has(name)).map((ParameterKey) => ({ ParameterKey, ParameterValue: values.get(ParameterKey)! }));
+}
