@@ -1,0 +1,172 @@
+/**
+ * Berth's sandbox: a local AWS-compatible endpoint on 127.0.0.1 that the real AWS SDK v3 clients
+ * talk to unchanged (only `endpoint` and credentials differ). See README.md for the options.
+ */
+import type { Server } from 'node:http';
+import type { SandboxCore } from './core';
+import { publish } from './events/bus';
+import type { FaultConfig } from './faults';
+import type { ServiceName } from './http';
+import { DEFAULT_REGION, SANDBOX_ACCOUNT } from './identity';
+import { startServer } from './server';
+import { deleteState, emptyState, loadState, saveState, stateFile } from './state';
+import { Scheduler, Timing, type Speed } from './timing';
+
+export type { FaultConfig, ServiceFaults } from './faults';
+export type { Speed } from './timing';
+export { SANDBOX_ACCOUNT, SANDBOX_CALLER_ARN, SANDBOX_DNS_SUFFIX, SANDBOX_LOG_PREFIX } from './identity';
+
+/** The fixed local credentials the sandbox accepts. */
+export const SANDBOX_KEYS = { accessKeyId: 'BERTHSANDBOXKEY', secretAccessKey: 'berth-sandbox-secret' } as const;
+
+export interface SandboxOptions {
+  /** Port on 127.0.0.1; 0 or absent picks a free one. */
+  port?: number;
+  /** Folder for the state file; absent keeps everything in memory. */
+  dataDir?: string;
+  /** `instant` (default, for tests) or `realistic` AWS-like durations. */
+  speed?: Speed;
+  /** Multiplies realistic durations (0.1 = ten times faster than AWS). Default 1. */
+  speedFactor?: number;
+  /** Fault knobs per service; change later with `setFaults`. */
+  faults?: FaultConfig;
+  /** Region reported for resources and ARNs. Default us-east-1. */
+  region?: string;
+  /** Random source for fault decisions (tests can make them deterministic). */
+  random?: () => number;
+}
+
+export interface Sandbox {
+  /** `http://127.0.0.1:<port>`: pass as `endpoint` to every SDK client. */
+  readonly endpoint: string;
+  readonly port: number;
+  readonly region: string;
+  /** The sandbox's fixed account id. */
+  readonly account: string;
+  readonly speed: Speed;
+  /** The state file, when a data folder was given. */
+  readonly dataFile?: string;
+  /** Credentials to give the SDK clients. */
+  readonly credentials: typeof SANDBOX_KEYS;
+  /** Stops the server and background work, and writes the state. */
+  close(): Promise<void>;
+  /** Erases every stack, bucket, parameter, log, task and image (and the state file). */
+  reset(): Promise<void>;
+  /** Replaces the fault knobs. */
+  setFaults(faults: FaultConfig): void;
+  /** The current fault knobs. */
+  faults(): FaultConfig;
+  /** Resolves when no background work (stack operations, task transitions, builds) is left. */
+  settle(): Promise<void>;
+  /** Writes the state file now (it is also written shortly after every change). */
+  save(): Promise<void>;
+  /** Requests served, by service. */
+  requestCounts(): Record<string, number>;
+}
+
+const SAVE_DELAY_MS = 250;
+
+/** Starts a sandbox; the caller owns it and must `close()` it. */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const region = options.region ?? DEFAULT_REGION;
+  const dataDir = options.dataDir;
+  const speed = options.speed ?? 'instant';
+  const scheduler = new Scheduler();
+  let faults: FaultConfig = options.faults ?? {};
+  let saveTimer: NodeJS.Timeout | undefined;
+  let saving: Promise<void> = Promise.resolve();
+  let closed = false;
+  const counts: Record<string, number> = {};
+
+  const persist = async (): Promise<void> => {
+    if (!dataDir) return;
+    // Serialise writes: the newest state always lands last.
+    saving = saving.then(() => saveState(dataDir, core.state)).catch((error: unknown) => console.error('[sandbox] could not save state:', error));
+    await saving;
+  };
+
+  const core: SandboxCore = {
+    account: SANDBOX_ACCOUNT,
+    region,
+    endpoint: '',
+    state: dataDir ? await loadState(dataDir) : emptyState(),
+    timing: new Timing(speed, options.speedFactor ?? 1),
+    scheduler,
+    changed() {
+      if (!dataDir || closed || saveTimer) return;
+      saveTimer = setTimeout(() => {
+        saveTimer = undefined;
+        void persist();
+      }, SAVE_DELAY_MS);
+    },
+    publish(event) {
+      publish(core, event);
+    },
+    kickEcs() {
+      // ECS lands in the next step.
+    },
+  };
+
+  let server: Server;
+  let port: number;
+  try {
+    ({ server, port } = await startServer({
+      core,
+      port: options.port ?? 0,
+      faults: () => faults,
+      random: options.random ?? Math.random,
+      onRequest: (service: ServiceName) => {
+        counts[service] = (counts[service] ?? 0) + 1;
+      },
+    }));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new Error(`Port ${options.port} on 127.0.0.1 is already in use; choose another port or omit it to pick a free one.`);
+    throw error;
+  }
+  core.endpoint = `http://127.0.0.1:${port}`;
+
+  const sandbox: Sandbox = {
+    endpoint: core.endpoint,
+    port,
+    region,
+    account: SANDBOX_ACCOUNT,
+    speed,
+    dataFile: dataDir ? stateFile(dataDir) : undefined,
+    credentials: SANDBOX_KEYS,
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (saveTimer) clearTimeout(saveTimer);
+      saveTimer = undefined;
+      await scheduler.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await persist();
+    },
+    async reset() {
+      await scheduler.close();
+      scheduler.reopen();
+      core.state = emptyState();
+      if (dataDir) {
+        await saving;
+        await deleteState(dataDir);
+      }
+    },
+    setFaults(next) {
+      faults = next;
+    },
+    faults: () => faults,
+    settle: () => scheduler.settle(),
+    save: () => persist(),
+    requestCounts: () => ({ ...counts }),
+  };
+  return sandbox;
+}
+
+/** The SDK client settings for a sandbox (`new SSMClient(sandboxClientConfig(sb))`); S3 also needs `forcePathStyle: true`. */
+export function sandboxClientConfig(sandbox: Pick<Sandbox, 'endpoint' | 'region' | 'credentials'>, maxAttempts = 1) {
+  return { endpoint: sandbox.endpoint, region: sandbox.region, credentials: { ...sandbox.credentials }, maxAttempts };
+}
