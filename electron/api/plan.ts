@@ -1,7 +1,34 @@
-/** plan:* — interim: filled in by its engine issue. */
-import { notYet } from './not-yet';
+/** plan:* — what a deploy would create, readable before anything is paid for. */
+import { resolve } from 'node:path';
+import { connectionManager } from '../aws/connection';
+import { loadProject } from '../compose/load';
+import { planProject } from '../plan';
+import { raise } from '../../shared/result';
 import type { HandlersFor } from './handler-types';
 
+/** The region a plan is priced and templated for when the caller names none. */
+export const DEFAULT_PLAN_REGION = 'us-east-1';
+
 export const planHandlers = {
-  'plan:preview': async () => notYet('plan:preview'),
+  'plan:preview': async ({ dir, mode, region }, ctx) => {
+    const loaded = await loadProject(resolve(dir));
+    const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
+    if (!loaded.project || errors.length > 0) {
+      const first = errors[0];
+      raise(
+        'COMPOSE_INVALID',
+        first
+          ? `The compose project has ${errors.length} error${errors.length === 1 ? '' : 's'}; the first: ${first.message}${first.fix ? ` ${first.fix}` : ''}`
+          : 'The compose project could not be loaded.',
+        { diagnostics: loaded.diagnostics },
+      );
+    }
+    // Price and template for the connected region unless the caller asks for another one.
+    const connection = connectionManager(ctx).current();
+    return planProject(loaded.project, {
+      mode,
+      region: region ?? connection?.target.region ?? DEFAULT_PLAN_REGION,
+      account: connection?.identity.account,
+    });
+  },
 } satisfies HandlersFor<'plan'>;

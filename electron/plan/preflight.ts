@@ -37,6 +37,8 @@ const INTRINSICS = new Set([
   'Fn::Length',
   'Fn::ToJsonString',
 ]);
+/** Characters EC2 accepts in security group and rule descriptions. */
+const SECURITY_GROUP_TEXT = /^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]*$/;
 /** Actions that have no resource-level permissions, so AWS requires `"Resource": "*"`. */
 const RESOURCELESS_ACTIONS = new Set(['ecr:GetAuthorizationToken']);
 
@@ -318,6 +320,17 @@ export function preflight(stack: PlannedStack, spec: CfnSpec = loadCfnSpec()): P
       const tags = tagsOf(properties[resourceSpec.tagProperty]);
       if (tags.get(MANAGED_BY_TAG) !== MANAGED_BY_VALUE) at(id, `Properties.${resourceSpec.tagProperty}`, `Missing tag ${MANAGED_BY_TAG}=${MANAGED_BY_VALUE}`);
       if (typeof projectName === 'string' && tags.get(PROJECT_TAG) !== projectName) at(id, `Properties.${resourceSpec.tagProperty}`, `Missing tag ${PROJECT_TAG}=${projectName}`);
+    }
+
+    if (resource.Type === 'AWS::EC2::SecurityGroup' || resource.Type === 'AWS::EC2::SecurityGroupIngress') {
+      const texts: [string, unknown][] = [['Properties.GroupDescription', properties.GroupDescription], ['Properties.Description', properties.Description]];
+      for (const key of ['SecurityGroupIngress', 'SecurityGroupEgress']) {
+        const rules = properties[key];
+        if (Array.isArray(rules)) rules.forEach((r, i) => isObject(r) && texts.push([`Properties.${key}[${i}].Description`, r.Description]));
+      }
+      for (const [path, text] of texts) {
+        if (typeof text === 'string' && !SECURITY_GROUP_TEXT.test(text)) at(id, path, `EC2 refuses this description (allowed: letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*): ${text}`);
+      }
     }
 
     for (const { statement, path } of policyStatements(properties)) {

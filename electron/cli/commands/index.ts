@@ -1,6 +1,7 @@
 /** Every `berth` subcommand, one module each; the help lists them in this order. */
 import type { Command } from '../command';
+import { planCommand } from './plan';
 import { versionCommand } from './version';
 import { webCommand } from './web';
 
-export const COMMANDS: Command[] = [webCommand, versionCommand];
+export const COMMANDS: Command[] = [webCommand, planCommand, versionCommand];
