@@ -1,6 +1,6 @@
 /** Finds the compose files in a project folder, in the order Compose itself prefers them. */
 import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 /** Main file names, in Compose's order of preference. */
 export const MAIN_COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'] as const;
@@ -19,4 +19,15 @@ export async function findComposeFiles(dir: string): Promise<string[]> {
   const ordered = known.filter((n) => names.includes(n));
   const others = names.filter((n) => !known.includes(n) && /compose.*\.ya?ml$/i.test(n)).sort();
   return [...ordered, ...others].map((n) => join(dir, n));
+}
+
+/** The files Compose loads by default: the first main file and its override, if present. */
+export function defaultComposeSelection(found: readonly string[]): { files: string[]; ignoredMain: string[] } {
+  const byName = new Map(found.map((f) => [basename(f), f]));
+  const main = MAIN_COMPOSE_FILES.find((n) => byName.has(n));
+  if (!main) return { files: [], ignoredMain: [] };
+  const prefix = main.startsWith('docker-') ? 'docker-compose' : 'compose';
+  const override = [`${prefix}.override.yaml`, `${prefix}.override.yml`].find((n) => byName.has(n));
+  const ignoredMain = MAIN_COMPOSE_FILES.filter((n) => n !== main && byName.has(n)).map((n) => byName.get(n) as string);
+  return { files: [byName.get(main) as string, ...(override ? [byName.get(override) as string] : [])], ignoredMain };
 }

@@ -1,23 +1,352 @@
-/** Interim loader (replaced by the compose engine): discovers files only. */
-import { basename } from 'node:path';
-import type { LoadedProject } from '../../shared/domain/project';
-import { findComposeFiles } from './discover';
+/**
+ * Loads a compose project: finds the files, reads them with positions, interpolates, validates
+ * against the Compose Specification, resolves `extends`, merges overrides, applies Berth's
+ * support rules and normalises every service into the ProjectModel. Never throws for bad input:
+ * every problem is a positioned diagnostic.
+ */
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, resolve } from 'node:path';
+import type { ComposeFileInfo, HostRewrite, LoadedProject, ProjectModel, ServiceModel } from '../../shared/domain/project';
+import { defaultComposeSelection, findComposeFiles } from './discover';
+import { parseDotenv } from './dotenv';
+import { EnvFileCache, textSource } from './environment';
+import { resolveExtends } from './extends';
+import { interpolateFile } from './interpolate';
+import { canonicalService, dropResets, mergeFiles } from './merge';
+import { normaliseProjectName, projectNameProblem, serviceNameProblem } from './names';
+import { normaliseService, type NormalisedService } from './normalize';
+import { checkListenerConflicts, listenerPort } from './ports';
+import { Report } from './report';
+import { requiredConfig } from './required-config';
+import { rewriteEnvValue } from './hosts';
+import { readComposeFile } from './source';
+import { checkService, checkTopLevel } from './support';
+import { get, NOWHERE, str, type At, type SEntry, type SNode } from './tree';
+import { validateFile } from './validate-schema';
 
 export interface LoadOptions {
+  /** Compose files to load, in order (as `-f` does), relative to `dir`; default: the folder's compose file and its override. */
   files?: string[];
+  /** Variables for interpolation; default: the process environment. The project's `.env` fills in what they lack. */
   env?: Record<string, string | undefined>;
+  /** Active profiles; default: COMPOSE_PROFILES from the environment. */
+  profiles?: string[];
 }
 
-/** Loads the project in `dir`. */
-export async function loadProject(dir: string, _options: LoadOptions = {}): Promise<LoadedProject> {
-  const composeFiles = await findComposeFiles(dir);
-  if (composeFiles.length === 0) {
-    return {
-      dir,
-      project: null,
-      composeFiles,
-      diagnostics: [{ severity: 'error', code: 'no-compose-file', message: `No compose file in ${dir}`, file: '', line: 0, column: 0, path: '' }],
-    };
+/** Loads the project in `dir`. Never throws: problems come back as diagnostics. */
+export async function loadProject(dir: string, options: LoadOptions = {}): Promise<LoadedProject> {
+  const root = resolve(dir);
+  const report = new Report();
+  let composeFiles: string[] = [];
+  try {
+    composeFiles = await findComposeFiles(root);
+    const project = await load(root, composeFiles, options, report);
+    return { dir: root, project, composeFiles, diagnostics: report.sorted() };
+  } catch (error) {
+    // A bug must not take the app down: it becomes a diagnostic the user can report.
+    report.error('internal-error', `Berth could not finish loading this project: ${error instanceof Error ? error.message : String(error)}`, 'Please report this problem with the compose file that caused it.', NOWHERE);
+    return { dir: root, project: null, composeFiles, diagnostics: report.sorted() };
   }
-  return { dir, project: { name: basename(dir), dir, files: [], services: [], requiredConfig: [], hostRewrites: [] }, composeFiles, diagnostics: [] };
+}
+
+async function load(dir: string, found: string[], options: LoadOptions, report: Report): Promise<ProjectModel | null> {
+  const selection = selectFiles(dir, found, options.files, report);
+  if (selection.length === 0) return null;
+
+  // Interpolation variables: the environment wins over the project's .env.
+  const env = options.env ?? process.env;
+  const dotenvPath = resolve(dir, '.env');
+  const dotenv = await readDotenv(dotenvPath, (n) => env[n], report);
+  const lookup = (name: string): string | undefined => env[name] ?? dotenv.get(name);
+
+  const files: ComposeFileInfo[] = [];
+  if (dotenv.size > 0 || dotenv.existed) files.push({ path: dotenvPath, role: 'env' });
+
+  // Each file: parse → interpolate → validate → canonical services. Extends targets load the same way.
+  const cache = new Map<string, Promise<SNode | null>>();
+  const loadOne = (path: string, baseDir: string, at: At): Promise<SNode | null> => {
+    const key = `${path}\0${baseDir}`;
+    let p = cache.get(key);
+    if (!p) {
+      p = prepareFile(path, baseDir, at, lookup, report);
+      cache.set(key, p);
+    }
+    return p;
+  };
+  const loadExtends = async (path: string, at: At) => {
+    const node = await loadOne(path, dirname(path), at);
+    if (node && !files.some((f) => f.path === path)) files.push({ path, role: 'extends' });
+    return node;
+  };
+
+  let merged: SNode | null = null;
+  for (const [i, path] of selection.entries()) {
+    files.push({ path, role: i === 0 ? 'main' : 'override' });
+    const prepared = await loadOne(path, dir, NOWHERE);
+    if (!prepared) continue;
+    const resolved = await resolveExtends(prepared, path, loadExtends, report);
+    merged = merged ? mergeFiles(merged, resolved) : resolved;
+  }
+  if (!merged) return null;
+  merged = dropResets(merged);
+
+  const name = projectName(dir, merged, lookup, report);
+  checkTopLevel(merged, report);
+
+  const servicesNode = get(merged, 'services');
+  const serviceEntries: SEntry[] = servicesNode?.kind === 'map' ? [...servicesNode.entries.values()] : [];
+  if (serviceEntries.length === 0) {
+    report.error('no-services', 'The project defines no services.', 'Add a `services:` section with at least one service.', servicesNode?.at ?? { src: null, offset: 0, path: 'services' });
+  }
+
+  const profiles = activeProfiles(options.profiles, lookup);
+  const notDeployed: { service: string; reason: string }[] = [];
+  const inactive = new Map<string, string>();
+  const providers = new Set<string>();
+  const normalised: NormalisedService[] = [];
+  const envFiles = new EnvFileCache();
+  for (const e of serviceEntries) {
+    const svc = e.value;
+    const svcProfiles = listOf(get(svc, 'profiles'));
+    if (svcProfiles.length > 0 && !profiles.includes('*') && !svcProfiles.some((p) => profiles.includes(p))) {
+      const reason = `Only in profile ${svcProfiles.join(', ')}, which is not active.`;
+      inactive.set(e.key, reason);
+      notDeployed.push({ service: e.key, reason });
+      continue;
+    }
+    checkService(e.key, svc, report);
+    const nameProblem = serviceNameProblem(e.key);
+    if (nameProblem) report.error('service-name-invalid', nameProblem, `Rename the service, e.g. "${e.key.replace(/\./g, '-').replace(/^-+|-+$/g, '')}".`, e.keyAt);
+    else if (/[A-Z]/.test(e.key)) {
+      report.warning('service-name-case', `The service name "${e.key}" has capital letters; DNS names are lower case, so it is reached as ${e.key.toLowerCase()}.${name}.internal.`, `Rename it "${e.key.toLowerCase()}".`, e.keyAt);
+    }
+    if (get(svc, 'provider')) {
+      providers.add(e.key);
+      notDeployed.push({ service: e.key, reason: 'Provider services (e.g. AI models) are not deployed by Berth yet.' });
+      continue;
+    }
+    normalised.push(await normaliseService(e.key, svc, e.keyAt, { lookup, envFiles, report }));
+  }
+
+  const defined = new Set(serviceEntries.map((e) => e.key));
+  checkDependencies(normalised, defined, inactive, providers, report);
+  checkReferences(merged, serviceEntries, inactive, providers, report);
+  checkListenerConflicts(
+    normalised.map((n) => ({ service: n.model.name, placed: n.ports })),
+    report,
+  );
+  checkIngressHealth(normalised, report);
+
+  const hostRewrites = rewriteHosts(normalised, name);
+  const services: ServiceModel[] = normalised.map((n) => n.model);
+  for (const path of await envFiles.existing()) if (!files.some((f) => f.path === path)) files.push({ path, role: 'env' });
+
+  const project: ProjectModel = {
+    name,
+    dir,
+    files,
+    services,
+    requiredConfig: requiredConfig(services),
+    hostRewrites,
+    profiles,
+    notDeployed,
+  };
+  return project;
+}
+
+/** The files to load: the ones asked for, or the folder's main compose file and its override. */
+function selectFiles(dir: string, found: string[], asked: string[] | undefined, report: Report): string[] {
+  if (asked && asked.length > 0) return asked.map((f) => (isAbsolute(f) ? f : resolve(dir, f)));
+  const { files, ignoredMain } = defaultComposeSelection(found);
+  if (files.length === 0) {
+    report.error(
+      'no-compose-file',
+      `No compose file in ${dir}: Berth looks for compose.yaml, compose.yml, docker-compose.yaml or docker-compose.yml.`,
+      'Open the folder that holds the compose file, or choose the files to load.',
+      NOWHERE,
+      dir,
+    );
+    return [];
+  }
+  for (const other of ignoredMain) {
+    report.warning('compose-file-ignored', `${basename(other)} is ignored: ${basename(files[0] as string)} is loaded instead (Compose uses the first of compose.yaml, compose.yml, docker-compose.yaml, docker-compose.yml).`, 'Remove or rename one of them, or choose the files to load.', { src: null, offset: 0, path: '' }, other);
+  }
+  return files;
+}
+
+async function prepareFile(path: string, baseDir: string, at: At, lookup: (n: string) => string | undefined, report: Report): Promise<SNode | null> {
+  const parsed = await readComposeFile(path, baseDir, report, at);
+  if (!parsed.root) return null;
+  if (parsed.root.kind !== 'map') {
+    report.error('compose-not-mapping', `${path} must be a mapping with a \`services:\` key; it holds a ${parsed.root.kind === 'seq' ? 'list' : 'single value'}.`, 'Start the file with `services:`.', parsed.root.at);
+    return null;
+  }
+  const interpolated = interpolateFile(parsed.root, lookup, report);
+  const valid = validateFile(interpolated, report);
+  if (!valid || valid.kind !== 'map') return null;
+  const services = valid.entries.get('services');
+  if (services?.value.kind !== 'map') return valid;
+  const canonical = new Map<string, SEntry>();
+  for (const [k, e] of services.value.entries) canonical.set(k, { ...e, value: canonicalService(e.value) });
+  const entries = new Map(valid.entries);
+  entries.set('services', { ...services, value: { ...services.value, entries: canonical } });
+  return { ...valid, entries };
+}
+
+async function readDotenv(path: string, lookup: (n: string) => string | undefined, report: Report): Promise<Map<string, string> & { existed?: boolean }> {
+  const out: Map<string, string> & { existed?: boolean } = new Map();
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return out;
+  }
+  out.existed = true;
+  const src = textSource(path, text);
+  const parsed = parseDotenv(text, lookup);
+  for (const p of parsed.problems) {
+    report.error('env-file-syntax', `${path} line ${p.line}: ${p.message}`, 'Write one KEY=VALUE per line.', { src, offset: src.lines.lineStarts[p.line - 1] ?? 0, path: '' });
+  }
+  for (const e of parsed.entries) if (e.value !== null) out.set(e.key, e.value);
+  return out;
+}
+
+function projectName(dir: string, merged: SNode, lookup: (n: string) => string | undefined, report: Report): string {
+  const fromEnv = lookup('COMPOSE_PROJECT_NAME');
+  const nameNode = get(merged, 'name');
+  const written = fromEnv ?? str(nameNode);
+  if (written !== undefined && written !== '') {
+    const problem = projectNameProblem(written);
+    if (!problem) return written;
+    const fallback = normaliseProjectName(written) || 'project';
+    report.error('project-name-invalid', problem, `Use a name such as "${fallback}".`, fromEnv !== undefined || !nameNode ? NOWHERE : nameNode.at);
+    return fallback;
+  }
+  const derived = normaliseProjectName(basename(dir));
+  if (derived === '') {
+    report.error('project-name-invalid', `The folder name "${basename(dir)}" gives no usable project name.`, 'Add `name: my-project` at the top of the compose file.', NOWHERE);
+    return 'project';
+  }
+  return derived;
+}
+
+function activeProfiles(asked: string[] | undefined, lookup: (n: string) => string | undefined): string[] {
+  if (asked) return [...asked];
+  const fromEnv = lookup('COMPOSE_PROFILES');
+  return fromEnv ? fromEnv.split(',').map((p) => p.trim()).filter(Boolean) : [];
+}
+
+function listOf(node: SNode | undefined): string[] {
+  return node?.kind === 'seq' ? node.items.map((i) => str(i) ?? '').filter(Boolean) : [];
+}
+
+/** depends_on: every name must be a service; dependencies on left-out services are dropped or reported; no cycles. */
+function checkDependencies(services: NormalisedService[], defined: Set<string>, inactive: Map<string, string>, providers: Set<string>, report: Report): void {
+  const deployed = new Set(services.map((s) => s.model.name));
+  for (const s of services) {
+    for (const dep of s.dependsOn) {
+      if (providers.has(dep.name)) continue;
+      if (inactive.has(dep.name)) {
+        if (dep.required) {
+          report.error('depends-on-inactive', `${s.model.name} depends on ${dep.name}, which is left out: ${inactive.get(dep.name) as string}`, `Activate its profile, or mark the dependency \`required: false\`.`, dep.at);
+        }
+        continue;
+      }
+      if (!defined.has(dep.name)) {
+        report.error('depends-on-unknown', `${s.model.name} depends on ${dep.name}, but there is no service named ${dep.name}.`, 'Fix the service name in depends_on, or add that service.', dep.at);
+        continue;
+      }
+      if (deployed.has(dep.name) && !s.model.dependsOn.includes(dep.name)) s.model.dependsOn.push(dep.name);
+    }
+  }
+  // Cycles: depth-first search, reporting the edge that closes each cycle.
+  const byName = new Map(services.map((s) => [s.model.name, s]));
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (name: string, trail: string[]) => {
+    state.set(name, 'visiting');
+    const s = byName.get(name) as NormalisedService;
+    for (const dep of s.model.dependsOn) {
+      if (state.get(dep) === 'visiting') {
+        const cycle = [...trail.slice(trail.indexOf(dep)), name, dep];
+        const at = s.dependsOn.find((d) => d.name === dep)?.at ?? NOWHERE;
+        report.error('depends-on-cycle', `depends_on forms a cycle: ${cycle.join(' → ')}.`, 'Remove one of these dependencies: services cannot all wait for each other.', at);
+      } else if (!state.has(dep)) visit(dep, [...trail, name]);
+    }
+    state.set(name, 'done');
+  };
+  for (const s of services) if (!state.has(s.model.name)) visit(s.model.name, []);
+}
+
+/** Networks and named volumes a service uses must be declared at the top level. */
+function checkReferences(merged: SNode, services: SEntry[], inactive: Map<string, string>, providers: Set<string>, report: Report): void {
+  const networks = new Set(get(merged, 'networks')?.kind === 'map' ? [...(get(merged, 'networks') as SNode & { kind: 'map' }).entries.keys()] : []);
+  const volumes = new Set(get(merged, 'volumes')?.kind === 'map' ? [...(get(merged, 'volumes') as SNode & { kind: 'map' }).entries.keys()] : []);
+  for (const e of services) {
+    if (inactive.has(e.key) || providers.has(e.key)) continue;
+    const nets = get(e.value, 'networks');
+    if (nets?.kind === 'map') {
+      for (const [n, ne] of nets.entries) {
+        if (n !== 'default' && !networks.has(n)) report.error('network-undefined', `${e.key} joins network ${n}, which the top-level \`networks:\` does not declare.`, `Declare it under \`networks:\` (or remove it from ${e.key}).`, ne.keyAt);
+      }
+    }
+    const vols = get(e.value, 'volumes');
+    if (vols?.kind === 'seq') {
+      for (const v of vols.items) {
+        const source = v.kind === 'scalar' ? namedVolume(str(v) ?? '') : str(get(v, 'type')) === 'volume' ? str(get(v, 'source')) : undefined;
+        if (source && !volumes.has(source)) report.error('volume-undefined', `${e.key} mounts volume ${source}, which the top-level \`volumes:\` does not declare.`, `Declare it under \`volumes:\`, or use a path (./${source}) for a bind mount.`, v.at);
+      }
+    }
+  }
+}
+
+/** The named volume of a short-syntax mount (`data:/var/lib/x`), or undefined for paths and anonymous volumes. */
+function namedVolume(spec: string): string | undefined {
+  const parts = spec.split(':');
+  if (parts.length < 2) return undefined;
+  const source = parts[0] as string;
+  if (source === '' || /^[./~]/.test(source) || /^[A-Za-z]$/.test(source) || source.includes('/') || source.includes('$')) return undefined;
+  return source;
+}
+
+/** An ingress service should tell the load balancer what to check. */
+function checkIngressHealth(services: NormalisedService[], report: Report): void {
+  for (const s of services) {
+    if (s.model.managed) continue;
+    const ingress = s.ports.find((p) => p.port.mode === 'ingress' && p.port.protocol === 'tcp');
+    if (!ingress) continue;
+    const port = ingress.port.target;
+    if (!s.model.healthcheck) {
+      report.warning(
+        'healthcheck-missing',
+        `${s.model.name} is public on port ${listenerPort(ingress.port)} but has no healthcheck: the load balancer will check GET / on port ${port} and needs a 2xx or 3xx answer.`,
+        `Add a healthcheck such as test: ["CMD", "curl", "-f", "http://localhost:${port}/"] (use a path that answers quickly).`,
+        s.sourceAt,
+      );
+    } else if (!s.model.healthcheck.httpPath) {
+      report.warning(
+        'healthcheck-not-http',
+        `The healthcheck of ${s.model.name} does not call an http://localhost URL, so the load balancer will check GET / on port ${port}.`,
+        `Use an HTTP check such as ["CMD", "curl", "-f", "http://localhost:${port}/health"].`,
+        s.healthcheckAt ?? s.sourceAt,
+      );
+    }
+  }
+}
+
+
+/** Rewrites service names used as hosts in env values, recording each rewrite. */
+function rewriteHosts(services: NormalisedService[], project: string): HostRewrite[] {
+  const names = services.map((s) => s.model.name);
+  const out: HostRewrite[] = [];
+  for (const s of services) {
+    for (const [variable, placed] of s.env) {
+      const r = rewriteEnvValue(placed.value, { service: s.model.name, variable, services: names, project });
+      if (r.rewrites.length === 0) continue;
+      s.model.environment[variable] = r.value;
+      const { src } = placed.at;
+      const pos = src ? src.lines.linePos(placed.at.offset) : { line: 0, col: 0 };
+      for (const rw of r.rewrites) out.push({ ...rw, source: { file: src?.path ?? '', line: pos.line, column: pos.col } });
+    }
+  }
+  return out;
 }

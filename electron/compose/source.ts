@@ -166,7 +166,8 @@ class Converter {
       }
       return this.convert(target, path, depth + 1);
     }
-    this.converting.add(node);
+    const anchored = node !== null && typeof node === 'object' && 'anchor' in node && Boolean((node as { anchor?: string }).anchor);
+    if (anchored) this.converting.add(node);
     const tag = mergeTag(node, this.report, at);
     let out: SNode;
     if (isMap(node)) out = { kind: 'map', entries: this.mapEntries(node.items, path, depth), at };
@@ -174,8 +175,10 @@ class Converter {
     else if (isScalar(node)) out = { kind: 'scalar', value: scalarValue(node.value), at };
     else out = { kind: 'scalar', value: null, at };
     if (tag) out.tag = tag;
-    if (node && typeof node === 'object' && 'anchor' in node && (node as { anchor?: string }).anchor) this.anchors.set(node as YamlNode, out);
-    this.converting.delete(node);
+    if (anchored) {
+      this.anchors.set(node as YamlNode, out);
+      this.converting.delete(node);
+    }
     return out;
   }
 

@@ -1,0 +1,20 @@
+/** Required config: every name the project needs from Berth's Secrets, with who uses it. */
+import type { RequiredConfig, ServiceModel } from '../../shared/domain/project';
+
+/** Collects config names from env values (whole and derived) and managed stores, sorted by name. */
+export function requiredConfig(services: readonly ServiceModel[]): RequiredConfig[] {
+  const byName = new Map<string, RequiredConfig>();
+  const use = (name: string, service: string, variable: string) => {
+    let rc = byName.get(name);
+    if (!rc) byName.set(name, (rc = { name, usedBy: [] }));
+    if (!rc.usedBy.some((u) => u.service === service && u.variable === variable)) rc.usedBy.push({ service, variable });
+  };
+  for (const svc of services) {
+    for (const [variable, value] of Object.entries(svc.environment)) {
+      if (value.kind === 'config') use(value.name, svc.name, variable);
+      else if (value.kind === 'derived') for (const n of value.names) use(n, svc.name, variable);
+    }
+    if (svc.managed?.passwordConfig) use(svc.managed.passwordConfig, svc.name, 'POSTGRES_PASSWORD');
+  }
+  return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
