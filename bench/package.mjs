@@ -49,7 +49,10 @@ function median(values) {
   return s[Math.floor(s.length / 2)];
 }
 
-const bundle = join(work, 'package.cjs');
+// The bundle lives in the repository so it resolves dependencies from node_modules.
+const outDir = join(repo, 'bench', 'out');
+mkdirSync(outDir, { recursive: true });
+const bundle = join(outDir, 'package-engine.cjs');
 await build({ entryPoints: [join(repo, 'electron/deploy/package/index.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: bundle, packages: 'external', logLevel: 'warning', absWorkingDir: repo });
 const runner = join(work, 'run.cjs');
 writeFileSync(

@@ -4,24 +4,27 @@
  * through tar-stream → zlib → sha256 → file, so memory stays bounded whatever the context size.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { readFile, rename, rm } from 'node:fs/promises';
+import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGzip, constants as zlibConstants } from 'node:zlib';
 import { pack as createPack, type Header, type Pack } from 'tar-stream';
 import { raise } from '../../../shared/result';
+import { createParallelGzip } from './parallel-gzip';
 import type { ContextEntry } from './walk';
+
+const PACK_BUFFER = 1024 * 1024;
 
 type Headers = Partial<Header> & Pick<Header, 'name'>;
 
 /** Every entry gets this mtime, so the same files always give the same bytes. */
 export const FIXED_MTIME = new Date(0);
-/** Files up to this size are read whole (one syscall) and read ahead while earlier ones compress. */
-const SMALL_FILE = 512 * 1024;
-const READ_AHEAD_BYTES = 8 * 1024 * 1024;
-const READ_AHEAD_FILES = 64;
+/**
+ * Files up to this size are read whole and synchronously (as tar does): a promise round trip
+ * per small file left the event loop idle most of the time. Larger files stream.
+ */
+const SMALL_FILE = 256 * 1024;
 
 export interface ArchiveProgress {
   files: number;
@@ -78,8 +81,9 @@ function changedWhilePackaging(entry: ContextEntry, error: unknown): never {
 /** Writes the archive into `outDir` as `<digest>.tar.gz` and returns its path, digest and size. */
 export async function writeArchive(entries: ContextEntry[], outDir: string, options: ArchiveOptions = {}): Promise<WrittenArchive> {
   const tmpPath = join(outDir, `.partial-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.tar.gz`);
-  const pack = createPack();
-  const gzip = createGzip({ level: options.level ?? 6, memLevel: 9, chunkSize: 64 * 1024, strategy: zlibConstants.Z_DEFAULT_STRATEGY });
+  // A large buffer between the tar writer and the compressor, so small entries do not wait on it.
+  const pack = createPack({ highWaterMark: PACK_BUFFER });
+  const gzip = createParallelGzip({ level: options.level ?? 6 });
   const hash = createHash('sha256');
   let bytes = 0;
   const hashing = new Transform({
@@ -93,40 +97,17 @@ export async function writeArchive(entries: ContextEntry[], outDir: string, opti
   // Keep the rejection observed until we await it below.
   written.catch(() => undefined);
 
-  const reads = new Map<number, Promise<Buffer>>();
-  let nextRead = 0;
-  let aheadBytes = 0;
-  const readAhead = (from: number) => {
-    if (nextRead < from) nextRead = from;
-    while (nextRead < entries.length && reads.size < READ_AHEAD_FILES && aheadBytes < READ_AHEAD_BYTES) {
-      const entry = entries[nextRead]!;
-      if (entry.kind === 'file' && entry.size <= SMALL_FILE) {
-        const read = readFile(entry.abs);
-        read.catch(() => undefined);
-        reads.set(nextRead, read);
-        aheadBytes += entry.size;
-      } else if (entry.kind === 'file') {
-        break; // a large file streams on its own; read ahead again after it
-      }
-      nextRead += 1;
-    }
-  };
-
   const progress: ArchiveProgress = { files: 0, bytes: 0 };
   let lastReport = 0;
   try {
     for (let i = 0; i < entries.length; i++) {
       options.signal?.throwIfAborted();
       const entry = entries[i]!;
-      readAhead(i);
       const head = header(entry);
       if (entry.kind === 'file') {
-        const pending = reads.get(i);
         try {
-          if (pending) {
-            reads.delete(i);
-            const body = await pending;
-            aheadBytes -= entry.size;
+          if (entry.size <= SMALL_FILE) {
+            const body = readFileSync(entry.abs);
             if (body.length !== entry.size) throw new Error('Size mismatch');
             await addEntry(pack, head, body);
           } else {

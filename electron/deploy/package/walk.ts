@@ -3,7 +3,8 @@
  * children sorted by name (code points, never locale), ignored paths left out, symlinks kept as
  * links (never followed), sockets, FIFOs and devices skipped with a warning.
  */
-import { lstat, readdir, readlink } from 'node:fs/promises';
+import { lstatSync, readdirSync, readlinkSync } from 'node:fs';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { isAbsolute, join, posix } from 'node:path';
 import type { IgnoreRules } from './ignore';
 
@@ -55,14 +56,15 @@ export async function listContext(contextDir: string, options: WalkOptions): Pro
 
   async function visit(relDir: string, absDir: string): Promise<void> {
     options.signal?.throwIfAborted();
-    const names = (await readdir(absDir)).sort(byCodePoint);
-    // Stat a folder's children together: the thread pool runs them in parallel.
-    const allStats = await Promise.all(names.map((name) => lstat(join(absDir, name))));
-    for (const [i, name] of names.entries()) {
+    // Synchronous calls, one folder at a time, then a turn of the event loop: a promise round
+    // trip per file made listing 30,000 files ten times slower than tar's.
+    const names = readdirSync(absDir).sort(byCodePoint);
+    await nextTurn();
+    for (const name of names) {
       const rel = relDir === '' ? name : `${relDir}/${name}`;
       const abs = join(absDir, name);
       const ignored = rules.ignores(rel) && !forced.has(rel);
-      const stats = allStats[i]!;
+      const stats = lstatSync(abs);
       if (stats.isDirectory()) {
         if (!ignored) listing.entries.push({ kind: 'dir', path: rel, abs, mode: stats.mode & 0o7777 });
         // Docker descends into an ignored folder only when an exception might re-include something in it.
@@ -75,7 +77,7 @@ export async function listContext(contextDir: string, options: WalkOptions): Pro
         listing.files += 1;
         listing.bytes += stats.size;
       } else if (stats.isSymbolicLink()) {
-        const target = await readlink(abs);
+        const target = readlinkSync(abs);
         if (linkLeavesContext(rel, target)) {
           listing.warnings.push(`${rel} is a symbolic link to ${target}, outside the build context: stored as a link, its target is not sent`);
         }
