@@ -121,7 +121,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new Error(`Port ${options.port} on 127.0.0.1 is already in use; choose another port or omit it to pick a free one.`);
+    if (code === 'EADDRINUSE') throw new Error(`Port ${options.port} on 127.0.0.1 is already in use; choose another port or omit it to pick a free one.`, { cause: error });
     throw error;
   }
   core.endpoint = `http://127.0.0.1:${port}`;

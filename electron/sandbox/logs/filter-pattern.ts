@@ -33,6 +33,9 @@ function compileRegex(source: string): LogMatcher {
 
 // ---- terms ----
 
+// Marks a quoted phrase so `?"a b"` keeps its prefix; never appears in a pattern.
+const QUOTED = '\u0000';
+
 function tokenizeTerms(text: string): string[] {
   const tokens: string[] = [];
   let i = 0;
@@ -46,7 +49,7 @@ function tokenizeTerms(text: string): string[] {
     if (text[i] === '"') {
       const end = text.indexOf('"', i + 1);
       if (end < 0) invalid();
-      tokens.push(`${prefix}\u0000${text.slice(i + 1, end)}`);
+      tokens.push(`${prefix}${QUOTED}${text.slice(i + 1, end)}`);
       i = end + 1;
     } else {
       let j = i;
@@ -64,7 +67,8 @@ function compileTerms(text: string): LogMatcher {
   const excluded: string[] = [];
   for (const token of tokenizeTerms(text)) {
     const kind = token[0] === '?' || token[0] === '-' ? token[0] : '';
-    const term = (kind ? token.slice(1) : token).replace(/^\u0000/, '');
+    const raw = kind ? token.slice(1) : token;
+    const term = raw.startsWith(QUOTED) ? raw.slice(QUOTED.length) : raw;
     if (term === '') continue;
     if (kind === '?') anyOf.push(term);
     else if (kind === '-') excluded.push(term);
