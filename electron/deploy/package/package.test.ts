@@ -242,7 +242,7 @@ describe('parallel gzip', () => {
       const gzipWith = async (chunk: number) => {
         const parts: Buffer[] = [];
         const chunks = Array.from({ length: Math.ceil(input.length / chunk) }, (_, i) => input.subarray(i * chunk, (i + 1) * chunk));
-        await pipeline(Readable.from(chunks), createParallelGzip(), async function* (source) {
+        await pipeline(Readable.from(chunks), createParallelGzip(), async (source: AsyncIterable<Buffer>) => {
           for await (const c of source) parts.push(c as Buffer);
         });
         return Buffer.concat(parts);
