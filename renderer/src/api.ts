@@ -23,6 +23,8 @@ type Unsubscribe = () => void;
 interface Transport {
   call(method: MethodName, args: unknown): Promise<Result<unknown>>;
   on(event: EventName, callback: (payload: unknown) => void): Unsubscribe;
+  /** Called when the event stream comes back after a drop (main restarted): events in between are lost. */
+  onReconnect(callback: () => void): Unsubscribe;
   kind: 'preload' | 'http';
 }
 
@@ -36,6 +38,8 @@ function preloadTransport(bridge: PreloadBridge): Transport {
     kind: 'preload',
     call: (method, args) => bridge[method](args),
     on: (event, callback) => bridge.on(event, callback),
+    // The preload's IPC channel lives as long as the window: it never drops.
+    onReconnect: () => () => undefined,
   };
 }
 
@@ -57,10 +61,21 @@ function readToken(): string {
 function httpTransport(): Transport {
   const token = readToken();
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
+  const reconnectListeners = new Set<() => void>();
   let source: EventSource | null = null;
+  let dropped = false;
   const ensureSource = () => {
     if (source) return;
     source = new EventSource(`/api/events?token=${encodeURIComponent(token)}`);
+    // EventSource reconnects by itself; tell subscribers so they can re-read what they missed.
+    source.addEventListener('error', () => {
+      dropped = true;
+    });
+    source.addEventListener('open', () => {
+      if (!dropped) return;
+      dropped = false;
+      for (const cb of reconnectListeners) cb();
+    });
     for (const name of EVENT_NAMES) {
       source.addEventListener(name, (message) => {
         const payload: unknown = JSON.parse((message as MessageEvent<string>).data);
@@ -92,6 +107,11 @@ function httpTransport(): Transport {
       set.add(callback);
       return () => set.delete(callback);
     },
+    onReconnect(callback) {
+      ensureSource();
+      reconnectListeners.add(callback);
+      return () => reconnectListeners.delete(callback);
+    },
   };
 }
 
@@ -116,6 +136,11 @@ export const api: Api = Object.fromEntries(METHOD_NAMES.map((m) => [m, (args: un
 /** Subscribes to a contract event; returns unsubscribe. */
 export function onEvent<E extends EventName>(event: E, callback: (payload: PayloadOf<E>) => void): Unsubscribe {
   return transport.on(event, callback as (payload: unknown) => void);
+}
+
+/** Subscribes to "the connection to main came back after a drop"; returns unsubscribe. */
+export function onReconnect(callback: () => void): Unsubscribe {
+  return transport.onReconnect(callback);
 }
 
 /**

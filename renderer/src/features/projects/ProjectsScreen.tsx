@@ -1,41 +1,44 @@
-/** Projects: open a folder (native picker on desktop, a checked path field in the browser) and the recent list. */
-import { Button, Card, Group, Stack, Table, Text, TextInput } from '@mantine/core';
+/** Projects: open a folder (native picker, a checked path field in the browser, or a drop) and the recent list. */
+import { Badge, Button, Card, Group, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
+import { IconFolderOpen } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import type { RecentProject } from '../../../../shared/domain/app';
 import { api } from '../../api';
-import { useCurrentProject } from '../../app/current-project';
-import { navigate } from '../../app/routes';
+import { isConnected, useConnection } from '../../app/connection';
+import { useOpenProject } from '../../app/open-project';
 import { ErrorAlert } from '../../ui/ErrorAlert';
+import { NextSteps } from '../../ui/NextSteps';
 import { Screen } from '../../ui/Screen';
+import { localTime } from '../../ui/words';
 
-function formatWhen(iso: string): string {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString();
+const OUTCOME_COLOR: Record<string, string> = { succeeded: 'green', failed: 'red', cancelled: 'gray', running: 'blue', 'nothing-to-change': 'teal' };
+
+function LastDeployment({ project }: { project: RecentProject }) {
+  const last = project.lastDeployment;
+  if (!last) return <Text size="sm" c="dimmed">never deployed</Text>;
+  return (
+    <Group gap={6} wrap="nowrap">
+      <Badge color={OUTCOME_COLOR[last.outcome] ?? 'gray'} variant="light">
+        {last.outcome.replace(/-/g, ' ')}
+      </Badge>
+      {last.finishedAt && (
+        <Text size="xs" c="dimmed">
+          {localTime(last.finishedAt)}
+        </Text>
+      )}
+    </Group>
+  );
 }
 
 export function ProjectsScreen() {
   const queryClient = useQueryClient();
-  const { setDir } = useCurrentProject();
   const info = useQuery({ queryKey: ['app:info'], queryFn: () => api['app:info']({}) });
   const recent = useQuery({ queryKey: ['project:recent'], queryFn: () => api['project:recent']({}) });
+  const connection = useConnection();
   const [path, setPath] = useState('');
   const [pathError, setPathError] = useState<string | null>(null);
-
-  const open = useMutation({
-    mutationFn: async (dir: string) => {
-      const check = await api['project:checkFolder']({ dir });
-      if (!check.exists || !check.isDirectory || check.composeFiles.length === 0) {
-        throw new Error(check.message ?? 'This folder cannot be opened.');
-      }
-      return api['project:open']({ dir: check.dir });
-    },
-    onSuccess: (loaded) => {
-      setDir(loaded.dir);
-      void queryClient.invalidateQueries({ queryKey: ['project:recent'] });
-      queryClient.setQueryData(['project:open', loaded.dir], loaded);
-      navigate('project');
-    },
-  });
+  const open = useOpenProject();
 
   const pick = useMutation({
     mutationFn: () => api['project:pickFolder']({}),
@@ -59,12 +62,17 @@ export function ProjectsScreen() {
 
   return (
     <Screen title="Projects" intro="Open a folder with a compose.yaml to see what Berth would create for it.">
-      <Card withBorder padding="md">
+      {!isConnected(connection.data) && !connection.isPending && (
+        <NextSteps title="Not connected yet: you can open and preview a project, and connect to deploy it." steps={[{ label: 'Connect', route: 'connect' }]} />
+      )}
+      <Card withBorder padding="md" component="section" aria-labelledby="open-title">
         <Stack gap="sm">
-          <Text fw={600}>Open a project folder</Text>
+          <Text fw={600} id="open-title">
+            Open a project folder
+          </Text>
           {info.data?.nativeDialogs ? (
             <Group>
-              <Button onClick={() => pick.mutate()} loading={pick.isPending || open.isPending}>
+              <Button leftSection={<IconFolderOpen size={16} />} onClick={() => pick.mutate()} loading={pick.isPending || open.isPending}>
                 Choose folder…
               </Button>
               <Text size="sm" c="dimmed">
@@ -81,7 +89,7 @@ export function ProjectsScreen() {
               <Group align="flex-start">
                 <TextInput
                   label="Folder path"
-                  description="In the browser there is no folder picker: type or paste the project folder’s full path."
+                  description="In the browser there is no folder picker: type or paste the project folder’s full path, or drop the folder from your file manager."
                   placeholder="/home/me/projects/my-app"
                   value={path}
                   onChange={(e) => setPath(e.currentTarget.value)}
@@ -99,8 +107,8 @@ export function ProjectsScreen() {
         </Stack>
       </Card>
 
-      <Card withBorder padding="md">
-        <Text fw={600} mb="sm">
+      <Card withBorder padding="md" component="section" aria-labelledby="recent-title">
+        <Text fw={600} mb="sm" id="recent-title">
           Recent projects
         </Text>
         <ErrorAlert error={recent.error} />
@@ -115,6 +123,8 @@ export function ProjectsScreen() {
               <Table.Tr>
                 <Table.Th>Project</Table.Th>
                 <Table.Th>Folder</Table.Th>
+                <Table.Th>Deploys to</Table.Th>
+                <Table.Th>Last deployment</Table.Th>
                 <Table.Th>Opened</Table.Th>
                 <Table.Th />
               </Table.Tr>
@@ -131,7 +141,23 @@ export function ProjectsScreen() {
                     </Text>
                   </Table.Td>
                   <Table.Td>
-                    <Text size="sm">{formatWhen(p.openedAt)}</Text>
+                    {p.pinned ? (
+                      <Tooltip label="The project stays with this account and region: Berth stops a deploy anywhere else">
+                        <Text size="sm" tabIndex={0}>
+                          {p.pinned.account} · {p.pinned.region}
+                        </Text>
+                      </Tooltip>
+                    ) : (
+                      <Text size="sm" c="dimmed">
+                        not yet
+                      </Text>
+                    )}
+                  </Table.Td>
+                  <Table.Td>
+                    <LastDeployment project={p} />
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm">{localTime(p.openedAt)}</Text>
                   </Table.Td>
                   <Table.Td>
                     <Group gap="xs" justify="flex-end" wrap="nowrap">

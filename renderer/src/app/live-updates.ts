@@ -1,0 +1,43 @@
+/** One place that turns main's events into query-cache and store updates, mounted once by the frame. */
+import { notifications } from '@mantine/notifications';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { deployStore } from '../features/deploy/deploy-store';
+import { baseName, durationWords } from '../ui/words';
+import { CONNECTION_KEY } from './connection';
+import { useEvent } from './events';
+import { projectKey } from './project-data';
+
+const OUTCOME_WORDS = { succeeded: 'deployed', failed: 'failed to deploy', cancelled: 'deployment cancelled', 'nothing-to-change': 'already up to date', running: 'deploying' } as const;
+
+/** Subscribes to connection, project, sandbox and deploy events for the whole app. */
+export function useLiveUpdates(): void {
+  const queryClient = useQueryClient();
+  useEvent('connection:changed', (status) => {
+    queryClient.setQueryData(CONNECTION_KEY, status);
+    // Everything read through the old connection is stale now (projects and files are not).
+    void queryClient.invalidateQueries({
+      predicate: (q) => !['connection:status', 'project:open', 'app:info', 'project:recent', 'diagram-layout'].includes(String(q.queryKey[0])),
+    });
+  });
+  useEvent('project:changed', (loaded) => {
+    queryClient.setQueryData(projectKey(loaded.dir), loaded);
+    void queryClient.invalidateQueries({ queryKey: ['plan:preview', loaded.dir] });
+    void queryClient.invalidateQueries({ queryKey: ['secrets:list', loaded.dir] });
+  });
+  useEvent('sandbox:status', (status) => queryClient.setQueryData(['sandbox:status'], status));
+  useEvent('deploy:event', (event) => deployStore.handle(event));
+  // A deploy that ends while the user looks elsewhere still gets noticed.
+  useEffect(
+    () =>
+      deployStore.onFinished((dir, record) => {
+        const color = record.outcome === 'failed' ? 'red' : record.outcome === 'succeeded' ? 'green' : 'blue';
+        notifications.show({
+          color,
+          title: `${record.project || baseName(dir)} ${OUTCOME_WORDS[record.outcome]}`,
+          message: record.failure?.message ?? `After ${durationWords(record.startedAt, record.finishedAt)}.`,
+        });
+      }),
+    [],
+  );
+}

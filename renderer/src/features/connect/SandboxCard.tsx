@@ -1,0 +1,111 @@
+/** "Try Berth in the local sandbox": start it, connect to it, stop or erase it. */
+import { Badge, Button, Card, Group, Modal, Stack, Text } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { IconFlask } from '@tabler/icons-react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from '../../api';
+import { CONNECTION_KEY } from '../../app/connection';
+import { navigate } from '../../app/routes';
+import { ErrorAlert } from '../../ui/ErrorAlert';
+
+/** The region the sandbox answers for; it accepts any, this one keeps screens familiar. */
+export const SANDBOX_REGION = 'us-east-1';
+
+export function SandboxCard({ prominent, connectedToSandbox }: { prominent: boolean; connectedToSandbox: boolean }) {
+  const queryClient = useQueryClient();
+  const [confirmReset, resetModal] = useDisclosure(false);
+  const status = useQuery({ queryKey: ['sandbox:status'], queryFn: () => api['sandbox:status']({}) });
+
+  const start = useMutation({
+    mutationFn: async () => {
+      const started = await api['sandbox:start']({});
+      if (!started.endpoint) throw new Error('The sandbox started without an address.');
+      const connection = await api['connection:connect']({ target: { endpoint: started.endpoint, region: SANDBOX_REGION, sandbox: true } });
+      return { started, connection };
+    },
+    onSuccess: ({ started, connection }) => {
+      queryClient.setQueryData(['sandbox:status'], started);
+      queryClient.setQueryData(CONNECTION_KEY, connection);
+      navigate('projects');
+    },
+  });
+  const stop = useMutation({
+    mutationFn: async () => {
+      if (connectedToSandbox) await api['connection:disconnect']({});
+      return api['sandbox:stop']({});
+    },
+    onSuccess: (stopped) => {
+      queryClient.setQueryData(['sandbox:status'], stopped);
+      void queryClient.invalidateQueries({ queryKey: CONNECTION_KEY });
+    },
+  });
+  const reset = useMutation({
+    mutationFn: () => api['sandbox:reset']({ confirm: true }),
+    onSuccess: (after) => {
+      queryClient.setQueryData(['sandbox:status'], after);
+      resetModal.close();
+      void queryClient.invalidateQueries();
+    },
+  });
+
+  const running = status.data?.running ?? false;
+  return (
+    <Card withBorder padding="md" component="section" aria-labelledby="sandbox-title" style={prominent ? { borderColor: 'var(--mantine-color-orange-5)', borderWidth: 2 } : undefined}>
+      <Stack gap="sm">
+        <Group gap="xs">
+          <IconFlask size={20} aria-hidden />
+          <Text fw={600} id="sandbox-title">
+            Try Berth in the local sandbox
+          </Text>
+          {running && (
+            <Badge color="orange" variant="light">
+              Running
+            </Badge>
+          )}
+        </Group>
+        <Text size="sm" c="dimmed">
+          {prominent ? 'No AWS credentials were found on this computer. ' : ''}
+          The sandbox is a pretend AWS account on this computer: you can open a project, preview it, set secrets, deploy and read logs, and
+          nothing is created in AWS or costs money.
+        </Text>
+        <Group>
+          {!connectedToSandbox && (
+            <Button color="orange" onClick={() => start.mutate()} loading={start.isPending} variant={prominent ? 'filled' : 'light'}>
+              {running ? 'Use the local sandbox' : 'Start the local sandbox'}
+            </Button>
+          )}
+          {running && (
+            <Button variant="default" onClick={() => stop.mutate()} loading={stop.isPending}>
+              Stop the sandbox
+            </Button>
+          )}
+          {running && (
+            <Button variant="subtle" color="red" onClick={resetModal.open}>
+              Erase sandbox data…
+            </Button>
+          )}
+        </Group>
+        {status.data?.endpoint && (
+          <Text size="xs" c="dimmed">
+            Listening on <code>{status.data.endpoint}</code>
+          </Text>
+        )}
+        <ErrorAlert error={start.error ?? stop.error} title="The sandbox did not start" />
+      </Stack>
+      <Modal opened={confirmReset} onClose={resetModal.close} title="Erase the sandbox’s data?">
+        <Stack>
+          <Text size="sm">Every pretend stack, stored file, secret and log line in the sandbox is deleted. Your project folders are not touched.</Text>
+          <ErrorAlert error={reset.error} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={resetModal.close}>
+              Keep it
+            </Button>
+            <Button color="red" onClick={() => reset.mutate()} loading={reset.isPending}>
+              Erase sandbox data
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
+    </Card>
+  );
+}

@@ -1,0 +1,40 @@
+/** The pipeline's phases as a vertical stepper: done, running, skipped, failed, waiting. */
+import { Loader, Stepper, Text } from '@mantine/core';
+import { IconCheck, IconPlayerSkipForward, IconX } from '@tabler/icons-react';
+import { DEPLOY_PHASES } from '../../../../shared/domain/deploy';
+import { PHASE_WORDS } from '../../ui/words';
+import type { DeployView } from './deploy-state';
+
+const STATE_WORDS = { pending: 'waiting', running: 'in progress', done: 'done', skipped: 'skipped: nothing to do', failed: 'failed', cancelled: 'cancelled' } as const;
+
+export function DeployStepper({ view }: { view: DeployView }) {
+  // The active step is the first that is neither done nor skipped.
+  const active = DEPLOY_PHASES.findIndex((p) => !['done', 'skipped'].includes(view.phases[p].state));
+  return (
+    <Stepper active={active < 0 ? DEPLOY_PHASES.length : active} orientation="vertical" size="sm" aria-label="Deploy steps" allowNextStepsSelect={false}>
+      {DEPLOY_PHASES.map((phase) => {
+        const { state, message } = view.phases[phase];
+        const words = PHASE_WORDS[phase];
+        const color = state === 'failed' ? 'red' : state === 'cancelled' ? 'gray' : state === 'skipped' ? 'gray' : undefined;
+        const icon = state === 'failed' ? <IconX size={16} /> : state === 'skipped' ? <IconPlayerSkipForward size={14} /> : state === 'running' ? <Loader size={14} color="white" /> : undefined;
+        return (
+          <Stepper.Step
+            key={phase}
+            label={words.label}
+            color={color}
+            icon={icon}
+            completedIcon={state === 'skipped' ? <IconPlayerSkipForward size={14} /> : <IconCheck size={16} />}
+            data-phase={phase}
+            data-state={state}
+            aria-label={`${words.label}: ${STATE_WORDS[state]}`}
+            description={
+              <Text size="xs" c={state === 'failed' ? 'red' : 'dimmed'} component="span">
+                {message ?? (state === 'pending' ? words.description : STATE_WORDS[state])}
+              </Text>
+            }
+          />
+        );
+      })}
+    </Stepper>
+  );
+}

@@ -1,0 +1,148 @@
+/** While a deploy runs: progress bars, build output, the stack's events in words, rollouts per service. */
+import { Accordion, Badge, Code, Group, Progress, ScrollArea, Stack, Table, Text, Timeline, Tooltip } from '@mantine/core';
+import type { StackEvent } from '../../../../shared/domain/deploy';
+import { PHASE_WORDS, resourceWords, statusColor, statusWords } from '../../ui/words';
+import { progressWords, type DeployView } from './deploy-state';
+
+const SHOWN_EVENTS = 60;
+
+export function ProgressBars({ view }: { view: DeployView }) {
+  if (view.progress.length === 0) return null;
+  return (
+    <Stack gap={6} aria-label="Progress">
+      {view.progress.map((p) => {
+        const value = p.total > 0 ? Math.min(100, (p.done / p.total) * 100) : 0;
+        const label = `${PHASE_WORDS[p.phase].label}${p.item ? ` · ${p.item}` : ''}`;
+        return (
+          <div key={p.key}>
+            <Group justify="space-between" gap="xs">
+              <Text size="xs">{label}</Text>
+              <Text size="xs" c="dimmed">
+                {progressWords(p)}
+              </Text>
+            </Group>
+            <Progress value={value} size="sm" aria-label={label} animated={value < 100} />
+          </div>
+        );
+      })}
+    </Stack>
+  );
+}
+
+export function BuildOutput({ view }: { view: DeployView }) {
+  const services = Object.keys(view.buildLogs);
+  if (services.length === 0) return null;
+  return (
+    <Accordion variant="contained" multiple>
+      {services.map((s) => (
+        <Accordion.Item key={s} value={s}>
+          <Accordion.Control>
+            <Text size="sm">Build output of {s}</Text>
+          </Accordion.Control>
+          <Accordion.Panel>
+            <ScrollArea.Autosize mah={240}>
+              <Code block fz="xs">
+                {view.buildLogs[s]!.join('\n')}
+              </Code>
+            </ScrollArea.Autosize>
+          </Accordion.Panel>
+        </Accordion.Item>
+      ))}
+    </Accordion>
+  );
+}
+
+function eventTitle(e: StackEvent): string {
+  return e.label ?? `${resourceWords(e.type)} ${e.logicalId}`;
+}
+
+export function StackTimeline({ events }: { events: StackEvent[] }) {
+  if (events.length === 0) return null;
+  const shown = events.slice(0, SHOWN_EVENTS);
+  return (
+    <section aria-label="Resource events">
+      <Text size="sm" fw={600} mb={6}>
+        What is happening to your resources
+      </Text>
+      <ScrollArea.Autosize mah={360}>
+        <Timeline bulletSize={12} lineWidth={2} active={-1}>
+          {shown.map((e) => (
+            <Timeline.Item
+              key={e.eventId}
+              color={statusColor(e.status)}
+              title={
+                <Group gap={6} wrap="nowrap">
+                  <Tooltip label={`${e.type} · ${e.logicalId} · ${e.status}`}>
+                    <Text size="sm" fw={500} tabIndex={0}>
+                      {eventTitle(e)}
+                    </Text>
+                  </Tooltip>
+                  <Badge size="xs" color={statusColor(e.status)} variant="light">
+                    {statusWords(e.status)}
+                  </Badge>
+                </Group>
+              }
+            >
+              {e.reason && (
+                <Text size="xs" c={/FAILED/.test(e.status) ? 'red' : 'dimmed'}>
+                  {e.reason}
+                </Text>
+              )}
+              <Text size="xs" c="dimmed">
+                {new Date(e.timestamp).toLocaleTimeString()}
+              </Text>
+            </Timeline.Item>
+          ))}
+        </Timeline>
+      </ScrollArea.Autosize>
+      {events.length > SHOWN_EVENTS && (
+        <Text size="xs" c="dimmed">
+          and {events.length - SHOWN_EVENTS} earlier events
+        </Text>
+      )}
+    </section>
+  );
+}
+
+export function Rollouts({ view }: { view: DeployView }) {
+  const list = Object.values(view.rollouts);
+  if (list.length === 0) return null;
+  return (
+    <Table aria-label="Services starting" verticalSpacing={4}>
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th>Service</Table.Th>
+          <Table.Th>Running</Table.Th>
+          <Table.Th>State</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {list.map((r) => (
+          <Table.Tr key={r.service}>
+            <Table.Td>
+              <Text size="sm" fw={500}>
+                {r.service}
+              </Text>
+              {r.lastEvent && (
+                <Text size="xs" c="dimmed">
+                  {r.lastEvent}
+                </Text>
+              )}
+            </Table.Td>
+            <Table.Td w={200}>
+              <Text size="xs">
+                {r.running} of {r.desired} running{r.pending > 0 ? `, ${r.pending} starting` : ''}
+              </Text>
+              <Progress value={r.desired > 0 ? (r.running / r.desired) * 100 : 0} size="xs" color={r.state === 'failed' ? 'red' : undefined} aria-label={`${r.service} running copies`} />
+            </Table.Td>
+            <Table.Td>
+              <Badge color={r.state === 'completed' ? 'green' : r.state === 'failed' ? 'red' : 'blue'} variant="light">
+                {r.state === 'completed' ? 'healthy' : r.state === 'failed' ? 'failed' : 'starting'}
+              </Badge>
+            </Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+}
