@@ -1,8 +1,13 @@
-/** bootstrap:* — interim: filled in by its engine issue. */
-import { notYet } from './not-yet';
+/** bootstrap:* — the shared `berth-bootstrap` stack: status and ensure (events as `bootstrap:event`). */
+import { connectionManager } from '../aws/connection';
+import { bootstrapStatus, ensureBootstrap } from '../bootstrap';
 import type { HandlersFor } from './handler-types';
 
 export const bootstrapHandlers = {
-  'bootstrap:status': async () => notYet('bootstrap:status'),
-  'bootstrap:ensure': async () => notYet('bootstrap:ensure'),
+  'bootstrap:status': async (_args, ctx) => bootstrapStatus(connectionManager(ctx).require()),
+  'bootstrap:ensure': async ({ confirmRecover }, ctx) =>
+    ensureBootstrap(connectionManager(ctx).require(), {
+      ...(confirmRecover !== undefined ? { confirmRecover } : {}),
+      onEvent: (event) => ctx.emit('bootstrap:event', event),
+    }),
 } satisfies HandlersFor<'bootstrap'>;

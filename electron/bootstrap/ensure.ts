@@ -1,0 +1,212 @@
+/**
+ * The bootstrap stack `berth-bootstrap`: read its status, and create, update, recover or leave
+ * it alone. A deployed template newer than this app's is never downgraded.
+ */
+import {
+  ContinueUpdateRollbackCommand,
+  CreateStackCommand,
+  DeleteStackCommand,
+  GetTemplateCommand,
+  UpdateStackCommand,
+  UpdateTerminationProtectionCommand,
+  type CloudFormationClient,
+  type Stack,
+} from '@aws-sdk/client-cloudformation';
+import type { BootstrapStatus } from '../../shared/domain/bootstrap';
+import type { StackEvent } from '../../shared/domain/deploy';
+import type { DeploymentMode, PlannedStack } from '../../shared/domain/plan';
+import { raise } from '../../shared/result';
+import type { ActiveConnection } from '../aws/connection';
+import { describeFailure, describeStack, latestEventId, stackOutputs, waitForStack, type WaitOptions, type WaitResult } from '../aws/stacks';
+import { berthTags } from '../aws/tags';
+
+export const BOOTSTRAP_STACK = 'berth-bootstrap';
+
+/** Where the bootstrap template comes from (the planner in the app; fixtures in tests). */
+export interface BootstrapTemplateSource {
+  /** The template for a deployment mode (high availability adds NAT gateways). */
+  template(mode: DeploymentMode | undefined): PlannedStack;
+  /** The version this app writes (the template's `TemplateVersion` output). */
+  version: number;
+}
+
+export type BootstrapConnection = Pick<ActiveConnection, 'clients'>;
+
+export interface BootstrapOptions {
+  source: BootstrapTemplateSource;
+  /** The mode of the project being deployed; NAT gateways already deployed are kept regardless. */
+  mode?: DeploymentMode;
+  onEvent?: (event: StackEvent) => void;
+  /** The user agreed to delete and recreate a bootstrap stack whose creation failed. */
+  confirmRecover?: boolean;
+  /** Waiting knobs (tests shorten them). */
+  wait?: Pick<WaitOptions, 'sleep' | 'now' | 'timeoutMs' | 'initialIntervalMs' | 'maxIntervalMs' | 'signal'>;
+}
+
+// Statuses a failed first creation leaves behind: the only way on is delete and recreate.
+const RECREATE = new Set(['ROLLBACK_COMPLETE', 'ROLLBACK_FAILED', 'REVIEW_IN_PROGRESS', 'DELETE_FAILED']);
+
+function deployedVersion(stack: Stack | undefined): number | undefined {
+  const raw = stackOutputs(stack).TemplateVersion;
+  const n = raw === undefined ? NaN : Number(raw);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** Keeps NAT gateways once any project asked for them (removing them would cut off high-availability services). */
+function effectiveMode(stack: Stack | undefined, mode: DeploymentMode | undefined): DeploymentMode | undefined {
+  const nat = stackOutputs(stack).NatGateways;
+  return nat !== undefined && nat !== '0' ? 'high_availability' : mode;
+}
+
+/** Same JSON, regardless of key order and whitespace. */
+function canonical(text: string): string {
+  const sort = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(sort) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, sort(x)])) : v;
+  try {
+    return JSON.stringify(sort(JSON.parse(text)));
+  } catch {
+    return text;
+  }
+}
+
+async function templateUnchanged(cfn: CloudFormationClient, planned: PlannedStack): Promise<boolean> {
+  const out = await cfn.send(new GetTemplateCommand({ StackName: BOOTSTRAP_STACK, TemplateStage: 'Original' }));
+  return out.TemplateBody !== undefined && canonical(out.TemplateBody) === canonical(planned.body);
+}
+
+function statusOf(stack: Stack | undefined, appVersion: number, action: BootstrapStatus['action'], message?: string): BootstrapStatus {
+  const status: BootstrapStatus = { stackName: BOOTSTRAP_STACK, exists: stack !== undefined, appVersion, action, outputs: stackOutputs(stack) };
+  if (stack?.StackStatus) status.status = stack.StackStatus;
+  const version = deployedVersion(stack);
+  if (version !== undefined) status.deployedVersion = version;
+  if (message) status.message = message;
+  return status;
+}
+
+/** What the bootstrap stack is, and what ensure would do about it. */
+export async function bootstrapStatus(conn: BootstrapConnection, options: Pick<BootstrapOptions, 'source' | 'mode'>): Promise<BootstrapStatus> {
+  const cfn = conn.clients.cloudformation;
+  const stack = await describeStack(cfn, BOOTSTRAP_STACK);
+  const appVersion = options.source.version;
+  if (!stack) return statusOf(undefined, appVersion, 'create', 'Berth will create its bootstrap stack (bucket, cluster, network, image builder) on the first deploy.');
+  const status = stack.StackStatus ?? '';
+  if (RECREATE.has(status)) {
+    return statusOf(stack, appVersion, 'recover', `The bootstrap stack is ${status} (an earlier creation failed). Berth can delete and recreate it once you confirm.`);
+  }
+  if (status === 'UPDATE_ROLLBACK_FAILED') {
+    return statusOf(stack, appVersion, 'recover', 'The last bootstrap update failed to roll back. Berth will continue the rollback, then update it.');
+  }
+  if (status.endsWith('_IN_PROGRESS')) return statusOf(stack, appVersion, 'none', `The bootstrap stack is busy (${status}).`);
+  const version = deployedVersion(stack);
+  if (version !== undefined && version > appVersion) {
+    return statusOf(stack, appVersion, 'refuse', newerMessage(version, appVersion));
+  }
+  const planned = options.source.template(effectiveMode(stack, options.mode));
+  if (version === appVersion && (await templateUnchanged(cfn, planned))) return statusOf(stack, appVersion, 'none');
+  return statusOf(stack, appVersion, 'update', version === undefined || version < appVersion ? `Berth will update its bootstrap stack from version ${version ?? 'unknown'} to ${appVersion}.` : 'Berth will update its bootstrap stack.');
+}
+
+function newerMessage(deployed: number, app: number): string {
+  return `The bootstrap stack in this account and region is version ${deployed}, newer than this Berth (version ${app}). Update Berth before deploying here; Berth never downgrades it.`;
+}
+
+function fail(stage: string, result: WaitResult): never {
+  raise('BOOTSTRAP_FAILED', `The bootstrap stack ${stage} failed (${result.status}). First failure: ${describeFailure(result.firstFailure)}.`, {
+    status: result.status,
+    ...(result.firstFailure ? { resource: result.firstFailure.logicalId, resourceType: result.firstFailure.type, reason: result.firstFailure.reason } : {}),
+  });
+}
+
+function isNoUpdates(error: unknown): boolean {
+  return /No updates are to be performed/i.test((error as { message?: string }).message ?? '');
+}
+
+/**
+ * Makes the bootstrap stack current: creates it, updates it (an unchanged template is success),
+ * waits out another operation, recovers failed states, and turns termination protection on.
+ * Stack events go to `onEvent`; a failure names the first failed resource and its reason.
+ */
+export async function ensureBootstrap(conn: BootstrapConnection, options: BootstrapOptions): Promise<BootstrapStatus> {
+  const cfn = conn.clients.cloudformation;
+  const appVersion = options.source.version;
+  const wait = async (after: string | undefined) => waitForStack(cfn, BOOTSTRAP_STACK, { ...options.wait, after, ...(options.onEvent ? { onEvent: options.onEvent } : {}) });
+
+  let stack = await describeStack(cfn, BOOTSTRAP_STACK);
+  if (stack?.StackStatus?.endsWith('_IN_PROGRESS') && stack.StackStatus !== 'REVIEW_IN_PROGRESS') {
+    // Another window or an earlier run is working on it: wait, then decide.
+    stack = (await wait(await latestEventId(cfn, BOOTSTRAP_STACK))).stack;
+  }
+
+  if (stack && RECREATE.has(stack.StackStatus ?? '')) {
+    if (!options.confirmRecover) {
+      raise('BOOTSTRAP_FAILED', `The bootstrap stack is ${stack.StackStatus} because an earlier creation failed. Confirm to let Berth delete and recreate it.`, {
+        status: stack.StackStatus,
+        needsConfirmation: true,
+      });
+    }
+    const after = await latestEventId(cfn, BOOTSTRAP_STACK);
+    await cfn.send(new UpdateTerminationProtectionCommand({ StackName: BOOTSTRAP_STACK, EnableTerminationProtection: false }));
+    await cfn.send(new DeleteStackCommand({ StackName: BOOTSTRAP_STACK }));
+    const deleted = await wait(after);
+    if (deleted.status !== 'DELETE_COMPLETE') fail('deletion', deleted);
+    stack = undefined;
+  }
+
+  if (stack?.StackStatus === 'UPDATE_ROLLBACK_FAILED') {
+    const after = await latestEventId(cfn, BOOTSTRAP_STACK);
+    await cfn.send(new ContinueUpdateRollbackCommand({ StackName: BOOTSTRAP_STACK }));
+    const rolled = await wait(after);
+    if (rolled.status !== 'UPDATE_ROLLBACK_COMPLETE') fail('rollback', rolled);
+    stack = rolled.stack;
+  }
+
+  if (!stack) {
+    const planned = options.source.template(options.mode);
+    assertInline(planned);
+    await cfn.send(
+      new CreateStackCommand({
+        StackName: BOOTSTRAP_STACK,
+        TemplateBody: planned.body,
+        Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM'],
+        Tags: berthTags(),
+        EnableTerminationProtection: true,
+        OnFailure: 'ROLLBACK',
+      }),
+    );
+    const created = await wait(undefined);
+    if (created.status !== 'CREATE_COMPLETE') fail('creation', created);
+    return statusOf(created.stack, appVersion, 'none', 'Bootstrap stack created.');
+  }
+
+  const version = deployedVersion(stack);
+  if (version !== undefined && version > appVersion) raise('BOOTSTRAP_NEWER', newerMessage(version, appVersion), { deployedVersion: version, appVersion });
+  if (!stack.EnableTerminationProtection) {
+    await cfn.send(new UpdateTerminationProtectionCommand({ StackName: BOOTSTRAP_STACK, EnableTerminationProtection: true }));
+    stack = { ...stack, EnableTerminationProtection: true };
+  }
+  const planned = options.source.template(effectiveMode(stack, options.mode));
+  if (version === appVersion && (await templateUnchanged(cfn, planned))) return statusOf(stack, appVersion, 'none');
+  assertInline(planned);
+  const after = await latestEventId(cfn, BOOTSTRAP_STACK);
+  try {
+    await cfn.send(
+      new UpdateStackCommand({
+        StackName: BOOTSTRAP_STACK,
+        TemplateBody: planned.body,
+        Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM'],
+        Tags: berthTags(),
+      }),
+    );
+  } catch (error) {
+    if (isNoUpdates(error)) return statusOf(stack, appVersion, 'none');
+    throw error;
+  }
+  const updated = await wait(after);
+  if (updated.status !== 'UPDATE_COMPLETE') fail('update', updated);
+  return statusOf(updated.stack, appVersion, 'none', `Bootstrap stack updated to version ${appVersion}.`);
+}
+
+function assertInline(planned: PlannedStack): void {
+  // The bucket that would carry a large template is part of this very stack.
+  if (planned.needsUpload) raise('LIMIT_EXCEEDED', `The bootstrap template is ${planned.bytes} bytes, over CloudFormation's inline limit of 51,200.`);
+}
