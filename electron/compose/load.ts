@@ -18,7 +18,7 @@ import { normaliseService, type NormalisedService } from './normalize';
 import { checkListenerConflicts, listenerPort } from './ports';
 import { Report } from './report';
 import { requiredConfig } from './required-config';
-import { rewriteEnvValue } from './hosts';
+import { HostRewriter } from './hosts';
 import { readComposeFile } from './source';
 import { checkService, checkTopLevel } from './support';
 import { get, NOWHERE, str, type At, type SEntry, type SNode } from './tree';
@@ -64,11 +64,12 @@ async function load(dir: string, found: string[], options: LoadOptions, report: 
 
   // Each file: parse → interpolate → validate → canonical services. Extends targets load the same way.
   const cache = new Map<string, Promise<SNode | null>>();
+  const flags = { mergeTags: false };
   const loadOne = (path: string, baseDir: string, at: At): Promise<SNode | null> => {
     const key = `${path}\0${baseDir}`;
     let p = cache.get(key);
     if (!p) {
-      p = prepareFile(path, baseDir, at, lookup, report);
+      p = prepareFile(path, baseDir, at, lookup, report, flags);
       cache.set(key, p);
     }
     return p;
@@ -88,7 +89,7 @@ async function load(dir: string, found: string[], options: LoadOptions, report: 
     merged = merged ? mergeFiles(merged, resolved) : resolved;
   }
   if (!merged) return null;
-  merged = dropResets(merged);
+  if (flags.mergeTags) merged = dropResets(merged);
 
   const name = projectName(dir, merged, lookup, report);
   checkTopLevel(merged, report);
@@ -174,9 +175,17 @@ function selectFiles(dir: string, found: string[], asked: string[] | undefined, 
   return files;
 }
 
-async function prepareFile(path: string, baseDir: string, at: At, lookup: (n: string) => string | undefined, report: Report): Promise<SNode | null> {
+async function prepareFile(
+  path: string,
+  baseDir: string,
+  at: At,
+  lookup: (n: string) => string | undefined,
+  report: Report,
+  flags: { mergeTags: boolean },
+): Promise<SNode | null> {
   const parsed = await readComposeFile(path, baseDir, report, at);
   if (!parsed.root) return null;
+  if (parsed.mergeTags) flags.mergeTags = true;
   if (parsed.root.kind !== 'map') {
     report.error('compose-not-mapping', `${path} must be a mapping with a \`services:\` key; it holds a ${parsed.root.kind === 'seq' ? 'list' : 'single value'}.`, 'Start the file with `services:`.', parsed.root.at);
     return null;
@@ -336,11 +345,14 @@ function checkIngressHealth(services: NormalisedService[], report: Report): void
 
 /** Rewrites service names used as hosts in env values, recording each rewrite. */
 function rewriteHosts(services: NormalisedService[], project: string): HostRewrite[] {
-  const names = services.map((s) => s.model.name);
+  const rewriter = new HostRewriter(
+    services.map((s) => s.model.name),
+    project,
+  );
   const out: HostRewrite[] = [];
   for (const s of services) {
     for (const [variable, placed] of s.env) {
-      const r = rewriteEnvValue(placed.value, { service: s.model.name, variable, services: names, project });
+      const r = rewriter.rewriteEnv(placed.value, s.model.name, variable);
       if (r.rewrites.length === 0) continue;
       s.model.environment[variable] = r.value;
       const { src } = placed.at;

@@ -19,6 +19,8 @@ export const MAX_ALIAS_COUNT = 10_000;
 export interface ParsedFile {
   src: SourceFile;
   root: SNode | null;
+  /** True when the file uses Compose's `!reset` / `!override` tags. */
+  mergeTags?: boolean;
 }
 
 /** Reads and parses `path`; every problem becomes a diagnostic in `report`. */
@@ -53,11 +55,12 @@ export async function readComposeFile(path: string, baseDir: string, report: Rep
     report.error('file-unreadable', `${path} could not be read: ${(error as Error).message}.`, 'Check the file permissions.', at, path);
     return { src, root: null };
   }
-  return { src, root: parseComposeText(bytes, src, report) };
+  const flags = { mergeTags: false };
+  return { src, root: parseComposeText(bytes, src, report, flags), mergeTags: flags.mergeTags };
 }
 
 /** Parses file contents into a tree; returns null (with diagnostics) when they are not usable YAML. */
-export function parseComposeText(bytes: Uint8Array, src: SourceFile, report: Report): SNode | null {
+export function parseComposeText(bytes: Uint8Array, src: SourceFile, report: Report, flags: { mergeTags: boolean } = { mergeTags: false }): SNode | null {
   const fileAt: At = { src, offset: 0, path: '' };
   const text = decodeText(bytes);
   if (text === null) {
@@ -105,6 +108,7 @@ export function parseComposeText(bytes: Uint8Array, src: SourceFile, report: Rep
     return null;
   }
   if (converter.tooDeep) return null;
+  flags.mergeTags = converter.mergeTags;
   return root;
 }
 
@@ -137,7 +141,10 @@ function decodeText(bytes: Uint8Array): string | null {
 class Converter {
   sawAlias = false;
   tooDeep = false;
+  mergeTags = false;
   private readonly anchors = new Map<YamlNode, SNode>();
+  /** The latest node defining each anchor name, in document order (what an alias refers to). */
+  private readonly anchorsByName = new Map<string, YamlNode>();
   private readonly converting = new Set<unknown>();
 
   constructor(
@@ -155,7 +162,8 @@ class Converter {
     }
     if (isAlias(node)) {
       this.sawAlias = true;
-      const target = node.resolve(this.doc);
+      // Resolving by name here is linear; yaml's Alias.resolve(doc) walks the whole document per alias.
+      const target = this.anchorsByName.get(node.source) ?? node.resolve(this.doc);
       if (!target) return { kind: 'scalar', value: null, at };
       const known = this.anchors.get(target);
       if (known) return known;
@@ -167,14 +175,20 @@ class Converter {
       return this.convert(target, path, depth + 1);
     }
     const anchored = node !== null && typeof node === 'object' && 'anchor' in node && Boolean((node as { anchor?: string }).anchor);
-    if (anchored) this.converting.add(node);
+    if (anchored) {
+      this.converting.add(node);
+      this.anchorsByName.set((node as { anchor: string }).anchor, node as YamlNode);
+    }
     const tag = mergeTag(node, this.report, at);
     let out: SNode;
     if (isMap(node)) out = { kind: 'map', entries: this.mapEntries(node.items, path, depth), at };
     else if (isSeq(node)) out = { kind: 'seq', items: node.items.map((item, i) => this.convert(item, childPath(path, i), depth + 1)), at };
     else if (isScalar(node)) out = { kind: 'scalar', value: scalarValue(node.value), at };
     else out = { kind: 'scalar', value: null, at };
-    if (tag) out.tag = tag;
+    if (tag) {
+      out.tag = tag;
+      this.mergeTags = true;
+    }
     if (anchored) {
       this.anchors.set(node as YamlNode, out);
       this.converting.delete(node);
