@@ -40,6 +40,17 @@ export interface IngressPlan {
   servicePorts: number[];
 }
 
+/** Raises LIMIT_EXCEEDED when a security group would need more inbound rules than the quota allows. */
+export function checkSecurityGroupRules(group: string, rules: number): void {
+  if (rules > MAX_SECURITY_GROUP_RULES) {
+    raise('LIMIT_EXCEEDED', `The ${group} security group would need ${rules} inbound rules; a security group allows ${MAX_SECURITY_GROUP_RULES}.`, {
+      group,
+      rules,
+      limit: MAX_SECURITY_GROUP_RULES,
+    });
+  }
+}
+
 /** Services that run as containers (managed stores become RDS or ElastiCache instead). */
 export function containerServices(project: ProjectModel): ServiceModel[] {
   return project.services.filter((s) => !s.managed);
@@ -100,20 +111,10 @@ export function planIngress(project: ProjectModel): IngressPlan {
       limit: MAX_LISTENER_RULES,
     });
   }
-  if (listeners.length > MAX_SECURITY_GROUP_RULES) {
-    raise('LIMIT_EXCEEDED', `The load balancer's security group would need ${listeners.length} inbound rules; a security group allows ${MAX_SECURITY_GROUP_RULES}.`, {
-      rules: listeners.length,
-      limit: MAX_SECURITY_GROUP_RULES,
-    });
-  }
   const servicePorts = [...new Set(targetGroups.map((t) => t.containerPort))].sort((a, b) => a - b);
+  // Within 50 listeners these fit; checked anyway so a future rule source cannot slip past the quota.
+  checkSecurityGroupRules('load balancer', listeners.length);
   // One more rule lets the project's services reach each other.
-  if (servicePorts.length + 1 > MAX_SECURITY_GROUP_RULES) {
-    raise(
-      'LIMIT_EXCEEDED',
-      `The services' security group would need ${servicePorts.length + 1} inbound rules (one per public container port, plus one); a security group allows ${MAX_SECURITY_GROUP_RULES}.`,
-      { rules: servicePorts.length + 1, limit: MAX_SECURITY_GROUP_RULES },
-    );
-  }
+  checkSecurityGroupRules('services', servicePorts.length + 1);
   return { targetGroups, listeners, domains, servicePorts };
 }

@@ -83,3 +83,107 @@ export function webWithStores(): ProjectModel {
     ],
   );
 }
+
+/** One nginx container published on port 80: the smallest public project. */
+export function staticSite(): ProjectModel {
+  return project('site', [
+    service('nginx', {
+      image: 'nginx:1.27-alpine',
+      ports: [{ target: 80, published: 80, protocol: 'tcp', mode: 'ingress', appProtocol: 'http' }],
+      healthcheck: { test: ['CMD-SHELL', 'wget -q --spider http://localhost/ || exit 1'], intervalSeconds: 30, timeoutSeconds: 5, retries: 3, startPeriodSeconds: 0, httpPath: '/' },
+    }),
+  ]);
+}
+
+/** Two services with their own domains (HTTPS, certificates, host rules), one also on a raw port. */
+export function withDomains(): ProjectModel {
+  return project('brand', [
+    service('app', {
+      build: { context: '/projects/brand/app', dockerfile: 'Dockerfile', args: {}, platform: 'linux/amd64' },
+      ports: [
+        { target: 3000, published: 3000, protocol: 'tcp', mode: 'ingress', appProtocol: 'http' },
+        { target: 9229, protocol: 'tcp', mode: 'host' },
+      ],
+      domainname: 'app.example.com',
+      size: { cpu: 1024, memory: 2048 },
+      replicas: 2,
+    }),
+    service('api', {
+      build: { context: '/projects/brand/api', dockerfile: 'Dockerfile', args: {}, platform: 'linux/arm64' },
+      ports: [{ target: 50051, published: 50051, protocol: 'tcp', mode: 'ingress', appProtocol: 'grpc' }],
+      domainname: 'api.example.com',
+      platform: 'linux/arm64',
+      stopGracePeriodSeconds: 30,
+      init: true,
+      user: '1000:1000',
+      workingDir: '/srv',
+      readOnly: true,
+      entrypoint: ['/srv/api'],
+    }),
+  ]);
+}
+
+/** Background workers only: no load balancer, config from the secrets store. */
+export function workersOnly(): ProjectModel {
+  return project('jobs', [
+    service('scheduler', {
+      image: 'ghcr.io/example/scheduler:3',
+      environment: { API_TOKEN: config('API_TOKEN'), QUEUE: literal('default') },
+      replicas: 0,
+    }),
+    service('consumer', {
+      build: { context: '/projects/jobs/consumer', dockerfile: 'Dockerfile', args: {}, platform: 'linux/amd64' },
+      environment: { API_TOKEN: config('API_TOKEN'), WEBHOOK: derived('https://hooks.example.com/${HOOK_ID}?t=${API_TOKEN}', ['HOOK_ID', 'API_TOKEN']) },
+      replicas: 3,
+      size: { cpu: 2048, memory: 4096 },
+    }),
+  ]);
+}
+
+/** A Python API with a compose healthcheck path, a private metrics port, a UDP port and a sidecar. */
+export function apiWithSidecar(): ProjectModel {
+  return project(
+    'metrics_api',
+    [
+      service('api', {
+        build: { context: '/projects/metrics_api', dockerfile: 'Dockerfile', args: {}, platform: 'linux/amd64' },
+        ports: [
+          { target: 8080, published: 8080, protocol: 'tcp', mode: 'ingress', appProtocol: 'http' },
+          { target: 9090, protocol: 'tcp', mode: 'host' },
+          { target: 8125, protocol: 'udp', mode: 'host' },
+        ],
+        healthcheck: { test: ['CMD', 'wget', '-qO-', 'http://localhost:8080/healthz'], intervalSeconds: 400, timeoutSeconds: 90, retries: 12, startPeriodSeconds: 500, httpPath: '/healthz' },
+        environment: { STATSD: literal('statsd_exporter.metrics_api.internal:8125') },
+        dependsOn: ['statsd_exporter'],
+      }),
+      service('statsd_exporter', { image: 'prom/statsd-exporter:v0.26.0', ports: [{ target: 9102, protocol: 'tcp', mode: 'host' }], command: ['--statsd.listen-udp=:8125'] }),
+    ],
+    [{ service: 'api', variable: 'STATSD', host: 'statsd_exporter', from: 'statsd_exporter:8125', to: 'statsd_exporter.metrics_api.internal:8125' }],
+  );
+}
+
+/** 0 → a, 25 → z, 26 → ba ...: service names in the plain form that maps to logical ids one-to-one. */
+function letters(i: number): string {
+  let out = '';
+  do {
+    out = String.fromCharCode(97 + (i % 26)) + out;
+    i = Math.floor(i / 26);
+  } while (i > 0);
+  return out;
+}
+
+/** A project with `n` services, every fifth one public on its own port (the benchmark's shape). */
+export function manyServices(n: number, name = 'big'): ProjectModel {
+  const services: ServiceModel[] = [];
+  for (let i = 0; i < n; i++) {
+    const public_ = i % 5 === 0;
+    services.push(
+      service(`svc-${letters(i)}`, {
+        build: { context: `/projects/${name}/svc${i}`, dockerfile: 'Dockerfile', args: {}, platform: 'linux/amd64' },
+        ports: public_ ? [{ target: 8080, published: 8000 + i, protocol: 'tcp', mode: 'ingress', appProtocol: 'http' }] : [{ target: 8080, protocol: 'tcp', mode: 'host' }],
+        environment: { SERVICE_INDEX: literal(String(i)), SHARED_SECRET: config('SHARED_SECRET') },
+      }),
+    );
+  }
+  return project(name, services);
+}

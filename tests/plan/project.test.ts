@@ -1,0 +1,336 @@
+/** The project template per mode: what DESIGN.md §2 lists, deterministic, within the limits. */
+/* eslint-disable @typescript-eslint/no-explicit-any -- templates are free-form JSON; the tests walk them by path */
+import { describe, expect, it } from 'vitest';
+import { BOOTSTRAP_OUTPUTS, buildBootstrapTemplate } from '../../electron/plan/bootstrap';
+import { derivedParameterName, idPart, imageParameterName, projectStackName } from '../../electron/plan/names';
+import { planProject, projectStackParameters } from '../../electron/plan/project';
+import { checkSecurityGroupRules } from '../../electron/plan/ingress';
+import { buildProjectTemplate } from '../../electron/plan/project-template';
+import type { CfnResource, CfnTemplate, DeploymentMode } from '../../shared/domain/plan';
+import type { ProjectModel } from '../../shared/domain/project';
+import { AppErrorException } from '../../shared/result';
+import { apiWithSidecar, config, manyServices, project, service, staticSite, webWithStores, withDomains, workersOnly } from './fixtures';
+
+const MODES: DeploymentMode[] = ['affordable', 'balanced', 'high_availability'];
+
+function template(p: ProjectModel, mode: DeploymentMode = 'balanced'): CfnTemplate {
+  return buildProjectTemplate(p, mode).stack.template;
+}
+function props(t: CfnTemplate, id: string): Record<string, any> {
+  const r = t.Resources[id];
+  if (!r) throw new Error(`no resource ${id} (have ${Object.keys(t.Resources).join(', ')})`);
+  return r.Properties as Record<string, any>;
+}
+function ofType(t: CfnTemplate, type: string): [string, CfnResource][] {
+  return Object.entries(t.Resources).filter(([, r]) => r.Type === type);
+}
+function errorOf(fn: () => unknown): AppErrorException {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof AppErrorException) return error;
+    throw error;
+  }
+  throw new Error('expected an AppError');
+}
+
+describe('project template', () => {
+  it('has the shared resources: log groups, state-change rule, namespace, security groups, execution role', () => {
+    const t = template(webWithStores());
+    expect(props(t, 'LogGroup').LogGroupName).toBe('/berth/shop');
+    expect(props(t, 'Namespace').Name).toBe('shop.internal');
+    expect(props(t, 'Namespace').Vpc).toEqual({ Ref: 'VpcId' });
+    const rule = props(t, 'StateChangeRule');
+    expect(rule.EventPattern.source).toEqual(['aws.ecs']);
+    expect(rule.EventPattern['detail-type']).toContain('ECS Task State Change');
+    expect(rule.Targets[0].Arn['Fn::Sub']).toContain('log-group:${EventsLogGroup}');
+    expect(Object.keys(t.Resources)).toEqual(expect.arrayContaining(['LoadBalancerSecurityGroup', 'ServiceSecurityGroup', 'StoreSecurityGroup', 'ExecutionRole']));
+  });
+
+  it('takes bootstrap ids and built images as parameters, never Fn::ImportValue', () => {
+    const t = template(webWithStores());
+    expect(Object.keys(t.Parameters!).sort()).toEqual(['ClusterArn', 'ClusterName', 'PrivateSubnetIds', 'PublicSubnetIds', 'VpcId', 'WebImage']);
+    expect(JSON.stringify(t)).not.toContain('Fn::ImportValue');
+    const worker = props(t, 'WorkerTaskDefinition').ContainerDefinitions[0];
+    expect(worker.Image).toBe('ghcr.io/example/worker:1.2');
+    expect(props(t, 'WebTaskDefinition').ContainerDefinitions[0].Image).toEqual({ Ref: 'WebImage' });
+  });
+
+  it('opens security groups only as DESIGN.md says', () => {
+    const t = template(webWithStores());
+    expect(props(t, 'LoadBalancerSecurityGroup').SecurityGroupIngress).toEqual([expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 80, ToPort: 80 })]);
+    expect(props(t, 'ServiceSecurityGroup').SecurityGroupIngress).toEqual([
+      expect.objectContaining({ FromPort: 8000, ToPort: 8000, SourceSecurityGroupId: { 'Fn::GetAtt': ['LoadBalancerSecurityGroup', 'GroupId'] } }),
+    ]);
+    expect(props(t, 'ServiceSecurityGroupSelfIngress')).toEqual(expect.objectContaining({ IpProtocol: '-1', SourceSecurityGroupId: { 'Fn::GetAtt': ['ServiceSecurityGroup', 'GroupId'] } }));
+    const store = props(t, 'StoreSecurityGroup').SecurityGroupIngress;
+    expect(store.map((r: any) => r.FromPort)).toEqual([5432, 6379]);
+    for (const r of store) expect(r.SourceSecurityGroupId).toEqual({ 'Fn::GetAtt': ['ServiceSecurityGroup', 'GroupId'] });
+  });
+
+  it('puts the compose healthcheck path on the target group, with a short deregistration delay', () => {
+    const t = template(webWithStores());
+    const tg = props(t, 'WebTargetGroup8000');
+    expect(tg).toEqual(expect.objectContaining({ TargetType: 'ip', Port: 8000, HealthCheckPath: '/health', HealthCheckIntervalSeconds: 10 }));
+    expect(tg.TargetGroupAttributes).toEqual([{ Key: 'deregistration_delay.timeout_seconds', Value: '10' }]);
+    expect(props(t, 'Listener80').DefaultActions).toEqual([{ Type: 'forward', TargetGroupArn: { Ref: 'WebTargetGroup8000' } }]);
+    const svc = t.Resources.WebService!;
+    expect(svc.DependsOn).toContain('Listener80');
+    expect((svc.Properties as any).HealthCheckGracePeriodSeconds).toBe(80);
+  });
+
+  it('passes config and derived values as SSM ARNs under /Berth/<project>/, literals as environment', () => {
+    const t = template(webWithStores());
+    const c = props(t, 'WebTaskDefinition').ContainerDefinitions[0];
+    expect(c.Environment).toEqual([
+      { Name: 'DEBUG', Value: 'false' },
+      { Name: 'REDIS_URL', Value: 'redis://cache.shop.internal:6379' },
+    ]);
+    expect(c.Secrets).toEqual([
+      { Name: 'DATABASE_URL', ValueFrom: { 'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${derivedParameterName('shop', 'web', 'DATABASE_URL')}` } },
+      { Name: 'SECRET_KEY', ValueFrom: { 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/Berth/shop/SECRET_KEY' } },
+    ]);
+    expect(derivedParameterName('shop', 'web', 'DATABASE_URL')).toBe('/Berth/shop/_derived/web/DATABASE_URL');
+    expect(c.LogConfiguration).toEqual({ LogDriver: 'awslogs', Options: { 'awslogs-group': { Ref: 'LogGroup' }, 'awslogs-region': { Ref: 'AWS::Region' }, 'awslogs-stream-prefix': 'web' } });
+    expect(c.HealthCheck).toEqual({ Command: ['CMD', 'curl', '-f', 'http://localhost:8000/health'], Interval: 10, Timeout: 5, Retries: 3, StartPeriod: 20 });
+  });
+
+  it('lets the execution role read only /Berth/<project>/* and pull only berth/<project>', () => {
+    const statements = props(template(webWithStores()), 'ExecutionRole').Policies[0].PolicyDocument.Statement;
+    const ssm = statements.find((s: any) => s.Action.includes('ssm:GetParameters'));
+    expect(ssm.Resource).toEqual([{ 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/Berth/shop/*' }]);
+    const pull = statements.find((s: any) => s.Action.includes('ecr:BatchGetImage'));
+    expect(pull.Resource).toEqual([{ 'Fn::Sub': 'arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/berth/shop' }]);
+    for (const s of statements) for (const a of s.Action) expect(a).not.toContain('*');
+  });
+
+  it('makes RDS with the ssm-secure password, Snapshot policies and the mode’s size; CNAMEs in the namespace', () => {
+    for (const mode of MODES) {
+      const t = template(webWithStores(), mode);
+      const db = t.Resources.DbDatabase!;
+      expect(db.DeletionPolicy).toBe('Snapshot');
+      expect(db.UpdateReplacePolicy).toBe('Snapshot');
+      const p = db.Properties as any;
+      expect(p.MasterUserPassword).toBe('{{resolve:ssm-secure:/Berth/shop/POSTGRES_PASSWORD}}');
+      expect(p).toEqual(expect.objectContaining({ Engine: 'postgres', EngineVersion: '16', StorageEncrypted: true, PubliclyAccessible: false, MasterUsername: 'shop', DBName: 'shop' }));
+      expect(p.MultiAZ).toBe(mode === 'high_availability');
+      expect(p.DBInstanceClass).toBe(mode === 'affordable' ? 'db.t4g.micro' : 'db.t4g.small');
+      const cache = props(t, 'CacheCache');
+      expect(cache.NumCacheClusters).toBe(mode === 'high_availability' ? 2 : 1);
+      expect(cache.AutomaticFailoverEnabled).toBe(mode === 'high_availability');
+      expect(cache.EngineVersion).toBe('7.1');
+      expect(props(t, 'DbDnsRecord')).toEqual(expect.objectContaining({ Name: 'db.shop.internal.', Type: 'CNAME', ResourceRecords: [{ 'Fn::GetAtt': ['DbDatabase', 'Endpoint.Address'] }] }));
+      expect(props(t, 'CacheDnsRecord').ResourceRecords).toEqual([{ 'Fn::GetAtt': ['CacheCache', 'PrimaryEndPoint.Address'] }]);
+      expect(Object.keys(t.Outputs!)).toEqual(expect.arrayContaining(['DbEndpoint', 'CacheEndpoint', 'WebUrl80', 'LoadBalancerDnsName']));
+    }
+  });
+
+  it('runs services per mode: Spot in affordable (amd64 only), replicas ≥ 2 and private subnets in high availability', () => {
+    const capacity = (t: CfnTemplate, id: string) => props(t, id).CapacityProviderStrategy[0].CapacityProvider;
+    const aff = template(webWithStores(), 'affordable');
+    expect(capacity(aff, 'WebService')).toBe('FARGATE_SPOT');
+    expect(capacity(aff, 'WorkerService')).toBe('FARGATE'); // arm64: Fargate Spot has no arm64 capacity
+    expect(props(aff, 'WebService').NetworkConfiguration.AwsvpcConfiguration).toEqual(expect.objectContaining({ AssignPublicIp: 'ENABLED', Subnets: { Ref: 'PublicSubnetIds' } }));
+    expect(props(aff, 'WebService').DesiredCount).toBe(1);
+    const ha = template(webWithStores(), 'high_availability');
+    expect(capacity(ha, 'WebService')).toBe('FARGATE');
+    expect(props(ha, 'WebService').DesiredCount).toBe(2);
+    expect(props(ha, 'WebService').NetworkConfiguration.AwsvpcConfiguration).toEqual(expect.objectContaining({ AssignPublicIp: 'DISABLED', Subnets: { Ref: 'PrivateSubnetIds' } }));
+    const jobs = template(workersOnly(), 'high_availability');
+    expect(props(jobs, 'SchedulerService').DesiredCount).toBe(0); // written as 0: stays stopped
+    expect(props(jobs, 'ConsumerService').DesiredCount).toBe(3);
+    for (const [, svc] of ofType(ha, 'AWS::ECS::Service')) {
+      expect((svc.Properties as any).DeploymentConfiguration.DeploymentCircuitBreaker).toEqual({ Enable: true, Rollback: true });
+      expect((svc.Properties as any).ServiceRegistries).toHaveLength(1);
+    }
+  });
+
+  it('orders creation by depends_on: stores and services a service depends on come first', () => {
+    const t = template(webWithStores());
+    expect(t.Resources.WebService!.DependsOn).toEqual(['CacheCache', 'DbDatabase', 'Listener80', 'WorkerService']);
+    expect(t.Resources.WorkerService!.DependsOn).toEqual(['CacheCache']);
+  });
+
+  it('serves domains over HTTPS with ACM certificates, host rules and an HTTP→HTTPS redirect', () => {
+    const t = template(withDomains());
+    expect(ofType(t, 'AWS::CertificateManager::Certificate').map(([, r]) => (r.Properties as any).DomainName).sort()).toEqual(['api.example.com', 'app.example.com']);
+    const https = props(t, 'HttpsListener');
+    expect(https).toEqual(expect.objectContaining({ Port: 443, Protocol: 'HTTPS', Certificates: [{ CertificateArn: { Ref: 'ApiCertificate' } }] }));
+    expect(props(t, 'AppListenerCertificate').Certificates).toEqual([{ CertificateArn: { Ref: 'AppCertificate' } }]);
+    expect(props(t, 'ApiHostRule').Conditions).toEqual([{ Field: 'host-header', HostHeaderConfig: { Values: ['api.example.com'] } }]);
+    expect(props(t, 'HttpRedirectListener').DefaultActions[0].RedirectConfig).toEqual(expect.objectContaining({ Protocol: 'HTTPS', Port: '443' }));
+    expect(props(t, 'ApiTargetGroup50051')).toEqual(expect.objectContaining({ ProtocolVersion: 'GRPC', Matcher: { GrpcCode: '0-99' } }));
+    expect(props(t, 'LoadBalancerSecurityGroup').SecurityGroupIngress.map((r: any) => r.FromPort)).toEqual([80, 443, 3000, 50051]);
+    expect(t.Outputs!.AppHttpsUrl!.Value).toBe('https://app.example.com');
+    const api = props(t, 'ApiTaskDefinition');
+    expect(api.RuntimePlatform.CpuArchitecture).toBe('ARM64');
+    expect(api.ContainerDefinitions[0]).toEqual(
+      expect.objectContaining({ EntryPoint: ['/srv/api'], User: '1000:1000', WorkingDirectory: '/srv', ReadonlyRootFilesystem: true, StopTimeout: 30, LinuxParameters: { InitProcessEnabled: true } }),
+    );
+  });
+
+  it('makes no load balancer when nothing is published, and keeps host/udp ports private', () => {
+    const jobs = template(workersOnly());
+    expect(ofType(jobs, 'AWS::ElasticLoadBalancingV2::LoadBalancer')).toEqual([]);
+    expect(Object.keys(jobs.Resources)).not.toContain('LoadBalancerSecurityGroup');
+    expect(props(jobs, 'ServiceSecurityGroup').SecurityGroupIngress).toEqual([]);
+    const api = template(apiWithSidecar());
+    expect(ofType(api, 'AWS::ElasticLoadBalancingV2::Listener').map(([id]) => id)).toEqual(['Listener8080']);
+    expect(props(api, 'ApiTaskDefinition').ContainerDefinitions[0].PortMappings).toEqual([
+      { ContainerPort: 8080, Protocol: 'tcp' },
+      { ContainerPort: 9090, Protocol: 'tcp' },
+      { ContainerPort: 8125, Protocol: 'udp' },
+    ]);
+    // ECS bounds: interval ≤ 300, timeout ≤ 60, retries ≤ 10, start period ≤ 300.
+    expect(props(api, 'ApiTaskDefinition').ContainerDefinitions[0].HealthCheck).toEqual(expect.objectContaining({ Interval: 300, Timeout: 60, Retries: 10, StartPeriod: 300 }));
+    expect(buildProjectTemplate(apiWithSidecar(), 'balanced').stack.stackName).toBe('berth-metrics-api');
+  });
+
+  it('tags every resource that takes tags with berth:managed-by and berth:project', () => {
+    const t = template(withDomains());
+    for (const [id, r] of Object.entries(t.Resources)) {
+      const tags = (r.Properties as any)?.Tags;
+      if (!tags) continue;
+      expect(tags, id).toEqual(expect.arrayContaining([{ Key: 'berth:managed-by', Value: 'berth' }, { Key: 'berth:project', Value: 'brand' }]));
+    }
+  });
+
+  it('maps service names to logical ids one-to-one, hashing unusual spellings', () => {
+    expect(idPart('web')).toBe('Web');
+    expect(idPart('redis-service')).toBe('RedisService');
+    expect(idPart('redis_service')).not.toBe(idPart('redis-service'));
+    expect(idPart('a-1')).not.toBe(idPart('a1'));
+    expect(idPart('1st')).toMatch(/^[A-Za-z][A-Za-z0-9]*$/);
+    expect(imageParameterName('my_app')).toMatch(/^MyApp[0-9A-F]{6}Image$/);
+  });
+
+  it('refuses two services publishing the same port', () => {
+    const clash = project('clash', [
+      service('a', { image: 'nginx', ports: [{ target: 80, published: 8080, protocol: 'tcp', mode: 'ingress' }] }),
+      service('b', { image: 'nginx', ports: [{ target: 81, published: 8080, protocol: 'tcp', mode: 'ingress' }] }),
+    ]);
+    const error = errorOf(() => template(clash));
+    expect(error.code).toBe('PLAN_INVALID');
+    expect(error.message).toContain('8080');
+  });
+
+  it('refuses a size that is not a Fargate size', () => {
+    const odd = project('odd', [service('a', { image: 'nginx', size: { cpu: 256, memory: 4096 } })]);
+    expect(errorOf(() => template(odd)).code).toBe('PLAN_INVALID');
+  });
+});
+
+describe('limits', () => {
+  it('marks a template over 51,200 bytes for upload and keeps a small one inline', () => {
+    expect(buildProjectTemplate(staticSite(), 'balanced').stack.needsUpload).toBe(false);
+    const big = buildProjectTemplate(manyServices(30), 'balanced').stack;
+    expect(big.bytes).toBeGreaterThan(51_200);
+    expect(big.needsUpload).toBe(true);
+    expect(big.bytes).toBe(Buffer.byteLength(big.body));
+  });
+
+  it('plans 100 services, and names the count when a project needs more than 500 resources', () => {
+    expect(buildProjectTemplate(manyServices(100), 'balanced').stack.resourceCount).toBeLessThanOrEqual(500);
+    const error = errorOf(() => buildProjectTemplate(manyServices(170), 'balanced'));
+    expect(error.code).toBe('LIMIT_EXCEEDED');
+    expect(error.message).toMatch(/would hold \d{3} resources; CloudFormation allows 500/);
+    expect(error.appError.details).toEqual(expect.objectContaining({ limit: 500 }));
+  });
+
+  it('allows 50 listeners and refuses 51', () => {
+    const ports = (n: number) =>
+      project(
+        'ports',
+        [service('web', { image: 'nginx', ports: Array.from({ length: n }, (_, i) => ({ target: 8000 + i, protocol: 'tcp' as const, mode: 'ingress' as const })) })],
+      );
+    expect(ofType(template(ports(50)), 'AWS::ElasticLoadBalancingV2::Listener')).toHaveLength(50);
+    const error = errorOf(() => template(ports(51)));
+    expect(error.code).toBe('LIMIT_EXCEEDED');
+    expect(error.message).toContain('51 load balancer listeners');
+  });
+
+  it('counts security group rules against the quota of 60', () => {
+    expect(() => checkSecurityGroupRules('services', 60)).not.toThrow();
+    const error = errorOf(() => checkSecurityGroupRules('services', 61));
+    expect(error.code).toBe('LIMIT_EXCEEDED');
+    expect(error.message).toContain('61 inbound rules');
+    // At the listener limit the load balancer's group holds one rule per listener, under the quota.
+    const ports = project('ports', [service('web', { image: 'nginx', ports: Array.from({ length: 50 }, (_, i) => ({ target: 8000 + i, protocol: 'tcp' as const, mode: 'ingress' as const })) })]);
+    expect(props(template(ports), 'LoadBalancerSecurityGroup').SecurityGroupIngress).toHaveLength(50);
+    expect(props(template(ports), 'ServiceSecurityGroup').SecurityGroupIngress).toHaveLength(50);
+  });
+});
+
+describe('determinism', () => {
+  it('gives identical bytes run to run, whatever order the services come in', () => {
+    for (const mode of MODES) {
+      const a = planProject(webWithStores(), { mode, region: 'eu-west-1', preflight: false });
+      const b = planProject(webWithStores(), { mode, region: 'eu-west-1', preflight: false });
+      expect(a.stacks.map((s) => s.body)).toEqual(b.stacks.map((s) => s.body));
+      expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+      const shuffled = { ...webWithStores(), services: [...webWithStores().services].reverse() };
+      const c = planProject(shuffled, { mode, region: 'eu-west-1', preflight: false });
+      expect(c.stacks.map((s) => s.body)).toEqual(a.stacks.map((s) => s.body));
+    }
+  });
+
+  it('keeps keys sorted in the body, so an unchanged project diffs to nothing', () => {
+    const body = buildProjectTemplate(webWithStores(), 'balanced').stack.body;
+    const parsed = JSON.parse(body);
+    expect(Object.keys(parsed)).toEqual([...Object.keys(parsed)].sort());
+    expect(Object.keys(parsed.Resources)).toEqual([...Object.keys(parsed.Resources)].sort());
+  });
+});
+
+describe('secrets never reach templates or the preview', () => {
+  it('keeps a canary config value out of every template and the preview', () => {
+    const canary = 'canary-7f3a9c1e-do-not-leak';
+    const previous = process.env.SECRET_KEY;
+    process.env.SECRET_KEY = canary;
+    process.env.POSTGRES_PASSWORD = canary;
+    try {
+      const p = webWithStores();
+      p.services[0]!.environment.API_KEY = config('API_KEY');
+      for (const mode of MODES) {
+        const preview = planProject(p, { mode, region: 'us-east-1', preflight: false, images: { web: '123.dkr.ecr.us-east-1.amazonaws.com/berth/shop:abc' } });
+        expect(JSON.stringify(preview)).not.toContain(canary);
+      }
+    } finally {
+      if (previous === undefined) delete process.env.SECRET_KEY;
+      else process.env.SECRET_KEY = previous;
+      delete process.env.POSTGRES_PASSWORD;
+    }
+  });
+});
+
+describe('stack parameters for the deploy pipeline', () => {
+  const outputs = Object.fromEntries(BOOTSTRAP_OUTPUTS.map((name) => [name, `value-of-${name}`]));
+
+  it('maps bootstrap outputs and images to the parameters the template declares', () => {
+    const stack = buildProjectTemplate(webWithStores(), 'balanced').stack;
+    expect(projectStackParameters(outputs, { web: 'repo:web-abc' }, stack)).toEqual([
+      { ParameterKey: 'ClusterArn', ParameterValue: 'value-of-ClusterArn' },
+      { ParameterKey: 'ClusterName', ParameterValue: 'value-of-ClusterName' },
+      { ParameterKey: 'PrivateSubnetIds', ParameterValue: 'value-of-PrivateSubnetIds' },
+      { ParameterKey: 'PublicSubnetIds', ParameterValue: 'value-of-PublicSubnetIds' },
+      { ParameterKey: 'VpcId', ParameterValue: 'value-of-VpcId' },
+      { ParameterKey: 'WebImage', ParameterValue: 'repo:web-abc' },
+    ]);
+  });
+
+  it('names what is missing', () => {
+    const stack = buildProjectTemplate(webWithStores(), 'balanced').stack;
+    const error = errorOf(() => projectStackParameters(outputs, {}, stack));
+    expect(error.message).toContain('the image of web');
+    expect(errorOf(() => projectStackParameters({}, { web: 'x' }, stack)).message).toContain('bootstrap output ClusterArn');
+  });
+
+  it('uses bootstrap output names the bootstrap template really has', () => {
+    const boot = buildBootstrapTemplate({}).template;
+    for (const name of Object.keys(template(webWithStores()).Parameters!)) {
+      if (name.endsWith('Image')) continue;
+      expect(Object.keys(boot.Outputs!)).toContain(name);
+    }
+    expect(projectStackName(webWithStores().name)).toBe('berth-shop');
+  });
+});
