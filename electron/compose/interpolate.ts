@@ -130,7 +130,7 @@ function evalInto(parts: TemplatePart[], lookup: (name: string) => string | unde
   for (const p of parts) {
     if (p.kind === 'text') {
       out.text += p.text;
-      out.template += p.text.replaceAll('$', '$$');
+      out.template += p.text.replaceAll('$', () => '$$');
       continue;
     }
     const value = lookup(p.name);
@@ -138,7 +138,7 @@ function evalInto(parts: TemplatePart[], lookup: (name: string) => string | unde
     const nonEmpty = set && value !== '';
     const literal = (v: string) => {
       out.text += v;
-      out.template += v.replaceAll('$', '$$');
+      out.template += v.replaceAll('$', () => '$$');
     };
     switch (p.op) {
       case undefined:

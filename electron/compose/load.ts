@@ -4,7 +4,7 @@
  * support rules and normalises every service into the ProjectModel. Never throws for bad input:
  * every problem is a positioned diagnostic.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import type { ComposeFileInfo, HostRewrite, LoadedProject, ProjectModel, ServiceModel } from '../../shared/domain/project';
 import { defaultComposeSelection, findComposeFiles } from './discover';
@@ -50,6 +50,14 @@ export async function loadProject(dir: string, options: LoadOptions = {}): Promi
 }
 
 async function load(dir: string, found: string[], options: LoadOptions, report: Report): Promise<ProjectModel | null> {
+  const isFolder = await stat(dir).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  if (!isFolder) {
+    report.error('folder-not-found', `${dir} is not a folder (it does not exist, or is a file).`, 'Choose the folder that holds the compose file.', NOWHERE, dir);
+    return null;
+  }
   const selection = selectFiles(dir, found, options.files, report);
   if (selection.length === 0) return null;
 
