@@ -80,7 +80,8 @@ export function formatPath(segments: readonly PropertyKey[]): string {
 export function lineCol(at: At): { line: number; column: number } {
   if (!at.src) return { line: 0, column: 0 };
   const pos = at.src.lines.linePos(at.offset);
-  return { line: pos.line, column: pos.col };
+  // Before a file is parsed its line starts are unknown: whole-file problems point at 1:1.
+  return pos.line === 0 ? { line: 1, column: at.offset + 1 } : { line: pos.line, column: pos.col };
 }
 
 /** Builds a scalar node. */
