@@ -122,10 +122,19 @@ export function str(node: SNode | undefined): string | undefined {
   return String(node.value);
 }
 
-/** Converts a tree to plain JSON-like values (for schema validation and golden tests). */
+/**
+ * Converts a tree to plain JSON-like values (for schema validation and golden tests).
+ * `!reset` values are merge instructions, not values, so they are left out.
+ */
 export function toPlain(node: SNode): unknown {
   if (node.kind === 'scalar') return node.value;
-  if (node.kind === 'seq') return node.items.map(toPlain);
+  if (node.kind === 'seq') {
+    const out: unknown[] = [];
+    for (const item of node.items) if (item.tag !== 'reset') out.push(toPlain(item));
+    return out;
+  }
   // fromEntries defines own properties, so a `__proto__` key stays a key.
-  return Object.fromEntries(Array.from(node.entries.values(), (e) => [e.key, toPlain(e.value)]));
+  const pairs: [string, unknown][] = [];
+  for (const e of node.entries.values()) if (e.value.tag !== 'reset') pairs.push([e.key, toPlain(e.value)]);
+  return Object.fromEntries(pairs);
 }
