@@ -1,0 +1,72 @@
+/** The preview people read before they pay: grouped resources, graph, config, rewrites, URLs, costs. */
+import { describe, expect, it } from 'vitest';
+import { planProject } from '../../electron/plan/project';
+import { webWithStores, withDomains, workersOnly } from './fixtures';
+
+describe('plan preview', () => {
+  const preview = planProject(webWithStores(), { mode: 'balanced', region: 'eu-west-1', preflight: false });
+
+  it('groups resources as shared (bootstrap and project) and per service, each described and explained', () => {
+    const groups = new Set(preview.resources.map((r) => `${r.stack}:${r.group}`));
+    expect([...groups].sort()).toEqual(['bootstrap:shared', 'project:cache', 'project:db', 'project:shared', 'project:web', 'project:worker']);
+    for (const r of preview.resources) {
+      expect(r.description.length, r.logicalId).toBeGreaterThan(5);
+      expect(r.why.length, r.logicalId).toBeGreaterThan(5);
+    }
+    const count = preview.stacks.reduce((n, s) => n + s.resourceCount, 0);
+    expect(preview.resources).toHaveLength(count);
+    expect(preview.resources.find((r) => r.logicalId === 'DbDatabase')!.description).toContain('PostgreSQL 16');
+  });
+
+  it('draws internet → load balancer → services, stores, private DNS and secrets', () => {
+    const nodes = preview.graph.nodes.map((n) => `${n.kind}:${n.id}`);
+    expect(nodes).toEqual(['internet:internet', 'alb:alb', 'namespace:namespace', 'redis:service:cache', 'postgres:service:db', 'service:service:web', 'service:service:worker', 'secrets:secrets']);
+    const edges = preview.graph.edges.map((e) => `${e.kind} ${e.from}→${e.to}`);
+    expect(edges).toEqual(
+      expect.arrayContaining([
+        'traffic internet→alb',
+        'traffic alb→service:web',
+        'traffic service:web→service:db',
+        'traffic service:worker→service:cache',
+        'dns service:db→namespace',
+        'secrets secrets→service:web',
+        'secrets secrets→service:db',
+      ]),
+    );
+    const ids = new Set(preview.graph.nodes.map((n) => n.id));
+    for (const e of preview.graph.edges) expect(ids.has(e.from) && ids.has(e.to), `${e.from}→${e.to}`).toBe(true);
+  });
+
+  it('lists the config each service needs and where it comes from, and the host rewrites', () => {
+    expect(preview.config.filter((c) => c.source !== 'literal')).toEqual([
+      { service: 'db', variable: 'POSTGRES_PASSWORD', source: 'config', names: ['POSTGRES_PASSWORD'] },
+      { service: 'web', variable: 'DATABASE_URL', source: 'derived', names: ['POSTGRES_PASSWORD'] },
+      { service: 'web', variable: 'SECRET_KEY', source: 'config', names: ['SECRET_KEY'] },
+    ]);
+    expect(preview.hostRewrites).toHaveLength(3);
+  });
+
+  it('shows the public URLs that will exist, HTTPS ones for domains', () => {
+    expect(preview.urls).toEqual(['http://<load-balancer-dns> → web:8000']);
+    const domains = planProject(withDomains(), { mode: 'balanced', region: 'us-east-1', preflight: false });
+    expect(domains.urls).toEqual(['http://<load-balancer-dns>:3000 → app:3000', 'http://<load-balancer-dns>:50051 → api:50051', 'https://api.example.com → api:50051', 'https://app.example.com → app:3000']);
+    expect(planProject(workersOnly(), { mode: 'balanced', region: 'us-east-1', preflight: false }).urls).toEqual([]);
+  });
+
+  it('prices all three modes for the region, labelled an estimate', () => {
+    expect(preview.costs.map((c) => c.mode)).toEqual(['affordable', 'balanced', 'high_availability']);
+    for (const c of preview.costs) expect(c).toEqual(expect.objectContaining({ estimate: true, region: 'eu-west-1', priceRegion: 'eu-west-1' }));
+  });
+
+  it('includes the bootstrap stack for the mode (NAT in high availability)', () => {
+    const ha = planProject(webWithStores(), { mode: 'high_availability', region: 'eu-west-1', preflight: false });
+    expect(ha.stacks[0]!.template.Resources.NatGateway1).toBeDefined();
+    expect(preview.stacks[0]!.template.Resources.NatGateway1).toBeUndefined();
+  });
+
+  it('shows built image URIs when they are known', () => {
+    const withImages = planProject(webWithStores(), { mode: 'balanced', region: 'eu-west-1', preflight: false, images: { web: '1.dkr.ecr.eu-west-1.amazonaws.com/berth/shop:web-abc' } });
+    expect(withImages.resources.find((r) => r.logicalId === 'WebTaskDefinition')!.description).toContain('berth/shop:web-abc');
+    expect(withImages.stacks[1]!.body).toBe(preview.stacks[1]!.body);
+  });
+});
