@@ -1,14 +1,20 @@
 /**
  * Per-test app: a fresh data folder, the real handler map behind the web bridge, serving the
  * built renderer. Tests get the page already open at the bridge URL with its token.
+ * `sandbox` (on request) starts Berth's local AWS-compatible sandbox at instant speed for the
+ * test and connects the app to it; `app.restart()` stops main and starts it again on the same
+ * address, as when the app is relaunched.
  */
 import { test as base, type Page } from '@playwright/test';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { ArgsOf, MethodName, ResultOf } from '../shared/contract';
 import { createContext, type AppContext } from '../electron/api/context';
+import { dispatch } from '../electron/api/dispatch';
 import { handlers } from '../electron/api/handlers';
 import { startBridge, type Bridge } from '../electron/bridge/server';
+import { startSandbox, type Sandbox } from '../electron/sandbox/index';
 
 export interface TestApp {
   bridge: Bridge;
@@ -18,27 +24,80 @@ export interface TestApp {
   workDir: string;
   /** URLs the app asked main to open externally. */
   opened: string[];
+  /** Calls a contract method as the renderer would (for setup and checks); throws on an error result. */
+  call<M extends MethodName>(method: M, args: ArgsOf<M>): Promise<ResultOf<M>>;
+  /** Stops main (bridge and context) and starts it again with the same data, address and token. */
+  restart(): Promise<void>;
 }
 
-export const test = base.extend<{ app: TestApp; appPage: Page }>({
+/** The Defang samples Berth must deploy unchanged. */
+export const SAMPLES = '/work/shared/corpus/defang-samples';
+
+/** Copies a Defang sample into the test's work folder; returns its path. */
+export async function copySample(app: TestApp, sample: string, as = sample): Promise<string> {
+  const dir = join(app.workDir, as);
+  await mkdir(app.workDir, { recursive: true });
+  await cp(join(SAMPLES, sample), dir, { recursive: true });
+  return dir;
+}
+
+// No AWS credentials or profiles from the machine leak into a test: "first run" is reproducible.
+const AWS_ENV = ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION', 'AWS_DEFAULT_REGION'];
+
+export const test = base.extend<{ app: TestApp; appPage: Page; sandbox: Sandbox }>({
   // Playwright fixtures declare their dependencies by destructuring; this one has none.
   // eslint-disable-next-line no-empty-pattern
   app: async ({}, use) => {
     const root = await mkdtemp(join(tmpdir(), 'berth-e2e-'));
     const dataDir = join(root, 'data');
     const workDir = join(root, 'work');
+    const saved = Object.fromEntries([...AWS_ENV, 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE'].map((k) => [k, process.env[k]]));
+    for (const k of AWS_ENV) delete process.env[k];
+    process.env.AWS_CONFIG_FILE = join(root, 'aws', 'config');
+    process.env.AWS_SHARED_CREDENTIALS_FILE = join(root, 'aws', 'credentials');
+
     const opened: string[] = [];
-    const ctx = createContext({
-      shell: 'test',
-      version: 'e2e',
+    const makeContext = () =>
+      createContext({
+        shell: 'test',
+        version: 'e2e',
+        dataDir,
+        abilities: { openExternal: async (url) => void opened.push(url) },
+      });
+    const rendererDir = resolve('dist/renderer');
+    const app = {
+      ctx: makeContext(),
       dataDir,
-      abilities: { openExternal: async (url) => void opened.push(url) },
-    });
-    const bridge = await startBridge({ handlers, ctx, rendererDir: resolve('dist/renderer') });
-    await use({ bridge, ctx, dataDir, workDir, opened });
-    await bridge.close();
-    await ctx.dispose();
+      workDir,
+      opened,
+    } as TestApp;
+    app.bridge = await startBridge({ handlers, ctx: app.ctx, rendererDir });
+    app.call = async (method, args) => {
+      const result = await dispatch(handlers, app.ctx, method, args);
+      if (!result.ok) throw new Error(`${method}: ${result.error.code} ${result.error.message}`);
+      return result.value as never;
+    };
+    app.restart = async () => {
+      const { port, token } = app.bridge;
+      await app.bridge.close();
+      await app.ctx.dispose();
+      app.ctx = makeContext();
+      app.bridge = await startBridge({ handlers, ctx: app.ctx, rendererDir, port, token });
+    };
+    await use(app);
+    await app.bridge.close();
+    await app.ctx.dispose();
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
     await rm(root, { recursive: true, force: true });
+  },
+  sandbox: async ({ app }, use) => {
+    const sandbox = await startSandbox({ speed: 'instant', dataDir: join(app.dataDir, 'test-sandbox') });
+    await app.call('connection:connect', { target: { endpoint: sandbox.endpoint, region: sandbox.region, sandbox: true } });
+    await use(sandbox);
+    await sandbox.close();
   },
   appPage: async ({ page, app }, use) => {
     await page.goto(app.bridge.url);

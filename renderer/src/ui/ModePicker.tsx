@@ -3,7 +3,7 @@ import { SegmentedControl, Stack, Text } from '@mantine/core';
 import { DEPLOYMENT_MODES, type DeploymentMode } from '../../../shared/domain/plan';
 import { MODE_WORDS } from './words';
 
-export function ModePicker({ value, onChange }: { value: DeploymentMode; onChange: (mode: DeploymentMode) => void }) {
+export function ModePicker({ value, onChange, vertical }: { value: DeploymentMode; onChange: (mode: DeploymentMode) => void; vertical?: boolean }) {
   return (
     <Stack gap={4}>
       <Text size="sm" fw={500} id="mode-label">
@@ -13,6 +13,8 @@ export function ModePicker({ value, onChange }: { value: DeploymentMode; onChang
         aria-labelledby="mode-label"
         value={value}
         onChange={(v) => onChange(v as DeploymentMode)}
+        orientation={vertical ? 'vertical' : 'horizontal'}
+        fullWidth={vertical}
         data={DEPLOYMENT_MODES.map((m) => ({ value: m, label: MODE_WORDS[m].label }))}
       />
       <Text size="xs" c="dimmed">

@@ -139,7 +139,8 @@ export function localTime(iso: string | undefined): string {
 
 /** US dollars per month: "$12.40". */
 export function usd(amount: number): string {
-  return `$${amount.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  const text = `$${Math.abs(amount).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  return amount < 0 ? `−${text}` : text;
 }
 
 /** The last folder name of a path. */

@@ -70,7 +70,7 @@ function Blockers({ dir }: { dir: string }) {
           <Text size="sm">
             Missing config: {missing.join(', ')}.{' '}
             <Anchor component="button" size="sm" onClick={() => navigate('secrets')}>
-              Set them
+              {missing.length > 1 ? 'Set them' : 'Set it'}
             </Anchor>
           </Text>
         )}

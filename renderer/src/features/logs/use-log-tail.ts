@@ -87,7 +87,9 @@ export function useLogTail(query: (LogQuery & { dir?: string }) | null, paused: 
         for (const batch of early.splice(0)) if (batch.tailId === tailId) take(batch);
       },
       (e: unknown) => {
-        if (!stopped) setError(e);
+        if (stopped) return;
+        setError(e);
+        setStatus('stopped');
       },
     );
     return () => {

@@ -3,7 +3,7 @@ import { Group, Loader, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import type { ArchitectureGraph, GraphNode } from '../../../../shared/domain/plan';
 import { ErrorAlert } from '../../ui/ErrorAlert';
-import { layoutGraph, type PlacedEdge, type PlacedNode } from './diagram-layout';
+import { layoutGraph, shortLabel, type PlacedEdge, type PlacedNode } from './diagram-layout';
 
 const KIND: Record<GraphNode['kind'], { color: string; word: string; aws: string }> = {
   internet: { color: 'gray', word: 'Internet', aws: 'Public internet' },
@@ -42,11 +42,11 @@ function Node({ node }: { node: PlacedNode }) {
         {kind.word}
       </text>
       <text x={12} y={36} fontSize={14} fontWeight={600} fill="var(--mantine-color-text)">
-        {truncate(node.label, 22)}
+        {truncate(node.label, Math.floor((node.width - 24) / 8.4))}
       </text>
       {node.detail && (
         <text x={12} y={51} fontSize={10.5} fill="var(--mantine-color-dimmed)">
-          {truncate(node.detail, 30)}
+          {truncate(node.detail, Math.floor((node.width - 24) / 6))}
         </text>
       )}
     </g>
@@ -57,16 +57,22 @@ function Edge({ edge }: { edge: PlacedEdge }) {
   if (edge.points.length < 2) return null;
   const style = EDGE_STYLE[edge.kind];
   const d = edge.points.map((p, i) => `${i === 0 ? 'M' : 'L'}${p.x},${p.y}`).join(' ');
-  const mid = edge.points[Math.floor(edge.points.length / 2)]!;
-  const prev = edge.points[Math.floor(edge.points.length / 2) - 1] ?? mid;
-  const labelX = (mid.x + prev.x) / 2;
-  const labelY = (mid.y + prev.y) / 2;
   return (
     <g data-edge-kind={edge.kind}>
       <path d={d} fill="none" stroke={style.color} strokeWidth={1.6} strokeDasharray={style.dash} markerEnd={`url(#arrow-${edge.kind})`} />
-      {edge.label && (
-        <text x={labelX} y={labelY - 4} fontSize={10} textAnchor="middle" fill="var(--mantine-color-dimmed)" paintOrder="stroke" stroke="var(--mantine-color-body)" strokeWidth={3}>
-          {edge.label}
+      {edge.label && edge.labelBox && (
+        <text
+          x={edge.labelBox.x + edge.labelBox.width / 2}
+          y={edge.labelBox.y + edge.labelBox.height - 3}
+          fontSize={10}
+          textAnchor="middle"
+          fill="var(--mantine-color-dimmed)"
+          paintOrder="stroke"
+          stroke="var(--mantine-color-body)"
+          strokeWidth={3}
+        >
+          <title>{edge.label}</title>
+          {shortLabel(edge.label)}
         </text>
       )}
     </g>
@@ -93,7 +99,7 @@ export function ArchitectureDiagram({ graph }: { graph: ArchitectureGraph }) {
           width={width}
           height={height}
           viewBox={`0 0 ${width} ${height}`}
-          style={{ maxWidth: '100%', height: 'auto', display: 'block' }}
+          style={{ display: 'block', maxWidth: '100%', height: 'auto', margin: '0 auto' }}
           data-testid="architecture-diagram"
         >
           <title id="diagram-title">Architecture diagram</title>

@@ -13,7 +13,7 @@ export function groupResources(resources: readonly PlannedResource[]): [string, 
 export function ResourceGroups({ resources }: { resources: readonly PlannedResource[] }) {
   const groups = groupResources(resources);
   return (
-    <Accordion multiple variant="separated" defaultValue={groups.slice(0, 1).map(([g]) => g)}>
+    <Accordion multiple variant="separated">
       {groups.map(([group, list]) => (
         <Accordion.Item key={group} value={group}>
           <Accordion.Control>

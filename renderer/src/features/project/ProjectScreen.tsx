@@ -161,7 +161,7 @@ export function ProjectScreen() {
             </Card>
             <Stack gap="md">
               <Card withBorder padding="md" component="section" aria-label="Mode">
-                <ModePicker value={mode} onChange={setMode} />
+                <ModePicker value={mode} onChange={setMode} vertical />
               </Card>
               <Card withBorder padding="md" component="section" aria-labelledby="files-title">
                 <Text fw={600} id="files-title" mb="xs">
