@@ -17,6 +17,9 @@ const LIMITS = {
 } as const;
 
 const LOCAL_URL = /\bhttps?:\/\/(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])(?::(\d+))?(\/[^\s'"`)\\]*)?/i;
+/** curl and wget default to http:// when the URL has no scheme (`curl -f localhost:3000/health`). */
+const BARE_LOCAL = /(?:^|[\s'"=])(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])(?::(\d+))?(\/[^\s'"`)\\]*)?(?=$|[\s'"`)])/i;
+const CURL_OR_WGET = /(^|[\s/'"])(curl|wget)(\s|$)/;
 
 /** What the test checks over HTTP: the path (and port, when written). */
 export interface HttpProbe {
@@ -70,7 +73,8 @@ export function serviceHealthcheck(node: SNode | undefined, service: string, rep
 
 /** The path and port a test calls on localhost over HTTP, if any. */
 export function httpProbe(test: string[]): HttpProbe | undefined {
-  const m = LOCAL_URL.exec(test.slice(1).join(' '));
+  const command = test.slice(1).join(' ');
+  const m = LOCAL_URL.exec(command) ?? (CURL_OR_WGET.test(command) ? BARE_LOCAL.exec(command) : null);
   if (!m) return undefined;
   const raw = m[2] ?? '/';
   // Keep the query string (target groups accept it) but drop anything after a fragment.

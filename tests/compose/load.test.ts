@@ -499,6 +499,8 @@ describe('healthcheck rules', () => {
     [['CMD-SHELL', 'curl -fsS http://127.0.0.1:8080/ready || exit 1'], '/ready'],
     [['CMD', 'wget', '--spider', '-q', 'http://localhost/'], '/'],
     [['CMD', 'wget', '-qO-', 'http://0.0.0.0:80'], '/'],
+    [['CMD', 'curl', '-f', '127.0.0.1:3000'], '/'],
+    [['CMD-SHELL', 'curl -f localhost:8080/ping || exit 1'], '/ping'],
     [['CMD', 'python3', '-c', 'import urllib.request as u; u.urlopen(sys.argv[1])', 'http://localhost:8000/status'], '/status'],
     [['CMD-SHELL', "node -e \"fetch('http://localhost:5678/healthz')\""], '/healthz'],
   ])('derives the path of %j', async (test, path) => {
