@@ -69,6 +69,16 @@ export interface BootstrapPlan {
 
 const SHARED = 'shared';
 
+/**
+ * The bootstrap options for deploying a project in `mode`, given the deployed bootstrap's
+ * outputs: NAT gateways are added for a high-availability project and then kept, so deploying
+ * an affordable project later never pulls the network from under a high-availability one.
+ */
+export function bootstrapOptionsFor(mode: DeploymentMode, deployedOutputs: Record<string, string> = {}, builderImage?: string): BootstrapOptions {
+  const nat = mode === 'high_availability' || Number(deployedOutputs.NatGateways ?? '0') > 0;
+  return { mode: nat ? 'high_availability' : 'balanced', ...(builderImage ? { builderImage } : {}) };
+}
+
 /** Builds the bootstrap template for one account and region. */
 export function buildBootstrapTemplate(options: BootstrapOptions = {}): PlannedStack {
   return planBootstrap(options).stack;

@@ -1,5 +1,16 @@
 /** The planner: project model → CloudFormation templates, readable preview, cost, preflight. */
-export { BOOTSTRAP_OUTPUTS, BOOTSTRAP_STACK_NAME, BOOTSTRAP_TEMPLATE_VERSION, BUILD_LOG_GROUP, DEFAULT_BUILDER_IMAGE, buildBootstrapTemplate, planBootstrap } from './bootstrap';
+export {
+  BOOTSTRAP_OUTPUTS,
+  BOOTSTRAP_STACK_NAME,
+  BOOTSTRAP_TEMPLATE_VERSION,
+  BUILD_LOG_GROUP,
+  DEFAULT_BUILDER_IMAGE,
+  EVENTS_LOG_GROUP_PREFIX,
+  PULL_THROUGH_CACHE_PREFIX,
+  bootstrapOptionsFor,
+  buildBootstrapTemplate,
+  planBootstrap,
+} from './bootstrap';
 export type { BootstrapOptions, BootstrapOutputName } from './bootstrap';
 export { canonicalJson } from './cfn';
 export { estimateCost } from './cost';

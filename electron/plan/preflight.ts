@@ -37,6 +37,29 @@ const INTRINSICS = new Set([
   'Fn::Length',
   'Fn::ToJsonString',
 ]);
+/** The only properties where CloudFormation resolves `{{resolve:ssm-secure:...}}` (the ones Berth could use). */
+const SSM_SECURE_PROPERTIES = new Set([
+  'AWS::RDS::DBInstance.MasterUserPassword',
+  'AWS::RDS::DBCluster.MasterUserPassword',
+  'AWS::ElastiCache::ReplicationGroup.AuthToken',
+  'AWS::IAM::User.LoginProfile',
+  'AWS::DirectoryService::MicrosoftAD.Password',
+  'AWS::DirectoryService::SimpleAD.Password',
+  'AWS::OpsWorks::App.AppSource',
+  'AWS::OpsWorks::Stack.CustomCookbooksSource',
+  'AWS::OpsWorks::Stack.RdsDbInstances',
+  'AWS::Redshift::Cluster.MasterUserPassword',
+]);
+
+/** Paths of every string holding an `ssm-secure` dynamic reference. */
+function secureReferences(value: unknown, path: string, out: string[] = []): string[] {
+  if (typeof value === 'string') {
+    if (value.includes('{{resolve:ssm-secure:')) out.push(path);
+  } else if (Array.isArray(value)) value.forEach((v, i) => secureReferences(v, `${path}[${i}]`, out));
+  else if (isObject(value)) for (const [k, v] of Object.entries(value)) secureReferences(v, path ? `${path}.${k}` : k, out);
+  return out;
+}
+
 /** Characters EC2 accepts in security group and rule descriptions. */
 const SECURITY_GROUP_TEXT = /^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]*$/;
 /** Actions that have no resource-level permissions, so AWS requires `"Resource": "*"`. */
@@ -322,6 +345,11 @@ export function preflight(stack: PlannedStack, spec: CfnSpec = loadCfnSpec()): P
       if (typeof projectName === 'string' && tags.get(PROJECT_TAG) !== projectName) at(id, `Properties.${resourceSpec.tagProperty}`, `Missing tag ${PROJECT_TAG}=${projectName}`);
     }
 
+    for (const path of secureReferences(properties, 'Properties')) {
+      const property = path.split(/[.[]/)[1];
+      if (!SSM_SECURE_PROPERTIES.has(`${resource.Type}.${property}`)) at(id, path, `CloudFormation does not resolve ssm-secure references in ${resource.Type}.${property}`);
+    }
+
     if (resource.Type === 'AWS::EC2::SecurityGroup' || resource.Type === 'AWS::EC2::SecurityGroupIngress') {
       const texts: [string, unknown][] = [['Properties.GroupDescription', properties.GroupDescription], ['Properties.Description', properties.Description]];
       for (const key of ['SecurityGroupIngress', 'SecurityGroupEgress']) {
@@ -349,6 +377,7 @@ export function preflight(stack: PlannedStack, spec: CfnSpec = loadCfnSpec()): P
 
   for (const [name, output] of Object.entries(template.Outputs ?? {})) {
     if (output.Value === undefined) at(name, `Outputs.${name}`, 'Output has no value');
+    if (secureReferences(output.Value, '').length > 0) at(name, `Outputs.${name}`, 'Outputs cannot hold ssm-secure references');
     checkReferences(name, output.Value, `Outputs.${name}.Value`, false);
   }
 

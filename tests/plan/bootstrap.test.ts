@@ -1,7 +1,14 @@
 /** The bootstrap stack: what DESIGN.md §2 lists, NAT only in high availability, outputs the project stack needs. */
 /* eslint-disable @typescript-eslint/no-explicit-any -- templates are free-form JSON; the tests walk them by path */
 import { describe, expect, it } from 'vitest';
-import { BOOTSTRAP_OUTPUTS, BOOTSTRAP_STACK_NAME, BOOTSTRAP_TEMPLATE_VERSION, buildBootstrapTemplate, DEFAULT_BUILDER_IMAGE } from '../../electron/plan/bootstrap';
+import {
+  BOOTSTRAP_OUTPUTS,
+  BOOTSTRAP_STACK_NAME,
+  BOOTSTRAP_TEMPLATE_VERSION,
+  bootstrapOptionsFor,
+  buildBootstrapTemplate,
+  DEFAULT_BUILDER_IMAGE,
+} from '../../electron/plan/bootstrap';
 
 const props = (id: string, mode?: 'high_availability') => (buildBootstrapTemplate({ mode }).template.Resources[id]?.Properties ?? {}) as Record<string, any>;
 
@@ -65,5 +72,14 @@ describe('bootstrap template', () => {
     const push = statements.find((s: any) => s.Sid === 'PushImages');
     expect(push.Resource).toEqual([{ 'Fn::Sub': 'arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/berth/*' }]);
     for (const s of statements) for (const a of s.Action) expect(a).not.toContain('*');
+  });
+});
+
+describe('bootstrap options for a deploy', () => {
+  it('adds NAT for a high-availability project and keeps it once deployed', () => {
+    expect(bootstrapOptionsFor('affordable').mode).toBe('balanced');
+    expect(bootstrapOptionsFor('high_availability').mode).toBe('high_availability');
+    expect(bootstrapOptionsFor('affordable', { NatGateways: '2' }).mode).toBe('high_availability');
+    expect(bootstrapOptionsFor('balanced', { NatGateways: '0' }, 'img@sha256:1')).toEqual({ mode: 'balanced', builderImage: 'img@sha256:1' });
   });
 });

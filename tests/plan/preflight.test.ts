@@ -131,3 +131,15 @@ describe('preflight', () => {
     expect(problems).toEqual([expect.objectContaining({ path: 'Properties.GroupDescription' })]);
   });
 });
+
+describe('preflight of dynamic references', () => {
+  it('allows ssm-secure only where CloudFormation resolves it', () => {
+    const problems = check({
+      Logs: logGroup({ LogGroupName: '{{resolve:ssm-secure:/Berth/demo/X}}' }),
+    }, { Outputs: { Leak: { Value: '{{resolve:ssm-secure:/Berth/demo/X}}' } } });
+    expect(problems.map((p) => p.message)).toEqual([
+      'CloudFormation does not resolve ssm-secure references in AWS::Logs::LogGroup.LogGroupName',
+      'Outputs cannot hold ssm-secure references',
+    ]);
+  });
+});
