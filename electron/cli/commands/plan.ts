@@ -14,7 +14,7 @@ const DEFAULT_MODE: DeploymentMode = 'affordable';
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 
 function usd(value: number): string {
-  return `$${value.toFixed(2)}`;
+  return `${value < 0 ? '-' : ''}$${Math.abs(value).toFixed(2)}`;
 }
 
 /** The preview as text a terminal reader can scan. */
