@@ -11,6 +11,7 @@ import { DEFAULT_REGION, SANDBOX_ACCOUNT } from './identity';
 import { startServer } from './server';
 import { deleteState, emptyState, loadState, saveState, stateFile } from './state';
 import { Scheduler, Timing, type Speed } from './timing';
+import { resumeStacks } from './cloudformation/engine';
 
 export type { FaultConfig, ServiceFaults } from './faults';
 export type { Speed } from './timing';
@@ -125,6 +126,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     throw error;
   }
   core.endpoint = `http://127.0.0.1:${port}`;
+  // Work that was running when the sandbox last stopped picks up where it was.
+  resumeStacks(core);
 
   const sandbox: Sandbox = {
     endpoint: core.endpoint,

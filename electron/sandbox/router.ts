@@ -13,6 +13,7 @@ import { handleLogs } from './logs';
 import { handleS3, s3Error, s3OperationName } from './s3';
 import { handleSsm } from './ssm';
 import { handleSts, STS_NAMESPACE } from './sts';
+import { CFN_NAMESPACE, handleCloudFormation } from './cloudformation/api';
 
 /** What the signature says about the caller. */
 export interface Signature {
@@ -58,6 +59,7 @@ interface ServiceEntry {
 
 const SERVICES: Partial<Record<ServiceName, ServiceEntry>> = {
   sts: { protocol: 'query', namespace: STS_NAMESPACE, handle: handleSts },
+  cloudformation: { protocol: 'query', namespace: CFN_NAMESPACE, handle: handleCloudFormation },
   s3: { protocol: 'rest-xml', handle: handleS3 },
   ssm: { protocol: 'json', handle: handleSsm },
   logs: { protocol: 'json', handle: handleLogs },

@@ -255,6 +255,8 @@ export interface StackResource {
   updateReplacePolicy?: string;
   dependsOn: string[];
   metadata?: unknown;
+  /** The operation whose step for this resource finished (so a resumed operation skips it). */
+  opId?: string;
 }
 export interface StackParameter {
   key: string;
@@ -284,13 +286,32 @@ export interface ChangeSetRecord {
   tags: Record<string, string>;
   changes: unknown[];
 }
+/** What an update did to one resource, so a rollback can undo it. */
+export interface JournalEntry {
+  kind: 'created' | 'updated' | 'replaced';
+  /** The resource as it was before (updated or replaced). */
+  previous?: StackResource;
+  /** The step failed (nothing to undo for a failed creation). */
+  failed?: boolean;
+  /** The rollback has undone this entry. */
+  reverted?: boolean;
+}
 /** The operation running on a stack, persisted so it resumes after a restart. */
 export interface StackOperation {
+  id: string;
   kind: 'CREATE' | 'UPDATE' | 'DELETE' | 'ROLLBACK' | 'UPDATE_ROLLBACK';
   startedAt: number;
+  phase: 'main' | 'cleanup';
   clientRequestToken?: string;
+  /** DeleteStack's RetainResources. */
   retain?: string[];
+  /** ContinueUpdateRollback's ResourcesToSkip. */
   skip?: string[];
+  journal: Record<string, JournalEntry>;
+  /** Logical ids that failed, and the verb for the stack's reason ("create", "update", "delete"). */
+  failures: string[];
+  failureVerb?: string;
+  changeSetId?: string;
 }
 export interface Stack {
   id: string;

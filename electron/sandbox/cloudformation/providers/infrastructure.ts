@@ -1,0 +1,295 @@
+/**
+ * Resources the sandbox records without an API of its own: VPC pieces, IAM, load balancers,
+ * certificates, databases, caches, Cloud Map and DNS records. Ids, ARNs and attributes are shaped
+ * like AWS's; every host name ends in `sandbox.berth.local` and public IPs come from a documentation range.
+ */
+import { fail } from '../../errors';
+import { SANDBOX_DNS_SUFFIX } from '../../identity';
+import { hex, upperId, uuid } from '../../ids';
+import { availabilityZones } from '../intrinsics';
+import { recorded } from './recorded';
+import { findGeneric, generatedName, registerGeneric, str, type ProviderContext, type ResourceProvider } from './types';
+
+const ec2Arn = (kind: string) => (ctx: ProviderContext, id: string) => `arn:aws:ec2:${ctx.core.region}:${ctx.core.account}:${kind}/${id}`;
+const idOf = (prefix: string) => () => `${prefix}-${hex(17)}`;
+
+function ec2NotFound(kind: string, id: string, code: string): never {
+  fail(code, `The ${kind} ID '${id}' does not exist`, 400);
+}
+
+function requireVpc(ctx: ProviderContext, vpcId: string | undefined): void {
+  if (vpcId && !findGeneric(ctx.core, 'AWS::EC2::VPC', vpcId)) ec2NotFound('vpc', vpcId, 'InvalidVpcID.NotFound');
+}
+
+function azId(region: string, az: string): string {
+  const short = region.replace(/^(\w\w)-(\w)\w*-(\d+)$/, '$1$2$3');
+  return `${short}-az${'abcdef'.indexOf(az.slice(-1)) + 1}`;
+}
+
+/** The availability zones of known subnets (undefined when a subnet is not the sandbox's). */
+function subnetZones(ctx: ProviderContext, subnetIds: unknown): string[] | undefined {
+  if (!Array.isArray(subnetIds)) return undefined;
+  const zones: string[] = [];
+  for (const id of subnetIds) {
+    const subnet = findGeneric(ctx.core, 'AWS::EC2::Subnet', String(id));
+    if (!subnet) return undefined;
+    zones.push(String(subnet.attributes.AvailabilityZone));
+  }
+  return zones;
+}
+
+export const infrastructureProviders: Record<string, ResourceProvider> = {
+  'AWS::EC2::VPC': recorded({
+    physicalId: idOf('vpc'),
+    arn: ec2Arn('vpc'),
+    attributes: (_ctx, id, props) => ({ VpcId: id, CidrBlock: str(props, 'CidrBlock') ?? '10.0.0.0/16', CidrBlockAssociations: [`vpc-cidr-assoc-${hex(17)}`], DefaultNetworkAcl: `acl-${hex(17)}`, DefaultSecurityGroup: `sg-${hex(17)}`, Ipv6CidrBlocks: [] }),
+  }),
+  'AWS::EC2::Subnet': recorded({
+    validate(ctx, props) {
+      requireVpc(ctx, str(props, 'VpcId'));
+      const az = str(props, 'AvailabilityZone');
+      const zones = availabilityZones(ctx.core.region);
+      if (az && !zones.includes(az)) fail('InvalidParameterValue', `Value (${az}) for parameter availabilityZone is invalid. Subnets can currently only be created in the following availability zones: ${zones.join(', ')}.`);
+    },
+    physicalId: idOf('subnet'),
+    arn: ec2Arn('subnet'),
+    attributes: (ctx, id, props) => {
+      const az = str(props, 'AvailabilityZone') ?? `${ctx.core.region}a`;
+      return { SubnetId: id, VpcId: str(props, 'VpcId'), AvailabilityZone: az, AvailabilityZoneId: azId(ctx.core.region, az), CidrBlock: str(props, 'CidrBlock'), NetworkAclAssociationId: `aclassoc-${hex(17)}`, Ipv6CidrBlocks: [], OutpostArn: '', BlockPublicAccessStates: { InternetGatewayBlockMode: 'off' } };
+    },
+  }),
+  'AWS::EC2::InternetGateway': recorded({ physicalId: idOf('igw'), arn: ec2Arn('internet-gateway'), attributes: (_c, id) => ({ InternetGatewayId: id }) }),
+  'AWS::EC2::VPCGatewayAttachment': recorded({
+    tagProperty: null,
+    validate: (ctx, props) => requireVpc(ctx, str(props, 'VpcId')),
+    physicalId: (_c, props) => `IGW|${str(props, 'VpcId')}`,
+    arn: (ctx, id) => `${ec2Arn('vpc-gateway-attachment')(ctx, id.replace('|', '-'))}`,
+    refresh: () => ({}),
+  }),
+  'AWS::EC2::RouteTable': recorded({ validate: (ctx, props) => requireVpc(ctx, str(props, 'VpcId')), physicalId: idOf('rtb'), arn: ec2Arn('route-table'), attributes: (_c, id) => ({ RouteTableId: id }) }),
+  'AWS::EC2::Route': recorded({
+    tagProperty: null,
+    physicalId: (_c, props) => `${str(props, 'RouteTableId')}|${str(props, 'DestinationCidrBlock') ?? str(props, 'DestinationIpv6CidrBlock') ?? str(props, 'DestinationPrefixListId')}`,
+    arn: (ctx, id) => ec2Arn('route')(ctx, id.replace('|', '/')),
+    attributes: (_c, _id, props) => ({ CidrBlock: str(props, 'DestinationCidrBlock') }),
+  }),
+  'AWS::EC2::SubnetRouteTableAssociation': recorded({ tagProperty: null, physicalId: idOf('rtbassoc'), arn: ec2Arn('route-table-association'), attributes: (_c, id) => ({ Id: id }) }),
+  'AWS::EC2::VPCEndpoint': recorded({
+    tagProperty: null,
+    validate: (ctx, props) => requireVpc(ctx, str(props, 'VpcId')),
+    physicalId: idOf('vpce'),
+    arn: ec2Arn('vpc-endpoint'),
+    attributes: (_c, id) => ({ Id: id, CreationTimestamp: new Date().toISOString(), DnsEntries: [], NetworkInterfaceIds: [] }),
+  }),
+  'AWS::EC2::NatGateway': recorded({ duration: 'natGateway', physicalId: idOf('nat'), arn: ec2Arn('natgateway'), attributes: (_c, id) => ({ NatGatewayId: id, EniId: `eni-${hex(17)}` }) }),
+  'AWS::EC2::EIP': recorded({
+    // 198.51.100.0/24 is reserved for documentation: never a real address.
+    physicalId: () => `198.51.100.${1 + Math.floor(Math.random() * 254)}`,
+    arn: (ctx, id) => ec2Arn('elastic-ip')(ctx, id),
+    attributes: (_c, id) => ({ PublicIp: id, AllocationId: `eipalloc-${hex(17)}` }),
+  }),
+  'AWS::EC2::SecurityGroup': recorded({
+    validate(ctx, props) {
+      requireVpc(ctx, str(props, 'VpcId'));
+      const rules = (Array.isArray(props.SecurityGroupIngress) ? props.SecurityGroupIngress.length : 0) + (Array.isArray(props.SecurityGroupEgress) ? props.SecurityGroupEgress.length : 0);
+      if (rules > 60) fail('RulesPerSecurityGroupLimitExceeded', 'The maximum number of rules per security group has been reached.');
+    },
+    physicalId: idOf('sg'),
+    arn: ec2Arn('security-group'),
+    attributes: (_c, id, props) => ({ GroupId: id, Id: id, VpcId: str(props, 'VpcId') }),
+  }),
+  'AWS::EC2::SecurityGroupIngress': recorded({
+    tagProperty: null,
+    validate(ctx, props) {
+      const group = str(props, 'GroupId');
+      if (group && !findGeneric(ctx.core, 'AWS::EC2::SecurityGroup', group)) ec2NotFound('security group', group, 'InvalidGroup.NotFound');
+    },
+    physicalId: idOf('sgr'),
+    arn: ec2Arn('security-group-rule'),
+    attributes: (_c, id) => ({ Id: id }),
+  }),
+  'AWS::EC2::SecurityGroupEgress': recorded({
+    tagProperty: null,
+    validate(ctx, props) {
+      const group = str(props, 'GroupId');
+      if (group && !findGeneric(ctx.core, 'AWS::EC2::SecurityGroup', group)) ec2NotFound('security group', group, 'InvalidGroup.NotFound');
+    },
+    physicalId: idOf('sgr'),
+    arn: ec2Arn('security-group-rule'),
+    attributes: (_c, id) => ({ Id: id }),
+  }),
+  'AWS::IAM::Role': recorded({
+    nameProperty: 'RoleName',
+    physicalId: (ctx, props) => str(props, 'RoleName') ?? generatedName(ctx, 64),
+    arn: (ctx, id, props) => `arn:aws:iam::${ctx.core.account}:role${str(props, 'Path') ?? '/'}${id}`,
+    attributes: (ctx, id, props) => ({ Arn: `arn:aws:iam::${ctx.core.account}:role${str(props, 'Path') ?? '/'}${id}`, RoleId: `AROA${upperId(17)}` }),
+  }),
+  'AWS::IAM::Policy': recorded({
+    tagProperty: null,
+    physicalId: (ctx) => `${ctx.stack.name.slice(0, 5)}-${ctx.logicalId.slice(0, 5)}-${upperId(12)}`,
+    arn: (ctx, id) => `arn:aws:iam::${ctx.core.account}:inline-policy/${id}`,
+    attributes: (_c, id) => ({ Id: id }),
+  }),
+  'AWS::ElasticLoadBalancingV2::LoadBalancer': recorded({
+    duration: 'loadBalancer',
+    nameProperty: 'Name',
+    validate(ctx, props) {
+      const zones = subnetZones(ctx, props.Subnets);
+      if (zones && new Set(zones).size < 2 && str(props, 'Type') !== 'network') fail('ValidationError', 'At least two subnets in two different Availability Zones must be specified');
+    },
+    physicalId: (ctx, props) => {
+      const name = str(props, 'Name') ?? generatedName(ctx, 32).replace(/-+$/, '');
+      return `arn:aws:elasticloadbalancing:${ctx.core.region}:${ctx.core.account}:loadbalancer/${str(props, 'Type') === 'network' ? 'net' : 'app'}/${name}/${hex(16)}`;
+    },
+    arn: (_c, id) => id,
+    attributes: (ctx, arn, props) => {
+      const [, kind, name, id] = /loadbalancer\/(app|net)\/([^/]+)\/([0-9a-f]+)$/.exec(arn)!;
+      const internal = str(props, 'Scheme') === 'internal' ? 'internal-' : '';
+      return {
+        LoadBalancerArn: arn,
+        LoadBalancerName: name,
+        LoadBalancerFullName: `${kind}/${name}/${id}`,
+        DNSName: `${internal}${name}-${String(Math.floor(Math.random() * 1e10)).padStart(10, '0')}.${ctx.core.region}.elb.${SANDBOX_DNS_SUFFIX}`,
+        CanonicalHostedZoneID: 'ZSANDBOXBERTHELB',
+      };
+    },
+    refresh: (_c, _id, props) => ({ SecurityGroups: Array.isArray(props.SecurityGroups) ? props.SecurityGroups : [] }),
+  }),
+  'AWS::ElasticLoadBalancingV2::TargetGroup': recorded({
+    nameProperty: 'Name',
+    physicalId: (ctx, props) => `arn:aws:elasticloadbalancing:${ctx.core.region}:${ctx.core.account}:targetgroup/${str(props, 'Name') ?? generatedName(ctx, 32).replace(/-+$/, '')}/${hex(16)}`,
+    arn: (_c, id) => id,
+    attributes: (_ctx, arn) => {
+      const [, name, id] = /targetgroup\/([^/]+)\/([0-9a-f]+)$/.exec(arn)!;
+      return { TargetGroupArn: arn, TargetGroupName: name, TargetGroupFullName: `targetgroup/${name}/${id}`, LoadBalancerArns: [] };
+    },
+  }),
+  'AWS::ElasticLoadBalancingV2::Listener': recorded({
+    validate(ctx, props) {
+      const lb = str(props, 'LoadBalancerArn') ?? '';
+      if (!findGeneric(ctx.core, 'AWS::ElasticLoadBalancingV2::LoadBalancer', lb)) fail('LoadBalancerNotFound', `One or more load balancers not found`);
+      if (str(props, 'Protocol') === 'HTTPS' && !(Array.isArray(props.Certificates) && props.Certificates.length > 0)) fail('ValidationError', 'A certificate must be specified for HTTPS listeners');
+    },
+    physicalId: (_ctx, props) => `${str(props, 'LoadBalancerArn')!.replace(':loadbalancer/', ':listener/')}/${hex(16)}`,
+    arn: (_c, id) => id,
+    attributes: (_c, id) => ({ ListenerArn: id }),
+  }),
+  'AWS::ElasticLoadBalancingV2::ListenerRule': recorded({
+    tagProperty: null,
+    physicalId: (_ctx, props) => `${str(props, 'ListenerArn')!.replace(':listener/', ':listener-rule/')}/${hex(16)}`,
+    arn: (_c, id) => id,
+    attributes: (_c, id) => ({ RuleArn: id, IsDefault: false }),
+  }),
+  'AWS::ElasticLoadBalancingV2::ListenerCertificate': recorded({
+    tagProperty: null,
+    physicalId: (ctx) => generatedName(ctx),
+    arn: (ctx, id) => `arn:aws:elasticloadbalancing:${ctx.core.region}:${ctx.core.account}:listener-certificate/${id}`,
+  }),
+  'AWS::CertificateManager::Certificate': recorded({
+    duration: 'certificate',
+    physicalId: (ctx) => `arn:aws:acm:${ctx.core.region}:${ctx.core.account}:certificate/${uuid()}`,
+    arn: (_c, id) => id,
+    attributes: (_c, id) => ({ CertificateArn: id }),
+  }),
+  'AWS::ServiceDiscovery::PrivateDnsNamespace': recorded({
+    duration: 'cloudMap',
+    validate: (ctx, props) => requireVpc(ctx, str(props, 'Vpc')),
+    physicalId: () => `ns-${hex(16)}`,
+    arn: (ctx, id) => `arn:aws:servicediscovery:${ctx.core.region}:${ctx.core.account}:namespace/${id}`,
+    attributes: (ctx, id) => ({ Id: id, Arn: `arn:aws:servicediscovery:${ctx.core.region}:${ctx.core.account}:namespace/${id}`, HostedZoneId: `Z${upperId(20)}` }),
+  }),
+  'AWS::ServiceDiscovery::Service': recorded({
+    physicalId: () => `srv-${hex(16)}`,
+    arn: (ctx, id) => `arn:aws:servicediscovery:${ctx.core.region}:${ctx.core.account}:service/${id}`,
+    attributes: (ctx, id) => ({ Id: id, Arn: `arn:aws:servicediscovery:${ctx.core.region}:${ctx.core.account}:service/${id}` }),
+    refresh: (ctx, _id, props) => ({ Name: str(props, 'Name') ?? ctx.logicalId }),
+  }),
+  'AWS::Route53::RecordSet': recorded({
+    tagProperty: null,
+    physicalId: (_c, props) => str(props, 'Name')!,
+    arn: (_ctx, id, props) => `arn:aws:route53:::hostedzone/${str(props, 'HostedZoneId') ?? str(props, 'HostedZoneName') ?? 'unknown'}/recordset/${id}/${str(props, 'Type')}`,
+  }),
+  'AWS::RDS::DBSubnetGroup': recorded({
+    nameProperty: 'DBSubnetGroupName',
+    validate(ctx, props) {
+      const zones = subnetZones(ctx, props.SubnetIds);
+      if (zones && new Set(zones).size < 2) fail('DBSubnetGroupDoesNotCoverEnoughAZs', `The DB subnet group doesn't meet Availability Zone (AZ) coverage requirement. Current AZ coverage: ${[...new Set(zones)].join(', ')}. Add subnets to cover at least 2 AZs.`);
+    },
+    physicalId: (ctx, props) => (str(props, 'DBSubnetGroupName') ?? generatedName(ctx, 255)).toLowerCase(),
+    arn: (ctx, id) => `arn:aws:rds:${ctx.core.region}:${ctx.core.account}:subgrp:${id}`,
+  }),
+  'AWS::RDS::DBInstance': recorded({
+    duration: 'database',
+    nameProperty: 'DBInstanceIdentifier',
+    validate(ctx, props) {
+      const password = str(props, 'MasterUserPassword');
+      if (password !== undefined) {
+        if (password.length < 8) fail('InvalidParameterValue', 'The parameter MasterUserPassword is not a valid password because it is shorter than 8 characters.');
+        if (/[/@" ]/.test(password) || /[^\x20-\x7e]/.test(password)) fail('InvalidParameterValue', "The parameter MasterUserPassword is not a valid password. Only printable ASCII characters besides '/', '@', '\"', ' ' may be used.");
+      }
+      const group = str(props, 'DBSubnetGroupName');
+      if (group && !findGeneric(ctx.core, 'AWS::RDS::DBSubnetGroup', group.toLowerCase())) fail('DBSubnetGroupNotFoundFault', `DBSubnetGroup '${group}' not found`, 404);
+    },
+    physicalId: (ctx, props) => (str(props, 'DBInstanceIdentifier') ?? generatedName(ctx, 63, true)).toLowerCase(),
+    arn: (ctx, id) => `arn:aws:rds:${ctx.core.region}:${ctx.core.account}:db:${id}`,
+    attributes: (ctx, id, props) => {
+      const engine = (str(props, 'Engine') ?? 'postgres').toLowerCase();
+      const port = str(props, 'Port') ?? (engine.includes('postgres') ? '5432' : engine.includes('sqlserver') ? '1433' : engine.includes('oracle') ? '1521' : '3306');
+      return {
+        'Endpoint.Address': `${id}.${hex(12)}.${ctx.core.region}.rds.${SANDBOX_DNS_SUFFIX}`,
+        'Endpoint.Port': port,
+        'Endpoint.HostedZoneId': 'ZSANDBOXBERTHRDS',
+        DBInstanceArn: `arn:aws:rds:${ctx.core.region}:${ctx.core.account}:db:${id}`,
+        DbiResourceId: `db-${upperId(26)}`,
+        DBInstanceStatus: 'available',
+        InstanceCreateTime: new Date().toISOString(),
+      };
+    },
+    snapshot(ctx, resource) {
+      const name = `${ctx.stack.name}-${ctx.logicalId}-${hex(12)}`.toLowerCase().slice(0, 255);
+      const arn = `arn:aws:rds:${ctx.core.region}:${ctx.core.account}:snapshot:${name}`;
+      const db = findGeneric(ctx.core, 'AWS::RDS::DBInstance', resource.physicalId);
+      registerGeneric({ ...ctx, type: 'AWS::RDS::DBSnapshot' }, arn, name, { DBSnapshotArn: arn, SourceDBInstanceIdentifier: resource.physicalId }, {}, db?.tags ?? {});
+    },
+  }),
+  'AWS::ElastiCache::SubnetGroup': recorded({
+    nameProperty: 'CacheSubnetGroupName',
+    physicalId: (ctx, props) => (str(props, 'CacheSubnetGroupName') ?? generatedName(ctx, 255)).toLowerCase(),
+    arn: (ctx, id) => `arn:aws:elasticache:${ctx.core.region}:${ctx.core.account}:subnetgroup:${id}`,
+  }),
+  'AWS::ElastiCache::ReplicationGroup': recorded({
+    duration: 'cache',
+    nameProperty: 'ReplicationGroupId',
+    physicalId: (ctx, props) => (str(props, 'ReplicationGroupId') ?? generatedName(ctx, 40, true).replace(/--+/g, '-').replace(/-$/, '')).toLowerCase(),
+    arn: (ctx, id) => `arn:aws:elasticache:${ctx.core.region}:${ctx.core.account}:replicationgroup:${id}`,
+    attributes: (ctx, id, props) => {
+      const zone = `${hex(6)}.${ctx.core.region.replace(/^(\w\w)-(\w)\w*-(\d+)$/, '$1$2$3')}.cache.${SANDBOX_DNS_SUFFIX}`;
+      const port = str(props, 'Port') ?? '6379';
+      const replicas = Number(str(props, 'ReplicasPerNodeGroup') ?? Math.max(0, Number(str(props, 'NumCacheClusters') ?? '1') - 1));
+      const readers = Array.from({ length: replicas + 1 }, (_, i) => `${id}-00${i + 1}.${zone}`);
+      return {
+        'PrimaryEndPoint.Address': `master.${id}.${zone}`,
+        'PrimaryEndPoint.Port': port,
+        'ReaderEndPoint.Address': `replica.${id}.${zone}`,
+        'ReaderEndPoint.Port': port,
+        'ConfigurationEndPoint.Address': `clustercfg.${id}.${zone}`,
+        'ConfigurationEndPoint.Port': port,
+        'ReadEndPoint.Addresses': readers.join(','),
+        'ReadEndPoint.Ports': readers.map(() => port).join(','),
+        'ReadEndPoint.Addresses.List': readers,
+        'ReadEndPoint.Ports.List': readers.map(() => port),
+      };
+    },
+  }),
+  'AWS::ElastiCache::CacheCluster': recorded({
+    duration: 'cache',
+    nameProperty: 'ClusterName',
+    physicalId: (ctx, props) => (str(props, 'ClusterName') ?? generatedName(ctx, 40, true).replace(/--+/g, '-').replace(/-$/, '')).toLowerCase(),
+    arn: (ctx, id) => `arn:aws:elasticache:${ctx.core.region}:${ctx.core.account}:cluster:${id}`,
+    attributes: (ctx, id, props) => {
+      const host = `${id}.${hex(6)}.0001.${ctx.core.region.replace(/^(\w\w)-(\w)\w*-(\d+)$/, '$1$2$3')}.cache.${SANDBOX_DNS_SUFFIX}`;
+      const port = str(props, 'Port') ?? (str(props, 'Engine') === 'memcached' ? '11211' : '6379');
+      return { 'RedisEndpoint.Address': host, 'RedisEndpoint.Port': port, 'ConfigurationEndpoint.Address': host, 'ConfigurationEndpoint.Port': port };
+    },
+  }),
+};
