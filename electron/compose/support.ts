@@ -27,8 +27,8 @@ function scalarText(node: SNode): string {
   return node.kind === 'scalar' && node.value !== null ? String(node.value) : '';
 }
 
-/** Value conditions named in the table's `when`. */
-const WHEN: Record<string, (node: SNode) => boolean> = {
+/** Value conditions named in the table's `when`, by id. */
+export const SUPPORT_CONDITIONS: Record<string, (node: SNode) => boolean> = {
   'no-or-on-failure': (n) => {
     const v = scalarText(n);
     return v === 'no' || v.startsWith('on-failure');
@@ -45,7 +45,7 @@ function apply(pattern: string, label: string, e: SEntry, report: Report): void 
   const rule = keySupport(pattern);
   if (!rule || rule.status === 'mapped') return;
   if (rule.when) {
-    const applies = WHEN[rule.when];
+    const applies = SUPPORT_CONDITIONS[rule.when];
     if (applies && !applies(e.value)) return;
   }
   const fix = rule.fix ?? 'Remove it.';

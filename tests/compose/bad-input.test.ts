@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadProject } from '../../electron/compose/load';
 import { MAX_COMPOSE_BYTES } from '../../electron/compose/source';
 import type { Diagnostic } from '../../shared/domain/diagnostics';
-import { cleanupProjects, context, loadFiles, makeProject } from './helpers';
+import { cleanupProjects, loadFiles, makeProject } from './helpers';
 
 afterAll(cleanupProjects);
 
