@@ -183,6 +183,8 @@ export const methods = {
         confirm: z.string(),
         deleteConfig: z.boolean(),
         deleteUploads: z.boolean(),
+        /** After a DELETE_FAILED: logical ids to keep in the account so the rest can be deleted. */
+        retain: z.array(z.string().regex(/^[A-Za-z0-9]{1,255}$/, 'Not a logical resource id')).max(100).optional(),
       })
       .strict()
       .refine((a) => a.confirm === a.project, { message: 'Type the project name to confirm', path: ['confirm'] }),

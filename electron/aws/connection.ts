@@ -3,6 +3,7 @@
  * SDK clients. Every engine module asks `connectionManager(ctx).require()` for it.
  */
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { CallerIdentity, ConnectionStatus, ConnectionTarget } from '../../shared/domain/connection';
 import { AppErrorException, raise } from '../../shared/result';
 import type { AppContext } from '../api/context';
@@ -14,6 +15,8 @@ export interface ActiveConnection {
   target: ConnectionTarget;
   identity: CallerIdentity;
   clients: AwsClients;
+  /** The credential provider behind the clients (for clients in another region, e.g. an all-regions scan). */
+  credentials: AwsCredentialIdentityProvider;
 }
 
 export interface ConnectionManager {
@@ -88,7 +91,7 @@ export function connectionManager(ctx: AppContext): ConnectionManager {
           destroyClients(clients);
           throw error;
         }
-        replace({ target, identity, clients });
+        replace({ target, identity, clients, credentials });
         return status();
       },
       current: () => active,

@@ -198,7 +198,21 @@ export async function deleteConfig(ssm: SSMClient, project: string, names: reado
 
 /** Deletes every parameter under `/Berth/<project>/` (config and derived values); returns how many. */
 export async function deleteAllConfig(ssm: SSMClient, project: string): Promise<number> {
-  const params = await describeUnder(ssm, configPrefix(project), true);
+  return deleteParametersUnder(ssm, configPrefix(project));
+}
+
+/** Deletes the values the deploy pipeline derived from config (`/Berth/<project>/_derived/`); returns how many. */
+export async function deleteDerivedConfig(ssm: SSMClient, project: string): Promise<number> {
+  return deleteParametersUnder(ssm, `${configPrefix(project)}_derived/`);
+}
+
+/** Names of config values still stored for a project (for teardown's "left behind" report). */
+export async function countStoredConfig(ssm: SSMClient, project: string): Promise<number> {
+  return (await listStoredConfig(ssm, project)).length;
+}
+
+async function deleteParametersUnder(ssm: SSMClient, path: string): Promise<number> {
+  const params = await describeUnder(ssm, path, true);
   const names = params.map((p) => p.Name).filter((n): n is string => Boolean(n));
   let count = 0;
   for (const batch of chunks(names, BATCH)) {

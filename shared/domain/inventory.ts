@@ -25,6 +25,7 @@ export interface TaggedResource {
   project?: string;
   /** True when tagged for a project whose stack no longer exists. */
   leftover: boolean;
+  consoleUrl?: string;
 }
 
 export interface Inventory {
