@@ -1,11 +1,17 @@
-/** deploy:* — interim: filled in by its engine issue. */
-import { notYet } from './not-yet';
+/** deploy:* — start, approve, cancel, the running deployment (re-attached after a restart), history. */
+import { deployments } from '../deploy/deployments';
 import type { HandlersFor } from './handler-types';
 
 export const deployHandlers = {
-  'deploy:start': async () => notYet('deploy:start'),
-  'deploy:approve': async () => notYet('deploy:approve'),
-  'deploy:cancel': async () => notYet('deploy:cancel'),
-  'deploy:active': async () => notYet('deploy:active'),
-  'deploy:history': async () => notYet('deploy:history'),
+  'deploy:start': async ({ dir, mode, autoApprove }, ctx) => deployments(ctx).start({ dir, mode, ...(autoApprove !== undefined ? { autoApprove } : {}) }),
+  'deploy:approve': async ({ deploymentId }, ctx) => {
+    deployments(ctx).approve(deploymentId);
+    return null;
+  },
+  'deploy:cancel': async ({ deploymentId }, ctx) => {
+    deployments(ctx).cancel(deploymentId);
+    return null;
+  },
+  'deploy:active': async ({ dir }, ctx) => deployments(ctx).active(dir),
+  'deploy:history': async ({ dir }, ctx) => deployments(ctx).history(dir),
 } satisfies HandlersFor<'deploy'>;

@@ -1,4 +1,5 @@
 /** Deployments: the pipeline's phases, progress events, change-set diffs and records. */
+import type { ErrorCode } from '../result';
 import type { DeploymentMode } from './plan';
 
 export const DEPLOY_PHASES = [
@@ -70,6 +71,8 @@ export type DeployEvent =
 
 export interface DeploymentFailure {
   phase: DeployPhase;
+  /** The stable error code of the cause (BUILD_FAILED, STACK_FAILED, CONFIG_MISSING...). */
+  code?: ErrorCode;
   message: string;
   resource?: string;
   reason?: string;

@@ -1,0 +1,209 @@
+/**
+ * The app's deployments: at most one per project, started, approved and cancelled by id, their
+ * history, and re-attaching after a restart (a local record still "running" whose process is
+ * gone, while its stack operation or builds carry on in AWS).
+ */
+import { resolve } from 'node:path';
+import type { DeploymentRecord } from '../../shared/domain/deploy';
+import type { DeploymentMode } from '../../shared/domain/plan';
+import { raise } from '../../shared/result';
+import type { AppContext } from '../api/context';
+import { connectionManager } from '../aws/connection';
+import { loadProject } from '../compose/load';
+import { BOOTSTRAP_STACK_NAME, projectStackName } from '../plan';
+import { runningBuilds } from './build';
+import { DeploymentRun, type PipelineTuning } from './pipeline';
+import { bucketRecords, localRecords, mergeHistory, newDeploymentId, saveLocalRecord, type LocalRecord } from './records';
+import { age } from './stack';
+import { describeStack, stackOutputs } from '../aws/stacks';
+
+export interface StartRequest {
+  dir: string;
+  mode: DeploymentMode;
+  autoApprove?: boolean;
+}
+
+export interface Deployments {
+  /** Starts a deployment (or carries on an interrupted one of the same project); returns its id. */
+  start(request: StartRequest): Promise<{ deploymentId: string }>;
+  /** The run with this id, while it runs in this process. */
+  get(id: string): DeploymentRun | undefined;
+  approve(id: string): void;
+  cancel(id: string): void;
+  /** The deployment running for the project in `dir`, re-attaching to one a restart interrupted. */
+  active(dir: string): Promise<DeploymentRecord | null>;
+  /** Past deployments of the project in `dir`, newest first (local and, when reachable, the bucket's). */
+  history(dir: string): Promise<DeploymentRecord[]>;
+}
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function projectNameOf(dir: string): Promise<string> {
+  const loaded = await loadProject(dir);
+  if (!loaded.project) {
+    if (loaded.composeFiles.length === 0) raise('NO_COMPOSE_FILE', `There is no compose file in ${dir}.`);
+    raise('COMPOSE_INVALID', `The compose project in ${dir} could not be read.`);
+  }
+  return loaded.project.name;
+}
+
+/** The deployments service of an app context (one per context). */
+export function deployments(ctx: AppContext, tuning?: PipelineTuning): Deployments {
+  return ctx.service('deployments', () => createDeployments(ctx, tuning));
+}
+
+function createDeployments(ctx: AppContext, tuning: PipelineTuning | undefined): Deployments {
+  const runs = new Map<string, DeploymentRun>();
+  const byProject = new Map<string, DeploymentRun>();
+  const byDir = new Map<string, DeploymentRun>();
+
+  const launch = (dir: string, mode: DeploymentMode, autoApprove: boolean, id: string, resuming: boolean, startedAt?: string): DeploymentRun => {
+    let projectName: string | undefined;
+    const run = new DeploymentRun(
+      { id, dir, mode, autoApprove, resuming, ...(startedAt ? { startedAt } : {}) },
+      { connection: () => connectionManager(ctx).require(), dataDir: ctx.dataDir, emit: (event) => ctx.emit('deploy:event', event), ...(tuning ? { tuning } : {}) },
+      (project) => {
+        projectName = project;
+        byProject.set(project, run);
+      },
+    );
+    runs.set(id, run);
+    byDir.set(dir, run);
+    void run.done.then((record) => {
+      runs.delete(id);
+      if (projectName && byProject.get(projectName) === run) byProject.delete(projectName);
+      if (byDir.get(dir) === run) byDir.delete(dir);
+      const outcome = record.outcome === 'nothing-to-change' ? 'nothing to change' : record.outcome;
+      ctx.abilities.notify?.(`Deployment of ${record.project || 'the project'} ${outcome === 'succeeded' ? 'finished' : outcome}`, record.urls[0] ?? record.failure?.message ?? '');
+    });
+    return run;
+  };
+
+  const busy = (run: DeploymentRun, project: string): never =>
+    raise('DEPLOY_IN_PROGRESS', `A deployment of ${project} is already running (${run.phase}, for ${age(new Date(Date.now() - run.ageMs))}). Wait for it, or cancel it first.`, {
+      deploymentId: run.record.id,
+      phase: run.phase,
+    });
+
+  /** An interrupted local record of this project: running, owned by no live process. */
+  const interrupted = async (project: string): Promise<LocalRecord | undefined> => {
+    const records = await localRecords(ctx.dataDir, project);
+    for (const r of records) {
+      if (r.record.outcome !== 'running' || runs.has(r.record.id)) continue;
+      if (r.resume && processAlive(r.resume.pid)) {
+        raise('DEPLOY_IN_PROGRESS', `A deployment of ${project} is running in another Berth window or command (process ${r.resume.pid}, started ${r.record.startedAt}).`, {
+          deploymentId: r.record.id,
+          pid: r.resume.pid,
+        });
+      }
+      return r;
+    }
+    return undefined;
+  };
+
+  /** True when the interrupted deployment left work under way in AWS (a stack operation or builds). */
+  const workUnderWay = async (project: string): Promise<boolean> => {
+    const conn = connectionManager(ctx).require();
+    const stack = await describeStack(conn.clients.cloudformation, projectStackName(project));
+    const status = stack?.StackStatus ?? '';
+    if (status.endsWith('_IN_PROGRESS') && status !== 'REVIEW_IN_PROGRESS') return true;
+    const bootstrap = await describeStack(conn.clients.cloudformation, BOOTSTRAP_STACK_NAME);
+    const cluster = stackOutputs(bootstrap).ClusterName;
+    if (!cluster) return false;
+    return (await runningBuilds(conn.clients.ecs, { cluster, project })).size > 0;
+  };
+
+  /** Resumes an interrupted deployment when AWS still works on it; otherwise closes its record. */
+  const resumeOrClose = async (dir: string, r: LocalRecord): Promise<DeploymentRun | undefined> => {
+    if (await workUnderWay(r.record.project)) {
+      return launch(dir, r.record.mode, r.resume?.autoApprove ?? false, r.record.id, true, r.record.startedAt);
+    }
+    const record: DeploymentRecord = {
+      ...r.record,
+      outcome: 'failed',
+      finishedAt: new Date().toISOString(),
+      failure: {
+        phase: r.record.phases.find((p) => p.state === 'running')?.phase ?? 'validate',
+        code: 'CANCELLED',
+        message: 'Berth stopped before this deployment finished, and nothing of it is still running in AWS. Deploy again.',
+      },
+      phases: r.record.phases.map((p) => (p.state === 'running' ? { ...p, state: 'cancelled' } : p)),
+    };
+    await saveLocalRecord(ctx.dataDir, record);
+    return undefined;
+  };
+
+  const service: Deployments = {
+    async start(request) {
+      const dir = resolve(request.dir);
+      const inDir = byDir.get(dir);
+      if (inDir) busy(inDir, inDir.record.project || dir);
+      const project = await projectNameOf(dir);
+      const running = byProject.get(project);
+      if (running) busy(running, project);
+      const stale = await interrupted(project);
+      if (stale) {
+        const resumed = await resumeOrClose(dir, stale);
+        if (resumed) return { deploymentId: resumed.record.id };
+      }
+      const run = launch(dir, request.mode, request.autoApprove ?? false, newDeploymentId(), false);
+      return { deploymentId: run.record.id };
+    },
+    get: (id) => runs.get(id),
+    approve(id) {
+      const run = runs.get(id);
+      if (!run) raise('NOT_FOUND', `No deployment ${id} is running.`);
+      run.approve();
+    },
+    cancel(id) {
+      const run = runs.get(id);
+      if (!run) raise('NOT_FOUND', `No deployment ${id} is running.`);
+      run.cancel();
+    },
+    async active(dirInput) {
+      const dir = resolve(dirInput);
+      const inDir = byDir.get(dir);
+      if (inDir) return inDir.record;
+      const project = await projectNameOf(dir);
+      const running = byProject.get(project);
+      if (running) return running.record;
+      const others = await localRecords(ctx.dataDir, project);
+      const owned = others.find((r) => r.record.outcome === 'running' && r.resume && processAlive(r.resume.pid));
+      if (owned) return owned.record;
+      const stale = await interrupted(project);
+      if (!stale) return null;
+      if (!connectionManager(ctx).current()) return stale.record;
+      const resumed = await resumeOrClose(dir, stale);
+      return resumed?.record ?? null;
+    },
+    async history(dirInput) {
+      const dir = resolve(dirInput);
+      const project = await projectNameOf(dir);
+      const local = (await localRecords(ctx.dataDir, project)).map((r) => r.record);
+      const live = [...runs.values()].filter((r) => r.record.project === project).map((r) => r.record);
+      let remote: DeploymentRecord[] = [];
+      const conn = connectionManager(ctx).current();
+      if (conn) {
+        try {
+          const bootstrap = await describeStack(conn.clients.cloudformation, BOOTSTRAP_STACK_NAME);
+          const bucket = stackOutputs(bootstrap).BucketName;
+          if (bucket) remote = await bucketRecords(conn.clients.s3, bucket, project);
+        } catch {
+          // Offline or no access: the local history is still worth showing.
+        }
+      }
+      return mergeHistory(live, local, remote);
+    },
+  };
+  // Nothing is cancelled when the app quits: stack operations and builds carry on in AWS, and the
+  // local record (still "running", owned by a process that is gone) lets the next start re-attach.
+  return service;
+}

@@ -1,0 +1,92 @@
+/**
+ * Derived config: an env value that splices config into a larger string
+ * (`postgres://u:${POSTGRES_PASSWORD}@db:5432/x`) is computed here from the stored values and
+ * written as its own SecureString at `derivedParameterName(...)`, so neither the template nor
+ * the task definition holds a secret. Values never leave this module: not in errors, not in events.
+ */
+import { AddTagsToResourceCommand, PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import type { ProjectModel } from '../../shared/domain/project';
+import { raise } from '../../shared/result';
+import { berthTags } from '../aws/tags';
+import { configParameterName, derivedParameterName } from '../plan';
+import { readConfigValues } from '../secrets/store';
+
+export interface DerivedValue {
+  service: string;
+  variable: string;
+  parameter: string;
+  template: string;
+  names: string[];
+}
+
+/** Every derived value the project needs. */
+export function derivedValues(project: ProjectModel): DerivedValue[] {
+  const out: DerivedValue[] = [];
+  for (const service of project.services) {
+    for (const [variable, value] of Object.entries(service.environment)) {
+      if (value.kind !== 'derived') continue;
+      out.push({ service: service.name, variable, parameter: derivedParameterName(project.name, service.name, variable), template: value.template, names: value.names });
+    }
+  }
+  return out.sort((a, b) => (a.parameter < b.parameter ? -1 : 1));
+}
+
+/** Fills a compose template: `${NAME}` becomes the config value, `$$` a literal `$`. */
+export function renderTemplate(template: string, values: ReadonlyMap<string, string>): string {
+  return template.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (match, name: string | undefined) => {
+    if (match === '$$') return '$';
+    const value = values.get(name!);
+    if (value === undefined) raise('CONFIG_MISSING', `Set ${name} in Secrets before deploying.`, { missing: [name] });
+    return value;
+  });
+}
+
+export interface DerivedResult {
+  written: string[];
+  unchanged: string[];
+}
+
+/** Computes every derived value and writes the ones that changed (SecureString, tagged). */
+export async function writeDerivedParameters(ssm: SSMClient, project: ProjectModel): Promise<DerivedResult> {
+  const derived = derivedValues(project);
+  const result: DerivedResult = { written: [], unchanged: [] };
+  if (derived.length === 0) return result;
+  const configNames = [...new Set(derived.flatMap((d) => d.names))].sort();
+  // One read for the config values and the current derived values (to skip unchanged writes).
+  const stored = await readConfigValues(ssm, [...configNames.map((n) => configParameterName(project.name, n)), ...derived.map((d) => d.parameter)]);
+  const config = new Map<string, string>();
+  for (const name of configNames) {
+    const value = stored.get(configParameterName(project.name, name));
+    if (value !== undefined) config.set(name, value);
+  }
+  const missing = configNames.filter((n) => !config.has(n));
+  if (missing.length > 0) raise('CONFIG_MISSING', `Set ${missing.join(', ')} in Secrets before deploying ${project.name}.`, { missing });
+
+  for (const d of derived) {
+    const value = renderTemplate(d.template, config);
+    const current = stored.get(d.parameter);
+    if (current === value) {
+      result.unchanged.push(d.parameter);
+      continue;
+    }
+    try {
+      if (current === undefined) {
+        await ssm.send(
+          new PutParameterCommand({ Name: d.parameter, Value: value, Type: 'SecureString', Tags: berthTags(project.name), Description: `Berth: ${d.variable} of ${d.service}, computed from config` }),
+        );
+      } else {
+        await ssm.send(new PutParameterCommand({ Name: d.parameter, Value: value, Type: 'SecureString', Overwrite: true }));
+        await ssm.send(new AddTagsToResourceCommand({ ResourceType: 'Parameter', ResourceId: d.parameter, Tags: berthTags(project.name) }));
+      }
+    } catch (error) {
+      // The error text could echo the request: say what failed, never with the value.
+      const name = (error as { name?: string }).name ?? 'Error';
+      raise(name.includes('AccessDenied') ? 'ACCESS_DENIED' : name.includes('Throttl') ? 'THROTTLED' : 'AWS_ERROR', `Writing the computed value ${d.variable} of ${d.service} (${d.parameter}) failed: ${name}.`, {
+        parameter: d.parameter,
+        awsError: name,
+      });
+    }
+    result.written.push(d.parameter);
+  }
+  return result;
+}

@@ -1,0 +1,538 @@
+/**
+ * One deployment as a state machine over DEPLOY_PHASES: validate → connection → config →
+ * bootstrap → package → upload → build → secrets → stack → rollout → record. Every step emits
+ * typed `deploy:event`s; a failure stops the run at its phase with the cause; cancel takes
+ * effect between phases (and stops running builds); the change set waits for approval unless
+ * auto-approved. A run that resumes after a restart attaches to builds and stack operations
+ * already under way instead of starting them again.
+ */
+import { createHash } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Stack } from '@aws-sdk/client-cloudformation';
+import type { DeployEvent, DeploymentFailure, DeploymentRecord, DeployPhase, PhaseState } from '../../shared/domain/deploy';
+import { DEPLOY_PHASES } from '../../shared/domain/deploy';
+import type { DeploymentMode } from '../../shared/domain/plan';
+import type { ProjectModel, ServiceModel } from '../../shared/domain/project';
+import { hasErrors } from '../../shared/domain/diagnostics';
+import { AppErrorException, raise, type AppError } from '../../shared/result';
+import type { ActiveConnection } from '../aws/connection';
+import { checkPin, pinProject } from '../aws/pin';
+import { ensureBootstrap, type BootstrapTemplateSource } from '../bootstrap/ensure';
+import { loadProject } from '../compose/load';
+import { BOOTSTRAP_TEMPLATE_VERSION, buildBootstrapTemplate, planProject, projectStackName, projectStackParameters } from '../plan';
+import { assertConfigSet } from '../secrets/store';
+import { runBuilds, type BuildRequest } from './build';
+import { writeDerivedParameters } from './derived';
+import { toAppError } from './errors';
+import { buildDigest, ensureRepositories, existingImageTags } from './images';
+import { packageContext, type PackagedContext, type PackageOptions } from './package';
+import { putBucketRecord, saveLocalRecord, type ResumeInfo } from './records';
+import { rolloutTargets, stoppedTasksReport, watchRollouts } from './rollout';
+import { assertStackIdle, describeStack, discardChangeSet, executeChangeSet, followStack, prepareChangeSet, stackUpToDate, urlsFromOutputs, type WaitKnobs } from './stack';
+import { contextUrl, uploadContext } from './upload';
+
+/** The default bootstrap template source: the planner's template at this app's version. */
+export const defaultBootstrapSource: BootstrapTemplateSource = {
+  template: (mode) => buildBootstrapTemplate(mode ? { mode } : {}),
+  version: BOOTSTRAP_TEMPLATE_VERSION,
+};
+
+/** Knobs tests and benchmarks turn (the app uses the defaults). */
+export interface PipelineTuning {
+  /** Stack and change set polling. */
+  wait?: WaitKnobs;
+  /** Build and rollout polling. */
+  pollMs?: number;
+  maxPollMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Context packaging (size limit, gzip level). */
+  packaging?: Pick<PackageOptions, 'maxBytes' | 'level'>;
+  /** Upload part retries. */
+  retryBaseDelayMs?: number;
+  bootstrapSource?: BootstrapTemplateSource;
+  /** Skip preflight (it loads the CloudFormation specification once per process). */
+  preflight?: boolean;
+}
+
+export interface PipelineInput {
+  id: string;
+  dir: string;
+  mode: DeploymentMode;
+  autoApprove: boolean;
+  /** True when this run carries on a deployment an earlier process started. */
+  resuming?: boolean;
+  startedAt?: string;
+}
+
+export interface PipelineEnvironment {
+  connection: () => ActiveConnection;
+  dataDir: string;
+  emit: (event: DeployEvent) => void;
+  tuning?: PipelineTuning;
+  /** Process id written into the local record (who owns the run). */
+  pid?: number;
+}
+
+/** A deployment being run: its record, how to approve or cancel it, and its end. */
+export class DeploymentRun {
+  readonly record: DeploymentRecord;
+  readonly done: Promise<DeploymentRecord>;
+  private readonly controller = new AbortController();
+  private approval: { resolve: () => void; reject: (e: Error) => void } | undefined;
+  private approved = false;
+  private bucket: string | undefined;
+  private projectName = '';
+  private currentPhase: DeployPhase = 'validate';
+  private lastProgress = new Map<string, number>();
+  private startedMs = Date.now();
+
+  constructor(
+    readonly input: PipelineInput,
+    private readonly env: PipelineEnvironment,
+    /** Called when the run knows its project's name (the lock is per project). */
+    private readonly onProject: (project: string) => void = () => undefined,
+  ) {
+    this.record = {
+      id: input.id,
+      project: '',
+      mode: input.mode,
+      account: '',
+      region: '',
+      identityArn: '',
+      startedAt: input.startedAt ?? new Date().toISOString(),
+      outcome: 'running',
+      phases: DEPLOY_PHASES.map((phase) => ({ phase, state: 'pending' as PhaseState })),
+      digests: {},
+      urls: [],
+    };
+    this.done = this.run();
+  }
+
+  /** The phase the run is in (for "in progress" messages). */
+  get phase(): DeployPhase {
+    return this.currentPhase;
+  }
+
+  /** Milliseconds since the run began. */
+  get ageMs(): number {
+    return Date.now() - this.startedMs;
+  }
+
+  /** Confirms the change set the run is waiting on (or will wait on). */
+  approve(): void {
+    this.approved = true;
+    this.approval?.resolve();
+  }
+
+  /** Cancels between phases, stops builds, and discards a change set not yet executed. */
+  cancel(): void {
+    this.controller.abort();
+    this.approval?.reject(new AppErrorException('CANCELLED', 'The deployment was cancelled.'));
+  }
+
+  private get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  private emit(event: DeployEvent): void {
+    this.env.emit(event);
+  }
+
+  private progress(phase: DeployPhase, done: number, total: number, unit: 'bytes' | 'files' | 'steps', item?: string): void {
+    // At most ~10 progress events a second per phase and item, plus the final one.
+    const key = `${phase}:${item ?? ''}`;
+    const now = Date.now();
+    if (done < total && now - (this.lastProgress.get(key) ?? 0) < 100) return;
+    this.lastProgress.set(key, now);
+    this.emit({ type: 'progress', deploymentId: this.record.id, phase, done, total, unit, ...(item ? { item } : {}) });
+  }
+
+  private setPhase(phase: DeployPhase, state: PhaseState, message?: string): void {
+    const entry = this.record.phases.find((p) => p.phase === phase)!;
+    const now = new Date().toISOString();
+    if (state === 'running') entry.startedAt = now;
+    else if (state !== 'pending') {
+      entry.startedAt ??= now;
+      entry.finishedAt = now;
+    }
+    entry.state = state;
+    if (state === 'running') this.currentPhase = phase;
+    this.emit({ type: 'phase', deploymentId: this.record.id, phase, state, ...(message ? { message } : {}) });
+  }
+
+  private resumeInfo(): ResumeInfo {
+    return { dir: this.input.dir, autoApprove: this.input.autoApprove, pid: this.env.pid ?? process.pid };
+  }
+
+  private async saveLocal(): Promise<void> {
+    if (!this.projectName) return;
+    await saveLocalRecord(this.env.dataDir, this.record, this.record.outcome === 'running' ? this.resumeInfo() : undefined).catch(() => undefined);
+  }
+
+  private async step<T>(phase: DeployPhase, work: () => Promise<T | { skipped: string; value: T }>): Promise<T> {
+    if (this.signal.aborted) raise('CANCELLED', 'The deployment was cancelled.');
+    this.setPhase(phase, 'running');
+    await this.saveLocal();
+    const result = await work();
+    if (result && typeof result === 'object' && 'skipped' in result && 'value' in result) {
+      this.setPhase(phase, 'skipped', (result as { skipped: string }).skipped);
+      return (result as { value: T }).value;
+    }
+    this.setPhase(phase, 'done');
+    return result as T;
+  }
+
+  private async run(): Promise<DeploymentRecord> {
+    let failure: AppError | undefined;
+    const packaged: PackagedContext[] = [];
+    try {
+      await this.pipeline(packaged);
+    } catch (error) {
+      failure = toAppError(error);
+    } finally {
+      for (const p of packaged) await rm(dirname(p.archivePath), { recursive: true, force: true }).catch(() => undefined);
+    }
+    const now = new Date().toISOString();
+    if (failure) {
+      const cancelled = failure.code === 'CANCELLED';
+      const running = this.record.phases.find((p) => p.state === 'running');
+      if (running) this.setPhase(running.phase, cancelled ? 'cancelled' : 'failed', failure.message);
+      this.record.outcome = cancelled ? 'cancelled' : 'failed';
+      const details = failure.details ?? {};
+      const f: DeploymentFailure = { phase: running?.phase ?? this.currentPhase, message: failure.message };
+      if (typeof details.resource === 'string') f.resource = details.resource;
+      if (typeof details.reason === 'string') f.reason = details.reason;
+      if (Array.isArray(details.logLines)) f.logLines = (details.logLines as unknown[]).map(String);
+      f.code = failure.code;
+      this.record.failure = f;
+      for (const p of this.record.phases) if (p.state === 'pending') p.state = cancelled ? 'cancelled' : 'skipped';
+    }
+    this.record.finishedAt = now;
+    if (this.record.outcome === 'running') this.record.outcome = 'succeeded';
+    await this.saveLocal();
+    if (this.bucket) {
+      try {
+        await putBucketRecord(this.env.connection().clients.s3, this.bucket, this.record);
+      } catch {
+        // The local copy is kept; the bucket copy is a convenience for other machines.
+      }
+    }
+    this.emit({ type: 'finished', deploymentId: this.record.id, record: this.record });
+    return this.record;
+  }
+
+  private async pipeline(packaged: PackagedContext[]): Promise<void> {
+    const input = this.input;
+
+    // 1. Validate: errors block; warnings were shown when the project was opened.
+    const project = await this.step('validate', async () => {
+      const loaded = await loadProject(input.dir);
+      if (!loaded.project) {
+        if (loaded.composeFiles.length === 0) raise('NO_COMPOSE_FILE', `There is no compose file in ${input.dir}.`);
+        raise('COMPOSE_INVALID', `The compose project in ${input.dir} could not be read. Fix the errors it lists, then deploy.`, { diagnostics: loaded.diagnostics.slice(0, 20) });
+      }
+      if (hasErrors(loaded.diagnostics)) {
+        const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
+        raise('COMPOSE_INVALID', `The compose project has ${errors.length} error${errors.length === 1 ? '' : 's'}: ${errors.slice(0, 3).map((d) => d.message).join(' ')}`, { diagnostics: errors.slice(0, 20) });
+      }
+      return loaded.project;
+    });
+    this.projectName = project.name;
+    this.record.project = project.name;
+    this.onProject(project.name);
+
+    // 2. Connection and pin: the project stays in the account and region it was first deployed to.
+    const stackName = projectStackName(project.name);
+    let existingStack: Stack | undefined;
+    const conn = await this.step('connection', async () => {
+      const c = this.env.connection();
+      this.record.account = c.identity.account;
+      this.record.region = c.target.region;
+      this.record.identityArn = c.identity.arn;
+      await checkPin({ dataDir: this.env.dataDir }, input.dir, c.identity, c.target.region);
+      existingStack = await describeStack(c.clients.cloudformation, stackName);
+      // Fail fast, before minutes of building, when someone else is changing the stack.
+      if (!input.resuming) assertStackIdle(existingStack);
+      await pinProject({ dataDir: this.env.dataDir }, input.dir, c.identity, c.target.region);
+      return c;
+    });
+    const { clients } = conn;
+
+    // 3. Config gate: every required name must be set.
+    await this.step('config', async () => {
+      await assertConfigSet(
+        clients.ssm,
+        project.name,
+        project.requiredConfig.map((r) => r.name),
+      );
+    });
+
+    // 4. Bootstrap: create, update or nothing.
+    const tuning = this.env.tuning ?? {};
+    const bootstrap = await this.step('bootstrap', async () =>
+      ensureBootstrap(conn, {
+        source: tuning.bootstrapSource ?? defaultBootstrapSource,
+        mode: input.mode,
+        onEvent: (event) => this.emit({ type: 'stack-event', deploymentId: this.record.id, event }),
+        ...(tuning.wait ? { wait: { ...tuning.wait, signal: this.signal } } : { wait: { signal: this.signal } }),
+      }),
+    );
+    const outputs = bootstrap.outputs;
+    const bucket = outputs.BucketName;
+    if (!bucket) raise('BOOTSTRAP_FAILED', 'The bootstrap stack has no BucketName output. Update it from the Bootstrap screen, then deploy.');
+    this.bucket = bucket;
+
+    // 5. Package every distinct build context.
+    const built = project.services.filter((s): s is ServiceModel & { build: NonNullable<ServiceModel['build']> } => s.build !== undefined);
+    const contextKeyOf = (s: (typeof built)[number]) => `${s.build.context}\0${s.build.dockerfile}`;
+    const byContext = new Map<string, PackagedContext>();
+    await this.step('package', async () => {
+      const unique = [...new Map(built.map((s) => [contextKeyOf(s), s])).values()];
+      if (unique.length === 0) return { skipped: 'No service builds an image.', value: undefined };
+      for (const s of unique) {
+        const result = await packageContext(s.build, {
+          ...tuning.packaging,
+          signal: this.signal,
+          onProgress: (p) => this.progress('package', p.bytes, p.totalBytes, 'bytes', s.name),
+        });
+        packaged.push(result);
+        byContext.set(contextKeyOf(s), result);
+        this.progress('package', result.contentBytes, result.contentBytes, 'bytes', s.name);
+      }
+      for (const s of built) this.record.digests[s.name] = byContext.get(contextKeyOf(s))!.digest;
+      return undefined;
+    });
+
+    // 6. Upload what the bucket does not have.
+    await this.step('upload', async () => {
+      if (packaged.length === 0) return { skipped: 'Nothing to upload.', value: undefined };
+      let uploaded = 0;
+      await Promise.all(
+        packaged.map(async (p) => {
+          const result = await uploadContext(clients.s3, {
+            bucket,
+            project: project.name,
+            digest: p.digest,
+            archivePath: p.archivePath,
+            archiveBytes: p.archiveBytes,
+            signal: this.signal,
+            onProgress: (loaded, total) => this.progress('upload', loaded, total, 'bytes', p.digest.slice(0, 12)),
+            ...(tuning.retryBaseDelayMs !== undefined ? { retry: { baseDelayMs: tuning.retryBaseDelayMs } } : {}),
+          });
+          if (result.uploaded) uploaded++;
+        }),
+      );
+      if (uploaded === 0) return { skipped: 'Every build context is already in the bucket.', value: undefined };
+      return undefined;
+    });
+
+    // 7. Build images whose digest is not in ECR.
+    const images: Record<string, string> = {};
+    let builtSomething = false;
+    await this.step('build', async () => {
+      if (built.length === 0) return { skipped: 'No service builds an image.', value: undefined };
+      const requests = new Map<string, BuildRequest>();
+      for (const s of built) {
+        const p = byContext.get(contextKeyOf(s))!;
+        const tag = buildDigest(p.digest, s.build);
+        const existing = requests.get(tag);
+        if (existing) existing.services.push(s.name);
+        else {
+          requests.set(tag, {
+            services: [s.name],
+            tag,
+            contextUrl: contextUrl(bucket, project.name, p.digest),
+            dockerfile: p.dockerfile,
+            args: s.build.args,
+            ...(s.build.target ? { target: s.build.target } : {}),
+            platform: s.build.platform,
+          });
+        }
+      }
+      const repos = await ensureRepositories(clients.ecr, project.name, { cache: true });
+      const present = await existingImageTags(clients.ecr, repos.name, [...requests.keys()]);
+      const needed = [...requests.values()].filter((r) => !present.has(r.tag));
+      for (const r of requests.values()) for (const service of r.services) images[service] = `${repos.uri}:${r.tag}`;
+      if (needed.length === 0) return { skipped: 'Every image is already built.', value: undefined };
+      builtSomething = true;
+      const subnets = (outputs.PublicSubnetIds ?? '').split(',').filter(Boolean);
+      let finished = 0;
+      this.progress('build', 0, needed.length, 'steps');
+      const outcome = await runBuilds(
+        clients.ecs,
+        clients.logs,
+        {
+          project: project.name,
+          cluster: outputs.ClusterName ?? outputs.ClusterArn ?? '',
+          taskDefinitions: { 'linux/amd64': outputs.BuildTaskDefinitionAmd64 ?? '', 'linux/arm64': outputs.BuildTaskDefinitionArm64 ?? '' },
+          subnets,
+          securityGroups: outputs.BuildSecurityGroupId ? [outputs.BuildSecurityGroupId] : [],
+          logGroup: outputs.BuildLogGroup ?? '/berth/builds',
+          repositoryUri: repos.uri,
+          cacheUri: repos.cacheUri,
+        },
+        needed,
+        {
+          signal: this.signal,
+          onLog: (request, lines) => {
+            for (const service of request.services) this.emit({ type: 'build-log', deploymentId: this.record.id, service, lines });
+          },
+          onState: (request, state) => {
+            if (state === 'STOPPED') this.progress('build', ++finished, needed.length, 'steps', request.services.join(', '));
+          },
+          ...(tuning.pollMs !== undefined ? { pollMs: tuning.pollMs } : {}),
+          ...(tuning.maxPollMs !== undefined ? { maxPollMs: tuning.maxPollMs } : {}),
+          ...(tuning.sleep ? { sleep: tuning.sleep } : {}),
+        },
+      );
+      if (outcome.failures.length > 0) {
+        const cancelled = outcome.failures.find((f) => f.error.code === 'CANCELLED');
+        if (cancelled) throw cancelled.error;
+        const first = outcome.failures[0]!;
+        const names = outcome.failures.flatMap((f) => f.request.services);
+        const message =
+          outcome.failures.length === 1
+            ? first.error.message
+            : `${outcome.failures.length} image builds failed (${names.join(', ')}). ${first.error.message}`;
+        throw new AppErrorException(first.error.code, `${message}\nNothing was changed in the stack.`, { ...first.error.appError.details, services: names });
+      }
+      return undefined;
+    });
+
+    // 8. Derived config values.
+    await this.step('secrets', async () => {
+      const result = await writeDerivedParameters(clients.ssm, project);
+      if (result.written.length === 0) return { skipped: result.unchanged.length > 0 ? 'Computed values are up to date.' : 'No computed values.', value: undefined };
+      return undefined;
+    });
+
+    // 9. The project stack.
+    const stackOutcome = await this.step<{ changed: boolean; outputs: Record<string, string> }>('stack', async () => {
+      const preview = planProject(project, { mode: input.mode, region: conn.target.region, account: conn.identity.account, images, preflight: tuning.preflight ?? true });
+      const planned = preview.stacks.find((s) => s.stackName === stackName);
+      if (!planned) raise('INTERNAL', `The plan has no stack named ${stackName}.`);
+      if (preview.preflight.length > 0) {
+        const first = preview.preflight[0]!;
+        raise('PREFLIGHT_FAILED', `The generated template failed its checks (${preview.preflight.length} problem${preview.preflight.length === 1 ? '' : 's'}): ${first.logicalId} ${first.path}: ${first.message}`, {
+          problems: preview.preflight.slice(0, 20),
+        });
+      }
+      this.record.templateHash = createHash('sha256').update(planned.body).digest('hex');
+      const parameters = projectStackParameters(outputs, images, planned);
+      const cfn = clients.cloudformation;
+      const onEvent = (event: import('../../shared/domain/deploy').StackEvent) => this.emit({ type: 'stack-event', deploymentId: this.record.id, event });
+      // Time has passed while building: look again.
+      let stack = builtSomething || input.resuming ? await describeStack(cfn, stackName) : existingStack;
+      let followed = false;
+      if (input.resuming && stack?.StackStatus?.endsWith('_IN_PROGRESS') && stack.StackStatus !== 'REVIEW_IN_PROGRESS') {
+        // Carry on: the operation this deployment started before the restart.
+        await this.followOrExplain(() => followStack(cfn, stackName, { onEvent, ...(tuning.wait ? { wait: tuning.wait } : {}) }), project, outputs);
+        followed = true;
+        stack = await describeStack(cfn, stackName);
+      }
+      assertStackIdle(stack);
+      if (await stackUpToDate(cfn, stack, planned, parameters)) {
+        this.emit({ type: 'diff', deploymentId: this.record.id, diff: { stackName, changeSetName: '', changes: [], empty: true } });
+        return { skipped: followed ? 'The stack operation already under way finished.' : 'Nothing to change.', value: { changed: followed, outputs: outputsOf(stack) } };
+      }
+      const prepared = await prepareChangeSet(cfn, stack, {
+        stack: planned,
+        parameters,
+        project: project.name,
+        deploymentId: this.record.id,
+        bucket,
+        region: conn.target.region,
+        s3: clients.s3,
+        onEvent,
+        signal: this.signal,
+        ...(tuning.wait ? { wait: tuning.wait } : {}),
+      });
+      this.emit({ type: 'diff', deploymentId: this.record.id, diff: prepared.diff });
+      if (prepared.diff.empty || !prepared.changeSetId) {
+        return { skipped: 'Nothing to change.', value: { changed: followed, outputs: outputsOf(stack) } };
+      }
+      if (!input.autoApprove && !this.approved) {
+        this.setPhase('stack', 'running', 'Waiting for you to approve the changes.');
+        try {
+          await new Promise<void>((resolve, reject) => {
+            this.approval = { resolve, reject };
+            if (this.signal.aborted) reject(new AppErrorException('CANCELLED', 'The deployment was cancelled.'));
+          });
+        } catch (error) {
+          await discardChangeSet(cfn, stackName, prepared.changeSetId);
+          throw error;
+        }
+      }
+      if (this.signal.aborted) {
+        await discardChangeSet(cfn, stackName, prepared.changeSetId);
+        raise('CANCELLED', 'The deployment was cancelled before changing the stack.');
+      }
+      this.setPhase('stack', 'running', 'Applying the changes.');
+      // Once executing, the stack operation runs to its end: cancelling now would leave it half-done.
+      const outcome = await this.followOrExplain(() => executeChangeSet(cfn, stackName, prepared.changeSetId!, { onEvent, ...(tuning.wait ? { wait: tuning.wait } : {}) }), project, outputs);
+      return { changed: true, outputs: outcome.outputs };
+    });
+    this.record.urls = urlsFromOutputs(stackOutcome.outputs);
+    if (!stackOutcome.changed && this.record.phases.find((p) => p.phase === 'stack')?.state === 'skipped') this.record.outcome = 'nothing-to-change';
+
+    // 10. Rollouts.
+    await this.step('rollout', async () => {
+      if (!stackOutcome.changed) return { skipped: 'No service changed.', value: undefined };
+      await watchRollouts(
+        clients.ecs,
+        clients.logs,
+        { cluster: outputs.ClusterName ?? outputs.ClusterArn ?? '', project: project.name, targets: rolloutTargets(project) },
+        {
+          onRollout: (rollout) => this.emit({ type: 'rollout', deploymentId: this.record.id, rollout }),
+          signal: this.signal,
+          ...(tuning.pollMs !== undefined ? { pollMs: tuning.pollMs } : {}),
+          ...(tuning.sleep ? { sleep: tuning.sleep } : {}),
+        },
+      );
+      return undefined;
+    });
+
+    // 11. Record (written by run() once the outcome is final).
+    await this.step('record', async () => undefined);
+  }
+
+  /** Runs a stack operation; on failure adds the failing service's stopped tasks and their logs. */
+  private async followOrExplain<T>(work: () => Promise<T>, project: ProjectModel, outputs: Record<string, string>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (!(error instanceof AppErrorException) || error.code !== 'STACK_FAILED') throw error;
+      const resource = error.appError.details?.resource;
+      const target = rolloutTargets(project).find((t) => typeof resource === 'string' && resource.startsWith(idPrefix(t.service)) && resource.endsWith('Service'));
+      if (!target) throw error;
+      try {
+        const report = await stoppedTasksReport(this.env.connection().clients.ecs, this.env.connection().clients.logs, {
+          cluster: outputs.ClusterName ?? outputs.ClusterArn ?? '',
+          project: project.name,
+          target,
+        });
+        const extra = report.reasons.length > 0 ? ` ${target.service}'s tasks stopped because: ${report.reasons.join('; ')}.` : '';
+        throw new AppErrorException('STACK_FAILED', `${error.message}${extra}`, { ...error.appError.details, service: target.service, stoppedReasons: report.reasons, logLines: report.logLines });
+      } catch (inner) {
+        if (inner instanceof AppErrorException && inner.code === 'STACK_FAILED') throw inner;
+        throw error;
+      }
+    }
+  }
+}
+
+function outputsOf(stack: Stack | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const o of stack?.Outputs ?? []) if (o.OutputKey && o.OutputValue !== undefined) out[o.OutputKey] = o.OutputValue;
+  return out;
+}
+
+/** The logical-id prefix the planner uses for a service's resources. */
+function idPrefix(service: string): string {
+  return service
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join('');
+}
