@@ -31,6 +31,8 @@ export interface DeployView {
   progress: ProgressItem[];
   buildLogs: Record<string, string[]>;
   diff: ChangeSetDiff | null;
+  /** True once the change set shown is being applied (approved here, elsewhere, or automatically). */
+  applying: boolean;
   /** Stack events, newest first. */
   stackEvents: StackEvent[];
   rollouts: Record<string, ServiceRollout>;
@@ -44,7 +46,7 @@ function pendingPhases(): DeployView['phases'] {
 
 /** The view before any event of a deployment arrived. */
 export function emptyView(deploymentId: string | null = null): DeployView {
-  return { deploymentId, phases: pendingPhases(), progress: [], buildLogs: {}, diff: null, stackEvents: [], rollouts: {}, record: null };
+  return { deploymentId, phases: pendingPhases(), progress: [], buildLogs: {}, diff: null, applying: false, stackEvents: [], rollouts: {}, record: null };
 }
 
 /** Rebuilds what can be known from a record (re-attach after a restart, or a past deployment). */
@@ -62,6 +64,8 @@ export function applyDeployEvent(view: DeployView, event: DeployEvent): DeployVi
   switch (event.type) {
     case 'phase':
       next.phases = { ...view.phases, [event.phase]: { state: event.state, message: event.message } };
+      // After the diff, any news from the stack phase other than "waiting for approval" means it moved on.
+      if (event.phase === 'stack' && view.diff && !/approv/i.test(event.message ?? '')) next.applying = true;
       return next;
     case 'progress': {
       const key = `${event.phase}/${event.item ?? ''}`;
@@ -77,10 +81,12 @@ export function applyDeployEvent(view: DeployView, event: DeployEvent): DeployVi
     }
     case 'diff':
       next.diff = event.diff;
+      next.applying = false;
       return next;
     case 'stack-event':
       if (view.stackEvents.some((e) => e.eventId === event.event.eventId)) return view;
       next.stackEvents = [event.event, ...view.stackEvents].slice(0, MAX_STACK_EVENTS);
+      if (view.diff && event.event.stackName === view.diff.stackName && event.event.status !== 'REVIEW_IN_PROGRESS') next.applying = true;
       return next;
     case 'rollout':
       next.rollouts = { ...view.rollouts, [event.rollout.service]: event.rollout };
@@ -100,7 +106,7 @@ export function currentPhase(view: DeployView): DeployPhase | null {
 
 /** True while the deployment waits for the user to apply its change set. */
 export function awaitingApproval(view: DeployView): boolean {
-  return view.record === null && view.diff !== null && !view.diff.empty && view.phases.stack.state === 'running' && view.stackEvents.length === 0;
+  return view.record === null && view.diff !== null && !view.diff.empty && view.phases.stack.state === 'running' && !view.applying;
 }
 
 /** Human size for progress: bytes as KB/MB, other units as counts. */

@@ -27,9 +27,7 @@ export class DeployStore {
     if (existing?.deploymentId === deploymentId) return;
     let view = emptyView(deploymentId);
     this.dirOfId.set(deploymentId, dir);
-    const mine = this.early.filter((e) => e.deploymentId === deploymentId);
-    this.early = this.early.filter((e) => e.deploymentId !== deploymentId);
-    for (const e of mine) view = applyDeployEvent(view, e);
+    for (const e of this.takeEarly(deploymentId)) view = applyDeployEvent(view, e);
     this.set(dir, view);
     if (view.record) this.notifyFinished(dir, view.record);
   }
@@ -51,7 +49,16 @@ export class DeployStore {
       return;
     }
     this.dirOfId.set(record.id, dir);
-    this.set(dir, viewFromRecord(record));
+    let view = viewFromRecord(record);
+    // Events that arrived before we knew whose they were (e.g. the diff a resumed run re-sent).
+    for (const e of this.takeEarly(record.id)) view = applyDeployEvent(view, e);
+    this.set(dir, view);
+  }
+
+  private takeEarly(deploymentId: string): DeployEvent[] {
+    const mine = this.early.filter((e) => e.deploymentId === deploymentId);
+    this.early = this.early.filter((e) => e.deploymentId !== deploymentId);
+    return mine;
   }
 
   /** Forgets the shown deployment of `dir` (to start a fresh one). */

@@ -1,5 +1,5 @@
 /** One revealed value: shown on explicit request, hidden again by the user or after 30 seconds. */
-import { Button, Code, CopyButton, Group, Text } from '@mantine/core';
+import { Button, Code, CopyButton, Group, Stack, Text } from '@mantine/core';
 import { useEffect } from 'react';
 
 export const REVEAL_SECONDS = 30;
@@ -10,10 +10,11 @@ export function RevealedValue({ name, value, onHide }: { name: string; value: st
     return () => window.clearTimeout(timer);
   }, [onHide]);
   return (
-    <Group gap="xs" wrap="nowrap" role="status" aria-label={`Value of ${name}`}>
+    <Stack gap={4} role="status" aria-label={`Value of ${name}`}>
       <Code style={{ wordBreak: 'break-all' }} data-testid="revealed-value">
         {value}
       </Code>
+      <Group gap={6} wrap="nowrap">
       <CopyButton value={value}>
         {({ copied, copy }) => (
           <Button size="compact-xs" variant="subtle" onClick={copy}>
@@ -25,8 +26,9 @@ export function RevealedValue({ name, value, onHide }: { name: string; value: st
         Hide
       </Button>
       <Text size="xs" c="dimmed">
-        hides in {REVEAL_SECONDS} s
+        hides by itself after {REVEAL_SECONDS} s
       </Text>
-    </Group>
+      </Group>
+    </Stack>
   );
 }

@@ -252,7 +252,7 @@ function SecretsBody({ dir }: { dir: string }) {
                 <Table.Th>Name</Table.Th>
                 <Table.Th>Status</Table.Th>
                 <Table.Th>Used by</Table.Th>
-                <Table.Th>Value</Table.Th>
+                <Table.Th miw={260}>Value</Table.Th>
                 <Table.Th />
               </Table.Tr>
             </Table.Thead>

@@ -1,0 +1,33 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { expect, snap, test, copySample } from './fixtures';
+
+test('scratch', async ({ appPage: page, app, sandbox }) => {
+  void sandbox;
+  const dir = await copySample(app, 'fastapi-postgres');
+  await mkdir(join(dir, 'fastapi'), { recursive: true });
+  await writeFile(join(dir, 'fastapi', 'Dockerfile'), 'FROM python:3.12-slim\nCOPY . /app\nCMD ["python", "-m", "http.server", "8000"]\n');
+  await page.reload();
+  await page.getByLabel('Folder path').fill(dir);
+  await page.getByRole('button', { name: 'Open', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 2, name: /Project/ })).toBeVisible();
+  await page.waitForTimeout(500);
+  await snap(page, 'project');
+  await page.getByRole('link', { name: 'Preview' }).click();
+  await page.waitForTimeout(2500);
+  await snap(page, 'preview');
+  await page.screenshot({ path: test.info().outputPath('preview-view.png') });
+  await page.getByRole('region', { name: 'How it fits together' }).screenshot({ path: test.info().outputPath('diagram.png') });
+  await page.getByRole('link', { name: 'Secrets' }).click();
+  await page.waitForTimeout(1500);
+  await snap(page, 'secrets');
+  await page.getByRole('link', { name: 'Deploy' }).click();
+  await page.waitForTimeout(1500);
+  await snap(page, 'deploy');
+  await page.getByRole('link', { name: 'Inventory' }).click();
+  await page.waitForTimeout(1500);
+  await snap(page, 'inventory');
+  await page.getByRole('link', { name: 'Logs' }).click();
+  await page.waitForTimeout(1500);
+  await snap(page, 'logs');
+});
