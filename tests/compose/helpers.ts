@@ -32,7 +32,7 @@ export async function cleanupProjects(): Promise<void> {
 /** Loads files written to a fresh folder, with an empty environment unless given. */
 export async function loadFiles(files: Record<string, string | Uint8Array>, options: LoadOptions = {}) {
   const dir = await makeProject(files);
-  return { dir, ...(await loadProject(dir, { env: {}, ...options })) };
+  return { ...(await loadProject(dir, { env: {}, ...options })), dir };
 }
 
 /** `severity code path` for each diagnostic (what most assertions compare). */
