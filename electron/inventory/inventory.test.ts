@@ -1,0 +1,211 @@
+import { DeleteStackCommand, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
+import { DeleteRepositoryCommand, DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
+import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { DeleteObjectsCommand, ListObjectsV2Command, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteParametersCommand, DescribeParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { TeardownEvent } from '../../shared/domain/inventory';
+import { createClients, destroyClients } from '../aws/clients';
+import { fakeCloudFormation } from '../aws/testing/fake-cloudformation';
+import { regionInventory } from './list';
+import { assertBootstrapRemovable, teardownBootstrap, teardownProject } from './teardown';
+
+const clients = createClients({ region: 'us-east-1' }, async () => ({ accessKeyId: 'a', secretAccessKey: 'b' }), 'test');
+afterAll(() => destroyClients(clients));
+const identity = { account: '111122223333', arn: 'arn:aws:iam::111122223333:user/a', userId: 'u', principalKind: 'user' as const };
+const conn = { clients, identity, target: { region: 'us-east-1' } };
+const wait = { sleep: async () => undefined };
+const berth = [{ Key: 'berth:managed-by', Value: 'berth' }];
+const projectTags = (p: string) => [...berth, { Key: 'berth:project', Value: p }];
+
+let cfn: ReturnType<typeof fakeCloudFormation>;
+const tagging = mockClient(ResourceGroupsTaggingAPIClient);
+const s3 = mockClient(S3Client);
+const ssm = mockClient(SSMClient);
+const ecr = mockClient(ECRClient);
+
+beforeEach(() => {
+  tagging.reset();
+  s3.reset();
+  ssm.reset();
+  ecr.reset();
+  tagging.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [] });
+  s3.on(ListObjectsV2Command).resolves({});
+  s3.on(ListObjectVersionsCommand).resolves({});
+  ssm.on(DescribeParametersCommand).resolves({ Parameters: [] });
+  ssm.on(DeleteParametersCommand).callsFake((i: { Names: string[] }) => ({ DeletedParameters: i.Names }));
+  ecr.on(DescribeRepositoriesCommand).resolves({ repositories: [] });
+});
+afterEach(() => cfn.mock.restore());
+
+function seedBootstrap() {
+  return cfn.seed('berth-bootstrap', 'CREATE_COMPLETE', {
+    tags: berth,
+    protection: true,
+    outputs: { BucketName: 'berth-bucket', TemplateVersion: '1' },
+    resources: [
+      { logicalId: 'ArtifactBucket', type: 'AWS::S3::Bucket', physicalId: 'berth-bucket' },
+      { logicalId: 'Cluster', type: 'AWS::ECS::Cluster', physicalId: 'berth' },
+    ],
+  });
+}
+
+describe('regionInventory', () => {
+  it('lists Berth stacks with resources and console links, things outside stacks, leftovers and snapshots', async () => {
+    cfn = fakeCloudFormation();
+    seedBootstrap();
+    cfn.seed('berth-shop', 'UPDATE_COMPLETE', {
+      tags: projectTags('shop'),
+      body: JSON.stringify({ Metadata: { 'berth:mode': 'affordable' } }),
+      resources: [{ logicalId: 'WebService', type: 'AWS::ECS::Service', physicalId: 'arn:aws:ecs:us-east-1:111122223333:service/berth/shop-web' }],
+    });
+    cfn.seed('someone-else', 'CREATE_COMPLETE', { tags: [{ Key: 'team', Value: 'x' }] });
+    tagging.on(GetResourcesCommand).resolves({
+      ResourceTagMappingList: [
+        { ResourceARN: 'arn:aws:ecr:us-east-1:111122223333:repository/berth/shop', Tags: projectTags('shop') },
+        { ResourceARN: 'arn:aws:ssm:us-east-1:111122223333:parameter/Berth/gone/API_KEY', Tags: projectTags('gone') },
+        { ResourceARN: 'arn:aws:rds:us-east-1:111122223333:snapshot:berth-gone-db-final', Tags: projectTags('gone') },
+        { ResourceARN: 'arn:aws:s3:::berth-bucket', Tags: [...berth, { Key: 'aws:cloudformation:stack-name', Value: 'berth-bootstrap' }] },
+      ],
+    });
+    s3.on(ListObjectsV2Command, { Prefix: 'uploads/' }).resolves({ CommonPrefixes: [{ Prefix: 'uploads/shop/' }, { Prefix: 'uploads/gone/' }] });
+    const inv = await regionInventory(conn, { cost: async (project, mode) => (project === 'shop' && mode === 'affordable' ? 12.5 : undefined) });
+    expect(inv.account).toBe('111122223333');
+    expect(inv.stacks.map((s) => [s.stackName, s.kind, s.project])).toEqual([
+      ['berth-bootstrap', 'bootstrap', undefined],
+      ['berth-shop', 'project', 'shop'],
+    ]);
+    const shop = inv.stacks[1]!;
+    expect(shop.monthlyUsd).toBe(12.5);
+    expect(shop.consoleUrl).toContain('cloudformation/home?region=us-east-1');
+    expect(shop.resources[0]).toMatchObject({ logicalId: 'WebService', type: 'AWS::ECS::Service', consoleUrl: 'https://us-east-1.console.aws.amazon.com/ecs/v2/clusters/berth/services/shop-web?region=us-east-1' });
+    expect(inv.stacks[0]!.resources.find((r) => r.type === 'AWS::S3::Bucket')?.consoleUrl).toBe('https://s3.console.aws.amazon.com/s3/buckets/berth-bucket?region=us-east-1');
+    expect(inv.outside.map((r) => [r.type, r.project])).toEqual([
+      ['ecr:repository', 'shop'],
+      ['s3:prefix', 'shop'],
+    ]);
+    expect(inv.outside[0]!.consoleUrl).toContain('ecr/repositories/private/111122223333/berth/shop');
+    expect(inv.leftovers.map((r) => [r.type, r.project, r.leftover])).toEqual([
+      ['ssm:parameter', 'gone', true],
+      ['s3:prefix', 'gone', true],
+    ]);
+    expect(inv.snapshots).toEqual([{ id: 'berth-gone-db-final', project: 'gone' }]);
+  });
+
+  it('gives no console links for a custom endpoint', async () => {
+    cfn = fakeCloudFormation();
+    seedBootstrap();
+    const inv = await regionInventory({ ...conn, target: { region: 'us-east-1', endpoint: 'http://127.0.0.1:4599' } });
+    expect(inv.stacks[0]!.consoleUrl).toBeUndefined();
+    expect(inv.stacks[0]!.resources.every((r) => r.consoleUrl === undefined)).toBe(true);
+    expect(cfn.mock.commandCalls(GetTemplateCommand)).toHaveLength(0);
+  });
+});
+
+describe('teardownProject', () => {
+  it('deletes images, the stack, derived values, and reports config, uploads and snapshots left behind', async () => {
+    cfn = fakeCloudFormation();
+    seedBootstrap();
+    cfn.seed('berth-shop', 'UPDATE_COMPLETE', { tags: projectTags('shop'), resources: [{ logicalId: 'Db', type: 'AWS::RDS::DBInstance' }] });
+    ecr.on(DeleteRepositoryCommand).resolves({});
+    ssm.on(DescribeParametersCommand).callsFake((i: { ParameterFilters: { Values: string[] }[] }) => {
+      const path = i.ParameterFilters[0]!.Values[0]!;
+      if (path === '/Berth/shop/_derived') return { Parameters: [{ Name: '/Berth/shop/_derived/web/DATABASE_URL' }] };
+      if (path === '/Berth/shop') return { Parameters: [{ Name: '/Berth/shop/POSTGRES_PASSWORD' }] };
+      return { Parameters: [] };
+    });
+    s3.on(ListObjectsV2Command).resolves({ KeyCount: 1, Contents: [{ Key: 'uploads/shop/x.tgz' }] });
+    tagging.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [{ ResourceARN: 'arn:aws:rds:us-east-1:111122223333:snapshot:shop-db-final', Tags: projectTags('shop') }] });
+    const events: TeardownEvent[] = [];
+    const outcome = await teardownProject(conn, { project: 'shop', deleteConfig: false, deleteUploads: false, onEvent: (e) => events.push(e), wait });
+    expect(ecr.commandCalls(DeleteRepositoryCommand)[0]!.args[0].input).toEqual({ repositoryName: 'berth/shop', force: true });
+    expect(cfn.find('berth-shop')).toBeUndefined();
+    expect(ssm.commandCalls(DeleteParametersCommand)[0]!.args[0].input.Names).toEqual(['/Berth/shop/_derived/web/DATABASE_URL']);
+    expect(outcome.leftBehind).toEqual([
+      '1 config value(s) under /Berth/shop/ (kept as asked)',
+      's3://berth-bucket/uploads/shop/ (kept as asked)',
+      's3://berth-bucket/deployments/shop/ (kept as asked)',
+      'RDS final snapshot shop-db-final (kept so your data survives; delete it in the RDS console when no longer needed)',
+    ]);
+    const steps = events.filter((e) => e.type === 'step' && e.state !== 'running').map((e) => e.type === 'step' && `${e.step}:${e.state}`);
+    expect(steps).toEqual(['images:done', 'stack:done', 'config:skipped', 'uploads:skipped']);
+    expect(events.some((e) => e.type === 'stack-event' && e.event.status === 'DELETE_COMPLETE')).toBe(true);
+  });
+
+  it('removes config and uploads (every version) when asked, and is harmless the second time', async () => {
+    cfn = fakeCloudFormation();
+    seedBootstrap();
+    cfn.seed('berth-shop', 'UPDATE_COMPLETE', { tags: projectTags('shop') });
+    ecr.on(DeleteRepositoryCommand).resolvesOnce({}).rejects(Object.assign(new Error('gone'), { name: 'RepositoryNotFoundException', $metadata: {} }));
+    ssm.on(DescribeParametersCommand).callsFake((i: { ParameterFilters: { Values: string[] }[] }) =>
+      i.ParameterFilters[0]!.Values[0] === '/Berth/shop' && ssm.commandCalls(DeleteParametersCommand).length === 0 ? { Parameters: [{ Name: '/Berth/shop/A' }] } : { Parameters: [] },
+    );
+    s3.on(ListObjectVersionsCommand, { Prefix: 'uploads/shop/' })
+      .resolvesOnce({ Versions: [{ Key: 'uploads/shop/a', VersionId: 'v1' }], DeleteMarkers: [{ Key: 'uploads/shop/a', VersionId: 'v2' }] })
+      .resolves({});
+    s3.on(DeleteObjectsCommand).resolves({});
+    const first = await teardownProject(conn, { project: 'shop', deleteConfig: true, deleteUploads: true, onEvent: () => undefined, wait });
+    expect(first.leftBehind).toEqual([]);
+    expect(s3.commandCalls(DeleteObjectsCommand)[0]!.args[0].input.Delete!.Objects).toEqual([
+      { Key: 'uploads/shop/a', VersionId: 'v1' },
+      { Key: 'uploads/shop/a', VersionId: 'v2' },
+    ]);
+    const events: TeardownEvent[] = [];
+    const second = await teardownProject(conn, { project: 'shop', deleteConfig: true, deleteUploads: true, onEvent: (e) => events.push(e), wait });
+    expect(second.ok).toBe(true);
+    expect(events.filter((e) => e.type === 'step' && e.state === 'skipped').map((e) => e.type === 'step' && e.step)).toEqual(['images', 'stack', 'config', 'uploads']);
+  });
+
+  it('on DELETE_FAILED names the resource and reason, then deletes the rest when told to retain it', async () => {
+    let attempt = 0;
+    cfn = fakeCloudFormation({
+      delete: () =>
+        ++attempt === 1
+          ? { status: 'DELETE_FAILED', failures: [{ logicalId: 'LogGroup', type: 'AWS::Logs::LogGroup', reason: 'Access denied for logs:DeleteLogGroup' }] }
+          : { status: 'DELETE_COMPLETE' },
+    });
+    cfn.seed('berth-shop', 'UPDATE_COMPLETE', { tags: projectTags('shop') });
+    ecr.on(DeleteRepositoryCommand).resolves({});
+    const error = await teardownProject(conn, { project: 'shop', deleteConfig: false, deleteUploads: false, onEvent: () => undefined, wait }).catch((e) => e);
+    expect(error.appError).toMatchObject({ code: 'DELETE_FAILED', details: { resource: 'LogGroup', reason: 'Access denied for logs:DeleteLogGroup', retainable: ['LogGroup'] } });
+    expect(error.appError.message).toContain('retry the teardown, or retain LogGroup');
+    const outcome = await teardownProject(conn, { project: 'shop', deleteConfig: false, deleteUploads: false, retain: ['LogGroup'], onEvent: () => undefined, wait });
+    expect(cfn.mock.commandCalls(DeleteStackCommand)[1]!.args[0].input).toMatchObject({ RetainResources: ['LogGroup'] });
+    expect(outcome.leftBehind).toContain('Retained resources of berth-shop: LogGroup');
+  });
+});
+
+describe('teardownBootstrap', () => {
+  it('is refused while a project stack exists, listing it', async () => {
+    cfn = fakeCloudFormation();
+    seedBootstrap();
+    cfn.seed('berth-shop', 'UPDATE_COMPLETE', { tags: projectTags('shop') });
+    await expect(assertBootstrapRemovable(conn)).rejects.toMatchObject({ appError: { code: 'TEARDOWN_BLOCKED', details: { stacks: ['berth-shop'] } } });
+    await expect(teardownBootstrap(conn, { onEvent: () => undefined, wait })).rejects.toMatchObject({ appError: { code: 'TEARDOWN_BLOCKED' } });
+  });
+
+  it('empties the bucket of every version, lifts termination protection, deletes the stack; twice is harmless', async () => {
+    cfn = fakeCloudFormation();
+    seedBootstrap();
+    s3.on(ListObjectVersionsCommand).resolvesOnce({ Versions: [{ Key: 'deployments/x.json', VersionId: '1' }] }).resolves({});
+    s3.on(DeleteObjectsCommand).resolves({});
+    ecr.on(DescribeRepositoriesCommand).resolves({ repositories: [{ repositoryName: 'ecr-public/docker/library/nginx' }, { repositoryName: 'mine' }] });
+    const outcome = await teardownBootstrap(conn, { onEvent: () => undefined, wait });
+    expect(cfn.find('berth-bootstrap')).toBeUndefined();
+    expect(s3.commandCalls(DeleteObjectsCommand)).toHaveLength(1);
+    expect(outcome.leftBehind).toEqual([expect.stringContaining('1 image cache repository under ecr-public/')]);
+    const events: TeardownEvent[] = [];
+    await teardownBootstrap(conn, { onEvent: (e) => events.push(e), wait });
+    expect(events.filter((e) => e.type === 'step' && e.state === 'skipped')).toHaveLength(2);
+  });
+
+  it('reports objects the bucket refused to delete', async () => {
+    cfn = fakeCloudFormation();
+    seedBootstrap();
+    s3.on(ListObjectVersionsCommand).resolves({ Versions: [{ Key: 'k', VersionId: '1' }] });
+    s3.on(DeleteObjectsCommand).resolves({ Errors: [{ Key: 'k', Code: 'AccessDenied', Message: 'Access Denied' }] });
+    await expect(teardownBootstrap(conn, { onEvent: () => undefined, wait })).rejects.toMatchObject({ appError: { code: 'DELETE_FAILED' } });
+    expect(cfn.find('berth-bootstrap')).toBeDefined();
+  });
+});
