@@ -107,6 +107,14 @@ export const test = base.extend<{ app: TestApp; appPage: Page; sandbox: Sandbox 
 
 export { expect } from '@playwright/test';
 
+/** Opens a project folder the way a browser user does: the Projects screen's path field. */
+export async function openProject(page: Page, dir: string): Promise<void> {
+  await page.getByRole('link', { name: 'Projects', exact: true }).click();
+  await page.getByLabel('Folder path').fill(dir);
+  await page.getByRole('button', { name: 'Open', exact: true }).click();
+  await page.getByRole('heading', { level: 2, name: /^Project / }).waitFor();
+}
+
 /** Saves a named full-page screenshot into the test's output folder (kept as an artifact). */
 export async function snap(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: true });

@@ -1,7 +1,7 @@
 // Journey 3: a broken compose file → the exact line is shown; fix the file → the screen refreshes.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { expect, snap, test } from './fixtures';
+import { expect, openProject, snap, test } from './fixtures';
 
 const BROKEN = `name: broken
 services:
@@ -24,8 +24,7 @@ test('a broken compose file shows the exact line, and fixing it refreshes the sc
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'compose.yaml'), BROKEN);
 
-  await page.getByLabel('Folder path').fill(dir);
-  await page.getByRole('button', { name: 'Open', exact: true }).click();
+  await openProject(page, dir);
   await expect(page.getByRole('heading', { level: 2, name: 'Project broken' })).toBeVisible();
 
   // The problem names its file and line, and says how to fix it.

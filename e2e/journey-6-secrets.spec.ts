@@ -2,7 +2,7 @@
 // page makes other than the one that sets it.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { expect, snap, test } from './fixtures';
+import { expect, openProject, snap, test } from './fixtures';
 
 const COMPOSE = `name: canary
 services:
@@ -33,8 +33,7 @@ test('secret values stay out of the page and its requests unless revealed', asyn
   });
 
   await page.reload();
-  await page.getByLabel('Folder path').fill(dir);
-  await page.getByRole('button', { name: 'Open', exact: true }).click();
+  await openProject(page, dir);
   await page.getByRole('link', { name: 'Secrets' }).click();
 
   const table = page.getByRole('table', { name: 'Config values' });

@@ -4,14 +4,17 @@ import { expect, snap, test } from './fixtures';
 
 test('the app loads in the browser with its frame and navigation', async ({ appPage: page }) => {
   await expect(page.getByRole('heading', { name: 'Berth', level: 1 })).toBeVisible();
-  await expect(page.getByRole('heading', { name: 'Projects', level: 2 })).toBeVisible();
+  // Not connected on a first start: the app opens on Connect.
+  await expect(page.getByRole('heading', { name: 'Connect', level: 2 })).toBeVisible();
   // The token is taken from the address bar and hidden again.
   expect(page.url()).not.toContain('token=');
+  await page.getByRole('link', { name: 'Projects', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Projects', level: 2 })).toBeVisible();
   await snap(page, 'projects-empty');
 
   await page.getByRole('link', { name: 'Inventory' }).click();
   await expect(page.getByRole('heading', { name: 'Inventory', level: 2 })).toBeVisible();
-  await page.getByRole('link', { name: 'Connect' }).click();
+  await page.getByRole('link', { name: 'Connect', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Connect', level: 2 })).toBeVisible();
   expect(page.url()).toMatch(/#\/connect$/);
   await snap(page, 'connect');
@@ -22,6 +25,7 @@ test('opening a folder by path validates it and shows the project in recent proj
   await mkdir(project, { recursive: true });
   await writeFile(join(project, 'compose.yaml'), 'services:\n  web:\n    image: nginx\n    ports: ["80:80"]\n');
 
+  await page.getByRole('link', { name: 'Projects', exact: true }).click();
   const field = page.getByLabel('Folder path');
   await field.fill('relative/path');
   await page.getByRole('button', { name: 'Open', exact: true }).click();
@@ -36,12 +40,13 @@ test('opening a folder by path validates it and shows the project in recent proj
   await page.getByRole('button', { name: 'Open', exact: true }).click();
   await expect(page.getByTestId('where-project')).toContainText('shop');
 
-  await page.getByRole('link', { name: 'Projects' }).click();
+  await page.getByRole('link', { name: 'Projects', exact: true }).click();
   await expect(page.getByRole('table', { name: 'Recent projects' })).toContainText(project);
   await snap(page, 'projects-recent');
 });
 
 test('links cannot navigate the app away', async ({ appPage: page, context }) => {
+  await expect(page.getByRole('heading', { name: 'Connect', level: 2 })).toBeVisible();
   const start = page.url();
   // A link as the app renders them (e.g. an AWS console link), and a hostile one.
   await page.evaluate(() => {

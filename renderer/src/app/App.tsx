@@ -99,10 +99,20 @@ function DeployIndicator() {
   return <Loader size={12} aria-label="Deploying" />;
 }
 
+/** On a fresh start (no screen in the address), a user who is not connected lands on Connect. */
+function useFirstScreen(): void {
+  const status = useConnection();
+  useEffect(() => {
+    if (!status.isSuccess || window.location.hash.replace(/^#\/?/, '') !== '') return;
+    navigate(status.data.target && status.data.identity ? 'projects' : 'connect');
+  }, [status.isSuccess, status.data]);
+}
+
 function Frame({ children }: { children: ReactNode }) {
   const { route } = useRoute();
   const { dir } = useCurrentProject();
   useLiveUpdates();
+  useFirstScreen();
   // The desktop menu's "Go" items and shortcuts arrive as app:navigate events.
   useEffect(() => onEvent('app:navigate', ({ route: next }) => navigate(next)), []);
   return (
