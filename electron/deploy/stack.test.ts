@@ -9,6 +9,7 @@ import {
   ExecuteChangeSetCommand,
   GetTemplateCommand,
   type Stack,
+  type StackEvent as CfnEvent,
 } from '@aws-sdk/client-cloudformation';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -27,6 +28,7 @@ const body = JSON.stringify({ AWSTemplateFormatVersion: '2010-09-09', Resources:
 const planned: PlannedStack = { stackName: 'berth-shop', template: JSON.parse(body), body, bytes: body.length, resourceCount: 1, needsUpload: false };
 const wait = { sleep: async () => undefined, initialIntervalMs: 0, maxIntervalMs: 0 };
 const input = (): PrepareInput => ({ stack: planned, parameters: [{ ParameterKey: 'ClusterName', ParameterValue: 'berth' }], project: 'shop', deploymentId: '20250101T000000Z-abc', bucket: 'bkt', region: 'us-east-1', s3, wait });
+const ev = (e: Partial<CfnEvent> & { EventId: string }): CfnEvent => ({ StackId: 'id-1', StackName: 'berth-shop', Timestamp: new Date(), ...e });
 const deployed: Stack = { StackName: 'berth-shop', StackStatus: 'UPDATE_COMPLETE', CreationTime: new Date(), Parameters: [{ ParameterKey: 'ClusterName', ParameterValue: 'berth' }] };
 
 beforeEach(() => {
@@ -135,8 +137,8 @@ describe('executing', () => {
       .resolves({ Stacks: [{ ...deployed, StackId: 'id-1', StackStatus: 'UPDATE_COMPLETE', Outputs: [{ OutputKey: 'WebUrl80', OutputValue: 'http://lb.example' }, { OutputKey: 'ClusterName', OutputValue: 'x' }] }] });
     cfnMock
       .on(DescribeStackEventsCommand)
-      .resolvesOnce({ StackEvents: [{ EventId: 'e0' }] })
-      .resolves({ StackEvents: [{ EventId: 'e1', LogicalResourceId: 'WebService', ResourceType: 'AWS::ECS::Service', ResourceStatus: 'UPDATE_COMPLETE', Timestamp: new Date() }, { EventId: 'e0' }] });
+      .resolvesOnce({ StackEvents: [ev({ EventId: 'e0' })] })
+      .resolves({ StackEvents: [ev({ EventId: 'e1', LogicalResourceId: 'WebService', ResourceType: 'AWS::ECS::Service', ResourceStatus: 'UPDATE_COMPLETE', Timestamp: new Date() }), ev({ EventId: 'e0' })] });
     const events: string[] = [];
     const outcome = await executeChangeSet(cfn, 'berth-shop', 'cs-1', { wait, onEvent: (e) => events.push(`${e.logicalId} ${e.status}`) });
     expect(events).toEqual(['WebService UPDATE_COMPLETE']);
@@ -148,13 +150,13 @@ describe('executing', () => {
     cfnMock.on(DescribeStacksCommand).resolves({ Stacks: [{ ...deployed, StackId: 'id-1', StackStatus: 'UPDATE_ROLLBACK_COMPLETE' }] });
     cfnMock
       .on(DescribeStackEventsCommand)
-      .resolvesOnce({ StackEvents: [{ EventId: 'e0' }] })
+      .resolvesOnce({ StackEvents: [ev({ EventId: 'e0' })] })
       .resolves({
         StackEvents: [
-          { EventId: 'e3', LogicalResourceId: 'berth-shop', ResourceType: 'AWS::CloudFormation::Stack', ResourceStatus: 'UPDATE_ROLLBACK_COMPLETE' },
-          { EventId: 'e2', LogicalResourceId: 'ApiService', ResourceType: 'AWS::ECS::Service', ResourceStatus: 'UPDATE_FAILED', ResourceStatusReason: 'Resource update cancelled' },
-          { EventId: 'e1', LogicalResourceId: 'WebService', ResourceType: 'AWS::ECS::Service', ResourceStatus: 'UPDATE_FAILED', ResourceStatusReason: 'ECS Deployment Circuit Breaker was triggered' },
-          { EventId: 'e0' },
+          ev({ EventId: 'e3', LogicalResourceId: 'berth-shop', ResourceType: 'AWS::CloudFormation::Stack', ResourceStatus: 'UPDATE_ROLLBACK_COMPLETE' }),
+          ev({ EventId: 'e2', LogicalResourceId: 'ApiService', ResourceType: 'AWS::ECS::Service', ResourceStatus: 'UPDATE_FAILED', ResourceStatusReason: 'Resource update cancelled' }),
+          ev({ EventId: 'e1', LogicalResourceId: 'WebService', ResourceType: 'AWS::ECS::Service', ResourceStatus: 'UPDATE_FAILED', ResourceStatusReason: 'ECS Deployment Circuit Breaker was triggered' }),
+          ev({ EventId: 'e0' }),
         ],
       });
     const error = await executeChangeSet(cfn, 'berth-shop', 'cs-1', { wait }).catch((e: unknown) => e);
