@@ -3,6 +3,7 @@
  * keys are merged on top (the Compose Specification's merge rules). Chains are followed; cycles
  * and missing files or services are reported where the `extends` is written.
  */
+import { stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { mergeService } from './merge';
 import type { Report } from './report';
@@ -55,11 +56,17 @@ async function resolveService(
   }
   let baseRoot: SNode | null = fileRoot;
   if (relFile && basePath !== filePath) {
-    baseRoot = await loadFile(basePath, fileNode?.at ?? ext.at);
-    if (!baseRoot) {
-      report.error('extends-file-missing', `${name} extends ${baseName} from ${relFile}, which could not be loaded (${basePath}).`, 'Fix `extends.file` (it is relative to this compose file), or fix that file.', fileNode?.at ?? ext.at, basePath);
+    const isFile = await stat(basePath).then(
+      (s) => s.isFile(),
+      () => false,
+    );
+    if (!isFile) {
+      report.error('extends-file-missing', `${name} extends ${baseName} from ${relFile}, which does not exist (${basePath}).`, 'Fix `extends.file` (it is relative to this compose file).', fileNode?.at ?? ext.at, basePath);
       return own;
     }
+    // A file that exists but cannot be used has its own diagnostics already.
+    baseRoot = await loadFile(basePath, fileNode?.at ?? ext.at);
+    if (!baseRoot) return own;
   }
   const base = get(get(baseRoot, 'services'), baseName);
   if (!base) {

@@ -11,6 +11,7 @@ import { defaultComposeSelection, findComposeFiles } from './discover';
 import { parseDotenv } from './dotenv';
 import { EnvFileCache, textSource } from './environment';
 import { resolveExtends } from './extends';
+import { applyIncludes, type IncludeFileLoader } from './include';
 import { interpolateFile } from './interpolate';
 import { canonicalService, dropResets, mergeFiles } from './merge';
 import { normaliseProjectName, projectNameProblem, serviceNameProblem } from './names';
@@ -73,11 +74,11 @@ async function load(dir: string, found: string[], options: LoadOptions, report: 
   // Each file: parse → interpolate → validate → canonical services. Extends targets load the same way.
   const cache = new Map<string, Promise<SNode | null>>();
   const flags = { mergeTags: false };
-  const loadOne = (path: string, baseDir: string, at: At): Promise<SNode | null> => {
-    const key = `${path}\0${baseDir}`;
+  const loadOne = (path: string, baseDir: string, at: At, vars = lookup, varsKey = ''): Promise<SNode | null> => {
+    const key = `${path}\0${baseDir}\0${varsKey}`;
     let p = cache.get(key);
     if (!p) {
-      p = prepareFile(path, baseDir, at, lookup, report, flags);
+      p = prepareFile(path, baseDir, at, vars, report, flags);
       cache.set(key, p);
     }
     return p;
@@ -88,12 +89,30 @@ async function load(dir: string, found: string[], options: LoadOptions, report: 
     return node;
   };
 
+  // Included projects read their own env files (or the .env of their folder) for interpolation.
+  const loadIncluded: IncludeFileLoader = async (path, projectDir, envFiles, at) => {
+    const paths = envFiles.length > 0 ? envFiles : [resolve(projectDir, '.env')];
+    const vars = new Map<string, string>();
+    for (const p of paths) {
+      if (p === dotenvPath) continue;
+      const read = await readDotenv(p, (n) => env[n], report);
+      if (!read.existed && envFiles.length > 0) report.error('env-file-missing', `The env_file ${p} of this include does not exist.`, 'Create the file, or fix `env_file` in `include`.', at, p);
+      for (const [k, v] of read) vars.set(k, v);
+      if (read.existed && !files.some((f) => f.path === p)) files.push({ path: p, role: 'env' });
+    }
+    const node = await loadOne(path, projectDir, at, (n) => env[n] ?? vars.get(n) ?? dotenv.get(n), paths.join('|'));
+    if (!node) return null;
+    if (!files.some((f) => f.path === path)) files.push({ path, role: 'extends' });
+    return resolveExtends(node, path, loadExtends, report);
+  };
+
   let merged: SNode | null = null;
   for (const [i, path] of selection.entries()) {
     files.push({ path, role: i === 0 ? 'main' : 'override' });
     const prepared = await loadOne(path, dir, NOWHERE);
     if (!prepared) continue;
-    const resolved = await resolveExtends(prepared, path, loadExtends, report);
+    const withIncludes = await applyIncludes(prepared, path, loadIncluded, report);
+    const resolved = await resolveExtends(withIncludes, path, loadExtends, report);
     merged = merged ? mergeFiles(merged, resolved) : resolved;
   }
   if (!merged) return null;

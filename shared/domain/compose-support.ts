@@ -29,7 +29,7 @@ export const COMPOSE_KEY_SUPPORT: readonly KeySupport[] = [
   // Top level
   { key: 'version', status: 'warned', note: 'Obsolete in the Compose Specification; ignored.', fix: 'Remove the version line.' },
   { key: 'name', status: 'mapped', note: 'Project name: stack `berth-<name>`, DNS namespace `<name>.internal`, config prefix `/Berth/<name>/`.' },
-  { key: 'include', status: 'rejected', note: 'Berth does not load included sub-projects yet.', fix: 'Pass the files with -f (or merge them into one compose.yaml).' },
+  { key: 'include', status: 'mapped', note: 'Included projects are loaded (paths relative to the included file, its env_file or .env for interpolation) and their services added.' },
   { key: 'services', status: 'mapped', note: 'One ECS service on Fargate per compose service (or RDS / ElastiCache for managed stores).' },
   { key: 'models', status: 'warned', note: 'Managed AI models are not provided by Berth yet; nothing is deployed for them.', fix: 'Run the model as a service with an image, or call a hosted model API.' },
   { key: 'networks', status: 'warned', note: 'All services share the project’s private network; separate networks are not reproduced.', fix: 'Remove custom networks, or accept that every service can reach every other.' },

@@ -124,6 +124,7 @@ export interface RequiredConfig {
 export interface ComposeFileInfo {
   /** Absolute path. */
   path: string;
+  /** `extends` also covers compose files pulled in by `include`; `env` is `.env` and every env_file read. */
   role: 'main' | 'override' | 'extends' | 'env';
 }
 

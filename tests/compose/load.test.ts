@@ -595,3 +595,32 @@ describe("Berth's support rules", () => {
     expect(r.project?.notDeployed).toEqual([{ service: 'model', reason: 'Provider services (e.g. AI models) are not deployed by Berth yet.' }]);
   });
 });
+
+describe('include', () => {
+  it('adds the services of included projects, with their own paths and variables', async () => {
+    const r = await loadFiles({
+      ...context('infra/db-init'),
+      'infra/compose.yaml': 'services:\n  db:\n    image: postgres:${PG_TAG}\n  init:\n    build: ./db-init\nvolumes:\n  pgdata: {}\n',
+      'infra/.env': 'PG_TAG=16\n',
+      'compose.yaml': 'include:\n  - infra/compose.yaml\nservices:\n  web:\n    image: web\n    depends_on: [db]\n    volumes: ["pgdata:/x"]\n',
+    });
+    expect(r.project?.services.map((s) => s.name)).toEqual(['web', 'db', 'init']);
+    expect(service(r, 'db').image).toBe('postgres:16');
+    expect(service(r, 'init').build?.context).toBe(`${r.dir}/infra/db-init`);
+    expect(service(r, 'web').dependsOn).toEqual(['db']);
+    expect(r.diagnostics.map((d) => `${d.code} ${d.file.replace(`${r.dir}/`, '')}:${d.line} ${d.path}`)).toEqual([
+      'compose-key-warned compose.yaml:7 services.web.volumes',
+      'compose-key-warned infra/compose.yaml:6 volumes',
+    ]);
+  });
+
+  it('reports conflicts, missing files and cycles', async () => {
+    const r = await loadFiles({
+      'a.yaml': 'include: [compose.yaml]\nservices:\n  a:\n    image: a\n',
+      'b.yaml': 'services:\n  web:\n    image: b\n',
+      'compose.yaml': 'include:\n  - a.yaml\n  - b.yaml\n  - path: [missing.yaml]\nservices:\n  web:\n    image: web\n',
+    });
+    expect(brief(r.diagnostics).sort()).toEqual(['error include-conflict services.web', 'error include-cycle include[0]', 'error include-file-missing include[2].path[0]'].sort());
+    expect(r.project?.services.map((s) => s.name)).toEqual(['web', 'a']);
+  });
+});
