@@ -43,7 +43,8 @@ export async function openProject(ctx: AppContext, dirInput: string, files?: str
           (reloaded) => ctx.emit('project:changed', reloaded),
           () => undefined,
         );
-      }),
+        // Also the files the project reads elsewhere (extends targets, includes, env_files).
+      }, new Set(loaded.project?.files.map((f) => f.path) ?? [])),
     );
   }
   return loaded;
