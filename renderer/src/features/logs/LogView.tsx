@@ -1,12 +1,15 @@
 /**
  * The virtualised log list: only the rows on screen exist in the DOM, so 100,000 lines scroll
- * as smoothly as 100. Follows the newest line unless the user scrolls up.
+ * as smoothly as 100. It alone re-renders when lines arrive (at most once per frame), follows
+ * the newest line unless the user scrolls up, and can show only the lines matching a search.
  */
 import { Box, Text } from '@mantine/core';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useLayoutEffect, useRef } from 'react';
+import { memo, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import type { LogLine } from '../../../../shared/domain/logs';
 import { AnsiText } from './AnsiText';
+import type { LogBuffer } from './log-buffer';
+import { useBufferVersion } from './use-log-tail';
 
 export const ROW_HEIGHT = 20;
 
@@ -20,7 +23,7 @@ function serviceColor(name: string): string {
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', fractionalSecondDigits: 3, hour12: false });
 
-function Row({ line, search, top }: { line: LogLine; search: string; top: number }) {
+const Row = memo(function Row({ line, search, top }: { line: LogLine; search: string; top: number }) {
   const who = line.service ?? line.source;
   return (
     <div className="berth-log-row" style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }} data-testid="log-row">
@@ -35,29 +38,45 @@ function Row({ line, search, top }: { line: LogLine; search: string; top: number
       </span>
     </div>
   );
+});
+
+/** Indices of lines containing `search` (case-insensitive), or null to show every line. */
+export function useMatching(buffer: LogBuffer, search: string, onlyMatching: boolean): number[] | null {
+  const version = useBufferVersion(buffer);
+  return useMemo(() => {
+    if (!search || !onlyMatching) return null;
+    const needle = search.toLowerCase();
+    return buffer.indicesWhere((l) => l.message.toLowerCase().includes(needle));
+    // version: the buffer's content changed.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [buffer, version, search, onlyMatching]);
 }
 
 export interface LogViewProps {
-  count: number;
-  lineAt(index: number): LogLine | undefined;
+  buffer: LogBuffer;
   search: string;
+  onlyMatching: boolean;
   follow: boolean;
   onFollowChange(follow: boolean): void;
-  /** Changes whenever the content changes. */
-  version: number;
   height: number | string;
 }
 
-export function LogView({ count, lineAt, search, follow, onFollowChange, version, height }: LogViewProps) {
+export function LogView({ buffer, search, onlyMatching, follow, onFollowChange, height }: LogViewProps) {
+  const version = useBufferVersion(buffer);
+  const matching = useMatching(buffer, search, onlyMatching);
+  const count = matching ? matching.length : buffer.length;
   const parentRef = useRef<HTMLDivElement>(null);
   const programmatic = useRef(false);
-  const virtualizer = useVirtualizer({ count, getScrollElement: () => parentRef.current, estimateSize: () => ROW_HEIGHT, overscan: 20 });
+  const virtualizer = useVirtualizer({ count, getScrollElement: () => parentRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
 
   // Keep the newest line in view while following.
   useLayoutEffect(() => {
-    if (!follow || count === 0 || !parentRef.current) return;
+    const el = parentRef.current;
+    if (!follow || count === 0 || !el) return;
+    const bottom = count * ROW_HEIGHT - el.clientHeight;
+    if (Math.abs(el.scrollTop - bottom) < 1) return;
     programmatic.current = true;
-    parentRef.current.scrollTop = parentRef.current.scrollHeight;
+    el.scrollTop = bottom;
   }, [follow, count, version]);
 
   useEffect(() => {
@@ -77,28 +96,31 @@ export function LogView({ count, lineAt, search, follow, onFollowChange, version
 
   const items = virtualizer.getVirtualItems();
   return (
-    <Box
-      ref={parentRef}
-      className="berth-log-view"
-      style={{ height, overflow: 'auto' }}
-      tabIndex={0}
-      role="log"
-      aria-label="Log lines"
-      aria-live="off"
-      data-count={count}
-    >
+    <Box ref={parentRef} className="berth-log-view" style={{ height, overflow: 'auto' }} tabIndex={0} role="log" aria-label="Log lines" aria-live="off" data-count={count}>
       {count === 0 ? (
         <Text size="sm" c="dimmed" p="sm">
-          No log lines yet.
+          {buffer.length === 0 ? 'No log lines yet.' : 'No line matches the search.'}
         </Text>
       ) : (
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative', minWidth: '100%' }}>
           {items.map((item) => {
-            const line = lineAt(item.index);
-            return line ? <Row key={line.id} line={line} search={search} top={item.start} /> : null;
+            const line = buffer.at(matching ? matching[item.index]! : item.index);
+            // Keyed by on-screen slot: when lines scroll by, rows are updated in place, not re-created.
+            return line ? <Row key={item.index % (items.length + 1)} line={line} search={search} top={item.start} /> : null;
           })}
         </div>
       )}
     </Box>
+  );
+}
+
+/** "12,345 lines · 3,000 older lines dropped", re-rendered with the buffer. */
+export function LogCount({ buffer, search, onlyMatching }: { buffer: LogBuffer; search: string; onlyMatching: boolean }) {
+  const matching = useMatching(buffer, search, onlyMatching);
+  return (
+    <Text size="xs" c="dimmed" data-testid="log-count">
+      {matching ? `${matching.length.toLocaleString()} of ${buffer.length.toLocaleString()} lines match` : `${buffer.length.toLocaleString()} lines`}
+      {buffer.dropped > 0 ? ` · ${buffer.dropped.toLocaleString()} older lines dropped to save memory` : ''}
+    </Text>
   );
 }

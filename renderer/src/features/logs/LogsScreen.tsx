@@ -5,7 +5,7 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { IconArrowDown, IconCopy, IconDownload, IconPlayerPause, IconPlayerPlay, IconSearch } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
-import { useCallback, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { LogQuery } from '../../../../shared/domain/logs';
 import { api } from '../../api';
 import { useCurrentProject } from '../../app/current-project';
@@ -16,7 +16,7 @@ import { NoProject } from '../../ui/NoProject';
 import { Screen } from '../../ui/Screen';
 import { localTime } from '../../ui/words';
 import { lineAsText } from './log-buffer';
-import { LogView } from './LogView';
+import { LogCount, LogView } from './LogView';
 import { useLogTail } from './use-log-tail';
 
 const STATUS = {
@@ -64,24 +64,20 @@ function LogsBody({ dir }: { dir: string }) {
   }, [project, dir, since, includeBuilds, includeEvents, services, deploymentId]);
 
   const tail = useLogTail(query, paused);
-  const { buffer, version } = tail;
+  const { buffer } = tail;
 
-  // With "only matching", the view shows the indices of matching lines.
-  const matching = useMemo(() => {
-    if (!search || !onlyMatching) return null;
+  // Copy and Save take what the view shows: every line, or the matching ones.
+  const shownLines = () => {
     const needle = search.toLowerCase();
-    return buffer.indicesWhere((l) => l.message.toLowerCase().includes(needle));
-    // version: the buffer changed.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [buffer, version, search, onlyMatching]);
-  const count = matching ? matching.length : buffer.length;
-  const lineAt = useCallback((i: number) => buffer.at(matching ? matching[i]! : i), [buffer, matching]);
-  const shownText = () => (matching ? matching.map((i) => buffer.at(i)!) : buffer.all()).map(lineAsText).join('\n');
+    return search && onlyMatching ? buffer.all().filter((l) => l.message.toLowerCase().includes(needle)) : buffer.all();
+  };
+  const shownText = () => shownLines().map(lineAsText).join('\n');
 
   const copy = async () => {
     try {
-      await navigator.clipboard.writeText(shownText());
-      notifications.show({ message: `Copied ${count.toLocaleString()} lines`, color: 'green' });
+      const lines = shownLines();
+      await navigator.clipboard.writeText(lines.map(lineAsText).join('\n'));
+      notifications.show({ message: `Copied ${lines.length.toLocaleString()} lines`, color: 'green' });
     } catch {
       notifications.show({ message: 'The clipboard is not available here: use Save instead.', color: 'red' });
     }
@@ -140,7 +136,7 @@ function LogsBody({ dir }: { dir: string }) {
             <Button size="xs" variant={follow ? 'light' : 'default'} leftSection={<IconArrowDown size={14} />} onClick={() => setFollow(true)} aria-pressed={follow}>
               Follow newest
             </Button>
-            <Button size="xs" variant="default" leftSection={<IconCopy size={14} />} onClick={() => void copy()} disabled={count === 0}>
+            <Button size="xs" variant="default" leftSection={<IconCopy size={14} />} onClick={() => void copy()}>
               Copy
             </Button>
             <Button
@@ -148,7 +144,6 @@ function LogsBody({ dir }: { dir: string }) {
               variant="default"
               leftSection={<IconDownload size={14} />}
               onClick={() => saveText(`${project?.name ?? 'logs'}-${new Date().toISOString().replace(/[:.]/g, '-')}.log`, shownText())}
-              disabled={count === 0}
             >
               Save
             </Button>
@@ -160,15 +155,12 @@ function LogsBody({ dir }: { dir: string }) {
         <Badge color={status.color} variant="dot" data-testid="log-status">
           {paused ? 'paused' : status.label}
         </Badge>
-        <Text size="xs" c="dimmed" data-testid="log-count">
-          {matching ? `${count.toLocaleString()} of ${buffer.length.toLocaleString()} lines match` : `${buffer.length.toLocaleString()} lines`}
-          {buffer.dropped > 0 ? ` · ${buffer.dropped.toLocaleString()} older lines dropped to save memory (Save keeps the rest)` : ''}
-        </Text>
+        <LogCount buffer={buffer} search={search} onlyMatching={onlyMatching} />
         <Text size="xs" c="dimmed">
           · times in your local time
         </Text>
       </Group>
-      <LogView count={count} lineAt={lineAt} search={search} follow={follow && !paused} onFollowChange={setFollow} version={version} height="calc(100vh - 330px)" />
+      <LogView buffer={buffer} search={search} onlyMatching={onlyMatching} follow={follow && !paused} onFollowChange={setFollow} height="calc(100vh - 330px)" />
     </>
   );
 }

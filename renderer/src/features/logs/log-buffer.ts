@@ -11,8 +11,11 @@ export class LogBuffer {
   private ids = new Set<string>();
   /** Lines dropped because the buffer was full. */
   dropped = 0;
-  /** Increases on every change, so views know when to re-render. */
+  /** Increases on every change. */
   version = 0;
+  /** The version views last heard of: `publish()` moves it, at most once per frame. */
+  publishedVersion = 0;
+  private listeners = new Set<() => void>();
 
   constructor(readonly capacity: number = DEFAULT_CAPACITY) {}
 
@@ -58,6 +61,19 @@ export class LogBuffer {
     this.dropped = 0;
     this.version++;
   }
+
+  /** Tells subscribed views that the content changed (callers batch this per animation frame). */
+  publish(): void {
+    if (this.publishedVersion === this.version) return;
+    this.publishedVersion = this.version;
+    for (const l of this.listeners) l();
+  }
+
+  /** Subscribes a view to published changes; returns unsubscribe. */
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
 
   /** Indices of the lines for which `keep` is true. */
   indicesWhere(keep: (line: LogLine) => boolean): number[] {

@@ -2,14 +2,18 @@
  * Runs one log tail for a query: starts it in main, folds its batches into a bounded buffer,
  * holds new lines back while paused, and stops the tail when the query changes or the screen closes.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { LogBatch, LogLine, LogQuery } from '../../../../shared/domain/logs';
 import { api, onEvent, onReconnect } from '../../api';
 import { LogBuffer } from './log-buffer';
 
+/** The buffer's published version: re-renders only the component that asks, once per frame at most. */
+export function useBufferVersion(buffer: LogBuffer): number {
+  return useSyncExternalStore(buffer.subscribe, () => buffer.publishedVersion);
+}
+
 export interface LogTail {
   buffer: LogBuffer;
-  version: number;
   status: LogBatch['status'] | 'starting';
   error: unknown;
   /** Lines received while paused, not shown yet. */
@@ -22,9 +26,9 @@ export function useLogTail(query: (LogQuery & { dir?: string }) | null, paused: 
   const buffer = bufferRef.current;
   const heldRef = useRef<LogLine[]>([]);
   const pausedRef = useRef(paused);
-  const [version, setVersion] = useState(0);
   const [held, setHeld] = useState(0);
   const [status, setStatus] = useState<LogTail['status']>('starting');
+  const statusRef = useRef<LogTail['status']>('starting');
   const [error, setError] = useState<unknown>(null);
   const [restarts, setRestarts] = useState(0);
   const key = query ? JSON.stringify(query) : null;
@@ -36,7 +40,7 @@ export function useLogTail(query: (LogQuery & { dir?: string }) | null, paused: 
       buffer.push(heldRef.current);
       heldRef.current = [];
       setHeld(0);
-      setVersion(buffer.version);
+      buffer.publish();
     }
   }, [paused, buffer]);
 
@@ -50,6 +54,7 @@ export function useLogTail(query: (LogQuery & { dir?: string }) | null, paused: 
     let stopped = false;
     const early: LogBatch[] = [];
     setStatus('starting');
+    statusRef.current = 'starting';
     setError(null);
 
     // Repaint at most once per animation frame, however fast batches arrive.
@@ -58,12 +63,15 @@ export function useLogTail(query: (LogQuery & { dir?: string }) | null, paused: 
       if (frame) return;
       frame = requestAnimationFrame(() => {
         frame = 0;
-        setVersion(buffer.version);
-        setHeld(heldRef.current.length);
+        buffer.publish();
+        if (pausedRef.current) setHeld(heldRef.current.length);
       });
     };
     const take = (batch: LogBatch) => {
-      if (batch.status) setStatus(batch.status);
+      if (batch.status && batch.status !== statusRef.current) {
+        statusRef.current = batch.status;
+        setStatus(batch.status);
+      }
       if (batch.lines.length === 0) return;
       if (pausedRef.current) {
         heldRef.current.push(...batch.lines);
@@ -105,8 +113,8 @@ export function useLogTail(query: (LogQuery & { dir?: string }) | null, paused: 
     buffer.clear();
     heldRef.current = [];
     setHeld(0);
-    setVersion(buffer.version);
+    buffer.publish();
   }, [key, buffer]);
 
-  return { buffer, version, status, error, held };
+  return { buffer, status, error, held };
 }
