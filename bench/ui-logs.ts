@@ -84,18 +84,18 @@ async function main(): Promise<void> {
 
   const browser = await launchBrowser(['--enable-precise-memory-info']);
   const page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
-  await page.addInitScript(() => {
-    const w = window as unknown as { __frames: number[]; __recording: boolean };
-    w.__frames = [];
-    w.__recording = false;
+  // Page-side code as strings: this file is type-checked for Node, without the DOM.
+  await page.addInitScript(`
+    window.__frames = [];
+    window.__recording = false;
     let last = performance.now();
-    const tick = (t: number) => {
-      if (w.__recording) w.__frames.push(t - last);
+    const tick = (t) => {
+      if (window.__recording) window.__frames.push(t - last);
       last = t;
       requestAnimationFrame(tick);
     };
     requestAnimationFrame(tick);
-  });
+  `);
   await page.goto(app.bridge.url);
   await page.getByRole('link', { name: 'Projects', exact: true }).click();
   await page.getByLabel('Folder path').fill(project);
@@ -112,17 +112,9 @@ async function main(): Promise<void> {
     return usage.usedSize / 1024 / 1024;
   };
   const record = async (work: () => Promise<void>) => {
-    await page.evaluate(() => {
-      const w = window as unknown as { __frames: number[]; __recording: boolean };
-      w.__frames = [];
-      w.__recording = true;
-    });
+    await page.evaluate('window.__frames = []; window.__recording = true;');
     await work();
-    return page.evaluate(() => {
-      const w = window as unknown as { __frames: number[]; __recording: boolean };
-      w.__recording = false;
-      return w.__frames;
-    });
+    return (await page.evaluate('window.__recording = false; window.__frames')) as number[];
   };
 
   // Baseline: the same screen, idle, for a fifth of the time.
