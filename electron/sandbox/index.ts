@@ -12,6 +12,7 @@ import { startServer } from './server';
 import { deleteState, emptyState, loadState, saveState, stateFile } from './state';
 import { Scheduler, Timing, type Speed } from './timing';
 import { resumeStacks } from './cloudformation/engine';
+import { resumeEcs } from './ecs/simulation';
 
 export type { FaultConfig, ServiceFaults } from './faults';
 export type { Speed } from './timing';
@@ -104,7 +105,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       publish(core, event);
     },
     kickEcs() {
-      // ECS lands in the next step.
+      resumeEcs(core);
     },
   };
 
@@ -128,6 +129,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   core.endpoint = `http://127.0.0.1:${port}`;
   // Work that was running when the sandbox last stopped picks up where it was.
   resumeStacks(core);
+  resumeEcs(core);
 
   const sandbox: Sandbox = {
     endpoint: core.endpoint,

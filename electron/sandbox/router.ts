@@ -14,6 +14,9 @@ import { handleS3, s3Error, s3OperationName } from './s3';
 import { handleSsm } from './ssm';
 import { handleSts, STS_NAMESPACE } from './sts';
 import { CFN_NAMESPACE, handleCloudFormation } from './cloudformation/api';
+import { handleEcr } from './ecr';
+import { handleEcs } from './ecs';
+import { handleTagging } from './tagging';
 
 /** What the signature says about the caller. */
 export interface Signature {
@@ -63,6 +66,9 @@ const SERVICES: Partial<Record<ServiceName, ServiceEntry>> = {
   s3: { protocol: 'rest-xml', handle: handleS3 },
   ssm: { protocol: 'json', handle: handleSsm },
   logs: { protocol: 'json', handle: handleLogs },
+  ecs: { protocol: 'json', handle: handleEcs },
+  ecr: { protocol: 'json', handle: handleEcr },
+  tagging: { protocol: 'json', handle: handleTagging },
 };
 
 /** True when the sandbox implements the service. */

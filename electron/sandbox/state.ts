@@ -157,6 +157,9 @@ export interface EcsTask {
   /** Build tasks: the work already written to the log, so a restart does not repeat it. */
   buildDone?: boolean;
   privateIp: string;
+  availabilityZone: string;
+  /** The service scheduler has counted this task's failure. */
+  failureCounted?: boolean;
 }
 export interface EcsDeployment {
   id: string;
@@ -195,6 +198,10 @@ export interface EcsService {
   tags: Record<string, string>;
   /** When the last steady-state event was written, so it is not repeated. */
   steadySince?: number;
+  /** Earliest time the scheduler may start tasks again (backoff after failures). */
+  nextLaunchAt?: number;
+  /** The task definition of the last deployment that completed (the circuit breaker's rollback target). */
+  lastCompletedTaskDefinition?: string;
 }
 
 // ---- ECR ----

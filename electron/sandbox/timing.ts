@@ -50,6 +50,7 @@ export class SandboxClosed extends Error {
 export class Scheduler {
   private readonly jobs = new Set<Promise<void>>();
   private readonly sleepers = new Map<NodeJS.Timeout | NodeJS.Immediate, () => void>();
+  private readonly waiters = new Set<{ resolve: () => void; reject: (e: Error) => void }>();
   private closed = false;
   /** Called with errors from background work that are not the sandbox closing. */
   onError: (error: unknown) => void = (error) => {
@@ -83,6 +84,21 @@ export class Scheduler {
     });
   }
 
+  /** Resolves at the next `signal()` (some simulated state changed); rejects with SandboxClosed on close. */
+  nextSignal(): Promise<void> {
+    if (this.closed) return Promise.reject(new SandboxClosed());
+    return new Promise<void>((resolve, reject) => {
+      this.waiters.add({ resolve, reject });
+    });
+  }
+
+  /** Wakes everything waiting in `nextSignal()`. */
+  signal(): void {
+    const waiters = [...this.waiters];
+    this.waiters.clear();
+    for (const w of waiters) w.resolve();
+  }
+
   /** Resolves once no background work is left (new work started meanwhile is awaited too). */
   async settle(): Promise<void> {
     while (this.jobs.size > 0) await Promise.allSettled([...this.jobs]);
@@ -102,6 +118,8 @@ export class Scheduler {
       cancel();
     }
     this.sleepers.clear();
+    for (const w of this.waiters) w.reject(new SandboxClosed());
+    this.waiters.clear();
     await Promise.allSettled([...this.jobs]);
   }
 

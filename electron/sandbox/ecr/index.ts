@@ -1,0 +1,263 @@
+/** ECR over JSON 1.1: repositories, images (recorded by the sandbox's build tasks), lifecycle policies, tags, pull-through cache rules. */
+import { createHash } from 'node:crypto';
+import { fail } from '../errors';
+import type { SandboxCore } from '../core';
+import type { SandboxRequest, SandboxResponse } from '../http';
+import { epoch } from '../protocol/json';
+import { Fields, tagsFromList, tagsToList, type Input } from '../protocol/input';
+import { dispatchJson, type JsonOperation } from '../protocol/json-service';
+import type { EcrImage, EcrRepository } from '../state';
+
+const NAME = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+
+/** The registry host of the sandbox account (the account id 000000000000 marks it as the sandbox's). */
+export function registryHost(core: SandboxCore): string {
+  return `${core.account}.dkr.ecr.${core.region}.amazonaws.com`;
+}
+
+function notFound(core: SandboxCore, name: string): never {
+  fail('RepositoryNotFoundException', `The repository with name '${name}' does not exist in the registry with id '${core.account}'`);
+}
+
+/** The repository, or RepositoryNotFoundException. */
+export function requireRepository(core: SandboxCore, name: string): EcrRepository {
+  const repo = core.state.ecr.repositories.get(name);
+  if (!repo) notFound(core, name);
+  return repo;
+}
+
+/** Creates a repository (RepositoryAlreadyExistsException when it exists). */
+export function createRepository(core: SandboxCore, name: string, options: { tags?: Record<string, string>; tagMutability?: 'MUTABLE' | 'IMMUTABLE'; scanOnPush?: boolean; lifecyclePolicy?: string } = {}): EcrRepository {
+  if (!NAME.test(name) || name.length < 2 || name.length > 256) fail('InvalidParameterException', `Invalid parameter at 'repositoryName' failed to satisfy constraint: 'must satisfy regular expression '(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*''`);
+  if (core.state.ecr.repositories.has(name)) fail('RepositoryAlreadyExistsException', `The repository with name '${name}' already exists in the registry with id '${core.account}'`);
+  const repo: EcrRepository = {
+    name,
+    arn: `arn:aws:ecr:${core.region}:${core.account}:repository/${name}`,
+    uri: `${registryHost(core)}/${name}`,
+    registryId: core.account,
+    createdAt: Date.now(),
+    tagMutability: options.tagMutability ?? 'MUTABLE',
+    scanOnPush: options.scanOnPush ?? false,
+    encryptionType: 'AES256',
+    lifecyclePolicy: options.lifecyclePolicy,
+    tags: { ...(options.tags ?? {}) },
+    images: [],
+  };
+  core.state.ecr.repositories.set(name, repo);
+  core.changed();
+  return repo;
+}
+
+/** Deletes a repository; with images left it fails unless forced. */
+export function deleteRepository(core: SandboxCore, name: string, force: boolean): EcrRepository {
+  const repo = requireRepository(core, name);
+  if (repo.images.length > 0 && !force) fail('RepositoryNotEmptyException', `The repository with name '${name}' in registry with id '${core.account}' cannot be deleted because it still contains images`);
+  core.state.ecr.repositories.delete(name);
+  core.changed();
+  return repo;
+}
+
+/** Records a pushed image: a new digest, or another tag on an existing one (the tag moves from any other image). */
+export function putImage(core: SandboxCore, repoName: string, manifest: string, tag: string | undefined, sizeInBytes: number): EcrImage {
+  const repo = requireRepository(core, repoName);
+  const digest = `sha256:${createHash('sha256').update(manifest).digest('hex')}`;
+  if (tag && repo.tagMutability === 'IMMUTABLE' && repo.images.some((i) => i.tags.includes(tag) && i.digest !== digest)) {
+    fail('ImageTagAlreadyExistsException', `The image tag '${tag}' already exists in the '${repoName}' repository and cannot be overwritten because the repository is immutable.`);
+  }
+  if (tag) for (const other of repo.images) other.tags = other.tags.filter((t) => t !== tag || other.digest === digest);
+  let image = repo.images.find((i) => i.digest === digest);
+  if (!image) {
+    image = { digest, tags: [], pushedAt: Date.now(), sizeInBytes, manifest, mediaType: 'application/vnd.oci.image.manifest.v1+json' };
+    repo.images.push(image);
+  }
+  if (tag && !image.tags.includes(tag)) image.tags.push(tag);
+  core.changed();
+  return image;
+}
+
+/** Finds an image by tag or digest. */
+export function findImage(repo: EcrRepository, id: { imageTag?: string; imageDigest?: string }): EcrImage | undefined {
+  return repo.images.find((i) => (id.imageDigest ? i.digest === id.imageDigest : false) || (id.imageTag ? i.tags.includes(id.imageTag) : false));
+}
+
+function repoView(r: EcrRepository): Record<string, unknown> {
+  return {
+    repositoryArn: r.arn,
+    registryId: r.registryId,
+    repositoryName: r.name,
+    repositoryUri: r.uri,
+    createdAt: epoch(r.createdAt),
+    imageTagMutability: r.tagMutability,
+    imageScanningConfiguration: { scanOnPush: r.scanOnPush },
+    encryptionConfiguration: { encryptionType: r.encryptionType },
+  };
+}
+
+function repoOf(core: SandboxCore, f: Fields): EcrRepository {
+  return requireRepository(core, f.str('repositoryName'));
+}
+
+function imageIds(f: Fields): { imageTag?: string; imageDigest?: string }[] {
+  return (f.objList('imageIds') ?? []).map((i) => ({ imageTag: typeof i.imageTag === 'string' ? i.imageTag : undefined, imageDigest: typeof i.imageDigest === 'string' ? i.imageDigest : undefined }));
+}
+
+function repoByArn(core: SandboxCore, arn: string): EcrRepository {
+  const name = arn.slice(arn.indexOf(':repository/') + ':repository/'.length);
+  if (!arn.includes(':repository/')) fail('InvalidParameterException', `Invalid parameter at 'resourceArn' failed to satisfy constraint: 'Invalid ARN'`);
+  return requireRepository(core, name);
+}
+
+const ops: Record<string, JsonOperation> = {
+  CreateRepository(input, core) {
+    const f = new Fields(input, 'InvalidParameterException');
+    const repo = createRepository(core, f.str('repositoryName'), {
+      tags: tagsFromList(f.objList('tags')),
+      tagMutability: f.optStr('imageTagMutability') as 'MUTABLE' | 'IMMUTABLE' | undefined,
+      scanOnPush: (f.optObj('imageScanningConfiguration')?.scanOnPush as boolean | undefined) ?? false,
+    });
+    return { repository: repoView(repo) };
+  },
+  DescribeRepositories(input, core) {
+    const f = new Fields(input, 'InvalidParameterException');
+    const names = f.strList('repositoryNames');
+    const repos = names ? names.map((n) => requireRepository(core, n)) : [...core.state.ecr.repositories.values()];
+    return { repositories: repos.map(repoView) };
+  },
+  DeleteRepository(input, core) {
+    const f = new Fields(input, 'InvalidParameterException');
+    return { repository: repoView(deleteRepository(core, f.str('repositoryName'), f.optBool('force') === true)) };
+  },
+  DescribeImages(input, core) {
+    const f = new Fields(input, 'InvalidParameterException');
+    const repo = repoOf(core, f);
+    const ids = imageIds(f);
+    const tagStatus = f.optObj('filter')?.tagStatus as string | undefined;
+    let images = repo.images;
+    if (ids.length > 0) {
+      images = ids.map((id) => {
+        const found = findImage(repo, id);
+        if (!found) fail('ImageNotFoundException', `The image with imageId {imageDigest:'${id.imageDigest ?? 'null'}', imageTag:'${id.imageTag ?? 'null'}'} does not exist within the repository with name '${repo.name}' in the registry with id '${core.account}'`);
+        return found;
+      });
+    }
+    if (tagStatus === 'TAGGED') images = images.filter((i) => i.tags.length > 0);
+    if (tagStatus === 'UNTAGGED') images = images.filter((i) => i.tags.length === 0);
+    return {
+      imageDetails: images.map((i) => ({ registryId: core.account, repositoryName: repo.name, imageDigest: i.digest, imageTags: i.tags, imageSizeInBytes: i.sizeInBytes, imagePushedAt: epoch(i.pushedAt), imageManifestMediaType: i.mediaType, artifactMediaType: 'application/vnd.oci.image.config.v1+json' })),
+    };
+  },
+  ListImages(input, core) {
+    const f = new Fields(input, 'InvalidParameterException');
+    const repo = repoOf(core, f);
+    return { imageIds: repo.images.flatMap((i) => (i.tags.length > 0 ? i.tags.map((t) => ({ imageDigest: i.digest, imageTag: t })) : [{ imageDigest: i.digest }])) };
+  },
+  BatchGetImage(input, core) {
+    const f = new Fields(input, 'InvalidParameterException');
+    const repo = repoOf(core, f);
+    const images: Record<string, unknown>[] = [];
+    const failures: Record<string, unknown>[] = [];
+    for (const id of imageIds(f)) {
+      const found = findImage(repo, id);
+      if (found) images.push({ registryId: core.account, repositoryName: repo.name, imageId: { imageDigest: found.digest, ...(id.imageTag ? { imageTag: id.imageTag } : {}) }, imageManifest: found.manifest, imageManifestMediaType: found.mediaType });
+      else failures.push({ imageId: id, failureCode: 'ImageNotFound', failureReason: 'Requested image not found' });
+    }
+    return { images, failures };
+  },
+  BatchDeleteImage(input, core) {
+    const f = new Fields(input, 'InvalidParameterException');
+    const repo = repoOf(core, f);
+    const deleted: Record<string, unknown>[] = [];
+    const failures: Record<string, unknown>[] = [];
+    for (const id of imageIds(f)) {
+      const found = findImage(repo, id);
+      if (!found) {
+        failures.push({ imageId: id, failureCode: 'ImageNotFound', failureReason: 'Requested image not found' });
+        continue;
+      }
+      if (id.imageTag && !id.imageDigest && found.tags.length > 1) {
+        found.tags = found.tags.filter((t) => t !== id.imageTag);
+        deleted.push({ imageDigest: found.digest, imageTag: id.imageTag });
+      } else {
+        repo.images = repo.images.filter((i) => i !== found);
+        for (const t of found.tags) deleted.push({ imageDigest: found.digest, imageTag: t });
+        if (found.tags.length === 0) deleted.push({ imageDigest: found.digest });
+      }
+      core.changed();
+    }
+    return { imageIds: deleted, failures };
+  },
+  PutLifecyclePolicy(input, core) {
+    const f = new Fields(input, 'InvalidParameterException');
+    const repo = repoOf(core, f);
+    const text = f.str('lifecyclePolicyText');
+    try {
+      JSON.parse(text);
+    } catch {
+      fail('InvalidParameterException', 'Invalid parameter at \'LifecyclePolicyText\' failed to satisfy constraint: \'Lifecycle policy validation failure: could not parse JSON\'');
+    }
+    repo.lifecyclePolicy = text;
+    core.changed();
+    return { registryId: core.account, repositoryName: repo.name, lifecyclePolicyText: text };
+  },
+  GetLifecyclePolicy(input, core) {
+    const repo = repoOf(core, new Fields(input, 'InvalidParameterException'));
+    if (!repo.lifecyclePolicy) fail('LifecyclePolicyNotFoundException', `Lifecycle policy does not exist for the repository with name '${repo.name}' in the registry with id '${core.account}'`);
+    return { registryId: core.account, repositoryName: repo.name, lifecyclePolicyText: repo.lifecyclePolicy, lastEvaluatedAt: epoch(Date.now()) };
+  },
+  DeleteLifecyclePolicy(input, core) {
+    const repo = repoOf(core, new Fields(input, 'InvalidParameterException'));
+    if (!repo.lifecyclePolicy) fail('LifecyclePolicyNotFoundException', `Lifecycle policy does not exist for the repository with name '${repo.name}' in the registry with id '${core.account}'`);
+    const text = repo.lifecyclePolicy;
+    delete repo.lifecyclePolicy;
+    core.changed();
+    return { registryId: core.account, repositoryName: repo.name, lifecyclePolicyText: text };
+  },
+  TagResource(input, core) {
+    const f = new Fields(input, 'InvalidParameterException');
+    const repo = repoByArn(core, f.str('resourceArn'));
+    Object.assign(repo.tags, tagsFromList(f.objList('tags')));
+    core.changed();
+    return {};
+  },
+  UntagResource(input, core) {
+    const f = new Fields(input, 'InvalidParameterException');
+    const repo = repoByArn(core, f.str('resourceArn'));
+    for (const key of f.strList('tagKeys') ?? []) delete repo.tags[key];
+    core.changed();
+    return {};
+  },
+  ListTagsForResource(input, core) {
+    return { tags: tagsToList(repoByArn(core, new Fields(input, 'InvalidParameterException').str('resourceArn').trim()).tags) };
+  },
+  GetAuthorizationToken(_input, core) {
+    // A token that only opens the sandbox: base64("AWS:berth-sandbox").
+    return { authorizationData: [{ authorizationToken: Buffer.from('AWS:berth-sandbox').toString('base64'), expiresAt: epoch(Date.now() + 12 * 3_600_000), proxyEndpoint: `https://${registryHost(core)}` }] };
+  },
+  CreatePullThroughCacheRule(input, core) {
+    const f = new Fields(input, 'InvalidParameterException');
+    const prefix = f.str('ecrRepositoryPrefix');
+    if (core.state.ecr.pullThroughCacheRules.has(prefix)) fail('PullThroughCacheRuleAlreadyExistsException', `A pull through cache rule with these settings already exists for the private registry with id '${core.account}'.`);
+    const rule = { prefix, upstreamUrl: f.str('upstreamRegistryUrl'), createdAt: Date.now(), credentialArn: f.optStr('credentialArn') };
+    core.state.ecr.pullThroughCacheRules.set(prefix, rule);
+    core.changed();
+    return { ecrRepositoryPrefix: prefix, upstreamRegistryUrl: rule.upstreamUrl, createdAt: epoch(rule.createdAt), registryId: core.account };
+  },
+  DescribePullThroughCacheRules(_input, core) {
+    return { pullThroughCacheRules: [...core.state.ecr.pullThroughCacheRules.values()].map((r) => ({ ecrRepositoryPrefix: r.prefix, upstreamRegistryUrl: r.upstreamUrl, createdAt: epoch(r.createdAt), registryId: core.account })) };
+  },
+  DeletePullThroughCacheRule(input, core) {
+    const prefix = new Fields(input, 'InvalidParameterException').str('ecrRepositoryPrefix');
+    const rule = core.state.ecr.pullThroughCacheRules.get(prefix);
+    if (!rule) fail('PullThroughCacheRuleNotFoundException', `The pull through cache rule with prefix '${prefix}' does not exist in the registry with id '${core.account}'.`);
+    core.state.ecr.pullThroughCacheRules.delete(prefix);
+    core.changed();
+    return { ecrRepositoryPrefix: prefix, upstreamRegistryUrl: rule.upstreamUrl, createdAt: epoch(rule.createdAt), registryId: core.account };
+  },
+};
+
+/** Handles one ECR request. */
+export function handleEcr(req: SandboxRequest, core: SandboxCore): Promise<SandboxResponse> {
+  return dispatchJson(req, core, ops, 'ECR');
+}
+
+export type { Input };
