@@ -20,7 +20,7 @@ import type { RequiredConfig } from '../../shared/domain/project';
 import { CONFIG_NAME_PATTERN, type ConfigEntry, type ConfigListing } from '../../shared/domain/secrets';
 import { raise } from '../../shared/result';
 import { berthTags } from '../aws/tags';
-import { parseEnvFile } from './env-file';
+import { parseDotenv } from '../compose/dotenv';
 
 /** Where a project's config lives. */
 export function configPrefix(project: string): string {
@@ -263,11 +263,12 @@ export async function importEnvFile(ssm: SSMClient, project: string, dir: string
   } catch {
     raise('NOT_FOUND', `Could not read ${path}.`);
   }
-  const { entries, errors } = parseEnvFile(text);
+  // Compose's own .env reader; `${VAR}` resolves only from earlier lines, never from Berth's environment.
+  const { entries, problems } = parseDotenv(text);
   const wanted = names ? new Set(names) : undefined;
-  const latest = new Map(entries.map((e) => [e.name, e]));
+  const latest = new Map(entries.map((e) => [e.key, { name: e.key, value: e.value ?? '' }]));
   const imported: string[] = [];
-  const skipped: ImportResult['skipped'] = errors.map((e) => ({ name: `line ${e.line}`, reason: e.message }));
+  const skipped: ImportResult['skipped'] = problems.map((p) => ({ name: `line ${p.line}`, reason: p.message }));
   for (const entry of latest.values()) {
     if (wanted && !wanted.has(entry.name)) continue;
     if (!CONFIG_NAME_PATTERN.test(entry.name)) {

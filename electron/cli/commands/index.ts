@@ -1,8 +1,13 @@
 /** Every `berth` subcommand, one module each; the help lists them in this order. */
 import type { Command } from '../command';
+import { configCommand } from './config';
+import { downCommand } from './down';
+import { lsCommand } from './ls';
 import { planCommand } from './plan';
+import { teardownCommand } from './teardown';
 import { validateCommand } from './validate';
 import { versionCommand } from './version';
 import { webCommand } from './web';
+import { whoamiCommand } from './whoami';
 
-export const COMMANDS: Command[] = [webCommand, validateCommand, planCommand, versionCommand];
+export const COMMANDS: Command[] = [webCommand, validateCommand, planCommand, whoamiCommand, configCommand, lsCommand, downCommand, teardownCommand, versionCommand];
