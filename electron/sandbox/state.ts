@@ -202,6 +202,8 @@ export interface EcsService {
   nextLaunchAt?: number;
   /** The task definition of the last deployment that completed (the circuit breaker's rollback target). */
   lastCompletedTaskDefinition?: string;
+  /** Ids of deployments the circuit breaker failed (the latest few), so waiters learn the outcome after a rollback. */
+  failedDeployments?: string[];
 }
 
 // ---- ECR ----

@@ -36,7 +36,7 @@ export function parseDockerfile(text: string): Instruction[] {
     if (buffer !== '' && trimmed.startsWith('#')) continue;
     if (buffer === '') start = i + 1;
     if (trimmed.endsWith(escape)) {
-      buffer += `${trimmed.slice(0, -escape.length)} `;
+      buffer += `${trimmed.slice(0, -escape.length).trimEnd()} `;
       continue;
     }
     buffer += trimmed;

@@ -314,6 +314,7 @@ function manageService(core: SandboxCore, service: EcsService, now: number): boo
   if (breaker.enable && primary.rolloutState === 'IN_PROGRESS' && primary.failedTasks >= threshold) {
     primary.rolloutState = 'FAILED';
     primary.rolloutStateReason = 'ECS deployment circuit breaker: tasks failed to start.';
+    service.failedDeployments = [...(service.failedDeployments ?? []), primary.id].slice(-10);
     serviceEvent(service, `(service ${service.name}) (deployment ${primary.id}) deployment failed: tasks failed to start.`);
     publishService(core, service, 'ECS Deployment State Change', 'SERVICE_DEPLOYMENT_FAILED', { deploymentId: primary.id, reason: primary.rolloutStateReason });
     const target = service.lastCompletedTaskDefinition;
@@ -421,13 +422,16 @@ function reconcile(core: SandboxCore): void {
   if (next !== undefined) schedule(core, next - now);
 }
 
-/** Waits until a service's current deployment has finished rolling out (or failed, or the service is gone). */
-export async function waitForRollout(core: SandboxCore, serviceArn: string): Promise<EcsService | undefined> {
+/** Waits until a deployment (the service's current one by default) has finished rolling out: 'COMPLETED', 'FAILED', or 'GONE' with the service. */
+export async function waitForRollout(core: SandboxCore, serviceArn: string, deploymentId?: string): Promise<'COMPLETED' | 'FAILED' | 'GONE'> {
+  const id = deploymentId ?? core.state.ecs.services.get(serviceArn)?.deployments[0]?.id;
   for (;;) {
     const service = core.state.ecs.services.get(serviceArn);
-    if (!service || service.status === 'INACTIVE') return service;
-    const primary = service.deployments[0];
-    if (service.status === 'ACTIVE' && primary && primary.rolloutState !== 'IN_PROGRESS') return service;
+    if (!service || service.status === 'INACTIVE' || !id) return 'GONE';
+    if (service.failedDeployments?.includes(id)) return 'FAILED';
+    const deployment = service.deployments.find((d) => d.id === id);
+    // A deployment replaced by a newer one without failing counts as done.
+    if (!deployment || deployment.rolloutState === 'COMPLETED') return 'COMPLETED';
     await core.scheduler.nextSignal();
   }
 }

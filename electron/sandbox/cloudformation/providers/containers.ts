@@ -108,10 +108,19 @@ function serviceInput(ctx: ProviderContext, props: Json): Json {
   return input;
 }
 
+// The deployment each CloudFormation create/update started, per sandbox, so stabilisation watches that one.
+const watched = new WeakMap<object, Map<string, string>>();
+
+function watch(ctx: ProviderContext, serviceArn: string): void {
+  const id = ctx.core.state.ecs.services.get(serviceArn)?.deployments[0]?.id;
+  const map = watched.get(ctx.core) ?? new Map<string, string>();
+  watched.set(ctx.core, map);
+  if (id) map.set(serviceArn, id);
+}
+
 async function stable(ctx: ProviderContext, arn: string): Promise<void> {
-  const service = await waitForRollout(ctx.core, arn);
-  const primary = service?.deployments[0];
-  if (primary?.rolloutState === 'FAILED') {
+  const outcome = await waitForRollout(ctx.core, arn, watched.get(ctx.core)?.get(arn));
+  if (outcome === 'FAILED') {
     throw new ResourceFailure(`Resource handler returned message: "Error occurred during operation 'ECS Deployment Circuit Breaker was triggered'." (RequestToken: ${uuid()}, HandlerErrorCode: GeneralServiceException)`);
   }
 }
@@ -124,6 +133,7 @@ const serviceProvider: ResourceProvider = {
     const input = serviceInput(ctx, props);
     input.serviceName = str(props, 'ServiceName') ?? generatedName(ctx, 255);
     const service = createService(ctx.core, cluster, input);
+    watch(ctx, service.arn);
     return { physicalId: service.arn, attributes: { ServiceArn: service.arn, Name: service.name } };
   },
   stabilize: (ctx, resource) => stable(ctx, resource.physicalId),
@@ -133,6 +143,7 @@ const serviceProvider: ResourceProvider = {
     const input = serviceInput(ctx, props);
     service.tags = Object.fromEntries((input.tags as { key: string; value: string }[]).map((t) => [t.key, t.value]));
     updateService(ctx.core, service, input);
+    watch(ctx, service.arn);
     return resource;
   },
   delete(ctx, resource) {

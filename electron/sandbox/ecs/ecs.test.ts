@@ -1,0 +1,238 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ClusterNotFoundException,
+  CreateClusterCommand,
+  CreateServiceCommand,
+  DeleteServiceCommand,
+  DescribeServicesCommand,
+  DescribeTasksCommand,
+  ListTasksCommand,
+  RegisterTaskDefinitionCommand,
+  RunTaskCommand,
+  StopTaskCommand,
+  UpdateServiceCommand,
+  ClientException,
+  type Task,
+} from '@aws-sdk/client-ecs';
+import { BatchDeleteImageCommand, CreateRepositoryCommand, DeleteRepositoryCommand, DescribeImagesCommand, GetLifecyclePolicyCommand, LifecyclePolicyNotFoundException, PutLifecyclePolicyCommand, RepositoryNotEmptyException, RepositoryNotFoundException, TagResourceCommand, ListTagsForResourceCommand } from '@aws-sdk/client-ecr';
+import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateLogGroupCommand, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { PutParameterCommand } from '@aws-sdk/client-ssm';
+import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
+import { CreateStackCommand, DescribeStackEventsCommand, DescribeStacksCommand, UpdateStackCommand } from '@aws-sdk/client-cloudformation';
+import { startSandbox, type Sandbox } from '../index';
+import { sandboxClients, type SandboxClients } from '../testing/clients';
+import { buildContext } from '../testing/context';
+
+const network = { awsvpcConfiguration: { subnets: ['subnet-1'], securityGroups: ['sg-1'], assignPublicIp: 'ENABLED' as const } };
+
+function webTaskDefinition(image: string, extra: Record<string, unknown> = {}) {
+  return {
+    family: 'app-web',
+    cpu: '256',
+    memory: '512',
+    networkMode: 'awsvpc' as const,
+    requiresCompatibilities: ['FARGATE' as const],
+    executionRoleArn: 'arn:aws:iam::000000000000:role/exec',
+    containerDefinitions: [{ name: 'web', image, essential: true, ...extra, logConfiguration: { logDriver: 'awslogs' as const, options: { 'awslogs-group': '/berth/app', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'web' } } }],
+  };
+}
+
+describe('sandbox ECS, ECR and builds', () => {
+  let sb: Sandbox;
+  let c: SandboxClients;
+  beforeAll(async () => {
+    sb = await startSandbox();
+    c = sandboxClients(sb);
+    await c.ecs.send(new CreateClusterCommand({ clusterName: 'berth', tags: [{ key: 'berth:managed-by', value: 'berth' }] }));
+    await c.logs.send(new CreateLogGroupCommand({ logGroupName: '/berth/app' }));
+    await c.logs.send(new CreateLogGroupCommand({ logGroupName: '/berth/builds' }));
+    await c.s3.send(new CreateBucketCommand({ Bucket: 'berth-bootstrap' }));
+    await c.ecr.send(new CreateRepositoryCommand({ repositoryName: 'berth/app', tags: [{ Key: 'berth:project', Value: 'app' }] }));
+  });
+  afterAll(async () => {
+    c.destroy();
+    await sb.close();
+  });
+
+  async function runBuild(contextKey: string, destinationTag: string): Promise<Task> {
+    const { taskDefinition } = await c.ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: 'berth-build',
+        cpu: '1024',
+        memory: '2048',
+        networkMode: 'awsvpc',
+        requiresCompatibilities: ['FARGATE'],
+        executionRoleArn: 'arn:aws:iam::000000000000:role/build',
+        containerDefinitions: [{ name: 'kaniko', image: 'cgr.dev/chainguard/kaniko@sha256:0000', essential: true, logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/berth/builds', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'build' } } }],
+      }),
+    );
+    const run = await c.ecs.send(
+      new RunTaskCommand({
+        cluster: 'berth',
+        taskDefinition: taskDefinition!.taskDefinitionArn,
+        launchType: 'FARGATE',
+        networkConfiguration: network,
+        overrides: { containerOverrides: [{ name: 'kaniko', command: [`--context=s3://berth-bootstrap/${contextKey}`, '--dockerfile=Dockerfile', `--destination=000000000000.dkr.ecr.us-east-1.amazonaws.com/berth/app:${destinationTag}`] }] },
+      }),
+    );
+    expect(run.tasks![0]!.lastStatus).toBe('PROVISIONING');
+    await sb.settle();
+    return (await c.ecs.send(new DescribeTasksCommand({ cluster: 'berth', tasks: [run.tasks![0]!.taskArn!] }))).tasks![0]!;
+  }
+
+  async function buildLog(task: Task): Promise<string[]> {
+    const id = task.taskArn!.split('/').pop()!;
+    const out = await c.logs.send(new FilterLogEventsCommand({ logGroupName: '/berth/builds', logStreamNames: [`build/kaniko/${id}`] }));
+    return out.events!.map((e) => e.message!);
+  }
+
+  it('builds an image from an S3 context: logs the Dockerfile steps and records it with a digest in ECR', async () => {
+    const context = await buildContext({ Dockerfile: 'FROM node:20-alpine\nWORKDIR /app\nCOPY package.json .\nRUN npm ci \\\n  --omit=dev\nCOPY src ./src\nCMD ["node", "src/index.js"]\n', 'package.json': '{}', 'src/index.js': 'console.log(1)' });
+    await c.s3.send(new PutObjectCommand({ Bucket: 'berth-bootstrap', Key: 'uploads/app/ctx1.tar.gz', Body: context }));
+    const task = await runBuild('uploads/app/ctx1.tar.gz', 'ctx1');
+    expect(task.lastStatus).toBe('STOPPED');
+    expect(task.containers![0]!.exitCode).toBe(0);
+    expect(task.stopCode).toBe('EssentialContainerExited');
+    const log = await buildLog(task);
+    expect(log.every((l) => l.startsWith('[sandbox] '))).toBe(true);
+    expect(log).toContain('[sandbox] STEP 4/6: RUN npm ci --omit=dev');
+    const images = await c.ecr.send(new DescribeImagesCommand({ repositoryName: 'berth/app', imageIds: [{ imageTag: 'ctx1' }] }));
+    const digest = images.imageDetails![0]!.imageDigest!;
+    expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(log).toContain(`[sandbox] Pushed 000000000000.dkr.ecr.us-east-1.amazonaws.com/berth/app@${digest}`);
+    expect(log.at(-1)).toBe('[sandbox] Container kaniko stopped with exit code 0 (Essential container in task exited).');
+  });
+
+  it('fails a build like a real one: missing context, corrupt archive, no Dockerfile, missing COPY source, unknown repository', async () => {
+    const cases: [string, Buffer | undefined, string, string][] = [
+      ['uploads/app/missing.tar.gz', undefined, 'ctx', 'NoSuchKey'],
+      ['uploads/app/corrupt.tar.gz', Buffer.from('not a gzip'), 'ctx', 'unable to unpack the build context'],
+      ['uploads/app/nodockerfile.tar.gz', await buildContext({ 'README.md': 'x' }), 'ctx', 'please provide a valid path to a Dockerfile'],
+      ['uploads/app/nocopy.tar.gz', await buildContext({ Dockerfile: 'FROM alpine\nCOPY missing.txt /\n' }), 'ctx', 'lstat /kaniko/buildcontext/missing.txt: no such file or directory'],
+      ['uploads/app/typo.tar.gz', await buildContext({ Dockerfile: 'FORM alpine\n' }), 'ctx', 'unknown instruction: FORM'],
+    ];
+    for (const [key, body, tag, expected] of cases) {
+      if (body) await c.s3.send(new PutObjectCommand({ Bucket: 'berth-bootstrap', Key: key, Body: body }));
+      const task = await runBuild(key, tag);
+      expect(task.containers![0]!.exitCode, key).toBe(1);
+      expect((await buildLog(task)).join('\n'), key).toContain(expected);
+    }
+    expect((await c.ecr.send(new DescribeImagesCommand({ repositoryName: 'berth/app' }))).imageDetails).toHaveLength(1);
+  });
+
+  it('runs tasks through PROVISIONING → RUNNING → STOPPED with container lines in the awslogs stream', async () => {
+    const { taskDefinition } = await c.ecs.send(new RegisterTaskDefinitionCommand(webTaskDefinition('public.ecr.aws/docker/library/nginx:1.27')));
+    expect(taskDefinition!.taskDefinitionArn).toBe('arn:aws:ecs:us-east-1:000000000000:task-definition/app-web:1');
+    await expect(c.ecs.send(new RegisterTaskDefinitionCommand({ ...webTaskDefinition('nginx'), memory: '4096' }))).rejects.toBeInstanceOf(ClientException);
+    const run = await c.ecs.send(new RunTaskCommand({ cluster: 'berth', taskDefinition: 'app-web', networkConfiguration: network, startedBy: 'test' }));
+    const arn = run.tasks![0]!.taskArn!;
+    await sb.settle();
+    let task = (await c.ecs.send(new DescribeTasksCommand({ cluster: 'berth', tasks: [arn] }))).tasks![0]!;
+    expect(task.lastStatus).toBe('RUNNING');
+    expect(task.startedAt).toBeInstanceOf(Date);
+    expect((await c.ecs.send(new ListTasksCommand({ cluster: 'berth', startedBy: 'test' }))).taskArns).toEqual([arn]);
+    await c.ecs.send(new StopTaskCommand({ cluster: 'berth', task: arn, reason: 'Stopped by the test' }));
+    await sb.settle();
+    task = (await c.ecs.send(new DescribeTasksCommand({ cluster: 'berth', tasks: [arn] }))).tasks![0]!;
+    expect(task).toMatchObject({ lastStatus: 'STOPPED', desiredStatus: 'STOPPED', stopCode: 'UserInitiated', stoppedReason: 'Stopped by the test' });
+    const id = arn.split('/').pop();
+    const lines = (await c.logs.send(new FilterLogEventsCommand({ logGroupName: '/berth/app', logStreamNames: [`web/web/${id}`] }))).events!.map((e) => e.message!);
+    expect(lines.every((l) => l.startsWith('[sandbox] '))).toBe(true);
+    expect(lines.join('\n')).toContain('Started container web');
+    expect(lines.at(-1)).toContain('Container web stopped with exit code 0');
+    await expect(c.ecs.send(new RunTaskCommand({ cluster: 'nope', taskDefinition: 'app-web', networkConfiguration: network }))).rejects.toBeInstanceOf(ClusterNotFoundException);
+  });
+
+  it('fails a task that cannot pull its image or read its secret, with ECS stop codes', async () => {
+    await c.ecs.send(new RegisterTaskDefinitionCommand(webTaskDefinition('000000000000.dkr.ecr.us-east-1.amazonaws.com/berth/app:missing')));
+    let run = await c.ecs.send(new RunTaskCommand({ cluster: 'berth', taskDefinition: 'app-web', networkConfiguration: network }));
+    await sb.settle();
+    let task = (await c.ecs.send(new DescribeTasksCommand({ cluster: 'berth', tasks: [run.tasks![0]!.taskArn!] }))).tasks![0]!;
+    expect(task).toMatchObject({ lastStatus: 'STOPPED', stopCode: 'TaskFailedToStart' });
+    expect(task.stoppedReason).toMatch(/^CannotPullContainerError: /);
+    await c.ecs.send(new RegisterTaskDefinitionCommand(webTaskDefinition('nginx', { secrets: [{ name: 'API_KEY', valueFrom: 'arn:aws:ssm:us-east-1:000000000000:parameter/Berth/app/API_KEY' }] })));
+    run = await c.ecs.send(new RunTaskCommand({ cluster: 'berth', taskDefinition: 'app-web', networkConfiguration: network }));
+    await sb.settle();
+    task = (await c.ecs.send(new DescribeTasksCommand({ cluster: 'berth', tasks: [run.tasks![0]!.taskArn!] }))).tasks![0]!;
+    expect(task.stoppedReason).toContain('invalid ssm parameters: /Berth/app/API_KEY');
+  });
+
+  it('keeps a service at its desired count, rolls out a new task definition, and trips the circuit breaker with rollback', async () => {
+    await c.ssm.send(new PutParameterCommand({ Name: '/Berth/app/API_KEY', Value: 'k', Type: 'SecureString' }));
+    const good = (await c.ecs.send(new RegisterTaskDefinitionCommand(webTaskDefinition('000000000000.dkr.ecr.us-east-1.amazonaws.com/berth/app:ctx1')))).taskDefinition!.taskDefinitionArn!;
+    await c.ecs.send(new CreateServiceCommand({ cluster: 'berth', serviceName: 'web', taskDefinition: good, desiredCount: 2, networkConfiguration: network, deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } } }));
+    await sb.settle();
+    let service = (await c.ecs.send(new DescribeServicesCommand({ cluster: 'berth', services: ['web'] }))).services![0]!;
+    expect(service).toMatchObject({ runningCount: 2, desiredCount: 2 });
+    expect(service.deployments).toHaveLength(1);
+    expect(service.deployments![0]!.rolloutState).toBe('COMPLETED');
+    expect(service.events![0]!.message).toBe('(service web) has reached a steady state.');
+    // A task dies: the scheduler replaces it.
+    const [first] = (await c.ecs.send(new ListTasksCommand({ cluster: 'berth', serviceName: 'web' }))).taskArns!;
+    await c.ecs.send(new StopTaskCommand({ cluster: 'berth', task: first }));
+    await sb.settle();
+    service = (await c.ecs.send(new DescribeServicesCommand({ cluster: 'berth', services: ['web'] }))).services![0]!;
+    expect(service.runningCount).toBe(2);
+    // A broken image: tasks fail to start, the breaker trips and rolls back to the last good deployment.
+    const bad = (await c.ecs.send(new RegisterTaskDefinitionCommand(webTaskDefinition('000000000000.dkr.ecr.us-east-1.amazonaws.com/berth/app:nope')))).taskDefinition!.taskDefinitionArn!;
+    await c.ecs.send(new UpdateServiceCommand({ cluster: 'berth', service: 'web', taskDefinition: bad }));
+    await sb.settle();
+    service = (await c.ecs.send(new DescribeServicesCommand({ cluster: 'berth', services: ['web'] }))).services![0]!;
+    expect(service.taskDefinition).toBe(good);
+    expect(service.runningCount).toBe(2);
+    const messages = service.events!.map((e) => e.message);
+    expect(messages.some((m) => /deployment failed: tasks failed to start\.$/.test(m!))).toBe(true);
+    expect(messages.some((m) => m!.includes('CannotPullContainerError'))).toBe(true);
+    await expect(c.ecs.send(new DeleteServiceCommand({ cluster: 'berth', service: 'web' }))).rejects.toThrow('The service cannot be stopped while it is scaled above 0.');
+    await c.ecs.send(new DeleteServiceCommand({ cluster: 'berth', service: 'web', force: true }));
+    await sb.settle();
+    service = (await c.ecs.send(new DescribeServicesCommand({ cluster: 'berth', services: ['web'] }))).services![0]!;
+    expect(service.status).toBe('INACTIVE');
+  });
+
+  it('runs an ECS service created by CloudFormation and fails the stack when the circuit breaker trips', async () => {
+    const template = (image: string) =>
+      JSON.stringify({
+        Resources: {
+          Td: { Type: 'AWS::ECS::TaskDefinition', Properties: { Family: 'cfn-web', Cpu: '256', Memory: '512', NetworkMode: 'awsvpc', RequiresCompatibilities: ['FARGATE'], ExecutionRoleArn: 'arn:aws:iam::000000000000:role/exec', ContainerDefinitions: [{ Name: 'web', Image: image, Essential: true, LogConfiguration: { LogDriver: 'awslogs', Options: { 'awslogs-group': '/berth/app', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'cfn' } } }] } },
+          Svc: { Type: 'AWS::ECS::Service', Properties: { Cluster: 'berth', ServiceName: 'cfn-web', TaskDefinition: { Ref: 'Td' }, DesiredCount: 1, LaunchType: 'FARGATE', NetworkConfiguration: { AwsvpcConfiguration: { Subnets: ['subnet-1'], AssignPublicIp: 'ENABLED' } }, DeploymentConfiguration: { DeploymentCircuitBreaker: { Enable: true, Rollback: true } } } },
+        },
+        Outputs: { Name: { Value: { 'Fn::GetAtt': ['Svc', 'Name'] } } },
+      });
+    await c.cloudformation.send(new CreateStackCommand({ StackName: 'cfn-ecs', TemplateBody: template('nginx:1.27') }));
+    await sb.settle();
+    expect((await c.cloudformation.send(new DescribeStacksCommand({ StackName: 'cfn-ecs' }))).Stacks![0]!.StackStatus).toBe('CREATE_COMPLETE');
+    expect((await c.ecs.send(new DescribeServicesCommand({ cluster: 'berth', services: ['cfn-web'] }))).services![0]!.runningCount).toBe(1);
+    await c.cloudformation.send(new UpdateStackCommand({ StackName: 'cfn-ecs', TemplateBody: template('000000000000.dkr.ecr.us-east-1.amazonaws.com/berth/app:broken') }));
+    await sb.settle();
+    expect((await c.cloudformation.send(new DescribeStacksCommand({ StackName: 'cfn-ecs' }))).Stacks![0]!.StackStatus).toBe('UPDATE_ROLLBACK_COMPLETE');
+    const events = (await c.cloudformation.send(new DescribeStackEventsCommand({ StackName: 'cfn-ecs' }))).StackEvents!;
+    expect(events.find((e) => e.LogicalResourceId === 'Svc' && e.ResourceStatus === 'UPDATE_FAILED')!.ResourceStatusReason).toContain('ECS Deployment Circuit Breaker was triggered');
+    const service = (await c.ecs.send(new DescribeServicesCommand({ cluster: 'berth', services: ['cfn-web'] }))).services![0]!;
+    expect(service.taskDefinition).toMatch(/cfn-web:1$/);
+    expect(service.runningCount).toBe(1);
+  });
+
+  it('manages ECR repositories: lifecycle policies, tags, deleting images and non-empty repositories', async () => {
+    const repo = await c.ecr.send(new CreateRepositoryCommand({ repositoryName: 'berth/other' }));
+    expect(repo.repository!.repositoryUri).toBe('000000000000.dkr.ecr.us-east-1.amazonaws.com/berth/other');
+    await expect(c.ecr.send(new GetLifecyclePolicyCommand({ repositoryName: 'berth/other' }))).rejects.toBeInstanceOf(LifecyclePolicyNotFoundException);
+    await c.ecr.send(new PutLifecyclePolicyCommand({ repositoryName: 'berth/other', lifecyclePolicyText: '{"rules":[]}' }));
+    expect((await c.ecr.send(new GetLifecyclePolicyCommand({ repositoryName: 'berth/other' }))).lifecyclePolicyText).toBe('{"rules":[]}');
+    await c.ecr.send(new TagResourceCommand({ resourceArn: repo.repository!.repositoryArn, tags: [{ Key: 'berth:project', Value: 'other' }] }));
+    expect((await c.ecr.send(new ListTagsForResourceCommand({ resourceArn: repo.repository!.repositoryArn }))).tags).toEqual([{ Key: 'berth:project', Value: 'other' }]);
+    await expect(c.ecr.send(new DescribeImagesCommand({ repositoryName: 'nope' }))).rejects.toBeInstanceOf(RepositoryNotFoundException);
+    await expect(c.ecr.send(new DeleteRepositoryCommand({ repositoryName: 'berth/app' }))).rejects.toBeInstanceOf(RepositoryNotEmptyException);
+    const deleted = await c.ecr.send(new BatchDeleteImageCommand({ repositoryName: 'berth/app', imageIds: [{ imageTag: 'ctx1' }, { imageTag: 'gone' }] }));
+    expect(deleted.imageIds).toHaveLength(1);
+    expect(deleted.failures![0]!.failureCode).toBe('ImageNotFound');
+  });
+
+  it('finds resources by tag through the tagging API', async () => {
+    const out = await c.tagging.send(new GetResourcesCommand({ TagFilters: [{ Key: 'berth:project', Values: ['app'] }] }));
+    expect(out.ResourceTagMappingList!.map((r) => r.ResourceARN)).toEqual(['arn:aws:ecr:us-east-1:000000000000:repository/berth/app']);
+    const clusters = await c.tagging.send(new GetResourcesCommand({ TagFilters: [{ Key: 'berth:managed-by' }], ResourceTypeFilters: ['ecs:cluster'] }));
+    expect(clusters.ResourceTagMappingList!.map((r) => r.ResourceARN)).toEqual(['arn:aws:ecs:us-east-1:000000000000:cluster/berth']);
+  });
+});
