@@ -28,7 +28,10 @@ import { validateFile } from './validate-schema';
 export interface LoadOptions {
   /** Compose files to load, in order (as `-f` does), relative to `dir`; default: the folder's compose file and its override. */
   files?: string[];
-  /** Variables for interpolation; default: the process environment. The project's `.env` fills in what they lack. */
+  /**
+   * Variables for interpolation, over the project's `.env`. Default: none — the app's own
+   * environment (HOME, a token in the user's shell) must never leak into what gets deployed.
+   */
   env?: Record<string, string | undefined>;
   /** Active profiles; default: COMPOSE_PROFILES from the environment. */
   profiles?: string[];
@@ -63,7 +66,7 @@ async function load(dir: string, found: string[], options: LoadOptions, report: 
   if (selection.length === 0) return null;
 
   // Interpolation variables: the environment wins over the project's .env.
-  const env = options.env ?? process.env;
+  const env = options.env ?? {};
   const dotenvPath = resolve(dir, '.env');
   const dotenv = await readDotenv(dotenvPath, (n) => env[n], report);
   const lookup = (name: string): string | undefined => env[name] ?? dotenv.get(name);
