@@ -102,6 +102,8 @@ export function describeFailure(event: StackEvent | undefined): string {
 export interface WaitOptions {
   /** Event id before the operation began; only newer events are reported. */
   after?: string;
+  /** The stack's id when known: a deleted stack is found only by id. */
+  stackId?: string;
   onEvent?: (event: StackEvent) => void;
   /** Polling starts at this interval and grows by half each time, up to maxIntervalMs. */
   initialIntervalMs?: number;
@@ -142,7 +144,7 @@ export async function waitForStack(cfn: CloudFormationClient, stackName: string,
   const seen = new Set<string>();
   const events: StackEvent[] = [];
   // Events are read by stack id once known, so a deleted stack's final events are still found.
-  let stackRef = stackName;
+  let stackRef = options.stackId ?? stackName;
   for (;;) {
     const stack = await describeStack(cfn, stackRef);
     if (stack?.StackId) stackRef = stack.StackId;

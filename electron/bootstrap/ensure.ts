@@ -129,7 +129,8 @@ function isNoUpdates(error: unknown): boolean {
 export async function ensureBootstrap(conn: BootstrapConnection, options: BootstrapOptions): Promise<BootstrapStatus> {
   const cfn = conn.clients.cloudformation;
   const appVersion = options.source.version;
-  const wait = async (after: string | undefined) => waitForStack(cfn, BOOTSTRAP_STACK, { ...options.wait, after, ...(options.onEvent ? { onEvent: options.onEvent } : {}) });
+  const wait = async (after: string | undefined, stackId?: string) =>
+    waitForStack(cfn, BOOTSTRAP_STACK, { ...options.wait, after, ...(stackId ? { stackId } : {}), ...(options.onEvent ? { onEvent: options.onEvent } : {}) });
 
   let stack = await describeStack(cfn, BOOTSTRAP_STACK);
   if (stack?.StackStatus?.endsWith('_IN_PROGRESS') && stack.StackStatus !== 'REVIEW_IN_PROGRESS') {
@@ -147,7 +148,7 @@ export async function ensureBootstrap(conn: BootstrapConnection, options: Bootst
     const after = await latestEventId(cfn, BOOTSTRAP_STACK);
     await cfn.send(new UpdateTerminationProtectionCommand({ StackName: BOOTSTRAP_STACK, EnableTerminationProtection: false }));
     await cfn.send(new DeleteStackCommand({ StackName: BOOTSTRAP_STACK }));
-    const deleted = await wait(after);
+    const deleted = await wait(after, stack.StackId);
     if (deleted.status !== 'DELETE_COMPLETE') fail('deletion', deleted);
     stack = undefined;
   }

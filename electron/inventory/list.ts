@@ -174,6 +174,8 @@ export async function regionInventory(conn: InventoryConnection, options: Invent
     if (mapping.Tags?.some((t) => t.Key === 'aws:cloudformation:stack-name')) continue;
     if (physicalIds.has(arn) || [...physicalIds].some((id) => arn.endsWith(`:${id}`) || arn.endsWith(`/${id}`))) continue;
     const type = arnType(arn);
+    // Stacks themselves are tagged too; they are listed above.
+    if (type === 'cloudformation:stack') continue;
     const project = projectOf(mapping.Tags);
     if (type === 'rds:snapshot' || type === 'rds:cluster-snapshot') {
       snapshots.push({ id: arn.split(':').pop() ?? arn, ...(project ? { project } : {}) });

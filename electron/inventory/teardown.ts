@@ -71,6 +71,7 @@ async function deleteStack(conn: TeardownConnection, run: TeardownRun, stackName
   const result: WaitResult = await waitForStack(cfn, stackName, {
     ...run.wait,
     after,
+    ...(stack.StackId ? { stackId: stack.StackId } : {}),
     onEvent: (event) => run.onEvent({ type: 'stack-event', target: stackName, event }),
   });
   if (result.status !== 'DELETE_COMPLETE') {
