@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateLogGroupCommand, CreateLogStreamCommand, GetLogEventsCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CreateClusterCommand, DescribeTasksCommand, RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
 import { startSandbox, type Sandbox } from './index';
+import { Timing } from './timing';
 import { sandboxClients, type SandboxClients } from './testing/clients';
 
 describe('sandbox server', () => {
@@ -62,5 +69,47 @@ describe('sandbox server', () => {
     ssm.destroy();
     await flaky.close();
     sb.setFaults({});
+  });
+
+  it('keeps objects, parameters and log events across a restart, in one atomically written file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'berth-sandbox-persist-'));
+    let one = await startSandbox({ dataDir: dir });
+    let k = sandboxClients(one);
+    await k.s3.send(new CreateBucketCommand({ Bucket: 'kept-bucket' }));
+    await k.s3.send(new PutObjectCommand({ Bucket: 'kept-bucket', Key: 'a.bin', Body: Buffer.from([0, 1, 2, 255]) }));
+    await k.ssm.send(new PutParameterCommand({ Name: '/kept/p', Value: 'secret', Type: 'SecureString' }));
+    await k.logs.send(new CreateLogGroupCommand({ logGroupName: '/kept' }));
+    await k.logs.send(new CreateLogStreamCommand({ logGroupName: '/kept', logStreamName: 's' }));
+    await k.logs.send(new PutLogEventsCommand({ logGroupName: '/kept', logStreamName: 's', logEvents: [{ timestamp: Date.now(), message: 'hello' }] }));
+    k.destroy();
+    await one.close();
+    expect(await readdir(dir)).toEqual(['sandbox-state.bin']);
+    one = await startSandbox({ dataDir: dir });
+    k = sandboxClients(one);
+    const obj = await k.s3.send(new GetObjectCommand({ Bucket: 'kept-bucket', Key: 'a.bin' }));
+    expect([...(await obj.Body!.transformToByteArray())]).toEqual([0, 1, 2, 255]);
+    expect((await k.ssm.send(new GetParameterCommand({ Name: '/kept/p', WithDecryption: true }))).Parameter?.Value).toBe('secret');
+    expect((await k.logs.send(new GetLogEventsCommand({ logGroupName: '/kept', logStreamName: 's' }))).events?.map((e) => e.message)).toEqual(['hello']);
+    await one.reset();
+    await expect(k.ssm.send(new GetParameterCommand({ Name: '/kept/p' }))).rejects.toThrow();
+    k.destroy();
+    await one.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('paces work at realistic speed, scaled by the factor', async () => {
+    expect(new Timing('realistic', 0.5).ms('loadBalancer')).toBe(90_000);
+    expect(new Timing('instant', 1).ms('database')).toBe(0);
+    const slow = await startSandbox({ speed: 'realistic', speedFactor: 0.01 });
+    const k = sandboxClients(slow);
+    await k.ecs.send(new CreateClusterCommand({ clusterName: 'c' }));
+    await k.ecs.send(new RegisterTaskDefinitionCommand({ family: 'f', containerDefinitions: [{ name: 'app', image: 'nginx' }] }));
+    const run = await k.ecs.send(new RunTaskCommand({ cluster: 'c', taskDefinition: 'f' }));
+    const arn = run.tasks![0]!.taskArn!;
+    expect((await k.ecs.send(new DescribeTasksCommand({ cluster: 'c', tasks: [arn] }))).tasks![0]!.lastStatus).toBe('PROVISIONING');
+    await slow.settle();
+    expect((await k.ecs.send(new DescribeTasksCommand({ cluster: 'c', tasks: [arn] }))).tasks![0]!.lastStatus).toBe('RUNNING');
+    k.destroy();
+    await slow.close();
   });
 });

@@ -12,7 +12,7 @@ import { startServer } from './server';
 import { deleteState, emptyState, loadState, saveState, stateFile } from './state';
 import { Scheduler, Timing, type Speed } from './timing';
 import { resumeStacks } from './cloudformation/engine';
-import { resumeEcs } from './ecs/simulation';
+import { forgetSimulation, resumeEcs } from './ecs/simulation';
 
 export type { FaultConfig, ServiceFaults } from './faults';
 export type { Speed } from './timing';
@@ -154,6 +154,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     async reset() {
       await scheduler.close();
       scheduler.reopen();
+      forgetSimulation(core);
       core.state = emptyState();
       if (dataDir) {
         await saving;

@@ -4,10 +4,11 @@ import { configCommand } from './config';
 import { downCommand } from './down';
 import { lsCommand } from './ls';
 import { planCommand } from './plan';
+import { sandboxCommand } from './sandbox';
 import { teardownCommand } from './teardown';
 import { validateCommand } from './validate';
 import { versionCommand } from './version';
 import { webCommand } from './web';
 import { whoamiCommand } from './whoami';
 
-export const COMMANDS: Command[] = [webCommand, validateCommand, planCommand, whoamiCommand, configCommand, lsCommand, downCommand, teardownCommand, versionCommand];
+export const COMMANDS: Command[] = [webCommand, validateCommand, planCommand, whoamiCommand, configCommand, lsCommand, downCommand, teardownCommand, sandboxCommand, versionCommand];

@@ -44,6 +44,11 @@ function schedule(core: SandboxCore, delayMs: number): void {
   });
 }
 
+/** Forgets pending timers (after a reset cancelled them). */
+export function forgetSimulation(core: SandboxCore): void {
+  simulations.delete(core);
+}
+
 /** Runs the simulation now (after an API change) and whenever a task's next step is due. */
 export function resumeEcs(core: SandboxCore): void {
   schedule(core, 0);
