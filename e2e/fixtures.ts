@@ -14,6 +14,8 @@ import { createContext, type AppContext } from '../electron/api/context';
 import { dispatch } from '../electron/api/dispatch';
 import { handlers } from '../electron/api/handlers';
 import { startBridge, type Bridge } from '../electron/bridge/server';
+import { deployments } from '../electron/deploy/deployments';
+import type { PipelineTuning } from '../electron/deploy/pipeline';
 import { startSandbox, type Sandbox } from '../electron/sandbox/index';
 
 export interface TestApp {
@@ -41,6 +43,9 @@ export async function copySample(app: TestApp, sample: string, as = sample): Pro
   return dir;
 }
 
+/** Polling fast enough for the instant sandbox (the app's defaults are paced for AWS). */
+const E2E_TUNING: PipelineTuning = { wait: { initialIntervalMs: 50, maxIntervalMs: 250 }, pollMs: 50, maxPollMs: 250, retryBaseDelayMs: 20 };
+
 // No AWS credentials or profiles from the machine leak into a test: "first run" is reproducible.
 const AWS_ENV = ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION', 'AWS_DEFAULT_REGION'];
 
@@ -57,13 +62,17 @@ export const test = base.extend<{ app: TestApp; appPage: Page; sandbox: Sandbox 
     process.env.AWS_SHARED_CREDENTIALS_FILE = join(root, 'aws', 'credentials');
 
     const opened: string[] = [];
-    const makeContext = () =>
-      createContext({
+    const makeContext = () => {
+      const ctx = createContext({
         shell: 'test',
         version: 'e2e',
         dataDir,
         abilities: { openExternal: async (url) => void opened.push(url) },
       });
+      // The sandbox answers instantly: poll it quickly instead of at AWS's pace.
+      deployments(ctx, E2E_TUNING);
+      return ctx;
+    };
     const rendererDir = resolve('dist/renderer');
     const app = {
       ctx: makeContext(),

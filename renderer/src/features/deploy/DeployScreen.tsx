@@ -1,5 +1,5 @@
 /** Deploy: start a deployment, watch every phase live, apply the changes, see the outcome and the history. */
-import { Alert, Anchor, Button, Card, Checkbox, Grid, Group, Stack, Text } from '@mantine/core';
+import { Accordion, Alert, Anchor, Button, Card, Checkbox, Grid, Group, Stack, Text } from '@mantine/core';
 import { IconRocket } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
@@ -127,12 +127,18 @@ function Live({ view, dir }: { view: DeployView; dir: string }) {
             </Card>
           )}
           {!waiting && view.diff && !view.diff.empty && (
-            <Card withBorder padding="md" component="section" aria-label="Changes">
-              <Text fw={600} mb="xs">
-                Changes {view.record ? 'applied' : 'being applied'}
-              </Text>
-              <ChangeSetDiffTable diff={view.diff} />
-            </Card>
+            <Accordion variant="contained" defaultValue={view.record ? null : 'changes'}>
+              <Accordion.Item value="changes">
+                <Accordion.Control>
+                  <Text fw={600} size="sm">
+                    Changes {view.record ? 'applied' : 'being applied'} ({view.diff.changes.length})
+                  </Text>
+                </Accordion.Control>
+                <Accordion.Panel>
+                  <ChangeSetDiffTable diff={view.diff} />
+                </Accordion.Panel>
+              </Accordion.Item>
+            </Accordion>
           )}
           <ProgressBars view={view} />
           <Rollouts view={view} />

@@ -16,7 +16,7 @@ export function DeployStepper({ view }: { view: DeployView }) {
         const { state, message } = view.phases[phase];
         const words = PHASE_WORDS[phase];
         const color = state === 'failed' ? 'red' : state === 'cancelled' ? 'gray' : state === 'skipped' ? 'gray' : undefined;
-        const icon = state === 'failed' ? <IconX size={16} /> : state === 'skipped' ? <IconPlayerSkipForward size={14} /> : state === 'running' ? <Loader size={14} color="white" /> : undefined;
+        const icon = state === 'failed' ? <IconX size={16} /> : state === 'skipped' ? <IconPlayerSkipForward size={14} /> : state === 'running' ? <Loader size={14} /> : undefined;
         return (
           <Stepper.Step
             key={phase}

@@ -1,5 +1,5 @@
 /** While a deploy runs: progress bars, build output, the stack's events in words, rollouts per service. */
-import { Accordion, Badge, Code, Group, Progress, ScrollArea, Stack, Table, Text, Timeline, Tooltip } from '@mantine/core';
+import { Accordion, Badge, Code, Group, Progress, ScrollArea, Stack, Table, Text, Timeline } from '@mantine/core';
 import type { StackEvent } from '../../../../shared/domain/deploy';
 import { PHASE_WORDS, resourceWords, statusColor, statusWords } from '../../ui/words';
 import { progressWords, type DeployView } from './deploy-state';
@@ -7,10 +7,12 @@ import { progressWords, type DeployView } from './deploy-state';
 const SHOWN_EVENTS = 60;
 
 export function ProgressBars({ view }: { view: DeployView }) {
-  if (view.progress.length === 0) return null;
+  // Bars matter while their phase runs; the stepper tells the rest.
+  const live = view.progress.filter((p) => view.phases[p.phase].state === 'running');
+  if (live.length === 0) return null;
   return (
     <Stack gap={6} aria-label="Progress">
-      {view.progress.map((p) => {
+      {live.map((p) => {
         const value = p.total > 0 ? Math.min(100, (p.done / p.total) * 100) : 0;
         const label = `${PHASE_WORDS[p.phase].label}${p.item ? ` · ${p.item}` : ''}`;
         return (
@@ -72,11 +74,9 @@ export function StackTimeline({ events }: { events: StackEvent[] }) {
               color={statusColor(e.status)}
               title={
                 <Group gap={6} wrap="nowrap">
-                  <Tooltip label={`${e.type} · ${e.logicalId} · ${e.status}`}>
-                    <Text size="sm" fw={500} tabIndex={0}>
-                      {eventTitle(e)}
-                    </Text>
-                  </Tooltip>
+                  <Text size="sm" fw={500} title={`${e.type} · ${e.logicalId} · ${e.status}`}>
+                    {eventTitle(e)}
+                  </Text>
                   <Badge size="xs" color={statusColor(e.status)} variant="light">
                     {statusWords(e.status)}
                   </Badge>

@@ -13,18 +13,18 @@ export function Urls({ urls }: { urls: string[] }) {
       {urls.map((u) => {
         const https = u.startsWith('https://');
         return (
-          <Group key={u} gap="xs" wrap="nowrap">
-            <Code fz="sm" data-testid="deployed-url">
+          <Group key={u} gap="xs" wrap="nowrap" align="flex-start">
+            <Code fz="sm" data-testid="deployed-url" style={{ wordBreak: 'break-all', minWidth: 0 }}>
               {u}
             </Code>
             {https && (
-              <Button size="compact-xs" variant="light" rightSection={<IconExternalLink size={12} />} onClick={() => void openExternal(u)} aria-label={`Open ${u} in the browser`}>
+              <Button size="compact-xs" variant="light" style={{ flexShrink: 0 }} rightSection={<IconExternalLink size={12} />} onClick={() => void openExternal(u)} aria-label={`Open ${u} in the browser`}>
                 Open
               </Button>
             )}
             <CopyButton value={u}>
               {({ copied, copy }) => (
-                <Button size="compact-xs" variant="subtle" onClick={copy} aria-label={`Copy ${u}`}>
+                <Button size="compact-xs" variant="subtle" style={{ flexShrink: 0 }} onClick={copy} aria-label={`Copy ${u}`}>
                   {copied ? 'Copied' : 'Copy'}
                 </Button>
               )}

@@ -9,8 +9,13 @@ import { applyDeployEvent, emptyView, viewFromRecord, type DeployView } from './
 
 const MAX_EARLY_EVENTS = 1000;
 
+/** Runs `fn` before the next paint (in a browser), or right away (in tests). */
+type Schedule = (fn: () => void) => void;
+const nextFrame: Schedule = (fn) => (typeof requestAnimationFrame === 'function' ? requestAnimationFrame(() => fn()) : fn());
+
 export class DeployStore {
   private views = new Map<string, DeployView>();
+  private pending = false;
   private dirOfId = new Map<string, string>();
   private early: DeployEvent[] = [];
   private listeners = new Set<() => void>();
@@ -98,8 +103,16 @@ export class DeployStore {
     this.views.set(dir, view);
     this.emit();
   }
+  constructor(private readonly schedule: Schedule = nextFrame) {}
+
+  // A deploy sends hundreds of events a second at times: views repaint once per frame at most.
   private emit(): void {
-    for (const l of this.listeners) l();
+    if (this.pending) return;
+    this.pending = true;
+    this.schedule(() => {
+      this.pending = false;
+      for (const l of this.listeners) l();
+    });
   }
   private notifyFinished(dir: string, record: DeploymentRecord): void {
     for (const l of this.finishedListeners) l(dir, record);

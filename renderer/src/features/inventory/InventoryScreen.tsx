@@ -12,9 +12,25 @@ import { AwsTerm } from '../../ui/AwsTerm';
 import { isFailureStatus, localTime, resourceWords, statusColor, statusWords, usd } from '../../ui/words';
 import { TeardownModal, type TeardownTarget } from './TeardownModal';
 
-/** The AWS type from a tagged resource's ARN service and type ("ecr:repository"). */
+const TAGGED_WORDS: Record<string, string> = {
+  'ssm:parameter': 'Stored setting (secret)',
+  'ecr:repository': 'Image registry',
+  's3:prefix': 'Stored files',
+  's3:bucket': 'Storage bucket',
+  'logs:log-group': 'Log storage',
+  'rds:snapshot': 'Database snapshot',
+  'rds:db': 'Postgres database',
+  'elasticache:cluster': 'Redis',
+  'elasticloadbalancing:loadbalancer': 'Load balancer',
+  'ecs:cluster': 'Container cluster',
+  'ecs:service': 'Running service',
+  'ecs:task-definition': 'Container definition',
+};
+
+/** A tagged resource's kind in words ("ecr:repository" → "Image registry"). */
 function taggedWords(r: TaggedResource): string {
-  return r.type.includes('::') ? resourceWords(r.type) : r.type;
+  if (r.type.includes('::')) return resourceWords(r.type);
+  return TAGGED_WORDS[r.type] ?? r.type;
 }
 
 function ConsoleLink({ href, label }: { href?: string; label: string }) {
@@ -29,7 +45,8 @@ function ConsoleLink({ href, label }: { href?: string; label: string }) {
 function StackItem({ stack, onTeardown }: { stack: InventoryStack; onTeardown: (t: TeardownTarget) => void }) {
   return (
     <Accordion.Item value={stack.stackName}>
-      <Accordion.Control>
+      <Group wrap="nowrap" gap={0}>
+        <Accordion.Control>
         <Group justify="space-between" wrap="nowrap" pr="sm">
           <Group gap="xs" wrap="nowrap">
             <Text fw={600} size="sm">
@@ -52,15 +69,24 @@ function StackItem({ stack, onTeardown }: { stack: InventoryStack; onTeardown: (
             )}
           </Group>
         </Group>
-      </Accordion.Control>
+        </Accordion.Control>
+        {stack.kind === 'project' && stack.project && (
+          <Button
+            size="xs"
+            color="red"
+            variant="light"
+            mx="sm"
+            style={{ flexShrink: 0 }}
+            aria-label={`Tear down ${stack.project}`}
+            onClick={() => onTeardown({ kind: 'project', project: stack.project! })}
+          >
+            Tear down…
+          </Button>
+        )}
+      </Group>
       <Accordion.Panel>
-        <Group justify="space-between" mb="xs">
+        <Group mb="xs">
           <ConsoleLink href={stack.consoleUrl} label={`Open ${stack.stackName} in the AWS console`} />
-          {stack.kind === 'project' && stack.project && (
-            <Button size="xs" color="red" variant="light" onClick={() => onTeardown({ kind: 'project', project: stack.project! })}>
-              Tear down {stack.project}…
-            </Button>
-          )}
         </Group>
         <Table verticalSpacing={3} aria-label={`Resources of ${stack.stackName}`}>
           <Table.Thead>
