@@ -81,6 +81,7 @@ describe('connectionManager', () => {
     const status = await connectionManager(ctx).connect({ region: 'us-east-1', endpoint: 'http://127.0.0.1:4599', sandbox: true });
     expect(status.target).toEqual({ region: 'us-east-1', endpoint: 'http://127.0.0.1:4599', sandbox: true });
     expect(status.identity?.principalKind).toBe('root');
+    await expect(connectionManager(ctx).connect({ region: 'us-east-1', sandbox: true })).rejects.toMatchObject({ appError: { code: 'SANDBOX_UNAVAILABLE' } });
     const provider = await credentialsFor({ region: 'us-east-1', sandbox: true });
     expect(await provider()).toEqual(SANDBOX_CREDENTIALS);
   });

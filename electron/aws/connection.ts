@@ -82,6 +82,7 @@ export function connectionManager(ctx: AppContext): ConnectionManager {
     const manager: ConnectionManager = {
       async connect(input) {
         const target = cleanTarget(input);
+        if (target.sandbox && !target.endpoint) raise('SANDBOX_UNAVAILABLE', 'A sandbox connection needs the sandbox’s endpoint: start the sandbox first.');
         const credentials = await credentialsFor(target);
         const clients = createClients(target, credentials, ctx.version);
         let identity: CallerIdentity;
