@@ -52,6 +52,8 @@ export interface BuildHooks {
   signal?: AbortSignal;
   /** New log lines of one build, in order. */
   onLog?: (request: BuildRequest, lines: string[]) => void;
+  /** A build's task is known (started or attached to). */
+  onStarted?: (request: BuildRequest, taskArn: string, logStream: string) => void;
   /** A build's task changed state (PROVISIONING, RUNNING, STOPPED...). */
   onState?: (request: BuildRequest, state: string) => void;
   /** Polling starts here and grows to maxPollMs (defaults 2 s → 6 s). */
@@ -192,6 +194,7 @@ export async function runBuild(
   const sleep = hooks.sleep ?? realSleep;
   const taskArn = existingTaskArn ?? (await startBuild(ecs, env, request));
   const stream = buildLogStream(taskArn);
+  hooks.onStarted?.(request, taskArn, stream);
   const lastLines: string[] = [];
   let token: string | undefined;
   let state = '';

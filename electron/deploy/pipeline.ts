@@ -378,6 +378,11 @@ export class DeploymentRun {
           onLog: (request, lines) => {
             for (const service of request.services) this.emit({ type: 'build-log', deploymentId: this.record.id, service, lines });
           },
+          onStarted: (request, _taskArn, stream) => {
+            this.record.buildLogStreams ??= {};
+            for (const service of request.services) this.record.buildLogStreams[service] = stream;
+            void this.saveLocal();
+          },
           onState: (request, state) => {
             if (state === 'STOPPED') this.progress('build', ++finished, needed.length, 'steps', request.services.join(', '));
           },

@@ -26,6 +26,7 @@ export const deploymentRecordSchema = z.object({
   outcome: z.enum(['running', 'succeeded', 'failed', 'cancelled', 'nothing-to-change']),
   phases: z.array(z.object({ phase: z.enum(DEPLOY_PHASES), state: phaseState, startedAt: z.string().optional(), finishedAt: z.string().optional() })),
   digests: z.record(z.string(), z.string()),
+  buildLogStreams: z.record(z.string(), z.string()).optional(),
   templateHash: z.string().optional(),
   urls: z.array(z.string()),
   failure: z

@@ -91,6 +91,8 @@ export interface DeploymentRecord {
   outcome: 'running' | 'succeeded' | 'failed' | 'cancelled' | 'nothing-to-change';
   phases: { phase: DeployPhase; state: PhaseState; startedAt?: string; finishedAt?: string }[];
   digests: Record<string, string>;
+  /** Build log stream (in the build log group) of each service built by this deployment. */
+  buildLogStreams?: Record<string, string>;
   templateHash?: string;
   urls: string[];
   failure?: DeploymentFailure;
