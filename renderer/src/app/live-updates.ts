@@ -10,6 +10,10 @@ import { projectKey } from './project-data';
 
 const OUTCOME_WORDS = { succeeded: 'deployed', failed: 'failed to deploy', cancelled: 'deployment cancelled', 'nothing-to-change': 'already up to date', running: 'deploying' } as const;
 
+function shorten(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
 /** Subscribes to connection, project, sandbox and deploy events for the whole app. */
 export function useLiveUpdates(): void {
   const queryClient = useQueryClient();
@@ -35,7 +39,7 @@ export function useLiveUpdates(): void {
         notifications.show({
           color,
           title: `${record.project || baseName(dir)} ${OUTCOME_WORDS[record.outcome]}`,
-          message: record.failure?.message ?? `After ${durationWords(record.startedAt, record.finishedAt)}.`,
+          message: record.failure ? shorten(record.failure.message, 160) : `After ${durationWords(record.startedAt, record.finishedAt)}.`,
         });
       }),
     [],

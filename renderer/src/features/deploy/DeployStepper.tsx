@@ -10,10 +10,13 @@ const STATE_WORDS = { pending: 'waiting', running: 'in progress', done: 'done', 
 export function DeployStepper({ view }: { view: DeployView }) {
   // The active step is the first that is neither done nor skipped.
   const active = DEPLOY_PHASES.findIndex((p) => !['done', 'skipped'].includes(view.phases[p].state));
+  const failedAt = DEPLOY_PHASES.findIndex((p) => view.phases[p].state === 'failed' || view.phases[p].state === 'cancelled');
   return (
     <Stepper active={active < 0 ? DEPLOY_PHASES.length : active} orientation="vertical" size="sm" aria-label="Deploy steps" allowNextStepsSelect={false}>
-      {DEPLOY_PHASES.map((phase) => {
+      {DEPLOY_PHASES.map((phase, index) => {
         const { state, message } = view.phases[phase];
+        // After a failure the later steps did not run; "skipped" would read as "nothing to do".
+        const notRun = failedAt >= 0 && index > failedAt && (state === 'skipped' || state === 'pending');
         const words = PHASE_WORDS[phase];
         const color = state === 'failed' ? 'red' : state === 'cancelled' ? 'gray' : state === 'skipped' ? 'gray' : undefined;
         const icon = state === 'failed' ? <IconX size={16} /> : state === 'skipped' ? <IconPlayerSkipForward size={14} /> : state === 'running' ? <Loader size={14} /> : undefined;
@@ -26,10 +29,10 @@ export function DeployStepper({ view }: { view: DeployView }) {
             completedIcon={state === 'skipped' ? <IconPlayerSkipForward size={14} /> : <IconCheck size={16} />}
             data-phase={phase}
             data-state={state}
-            aria-label={`${words.label}: ${STATE_WORDS[state]}`}
+            aria-label={`${words.label}: ${notRun ? 'not run' : STATE_WORDS[state]}`}
             description={
-              <Text size="xs" c={state === 'failed' ? 'red' : 'dimmed'} component="span">
-                {message ?? (state === 'pending' ? words.description : STATE_WORDS[state])}
+              <Text size="xs" c={state === 'failed' ? 'red' : 'dimmed'} component="span" lineClamp={3} style={{ overflowWrap: 'anywhere' }} title={message}>
+                {notRun ? 'not run' : (message ?? (state === 'pending' ? words.description : STATE_WORDS[state]))}
               </Text>
             }
           />

@@ -80,7 +80,7 @@ export function Outcome({ record }: { record: DeploymentRecord }) {
   return (
     <Alert color="red" icon={<IconCircleX size={20} />} title={f ? `Failed while “${PHASE_WORDS[f.phase].label.toLowerCase()}”` : 'Deployment failed'} role="alert" data-testid="deploy-outcome">
       <Stack gap="xs">
-        <Text size="sm" fw={500} data-testid="failure-message">
+        <Text size="sm" fw={500} data-testid="failure-message" lineClamp={6} style={{ overflowWrap: 'anywhere' }}>
           {f?.message ?? 'The deployment did not finish.'}
         </Text>
         {f?.resource && (
@@ -89,13 +89,13 @@ export function Outcome({ record }: { record: DeploymentRecord }) {
           </Text>
         )}
         {f?.reason && (
-          <Text size="sm" c="dimmed">
+          <Text size="sm" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
             Reason given by AWS: {f.reason}
           </Text>
         )}
         {f?.logLines && f.logLines.length > 0 && (
           <ScrollArea.Autosize mah={220}>
-            <Code block fz="xs" aria-label="Log lines around the failure">
+            <Code block fz="xs" aria-label="Log lines around the failure" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
               {f.logLines.join('\n')}
             </Code>
           </ScrollArea.Autosize>

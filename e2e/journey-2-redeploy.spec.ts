@@ -1,0 +1,67 @@
+// Journey 2: redeploy unchanged → "nothing to change", fast; change a file → only that service
+// is rebuilt, and the diff is shown before it runs.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { expect, openProject, test } from './fixtures';
+import { deployFromUi, pythonService, writeFiles } from './steps';
+
+const COMPOSE = `name: twins
+services:
+  web:
+    build: ./web
+    ports:
+      - "8000:8000"
+    healthcheck:
+      test: ["CMD", "curl", "-f", "http://localhost:8000/"]
+  admin:
+    build: ./admin
+    ports:
+      - "8001:8000"
+    healthcheck:
+      test: ["CMD", "curl", "-f", "http://localhost:8000/"]
+`;
+
+test('an unchanged redeploy does nothing, and a changed file rebuilds only its service after showing the diff', async ({ appPage: page, app, sandbox }) => {
+  void sandbox;
+  const dir = join(app.workDir, 'twins');
+  await writeFiles(dir, { 'compose.yaml': COMPOSE });
+  await writeFiles(join(dir, 'web'), pythonService('web v1'));
+  await writeFiles(join(dir, 'admin'), pythonService('admin v1'));
+
+  await page.reload();
+  await openProject(page, dir);
+  await page.getByRole('link', { name: 'Deploy', exact: true }).click();
+
+  // First deploy: everything is new.
+  const first = await deployFromUi(page, {
+    shot: 'deploy-first',
+    review: async (changes) => {
+      await expect(changes.getByRole('table', { name: 'Changes' })).toBeVisible();
+      await expect(changes.locator('[data-change="add"]').first()).toBeVisible();
+    },
+  });
+  expect(first).toContain('Deployed');
+  await expect(page.getByRole('table', { name: 'Deployment history' }).getByRole('row')).toHaveCount(2);
+
+  // Unchanged: nothing to build, nothing to change.
+  const started = Date.now();
+  const second = await deployFromUi(page, { shot: 'deploy-unchanged' });
+  const took = Date.now() - started;
+  expect(second).toContain('Nothing to change');
+  await expect(page.locator('[data-phase="build"]')).toHaveAttribute('data-state', 'skipped');
+  test.info().annotations.push({ type: 'unchanged redeploy (ms)', description: String(took) });
+
+  // Change one file of web: only web is rebuilt, and its change is shown before it is applied.
+  await writeFile(join(dir, 'web', 'index.html'), '<h1>web v2</h1>\n');
+  const third = await deployFromUi(page, {
+    shot: 'deploy-changed',
+    review: async (changes) => {
+      await expect(changes).toContainText(/web/i);
+      await expect(changes).not.toContainText(/Admin/);
+    },
+  });
+  expect(third).toContain('Deployed');
+  await expect(page.getByText('Build output of web')).toBeVisible();
+  await expect(page.getByText('Build output of admin')).toHaveCount(0);
+  await expect(page.getByRole('table', { name: 'Deployment history' }).getByRole('row')).toHaveCount(4);
+});

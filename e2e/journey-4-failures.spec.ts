@@ -1,0 +1,75 @@
+// Journey 4: a failing build and a failing stack → the cause is shown in plain words, nothing
+// is left half-done, and the next deploy works.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { expect, openProject, snap, test } from './fixtures';
+import { deployFromUi, pythonService, writeFiles } from './steps';
+
+const COMPOSE = `name: shaky
+services:
+  web:
+    build: ./web
+    ports:
+      - "8000:8000"
+    environment:
+      - DATABASE_URL=postgres://app:\${POSTGRES_PASSWORD}@db:5432/app
+    healthcheck:
+      test: ["CMD", "curl", "-f", "http://localhost:8000/"]
+  db:
+    image: postgres:16
+    x-defang-postgres: true
+    environment:
+      - POSTGRES_USER=app
+      - POSTGRES_DB=app
+      - POSTGRES_PASSWORD
+`;
+
+test('a failing build and a failing stack explain themselves and leave nothing half-done', async ({ appPage: page, app, sandbox }) => {
+  void sandbox;
+  const dir = join(app.workDir, 'shaky');
+  await writeFiles(dir, { 'compose.yaml': COMPOSE });
+  // A Dockerfile without FROM: the image build fails.
+  await writeFiles(join(dir, 'web'), { ...pythonService('web'), Dockerfile: 'WORKDIR /app\nCOPY . .\nCMD ["python", "-m", "http.server", "8000"]\n' });
+  // Too short for the database: AWS refuses it when the stack creates the database.
+  await app.call('secrets:set', { dir, name: 'POSTGRES_PASSWORD', value: 'short' });
+
+  await page.reload();
+  await openProject(page, dir);
+  await page.getByRole('link', { name: 'Deploy', exact: true }).click();
+
+  // 1. The build fails: the cause and the build's own lines are shown.
+  const buildFailure = await deployFromUi(page, { shot: 'failed-build' });
+  expect(buildFailure).toMatch(/Failed while “build images”/);
+  await expect(page.getByTestId('failure-message')).toContainText(/web/);
+  await expect(page.getByLabel('Log lines around the failure')).toContainText(/build stage|FROM/i);
+  await expect(page.locator('[data-phase="build"]')).toHaveAttribute('data-state', 'failed');
+  // Nothing half-done: the project's resources were never touched.
+  await expect(page.locator('[data-phase="stack"]')).toHaveAttribute('aria-label', 'Create resources: not run');
+  const afterBuild = await app.call('inventory:list', {});
+  expect(afterBuild.flatMap((r) => r.stacks).map((s) => s.stackName)).not.toContain('berth-shaky');
+
+  // 2. Fix the Dockerfile; now the stack fails on the database password.
+  await writeFile(join(dir, 'web', 'Dockerfile'), pythonService('web').Dockerfile!);
+  const stackFailure = await deployFromUi(page, { shot: 'failed-stack' });
+  expect(stackFailure).toMatch(/Failed while “create resources”/);
+  await expect(page.getByTestId('deploy-outcome')).toContainText(/password/i);
+  await expect(page.getByTestId('deploy-outcome')).toContainText(/8 characters/);
+
+  // Nothing half-done: the inventory shows no project resources stuck in a failed state.
+  await page.getByRole('link', { name: 'Inventory' }).click();
+  const region = page.getByRole('region', { name: /Region/ });
+  await expect(region).toBeVisible();
+  await expect(region).not.toContainText(/Could not create|Could not undo|Could not delete/);
+  await snap(page, 'inventory-after-failures');
+
+  // 3. A proper password, and the next deploy works.
+  await page.getByRole('link', { name: 'Secrets' }).click();
+  await page.getByRole('button', { name: 'More actions for POSTGRES_PASSWORD' }).click();
+  await page.getByRole('menuitem', { name: 'Replace with a random value' }).click();
+  await page.getByRole('link', { name: 'Deploy', exact: true }).click();
+  const fixed = await deployFromUi(page, { shot: 'deploy-after-fixes' });
+  expect(fixed).toContain('Deployed');
+  const history = page.getByRole('table', { name: 'Deployment history' });
+  await expect(history).toContainText('succeeded');
+  await expect(history.getByText('failed', { exact: true })).toHaveCount(2);
+});
