@@ -2,7 +2,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, type Page } from '@playwright/test';
-import { snap } from './fixtures';
+import type { DeployEvent, DeploymentRecord } from '../shared/domain/deploy';
+import { snap, type TestApp } from './fixtures';
 
 /** Deploys can take a while on a loaded machine even against the instant sandbox. */
 export const DEPLOY_TIMEOUT = 90_000;
@@ -41,4 +42,20 @@ export async function deployFromUi(page: Page, options: { shot?: string; review?
   await expect(outcome).toBeVisible({ timeout: DEPLOY_TIMEOUT });
   if (options.shot) await snap(page, options.shot);
   return outcome.innerText();
+}
+
+/** Deploys through main directly (setup for journeys about what comes after); resolves with the finished record. */
+export async function deployViaMain(app: TestApp, dir: string): Promise<DeploymentRecord> {
+  const finished = new Promise<DeploymentRecord>((resolve) => {
+    const stop = app.ctx.subscribe((event, payload) => {
+      if (event !== 'deploy:event') return;
+      const e = payload as DeployEvent;
+      if (e.type === 'finished') {
+        stop();
+        resolve(e.record);
+      }
+    });
+  });
+  await app.call('deploy:start', { dir, mode: 'affordable', autoApprove: true });
+  return finished;
 }

@@ -10,7 +10,7 @@ import type { TeardownEvent } from '../../../../shared/domain/inventory';
 import { api } from '../../api';
 import { useEvent } from '../../app/events';
 import { ErrorAlert } from '../../ui/ErrorAlert';
-import { statusColor, statusWords } from '../../ui/words';
+import { resourceWords, statusColor, statusWords } from '../../ui/words';
 
 export type TeardownTarget = { kind: 'project'; project: string } | { kind: 'bootstrap' };
 
@@ -35,6 +35,16 @@ export function applyTeardownEvent(progress: Progress, event: TeardownEvent): Pr
 }
 
 const STEP_COLOR: Record<string, string> = { running: 'blue', done: 'green', failed: 'red', skipped: 'gray' };
+const STEP_WORDS: Record<string, string> = {
+  images: 'Delete the images',
+  stack: 'Delete the resources',
+  config: 'Delete the config values',
+  uploads: 'Delete uploaded sources and records',
+  snapshots: 'Keep database snapshots',
+  bucket: 'Empty the storage bucket',
+  bootstrap: 'Delete the shared setup',
+  check: 'Check nothing still uses it',
+};
 
 export function TeardownModal({ target, onClose }: { target: TeardownTarget | null; onClose: () => void }) {
   const queryClient = useQueryClient();
@@ -130,7 +140,7 @@ export function TeardownModal({ target, onClose }: { target: TeardownTarget | nu
           <List spacing={4} size="sm" aria-label="Teardown steps">
             {progress.steps.map((s) => (
               <List.Item key={s.step} icon={<Badge size="xs" color={STEP_COLOR[s.state] ?? 'gray'} variant="light" w={70}>{s.state}</Badge>}>
-                {s.step}
+                {STEP_WORDS[s.step] ?? s.step}
                 {s.message ? (
                   <Text span size="xs" c="dimmed">
                     {' '}
@@ -146,7 +156,9 @@ export function TeardownModal({ target, onClose }: { target: TeardownTarget | nu
               <Badge size="xs" color={statusColor(e.status)} variant="light">
                 {statusWords(e.status)}
               </Badge>
-              <Text size="xs">{e.label ?? e.logicalId}</Text>
+              <Text size="xs" title={`${e.type} · ${e.logicalId}`}>
+                {e.label ?? `${resourceWords(e.type)} ${e.logicalId}`}
+              </Text>
             </Group>
           ))}
           {progress.finished && (
