@@ -58,6 +58,8 @@ describe('sandbox server', () => {
     await expect(c.ssm.send(new GetParameterCommand({ Name: '/f/x' }))).rejects.toMatchObject({ name: 'ThrottlingException' });
     sb.setFaults({ ssm: { errorRate: 1 } });
     await expect(c.ssm.send(new GetParameterCommand({ Name: '/f/x' }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 500 } });
+    sb.setFaults({ s3: { throttleRate: 1 } });
+    await expect(c.s3.send(new CreateBucketCommand({ Bucket: 'slow-bucket' }))).rejects.toMatchObject({ name: 'SlowDown', $metadata: { httpStatusCode: 503 } });
     sb.setFaults({ ssm: { resetRate: 1 } });
     await expect(c.ssm.send(new GetParameterCommand({ Name: '/f/x' }))).rejects.toThrow();
     // Half the requests throttled: a retrying client still gets through.

@@ -26,6 +26,7 @@ import {
 import { CreateBucketCommand, GetBucketVersioningCommand, GetBucketPolicyCommand, PutObjectCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
 import { DeleteParameterCommand, GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
 import { startSandbox, type Sandbox } from '../index';
 import { sandboxClients, type SandboxClients } from '../testing/clients';
 import { appTemplate } from './fixtures/app-template';
@@ -253,5 +254,8 @@ describe('sandbox CloudFormation', () => {
     // The database is snapshotted, the versioned bucket (empty) deleted.
     await expect(stackOf(c, 'berth-app')).rejects.toThrow('does not exist');
     await expect(c.s3.send(new HeadBucketCommand({ Bucket: before.BucketName! }))).rejects.toThrow();
+    const snapshots = await c.tagging.send(new GetResourcesCommand({ TagFilters: [{ Key: 'berth:project', Values: ['app'] }], ResourceTypeFilters: ['rds:snapshot'] }));
+    expect(snapshots.ResourceTagMappingList).toHaveLength(1);
+    expect(snapshots.ResourceTagMappingList![0]!.ResourceARN).toMatch(/^arn:aws:rds:us-east-1:000000000000:snapshot:berth-app-database-/);
   });
 });

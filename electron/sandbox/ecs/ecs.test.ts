@@ -214,6 +214,24 @@ describe('sandbox ECS, ECR and builds', () => {
     expect(service.runningCount).toBe(1);
   });
 
+  it('forwards ECS task state changes to a log group through an EventBridge rule', async () => {
+    await c.logs.send(new CreateLogGroupCommand({ logGroupName: '/berth/app/events' }));
+    const rule = { Type: 'AWS::Events::Rule', Properties: { EventPattern: { source: ['aws.ecs'], 'detail-type': ['ECS Task State Change'], detail: { clusterArn: ['arn:aws:ecs:us-east-1:000000000000:cluster/berth'], lastStatus: ['STOPPED'] } }, Targets: [{ Id: 'logs', Arn: 'arn:aws:logs:us-east-1:000000000000:log-group:/berth/app/events:*' }] } };
+    await c.cloudformation.send(new CreateStackCommand({ StackName: 'events', TemplateBody: JSON.stringify({ Resources: { Rule: rule } }) }));
+    await sb.settle();
+    await c.ecs.send(new RegisterTaskDefinitionCommand(webTaskDefinition('nginx', { command: ['sh', '-c', 'exit 3'] })));
+    const run = await c.ecs.send(new RunTaskCommand({ cluster: 'berth', taskDefinition: 'app-web', networkConfiguration: network }));
+    await sb.settle();
+    const task = (await c.ecs.send(new DescribeTasksCommand({ cluster: 'berth', tasks: [run.tasks![0]!.taskArn!] }))).tasks![0]!;
+    expect(task).toMatchObject({ lastStatus: 'STOPPED', stopCode: 'EssentialContainerExited' });
+    expect(task.containers![0]!.exitCode).toBe(3);
+    const events = (await c.logs.send(new FilterLogEventsCommand({ logGroupName: '/berth/app/events', filterPattern: `"${run.tasks![0]!.taskArn!}"` }))).events!;
+    expect(events).toHaveLength(1);
+    const event = JSON.parse(events[0]!.message!) as { 'detail-type': string; detail: { lastStatus: string; stoppedReason: string; containers: { exitCode: number }[] } };
+    expect(event['detail-type']).toBe('ECS Task State Change');
+    expect(event.detail).toMatchObject({ lastStatus: 'STOPPED', stoppedReason: 'Essential container in task exited', containers: [{ exitCode: 3 }] });
+  });
+
   it('manages ECR repositories: lifecycle policies, tags, deleting images and non-empty repositories', async () => {
     const repo = await c.ecr.send(new CreateRepositoryCommand({ repositoryName: 'berth/other' }));
     expect(repo.repository!.repositoryUri).toBe('000000000000.dkr.ecr.us-east-1.amazonaws.com/berth/other');

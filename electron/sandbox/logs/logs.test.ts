@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  CloudWatchLogsClient,
   CreateLogGroupCommand,
   CreateLogStreamCommand,
   DescribeLogGroupsCommand,
@@ -82,10 +83,12 @@ describe('sandbox CloudWatch Logs', () => {
     expect(or.events?.map((e) => e.message)).toEqual(['ERROR web/web/task1 failed #10', 'ERROR web/web/task1 failed #20']);
   });
 
-  it('answers StartLiveTail with a clean unsupported-operation error', async () => {
-    const error = await c.logs.send(new StartLiveTailCommand({ logGroupIdentifiers: ['arn:aws:logs:us-east-1:000000000000:log-group:/berth/app'] })).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(Error);
-    expect((error as Error).name).not.toBe('TypeError');
+  it('answers StartLiveTail with a clean unsupported-operation error (clients then poll)', async () => {
+    // Live tail has a `stream-` host prefix, which a local endpoint cannot resolve; without it the sandbox answers.
+    const client = new CloudWatchLogsClient({ endpoint: sb.endpoint, region: 'us-east-1', credentials: { ...sb.credentials }, maxAttempts: 1, disableHostPrefix: true });
+    const error = await client.send(new StartLiveTailCommand({ logGroupIdentifiers: ['arn:aws:logs:us-east-1:000000000000:log-group:/berth/app'] })).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'UnknownOperationException', message: 'StartLiveTail is not supported by the Berth sandbox; poll FilterLogEvents instead.' });
+    client.destroy();
   });
 });
 
