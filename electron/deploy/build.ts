@@ -49,7 +49,10 @@ export interface BuildEnvironment {
 }
 
 export interface BuildHooks {
+  /** Cancels: running builds are stopped. */
   signal?: AbortSignal;
+  /** Stops waiting but leaves the builds running (the app is quitting; a restart re-attaches). */
+  detachSignal?: AbortSignal;
   /** New log lines of one build, in order. */
   onLog?: (request: BuildRequest, lines: string[]) => void;
   /** A build's task is known (started or attached to). */
@@ -209,6 +212,7 @@ export async function runBuild(
     }
   };
   for (;;) {
+    if (hooks.detachSignal?.aborted) raise('CANCELLED', `Stopped following the image build of ${request.services.join(', ')}; it carries on in AWS.`);
     if (hooks.signal?.aborted) {
       await ecs.send(new StopTaskCommand({ cluster: env.cluster, task: taskArn, reason: 'Deployment cancelled in Berth' })).catch(() => undefined);
       raise('CANCELLED', `The image build of ${request.services.join(', ')} was stopped.`);

@@ -81,6 +81,7 @@ function createDeployments(ctx: AppContext, tuning: PipelineTuning | undefined):
       runs.delete(id);
       if (projectName && byProject.get(projectName) === run) byProject.delete(projectName);
       if (byDir.get(dir) === run) byDir.delete(dir);
+      if (record.outcome === 'running') return;
       const outcome = record.outcome === 'nothing-to-change' ? 'nothing to change' : record.outcome;
       ctx.abilities.notify?.(`Deployment of ${record.project || 'the project'} ${outcome === 'succeeded' ? 'finished' : outcome}`, record.urls[0] ?? record.failure?.message ?? '');
     });
@@ -203,7 +204,12 @@ function createDeployments(ctx: AppContext, tuning: PipelineTuning | undefined):
       return mergeHistory(live, local, remote);
     },
   };
-  // Nothing is cancelled when the app quits: stack operations and builds carry on in AWS, and the
-  // local record (still "running", owned by a process that is gone) lets the next start re-attach.
+  // Nothing is cancelled when the app quits: runs stop following, stack operations and builds
+  // carry on in AWS, and the local record (still "running") lets the next start re-attach.
+  ctx.onDispose(async () => {
+    const open = [...runs.values()];
+    for (const run of open) run.detach();
+    await Promise.all(open.map((run) => run.done.catch(() => undefined)));
+  });
   return service;
 }

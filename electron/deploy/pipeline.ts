@@ -79,6 +79,8 @@ export class DeploymentRun {
   readonly record: DeploymentRecord;
   readonly done: Promise<DeploymentRecord>;
   private readonly controller = new AbortController();
+  // Detaching stops following the stack and rollouts (they carry on in AWS) without ending the deployment.
+  private readonly detachController = new AbortController();
   private approval: { resolve: () => void; reject: (e: Error) => void } | undefined;
   private approved = false;
   private bucket: string | undefined;
@@ -131,8 +133,27 @@ export class DeploymentRun {
     this.approval?.reject(new AppErrorException('CANCELLED', 'The deployment was cancelled.'));
   }
 
+  /**
+   * Stops following once the stack operation runs (the CLI's --detach): the run ends with its
+   * record still "running", so the next start or `deploy:active` re-attaches.
+   */
+  detach(): void {
+    this.detachController.abort();
+    this.approval?.reject(new AppErrorException('CANCELLED', 'Stopped following the deployment.'));
+  }
+
+  /** True when the run ended by detaching. */
+  get detached(): boolean {
+    return this.detachController.signal.aborted;
+  }
+
   private get signal(): AbortSignal {
     return this.controller.signal;
+  }
+
+  /** Aborted by a cancel or a detach: local work (packaging, uploads) stops either way. */
+  private get anySignal(): AbortSignal {
+    return AbortSignal.any([this.controller.signal, this.detachController.signal]);
   }
 
   private emit(event: DeployEvent): void {
@@ -172,6 +193,7 @@ export class DeploymentRun {
 
   private async step<T>(phase: DeployPhase, work: () => Promise<T | { skipped: string; value: T }>): Promise<T> {
     if (this.signal.aborted) raise('CANCELLED', 'The deployment was cancelled.');
+    if (this.detached) raise('CANCELLED', 'Stopped following the deployment.');
     this.setPhase(phase, 'running');
     await this.saveLocal();
     const result = await work();
@@ -194,6 +216,11 @@ export class DeploymentRun {
       for (const p of packaged) await rm(dirname(p.archivePath), { recursive: true, force: true }).catch(() => undefined);
     }
     const now = new Date().toISOString();
+    if (failure && this.detached) {
+      // Still running in AWS: keep the record open for whoever re-attaches.
+      await this.saveLocal();
+      return this.record;
+    }
     if (failure) {
       const cancelled = failure.code === 'CANCELLED';
       const running = this.record.phases.find((p) => p.state === 'running');
@@ -293,7 +320,7 @@ export class DeploymentRun {
       for (const s of unique) {
         const result = await packageContext(s.build, {
           ...tuning.packaging,
-          signal: this.signal,
+          signal: this.anySignal,
           onProgress: (p) => this.progress('package', p.bytes, p.totalBytes, 'bytes', s.name),
         });
         packaged.push(result);
@@ -316,7 +343,7 @@ export class DeploymentRun {
             digest: p.digest,
             archivePath: p.archivePath,
             archiveBytes: p.archiveBytes,
-            signal: this.signal,
+            signal: this.anySignal,
             onProgress: (loaded, total) => this.progress('upload', loaded, total, 'bytes', p.digest.slice(0, 12)),
             ...(tuning.retryBaseDelayMs !== undefined ? { retry: { baseDelayMs: tuning.retryBaseDelayMs } } : {}),
           });
@@ -375,6 +402,7 @@ export class DeploymentRun {
         needed,
         {
           signal: this.signal,
+          detachSignal: this.detachController.signal,
           onLog: (request, lines) => {
             for (const service of request.services) this.emit({ type: 'build-log', deploymentId: this.record.id, service, lines });
           },
@@ -432,7 +460,7 @@ export class DeploymentRun {
       let followed = false;
       if (input.resuming && stack?.StackStatus?.endsWith('_IN_PROGRESS') && stack.StackStatus !== 'REVIEW_IN_PROGRESS') {
         // Carry on: the operation this deployment started before the restart.
-        await this.followOrExplain(() => followStack(cfn, stackName, { onEvent, ...(tuning.wait ? { wait: tuning.wait } : {}) }), project, outputs);
+        await this.followOrExplain(() => followStack(cfn, stackName, { onEvent, wait: this.followWait(), signal: this.detachController.signal }), project, outputs);
         followed = true;
         stack = await describeStack(cfn, stackName);
       }
@@ -475,7 +503,11 @@ export class DeploymentRun {
       }
       this.setPhase('stack', 'running', 'Applying the changes.');
       // Once executing, the stack operation runs to its end: cancelling now would leave it half-done.
-      const outcome = await this.followOrExplain(() => executeChangeSet(cfn, stackName, prepared.changeSetId!, { onEvent, ...(tuning.wait ? { wait: tuning.wait } : {}) }), project, outputs);
+      const outcome = await this.followOrExplain(
+        () => executeChangeSet(cfn, stackName, prepared.changeSetId!, { onEvent, wait: this.followWait(), signal: this.detachController.signal }),
+        project,
+        outputs,
+      );
       return { changed: true, outputs: outcome.outputs };
     });
     this.record.urls = urlsFromOutputs(stackOutcome.outputs);
@@ -490,7 +522,7 @@ export class DeploymentRun {
         { cluster: outputs.ClusterName ?? outputs.ClusterArn ?? '', project: project.name, targets: rolloutTargets(project) },
         {
           onRollout: (rollout) => this.emit({ type: 'rollout', deploymentId: this.record.id, rollout }),
-          signal: this.signal,
+          signal: AbortSignal.any([this.signal, this.detachController.signal]),
           ...(tuning.pollMs !== undefined ? { pollMs: tuning.pollMs } : {}),
           ...(tuning.sleep ? { sleep: tuning.sleep } : {}),
         },
@@ -500,6 +532,25 @@ export class DeploymentRun {
 
     // 11. Record (written by run() once the outcome is final).
     await this.step('record', async () => undefined);
+  }
+
+  /** Stack waiting that a detach interrupts at once (not after the current poll interval). */
+  private followWait(): WaitKnobs {
+    const wait = this.env.tuning?.wait ?? {};
+    const signal = this.detachController.signal;
+    const sleep =
+      wait.sleep ??
+      ((ms: number) =>
+        new Promise<void>((resolve) => {
+          const timer = setTimeout(done, ms);
+          function done() {
+            clearTimeout(timer);
+            signal.removeEventListener('abort', done);
+            resolve();
+          }
+          signal.addEventListener('abort', done, { once: true });
+        }));
+    return { ...wait, sleep };
   }
 
   /** Runs a stack operation; on failure adds the failing service's stopped tasks and their logs. */

@@ -2,13 +2,16 @@
 import type { Command } from '../command';
 import { configCommand } from './config';
 import { downCommand } from './down';
+import { historyCommand } from './history';
+import { logsCommand } from './logs';
 import { lsCommand } from './ls';
 import { planCommand } from './plan';
 import { sandboxCommand } from './sandbox';
 import { teardownCommand } from './teardown';
+import { upCommand } from './up';
 import { validateCommand } from './validate';
 import { versionCommand } from './version';
 import { webCommand } from './web';
 import { whoamiCommand } from './whoami';
 
-export const COMMANDS: Command[] = [webCommand, validateCommand, planCommand, whoamiCommand, configCommand, lsCommand, downCommand, teardownCommand, sandboxCommand, versionCommand];
+export const COMMANDS: Command[] = [webCommand, validateCommand, planCommand, whoamiCommand, configCommand, upCommand, historyCommand, logsCommand, lsCommand, downCommand, teardownCommand, sandboxCommand, versionCommand];

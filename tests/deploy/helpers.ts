@@ -1,0 +1,65 @@
+/** Running deployments against a sandbox in tests: a context, a connection, counted AWS calls. */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DeployEvent, DeploymentRecord } from '../../shared/domain/deploy';
+import type { DeploymentMode } from '../../shared/domain/plan';
+import { createContext, type AppContext } from '../../electron/api/context';
+import { connectionManager } from '../../electron/aws/connection';
+import { deployments } from '../../electron/deploy/deployments';
+import type { PipelineTuning } from '../../electron/deploy/pipeline';
+import { loadProject } from '../../electron/compose/load';
+import { setConfig } from '../../electron/secrets/store';
+import type { Sandbox } from '../../electron/sandbox';
+
+/** Fast polling: the sandbox answers at once. */
+export const FAST: PipelineTuning = { wait: { initialIntervalMs: 20, maxIntervalMs: 100 }, pollMs: 20, maxPollMs: 100, retryBaseDelayMs: 10, preflight: false };
+
+export interface TestApp {
+  ctx: AppContext;
+  /** AWS calls made so far, as `service:Command`. */
+  calls: string[];
+  events: DeployEvent[];
+}
+
+/** A context connected to the sandbox, counting every AWS call its clients make. */
+export async function connectedApp(sandbox: Sandbox, dataDir?: string, tuning: PipelineTuning = FAST): Promise<TestApp> {
+  const ctx = createContext({ shell: 'test', version: '0.0.0-test', dataDir: dataDir ?? (await mkdtemp(join(tmpdir(), 'berth-data-'))) });
+  await connectionManager(ctx).connect({ region: 'us-east-1', endpoint: sandbox.endpoint, sandbox: true });
+  const calls: string[] = [];
+  for (const [service, client] of Object.entries(connectionManager(ctx).require().clients)) {
+    (client as { middlewareStack: { add: (m: unknown, o: unknown) => void } }).middlewareStack.add(
+      (next: (a: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
+        calls.push(`${service}:${context.commandName}`);
+        return next(args);
+      },
+      { step: 'initialize', name: 'countCalls' },
+    );
+  }
+  const events: DeployEvent[] = [];
+  ctx.subscribe((name, payload) => {
+    if (name === 'deploy:event') events.push(payload as DeployEvent);
+  });
+  deployments(ctx, tuning);
+  return { ctx, calls, events };
+}
+
+/** Sets every config value the project needs to a test value. */
+export async function setAllConfig(app: TestApp, dir: string): Promise<string[]> {
+  const project = (await loadProject(dir)).project!;
+  const conn = connectionManager(app.ctx).require();
+  for (const r of project.requiredConfig) await setConfig(conn.clients.ssm, project.name, r.name, `test-${r.name.toLowerCase()}-value`);
+  return project.requiredConfig.map((r) => r.name);
+}
+
+/** Deploys and waits for the end. */
+export async function deploy(app: TestApp, dir: string, mode: DeploymentMode, autoApprove = true): Promise<DeploymentRecord> {
+  const service = deployments(app.ctx);
+  const { deploymentId } = await service.start({ dir, mode, autoApprove });
+  return service.get(deploymentId)!.done;
+}
+
+/** Calls of one command since index `from`. */
+export function callsOf(app: TestApp, command: string, from = 0): number {
+  return app.calls.slice(from).filter((c) => c.endsWith(`:${command}`)).length;
+}
