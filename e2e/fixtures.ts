@@ -16,7 +16,7 @@ import { handlers } from '../electron/api/handlers';
 import { startBridge, type Bridge } from '../electron/bridge/server';
 import { deployments } from '../electron/deploy/deployments';
 import type { PipelineTuning } from '../electron/deploy/pipeline';
-import { startSandbox, type Sandbox } from '../electron/sandbox/index';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../electron/sandbox/index';
 
 export interface TestApp {
   bridge: Bridge;
@@ -49,7 +49,9 @@ const E2E_TUNING: PipelineTuning = { wait: { initialIntervalMs: 50, maxIntervalM
 // No AWS credentials or profiles from the machine leak into a test: "first run" is reproducible.
 const AWS_ENV = ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION', 'AWS_DEFAULT_REGION'];
 
-export const test = base.extend<{ app: TestApp; appPage: Page; sandbox: Sandbox }>({
+export const test = base.extend<{ app: TestApp; appPage: Page; sandbox: Sandbox; sandboxOptions: Pick<SandboxOptions, 'speed' | 'speedFactor'> }>({
+  // Instant unless a spec needs time to pass inside AWS (e.g. to restart mid-operation).
+  sandboxOptions: [{ speed: 'instant' }, { option: true }],
   // Playwright fixtures declare their dependencies by destructuring; this one has none.
   // eslint-disable-next-line no-empty-pattern
   app: async ({}, use) => {
@@ -102,8 +104,8 @@ export const test = base.extend<{ app: TestApp; appPage: Page; sandbox: Sandbox 
     }
     await rm(root, { recursive: true, force: true });
   },
-  sandbox: async ({ app }, use) => {
-    const sandbox = await startSandbox({ speed: 'instant', dataDir: join(app.dataDir, 'test-sandbox') });
+  sandbox: async ({ app, sandboxOptions }, use) => {
+    const sandbox = await startSandbox({ ...sandboxOptions, dataDir: join(app.dataDir, 'test-sandbox') });
     await app.call('connection:connect', { target: { endpoint: sandbox.endpoint, region: sandbox.region, sandbox: true } });
     await use(sandbox);
     await sandbox.close();

@@ -2,6 +2,8 @@
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
+import type { ConnectionStatus } from '../../../shared/domain/connection';
+import { api, onReconnect } from '../api';
 import { deployStore } from '../features/deploy/deploy-store';
 import { baseName, durationWords } from '../ui/words';
 import { CONNECTION_KEY } from './connection';
@@ -31,6 +33,26 @@ export function useLiveUpdates(): void {
   });
   useEvent('sandbox:status', (status) => queryClient.setQueryData(['sandbox:status'], status));
   useEvent('deploy:event', (event) => deployStore.handle(event));
+  // Main restarted (the app was relaunched, the bridge came back): connect again as before, then
+  // re-read everything, which re-opens the project's watcher and re-attaches a running deploy.
+  useEffect(
+    () =>
+      onReconnect(() => {
+        const before = queryClient.getQueryData<ConnectionStatus>(CONNECTION_KEY)?.target ?? null;
+        void (async () => {
+          let now: ConnectionStatus = { target: null, identity: null };
+          try {
+            now = await api['connection:status']({});
+            if (!now.target && before) now = await api['connection:connect']({ target: before });
+          } catch {
+            // The old connection is gone for good (e.g. the sandbox stopped): the header says so.
+          }
+          queryClient.setQueryData(CONNECTION_KEY, now);
+          await queryClient.invalidateQueries({ predicate: (q) => q.queryKey[0] !== CONNECTION_KEY[0] && q.queryKey[0] !== 'diagram-layout' });
+        })();
+      }),
+    [queryClient],
+  );
   // A deploy that ends while the user looks elsewhere still gets noticed.
   useEffect(
     () =>
