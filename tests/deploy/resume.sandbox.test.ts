@@ -1,0 +1,95 @@
+/**
+ * A deployment survives Berth quitting: a new app (same data folder) re-attaches to the stack
+ * operation or the image builds the old one left running, and carries the deployment to its end.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DeployEvent } from '../../shared/domain/deploy';
+import { deployments } from '../../electron/deploy/deployments';
+import { localRecords } from '../../electron/deploy/records';
+import { startSandbox, type Sandbox } from '../../electron/sandbox';
+import { sampleProject } from './fixtures';
+import { callsOf, connectedApp, type TestApp } from './helpers';
+
+let sandbox: Sandbox;
+const folders: string[] = [];
+
+beforeAll(async () => {
+  // AWS-like durations, a hundred times shorter: long enough to quit in the middle.
+  sandbox = await startSandbox({ speed: 'realistic', speedFactor: 0.01 });
+});
+afterAll(async () => {
+  await sandbox?.close();
+  for (const f of folders) await rm(f, { recursive: true, force: true });
+});
+
+async function until(app: TestApp, from: number, match: (e: DeployEvent) => boolean): Promise<void> {
+  while (!app.events.slice(from).some(match)) await new Promise((r) => setTimeout(r, 5));
+}
+
+async function quitAndRestart(sample: string, name: string, quitWhen: (e: DeployEvent) => boolean, prepare?: (contexts: Record<string, string>) => Promise<void>) {
+  const dataDir = await mkdtemp(join(tmpdir(), 'berth-resume-'));
+  const { dir, contexts } = await sampleProject(sample, name);
+  await prepare?.(contexts);
+  folders.push(dataDir, dir);
+  const first = await connectedApp(sandbox, dataDir);
+  const { deploymentId } = await deployments(first.ctx).start({ dir, mode: 'affordable', autoApprove: true });
+  await until(first, 0, quitWhen);
+  // Quitting: the run stops following, nothing is cancelled in AWS.
+  await first.ctx.dispose();
+  const left = (await localRecords(dataDir, name)).find((r) => r.record.id === deploymentId);
+  expect(left?.record.outcome).toBe('running');
+
+  const second = await connectedApp(sandbox, dataDir);
+  const active = await deployments(second.ctx).active(dir);
+  expect(active?.id).toBe(deploymentId);
+  const record = await deployments(second.ctx).get(deploymentId)!.done;
+  await second.ctx.dispose();
+  return { first, second, record };
+}
+
+describe('re-attaching after a restart', () => {
+  it('follows a stack operation already under way to its end', async () => {
+    const { second, record } = await quitAndRestart('angular-express', 'resume-stack', (e) => e.type === 'phase' && e.phase === 'stack' && e.message === 'Applying the changes.');
+    expect(record.failure?.message).toBeUndefined();
+    expect(record.outcome).toBe('succeeded');
+    expect(record.urls.length).toBeGreaterThan(0);
+    expect(callsOf(second, 'CreateChangeSetCommand')).toBe(0);
+    expect(callsOf(second, 'ExecuteChangeSetCommand')).toBe(0);
+    expect(callsOf(second, 'RunTaskCommand')).toBe(0);
+    expect(second.events.some((e) => e.type === 'stack-event')).toBe(true);
+  });
+
+  it('attaches to image builds still running instead of starting them again', async () => {
+    // Builds with many steps, so they are still running when Berth quits.
+    const slowBuilds = async (contexts: Record<string, string>) => {
+      const steps = Array.from({ length: 40 }, (_, i) => `RUN echo step ${i}`).join('\n');
+      for (const context of Object.values(contexts)) await writeFile(join(context, 'Dockerfile'), `FROM node:20-alpine\n${steps}\nCOPY index.js .\n`);
+    };
+    const { first, second, record } = await quitAndRestart('angular-express', 'resume-build', (e) => e.type === 'build-log', slowBuilds);
+    expect(record.failure?.message).toBeUndefined();
+    expect(record.outcome).toBe('succeeded');
+    expect(callsOf(first, 'RunTaskCommand')).toBe(2);
+    expect(callsOf(second, 'RunTaskCommand')).toBe(0);
+    expect(second.events.some((e) => e.type === 'build-log')).toBe(true);
+  });
+
+  it('closes the record of a deployment nothing of which runs in AWS any more', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'berth-resume-'));
+    const { dir } = await sampleProject('angular-express', 'resume-nothing');
+    folders.push(dataDir, dir);
+    const first = await connectedApp(sandbox, dataDir);
+    const { deploymentId } = await deployments(first.ctx).start({ dir, mode: 'affordable', autoApprove: true });
+    await until(first, 0, (e) => e.type === 'phase' && e.phase === 'bootstrap' && e.state === 'running');
+    await first.ctx.dispose();
+    await sandbox.settle();
+    const second = await connectedApp(sandbox, dataDir);
+    expect(await deployments(second.ctx).active(dir)).toBeNull();
+    const closed = (await localRecords(dataDir, 'resume-nothing')).find((r) => r.record.id === deploymentId)!.record;
+    expect(closed.outcome).toBe('failed');
+    expect(closed.failure?.message).toMatch(/Berth stopped before this deployment finished/);
+    await second.ctx.dispose();
+  });
+});
