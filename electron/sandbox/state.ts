@@ -343,6 +343,8 @@ export interface Stack {
   replaced: { logicalId: string; resource: StackResource }[];
   events: StackEvent[];
   disableRollback: boolean;
+  /** CreateStack's OnFailure=DELETE: delete the stack once a failed creation has rolled back. */
+  deleteOnFailure?: boolean;
   terminationProtection: boolean;
   changeSets: ChangeSetRecord[];
   operation?: StackOperation;

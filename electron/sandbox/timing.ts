@@ -43,6 +43,7 @@ export class Timing {
 export class SandboxClosed extends Error {
   constructor() {
     super('The sandbox was closed');
+    this.name = 'SandboxClosed';
   }
 }
 

@@ -68,6 +68,7 @@ function newStack(core: SandboxCore, name: string, input: QueryInput, body: stri
     replaced: [],
     events: [],
     disableRollback: bool(input, 'DisableRollback') === true || str(input, 'OnFailure') === 'DO_NOTHING',
+    deleteOnFailure: str(input, 'OnFailure') === 'DELETE',
     terminationProtection: bool(input, 'EnableTerminationProtection') === true,
     changeSets: [],
     roleArn: str(input, 'RoleARN'),

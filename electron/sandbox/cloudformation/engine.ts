@@ -436,8 +436,12 @@ async function runCreate(core: SandboxCore, stack: Stack, op: StackOperation): P
 
 async function runRollback(core: SandboxCore, stack: Stack, _op: StackOperation): Promise<void> {
   const failed = await deleteInOrder(core, stack, Object.keys(stack.resources));
-  if (failed.length > 0) finish(core, stack, 'ROLLBACK_FAILED', `The following resource(s) failed to delete: [${failed.join(', ')}]. `);
-  else finish(core, stack, 'ROLLBACK_COMPLETE');
+  if (failed.length > 0) {
+    finish(core, stack, 'ROLLBACK_FAILED', `The following resource(s) failed to delete: [${failed.join(', ')}]. `);
+    return;
+  }
+  finish(core, stack, 'ROLLBACK_COMPLETE');
+  if (stack.deleteOnFailure) startOperation(core, stack, 'DELETE');
 }
 
 async function runDelete(core: SandboxCore, stack: Stack, op: StackOperation): Promise<void> {
@@ -534,6 +538,8 @@ async function runUpdateRollback(core: SandboxCore, stack: Stack, op: StackOpera
     if (failedToRevert.length > 0) {
       // Stays resumable: ContinueUpdateRollback retries or skips these.
       setStackStatus(core, stack, 'UPDATE_ROLLBACK_FAILED', `The following resource(s) failed to update: [${failedToRevert.join(', ')}]. `);
+      const changeSet = stack.changeSets.find((c) => c.executionStatus === 'EXECUTE_IN_PROGRESS');
+      if (changeSet) changeSet.executionStatus = 'EXECUTE_FAILED';
       return;
     }
     stack.templateBody = previous.templateBody;

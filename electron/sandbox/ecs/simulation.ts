@@ -182,6 +182,11 @@ function stopNow(core: SandboxCore, td: EcsTaskDefinition | undefined, task: Ecs
 
 /** Moves one task a step; returns true when it changed. */
 function advance(core: SandboxCore, task: EcsTask, now: number): boolean {
+  if (task.lastStatus === 'RUNNING' && task.desiredStatus === 'RUNNING' && task.plan.kind === 'serve' && !task.buildDone) {
+    // A running build task whose build is not under way (just started, or the sandbox restarted mid-build).
+    const buildTd = findTaskDefinition(core, task.taskDefinitionArn);
+    if (buildTd && isBuild(buildTd, task)) startBuild(core, buildTd, task);
+  }
   if (task.lastStatus === 'STOPPED' || task.nextAt === undefined || task.nextAt > now) return false;
   const td = findTaskDefinition(core, task.taskDefinitionArn);
   if (!td) {
@@ -225,7 +230,6 @@ function advance(core: SandboxCore, task: EcsTask, now: number): boolean {
       }
       task.nextAt = task.plan.kind === 'exit' ? now + core.timing.ms('taskProvisioning') : undefined;
       publishTask(core, task);
-      if (task.desiredStatus === 'RUNNING' && task.plan.kind === 'serve' && task.overrides && !task.buildDone && isBuild(td, task)) startBuild(core, td, task);
       return true;
     }
     case 'RUNNING':
@@ -247,8 +251,6 @@ function advance(core: SandboxCore, task: EcsTask, now: number): boolean {
         publishTask(core, task);
         return true;
       }
-      // A restarted sandbox finds a build task whose build was interrupted: run it again.
-      if (isBuild(td, task) && !task.buildDone) startBuild(core, td, task);
       task.nextAt = undefined;
       return false;
     case 'STOPPING':
