@@ -1,5 +1,5 @@
 /** Project: services at a glance, problems in the files, the config it needs, the files in use, the mode. */
-import { Alert, Badge, Card, Group, Loader, SimpleGrid, Stack, Table, Text, Tooltip } from '@mantine/core';
+import { Alert, Badge, Button, Card, Group, Loader, SimpleGrid, Stack, Table, Text, Tooltip } from '@mantine/core';
 import { IconRefresh } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { hasErrors } from '../../../../shared/domain/diagnostics';
@@ -103,6 +103,13 @@ export function ProjectScreen() {
   return (
     <Screen
       title={data?.project?.name ? `Project ${data.project.name}` : 'Project'}
+      actions={
+        <Tooltip label="Compose and .env files reload by themselves; check again after changing other files, such as a build folder">
+          <Button variant="default" size="xs" leftSection={<IconRefresh size={14} />} onClick={() => void loaded.refetch()} loading={loaded.isFetching}>
+            Check again
+          </Button>
+        </Tooltip>
+      }
       intro={
         <>
           {dir}{' '}

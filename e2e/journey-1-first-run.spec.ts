@@ -1,0 +1,74 @@
+// Journey 1: first run without credentials → the local sandbox → open a Defang sample → its
+// diagnostics → preview with diagram and cost → set the missing secrets → deploy → URLs → logs.
+import { join } from 'node:path';
+import { copySample, expect, snap, test } from './fixtures';
+import { deployFromUi, writeFiles } from './steps';
+
+test('first run: sandbox, a Defang sample from diagnostics to deployed URLs and live logs', async ({ appPage: page, app }) => {
+  const dir = await copySample(app, 'fastapi-postgres');
+
+  // No credentials on this machine: the app opens on Connect and offers the sandbox.
+  await expect(page.getByRole('heading', { level: 2, name: 'Connect' })).toBeVisible();
+  await expect(page.getByTestId('where-account')).toHaveText('Not connected');
+  const sandboxCard = page.getByRole('region', { name: 'Try Berth in the local sandbox' });
+  await expect(sandboxCard).toContainText('No AWS credentials were found');
+  await snap(page, '01-connect-first-run');
+  await sandboxCard.getByRole('button', { name: 'Start the local sandbox' }).click();
+
+  // Connected to the sandbox, labelled as such; on to Projects.
+  await expect(page.getByRole('heading', { level: 2, name: 'Projects' })).toBeVisible();
+  await expect(page.getByRole('banner').getByText('Local sandbox')).toBeVisible();
+  await expect(page.getByTestId('where-account')).toContainText('Account');
+  await snap(page, '02-projects');
+
+  // Open the sample: its build folder is not in the corpus, so the file shows the exact problem.
+  await page.getByLabel('Folder path').fill(dir);
+  await page.getByRole('button', { name: 'Open', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 2, name: 'Project fastapi-postgres' })).toBeVisible();
+  const problem = page.getByTestId('diagnostic').filter({ hasText: 'build context' });
+  await expect(problem).toContainText('line 6');
+  await expect(page.getByRole('table', { name: 'Required config' })).toContainText('POSTGRES_PASSWORD');
+  await snap(page, '03-project-diagnostics');
+
+  // Add the service's sources, and check again.
+  await writeFiles(join(dir, 'fastapi'), {
+    Dockerfile: 'FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install fastapi uvicorn\nCMD ["uvicorn", "main:app", "--host", "0.0.0.0", "--port", "8000"]\n',
+    'main.py': 'from fastapi import FastAPI\napp = FastAPI()\n\n@app.get("/")\ndef root():\n    return {"ok": True}\n',
+  });
+  await page.getByRole('button', { name: 'Check again' }).click();
+  await expect(page.getByTestId('diagnostic').filter({ hasText: 'build context' })).toHaveCount(0);
+  await expect(page.getByRole('table', { name: 'Services' })).toContainText('fastapi');
+
+  // Preview: a drawn architecture and the cost of every mode.
+  await page.getByRole('button', { name: 'Preview what will be created' }).click();
+  const diagram = page.getByRole('img', { name: 'Architecture diagram' });
+  await expect(diagram).toBeVisible();
+  await expect(diagram.locator('[data-node-kind="alb"]')).toHaveCount(1);
+  await expect(diagram.locator('[data-node-kind="service"]')).toHaveCount(2);
+  await expect(diagram.locator('[data-edge-kind="traffic"]').first()).toBeVisible();
+  for (const mode of ['affordable', 'balanced', 'high_availability']) await expect(page.getByTestId(`cost-total-${mode}`)).toContainText('$');
+  await expect(page.getByRole('table', { name: 'Host rewrites' })).toContainText('db.fastapi-postgres.internal');
+  await snap(page, '04-preview');
+
+  // Secrets: the missing value blocks deploying until it is set.
+  await page.getByRole('button', { name: 'Check secrets' }).click();
+  await expect(page.getByRole('button', { name: /Deploy \(1 missing\)/ })).toBeDisabled();
+  await page.getByRole('button', { name: 'Generate POSTGRES_PASSWORD' }).click();
+  await expect(page.getByRole('table', { name: 'Config values' })).toContainText('Set');
+  await snap(page, '05-secrets');
+  await page.getByRole('button', { name: 'Deploy', exact: true }).click();
+
+  // Deploy, reviewing the changes first.
+  await expect(page.getByRole('heading', { level: 2, name: 'Deploy' })).toBeVisible();
+  const outcome = await deployFromUi(page, { shot: '06-deploy' });
+  expect(outcome).toContain('Deployed');
+  await expect(page.getByTestId('deployed-url').first()).toContainText(/^https?:\/\//);
+  await expect(page.getByRole('table', { name: 'Services starting' })).toContainText('healthy');
+
+  // Logs stream in.
+  await page.getByRole('button', { name: 'Watch the logs' }).click();
+  await expect(page.getByRole('heading', { level: 2, name: 'Logs' })).toBeVisible();
+  await expect(page.getByTestId('log-row').first()).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('log-status')).not.toHaveText('connecting');
+  await snap(page, '07-logs');
+});
