@@ -146,6 +146,31 @@ describe('sandbox CloudFormation', () => {
     await expect(c.cloudformation.send(new DescribeChangeSetCommand({ ChangeSetName: 'nope', StackName: 'berth-app' }))).rejects.toBeInstanceOf(ChangeSetNotFoundException);
   });
 
+  it('reads YAML templates with the short forms', async () => {
+    const yaml = [
+      'Parameters:',
+      '  Env: { Type: String, Default: prod }',
+      'Conditions:',
+      '  IsProd: !Equals [!Ref Env, prod]',
+      'Resources:',
+      '  Logs:',
+      '    Type: AWS::Logs::LogGroup',
+      '    Properties:',
+      '      LogGroupName: !Sub "/yaml/${Env}/${AWS::Region}"',
+      '  Setting:',
+      '    Type: AWS::SSM::Parameter',
+      '    Properties:',
+      '      Type: String',
+      '      Value: !Join [",", [!If [IsProd, big, small], !Select [1, !GetAZs ""], !GetAtt Logs.Arn]]',
+      'Outputs:',
+      '  Setting: { Value: !Ref Setting }',
+    ].join('\n');
+    await c.cloudformation.send(new CreateStackCommand({ StackName: 'yaml', TemplateBody: yaml }));
+    await sb.settle();
+    const name = (await outputs(c, 'yaml')).Setting!;
+    expect((await c.ssm.send(new GetParameterCommand({ Name: name }))).Parameter?.Value).toBe('big,us-east-1b,arn:aws:logs:us-east-1:000000000000:log-group:/yaml/prod/us-east-1:*');
+  });
+
   it('raises ValidationError "does not exist" for a missing stack', async () => {
     const error = await c.cloudformation.send(new DescribeStacksCommand({ StackName: 'missing-stack' })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CloudFormationServiceException);

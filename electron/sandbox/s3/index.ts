@@ -33,8 +33,17 @@ interface Target {
   key?: string;
 }
 
+// Virtual-hosted style: `<bucket>.localhost:<port>` or `<bucket>.s3.<anything>` (path-style is the default).
+function virtualHostBucket(req: SandboxRequest): string | undefined {
+  const hostname = req.host.replace(/:\d+$/, '');
+  if (hostname.startsWith('s3.') || hostname.startsWith('s3-')) return undefined;
+  return /^(.+?)\.(?:localhost|s3[.-].+)$/.exec(hostname)?.[1];
+}
+
 function target(req: SandboxRequest): Target {
   const path = req.path.startsWith('/') ? req.path.slice(1) : req.path;
+  const hosted = virtualHostBucket(req);
+  if (hosted) return { bucket: hosted, key: path === '' ? undefined : path };
   if (path === '') return {};
   const slash = path.indexOf('/');
   if (slash < 0) return { bucket: path };
@@ -44,6 +53,11 @@ function target(req: SandboxRequest): Target {
 
 function has(req: SandboxRequest, name: string): boolean {
   return req.query.has(name);
+}
+
+// Sub-resource parameters, without the SDK's informational `x-id=<Operation>`.
+function subresources(req: SandboxRequest): string[] {
+  return [...req.query.keys()].filter((k) => k !== 'x-id');
 }
 
 /** The S3 operation a request is (for fault knobs and logs). */
@@ -603,13 +617,13 @@ export async function handleS3(req: SandboxRequest, core: SandboxCore): Promise<
     });
   }
   if (key === undefined) {
-    if (m === 'PUT' && [...req.query.keys()].length === 0) {
+    if (m === 'PUT' && subresources(req).length === 0) {
       const parsed = parseXml(payload(req).toString('utf8')) as { CreateBucketConfiguration?: { LocationConstraint?: string } };
       const region = parsed.CreateBucketConfiguration?.LocationConstraint || req.region || core.region;
       createBucket(core, bucketName, region);
       return empty(200, { location: `/${bucketName}` });
     }
-    if (m === 'DELETE' && [...req.query.keys()].length === 0) {
+    if (m === 'DELETE' && subresources(req).length === 0) {
       deleteBucket(core, bucketName);
       return empty(204);
     }
