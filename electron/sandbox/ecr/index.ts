@@ -4,7 +4,7 @@ import { fail } from '../errors';
 import type { SandboxCore } from '../core';
 import type { SandboxRequest, SandboxResponse } from '../http';
 import { epoch } from '../protocol/json';
-import { Fields, tagsFromList, tagsToList, type Input } from '../protocol/input';
+import { Fields, tagsFromList, tagsToList } from '../protocol/input';
 import { dispatchJson, type JsonOperation } from '../protocol/json-service';
 import type { EcrImage, EcrRepository } from '../state';
 
@@ -260,4 +260,3 @@ export function handleEcr(req: SandboxRequest, core: SandboxCore): Promise<Sandb
   return dispatchJson(req, core, ops, 'ECR');
 }
 
-export type { Input };

@@ -2,7 +2,7 @@
 import { fail } from '../errors';
 import type { SandboxCore } from '../core';
 import type { SandboxRequest, SandboxResponse } from '../http';
-import { decodeToken, encodeToken, Fields, type Input } from '../protocol/input';
+import { decodeToken, encodeToken, Fields } from '../protocol/input';
 import { dispatchJson, type JsonOperation } from '../protocol/json-service';
 import type { LogGroup, LogStream } from '../state';
 import { compileFilterPattern } from './filter-pattern';
@@ -50,11 +50,10 @@ function limitOf(f: Fields, max: number, fallback = max): number {
   return limit;
 }
 
-function pageByName<T>(items: T[], nameOf: (t: T) => string, token: string | undefined, limit: number): { items: T[]; next?: string } {
+function pageOf<T>(items: T[], token: string | undefined, limit: number): { items: T[]; next?: string } {
   const after = decodeToken(token, 'InvalidParameterException');
   const start = typeof after === 'number' ? after : 0;
   const slice = items.slice(start, start + limit);
-  void nameOf;
   return { items: slice, next: start + limit < items.length ? encodeToken(start + limit) : undefined };
 }
 
@@ -134,7 +133,7 @@ const ops: Record<string, JsonOperation> = {
     const groups = [...core.state.logs.groups.values()]
       .filter((g) => (!prefix || g.name.startsWith(prefix)) && (!pattern || g.name.toLowerCase().includes(pattern)))
       .sort((a, b) => (a.name < b.name ? -1 : 1));
-    const { items, next } = pageByName(groups, (g) => g.name, f.optStr('nextToken'), limit);
+    const { items, next } = pageOf(groups, f.optStr('nextToken'), limit);
     return { logGroups: items.map((g) => groupView(core, g)), ...(next ? { nextToken: next } : {}) };
   },
   PutRetentionPolicy(input, core) {
@@ -177,7 +176,7 @@ const ops: Record<string, JsonOperation> = {
     const key = (s: LogStream) => (orderBy === 'LastEventTime' ? (s.length ? s.times[s.length - 1]! : s.createdAt) : 0);
     streams.sort((a, b) => (orderBy === 'LastEventTime' ? key(a) - key(b) || (a.name < b.name ? -1 : 1) : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     if (descending) streams.reverse();
-    const { items, next } = pageByName(streams, (s) => s.name, f.optStr('nextToken'), limit);
+    const { items, next } = pageOf(streams, f.optStr('nextToken'), limit);
     return { logStreams: items.map((s) => streamView(core, g, s)), ...(next ? { nextToken: next } : {}) };
   },
   PutLogEvents(input, core) {
@@ -316,4 +315,3 @@ export function handleLogs(req: SandboxRequest, core: SandboxCore): Promise<Sand
   return dispatchJson(req, core, ops, 'CloudWatch Logs');
 }
 
-export type { Input };

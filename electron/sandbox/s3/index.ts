@@ -7,7 +7,7 @@ import { document, escapeXml, parseXml, XmlList, type XmlValue } from '../protoc
 import { SANDBOX_ACCOUNT } from '../identity';
 import type { S3Bucket, S3ObjectVersion } from '../state';
 import { decodeAwsChunked, isAwsChunked } from './chunked';
-import { bucketHasContent, createBucket, currentVersion, deleteBucket, deleteKey, etagOf, noSuchBucket, requireBucket, storeVersion } from './buckets';
+import { createBucket, currentVersion, deleteBucket, deleteKey, etagOf, noSuchBucket, requireBucket, storeVersion } from './buckets';
 
 const NS = 'http://s3.amazonaws.com/doc/2006-03-01/';
 const MIN_PART_SIZE = 5 * 1024 * 1024;
@@ -370,13 +370,11 @@ function listVersions(req: SandboxRequest, bucket: S3Bucket): SandboxResponse {
   const pageEntries = entries.slice(start, start + max);
   const truncated = start + max < entries.length;
   const last = pageEntries[pageEntries.length - 1];
-  const versions: { [key: string]: XmlValue }[] = [];
   let body = '';
   for (const e of pageEntries) {
     const item: { [key: string]: XmlValue } = e.v.deleteMarker
       ? { Key: encodeKey(req, e.key), VersionId: e.v.versionId, IsLatest: e.latest, LastModified: new Date(e.v.lastModified), Owner: OWNER }
       : { Key: encodeKey(req, e.key), VersionId: e.v.versionId, IsLatest: e.latest, LastModified: new Date(e.v.lastModified), ETag: e.v.etag, Size: e.v.size, StorageClass: 'STANDARD', Owner: OWNER };
-    versions.push(item);
     body += document(e.v.deleteMarker ? 'DeleteMarker' : 'Version', undefined, item).replace(/^<\?xml[^>]*>\n/, '');
   }
   const head = {
@@ -677,4 +675,3 @@ export async function handleS3(req: SandboxRequest, core: SandboxCore): Promise<
   fail('MethodNotAllowed', 'The specified method is not allowed against this resource.', 405);
 }
 
-export { bucketHasContent };
