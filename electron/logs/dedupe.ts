@@ -4,9 +4,24 @@
  * counted, not merged) bounded by time window and by size.
  */
 
-/** The identity of a log event regardless of how it was read (live tail has no event id). */
+/** 32-bit FNV-1a of a string: keys stay small, so a window of 100,000 lines costs a few MB. */
+function fnv1a(text: string, seed = 0x811c9dc5): number {
+  let h = seed;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/**
+ * The identity of a log event regardless of how it was read (live tail has no event id): its
+ * timestamp and two independent 32-bit hashes of stream and message (a collision would need the
+ * same millisecond and 64 matching bits).
+ */
 export function eventKey(group: string, stream: string, timestamp: number, message: string): string {
-  return `${timestamp}\u0000${group}\u0000${stream}\u0000${message}`;
+  const text = `${group}\u0000${stream}\u0000${message}`;
+  return `${timestamp}:${fnv1a(text).toString(36)}:${fnv1a(text, 0x01000193).toString(36)}`;
 }
 
 export class SeenEvents {

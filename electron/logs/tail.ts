@@ -79,7 +79,11 @@ function shortHash(text: string): string {
 /** One tail: start it, read its batches through `emit`, stop it. */
 export class LogTail {
   private readonly controller = new AbortController();
-  private readonly seen: SeenEvents;
+  // One window per log group: a group whose newest line lags behind another's keeps its own overlap.
+  private readonly seenByGroup = new Map<string, SeenEvents>();
+  // ECS service events repeat in every DescribeServices answer: remembered by id, not by time.
+  private readonly seenServiceEvents = new Set<string>();
+  private readonly seenStackEvents = new Set<string>();
   private readonly batcher: LogBatcher;
   private readonly lastByGroup = new Map<GroupSource, number>();
   private total = 0;
@@ -87,7 +91,6 @@ export class LogTail {
   readonly done: Promise<void>;
 
   constructor(private readonly options: TailOptions) {
-    this.seen = new SeenEvents(Math.max(options.overlapMs ?? 30_000, 60_000) * 2);
     this.batcher = new LogBatcher({
       tailId: options.tailId,
       emit: options.emit,
@@ -124,13 +127,24 @@ export class LogTail {
     return (this.options.sleep ?? sleepFor)(ms, this.signal);
   }
 
-  /** Admits lines through the dedupe window and the filters, then queues them. */
-  private async deliver(lines: { key: string; line: LogLine }[]): Promise<void> {
+  private seenFor(group: string): SeenEvents {
+    let seen = this.seenByGroup.get(group);
+    if (!seen) {
+      // The overlap plus a margin for lines ingested late.
+      seen = new SeenEvents((this.options.overlapMs ?? 30_000) + 30_000);
+      this.seenByGroup.set(group, seen);
+    }
+    return seen;
+  }
+
+  /** Admits lines through the dedupe window (of their group) and the filters, then queues them. */
+  private async deliver(lines: { key: string; line: LogLine }[], group?: string): Promise<void> {
     const reread = new Map<string, number>();
+    const seen = group ? this.seenFor(group) : undefined;
     const out: LogLine[] = [];
     const q = this.options.query;
     for (const { key, line } of lines) {
-      if (!this.seen.admit(key, line.timestamp, reread)) continue;
+      if (seen && !seen.admit(key, line.timestamp, reread)) continue;
       if (q.until !== undefined && line.timestamp > q.until) continue;
       if (q.text && !line.message.toLowerCase().includes(q.text)) continue;
       if (q.services && line.service && !q.services.includes(line.service)) continue;
@@ -184,7 +198,10 @@ export class LogTail {
       }
       const events = (out.events ?? []) as FilteredLogEvent[];
       for (const e of events) if ((e.timestamp ?? 0) > (this.lastByGroup.get(source) ?? 0)) this.lastByGroup.set(source, e.timestamp ?? 0);
-      await this.deliver(events.map((e) => this.toLine(source, e)));
+      await this.deliver(
+        events.map((e) => this.toLine(source, e)),
+        source.group,
+      );
       token = out.nextToken;
     } while (token);
   }
@@ -201,8 +218,12 @@ export class LogTail {
         const out = await cloudformation.send(new DescribeStackEventsCommand({ StackName: stackName, ...(token ? { NextToken: token } : {}) }), { abortSignal: this.signal });
         for (const e of out.StackEvents ?? []) {
           const t = e.Timestamp?.getTime() ?? 0;
-          if (t <= this.stackEventsAfter || t < since) break pages;
-          fresh.push(stackEventLine(toStackEvent(e)));
+          // Newest first: stop at the first one older than what was read (same-instant ones are checked by id).
+          if (t < this.stackEventsAfter || t < since) break pages;
+          const line = stackEventLine(toStackEvent(e));
+          if (this.seenStackEvents.has(line.id)) continue;
+          this.seenStackEvents.add(line.id);
+          fresh.push(line);
         }
         token = out.NextToken;
       } while (token);
@@ -211,7 +232,7 @@ export class LogTail {
       throw error;
     }
     for (const l of fresh) if (l.timestamp > this.stackEventsAfter) this.stackEventsAfter = l.timestamp;
-    // Stack event ids are unique: a key on them alone never repeats a line.
+    // Only events newer than the last one read come back: no window needed.
     await this.deliver(fresh.reverse().map((line) => ({ key: line.id, line })));
   }
 
@@ -226,10 +247,17 @@ export class LogTail {
       for (const svc of out.services ?? []) {
         const name = svc.serviceName ?? '';
         const service = this.options.query.serviceOfEcsService(name) ?? name;
-        for (const e of svc.events ?? []) if ((e.createdAt?.getTime() ?? 0) >= since) lines.push(serviceEventLine(service, name, e));
+        for (const e of svc.events ?? []) {
+          const line = serviceEventLine(service, name, e);
+          if (line.timestamp < since || this.seenServiceEvents.has(line.id)) continue;
+          this.seenServiceEvents.add(line.id);
+          lines.push(line);
+        }
       }
     }
     lines.sort((a, b) => a.timestamp - b.timestamp);
+    // DescribeServices keeps the last 100 events a service: bound the memory of ids accordingly.
+    if (this.seenServiceEvents.size > 10_000) for (const id of [...this.seenServiceEvents].slice(0, 5_000)) this.seenServiceEvents.delete(id);
     await this.deliver(lines.map((line) => ({ key: line.id, line })));
   }
 
@@ -315,7 +343,7 @@ export class LogTail {
               if ((r.timestamp ?? 0) > (this.lastByGroup.get(group) ?? 0)) this.lastByGroup.set(group, r.timestamp ?? 0);
               return l;
             });
-            await this.deliver(lines);
+            await this.deliver(lines, groups[0]!.group);
           } else if (message.SessionTimeoutException || message.SessionStreamingException) {
             break;
           }
