@@ -79,7 +79,7 @@ function changedWhilePackaging(entry: ContextEntry, error: unknown): never {
 }
 
 /** Writes the archive into `outDir` as `<digest>.tar.gz` and returns its path, digest and size. */
-export async function writeArchive(entries: ContextEntry[], outDir: string, options: ArchiveOptions = {}): Promise<WrittenArchive> {
+export async function writeArchive(entries: Iterable<ContextEntry> | AsyncIterable<ContextEntry>, outDir: string, options: ArchiveOptions = {}): Promise<WrittenArchive> {
   const tmpPath = join(outDir, `.partial-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.tar.gz`);
   // A large buffer between the tar writer and the compressor, so small entries do not wait on it.
   const pack = createPack({ highWaterMark: PACK_BUFFER });
@@ -100,9 +100,8 @@ export async function writeArchive(entries: ContextEntry[], outDir: string, opti
   const progress: ArchiveProgress = { files: 0, bytes: 0 };
   let lastReport = 0;
   try {
-    for (let i = 0; i < entries.length; i++) {
+    for await (const entry of entries) {
       options.signal?.throwIfAborted();
-      const entry = entries[i]!;
       const head = header(entry);
       if (entry.kind === 'file') {
         try {

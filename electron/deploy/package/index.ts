@@ -2,13 +2,14 @@
  * Packaging a build context: the files Docker would send (ignore rules applied, the Dockerfile
  * always in), as a deterministic tar.gz on disk whose sha256 is the build-context digest.
  */
-import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix, relative, resolve, sep } from 'node:path';
 import { raise } from '../../../shared/result';
 import { writeArchive } from './archive';
 import { loadIgnoreRules } from './ignore';
-import { largestFolders, listContext } from './walk';
+import { EntryQueue } from './queue';
+import { largestFolders, listContext, type ContextEntry, type ContextListing } from './walk';
 
 /** Default limit on the files a context may hold (before compression). */
 export const DEFAULT_MAX_CONTEXT_BYTES = 500 * 1024 * 1024;
@@ -72,9 +73,45 @@ export async function packageContext(build: { context: string; dockerfile: strin
   }
 
   const rules = await loadIgnoreRules(context, dockerfileInside ? dockerfileRel : build.dockerfile.split(sep).join('/'));
-  const listing = await listContext(context, { rules, forceInclude: dockerfileInside ? [dockerfileRel] : [], signal: options.signal });
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_CONTEXT_BYTES;
-  if (listing.bytes > maxBytes) {
+  const outDir = options.outDir ?? (await mkdtemp(join(tmpdir(), 'berth-package-')));
+  const extra = dockerfileInside ? undefined : { path: OUTSIDE_DOCKERFILE_PATH, content: await readFile(dockerfileAbs) };
+
+  // The archive is written while the walk goes on (it would otherwise sit idle for the walk's
+  // duration); going over the limit stops the writer, and the walk finishes for the report.
+  const queue = new EntryQueue<ContextEntry>();
+  let overLimit = false;
+  const tooLarge = new Error('over the size limit');
+  const walking = listContext(context, {
+    rules,
+    forceInclude: dockerfileInside ? [dockerfileRel] : [],
+    signal: options.signal,
+    onEntry: (entry, sofar) => {
+      if (overLimit) return;
+      if (sofar.bytes > maxBytes) {
+        overLimit = true;
+        queue.fail(tooLarge);
+        return;
+      }
+      queue.push(entry);
+    },
+  });
+  walking.then(() => queue.end(), (error: unknown) => queue.fail(error));
+  let listing: ContextListing | undefined;
+  const writing = writeArchive(queue, outDir, {
+    extra,
+    level: options.level,
+    signal: options.signal,
+    onProgress: options.onProgress ? (p) => options.onProgress!({ ...p, totalFiles: listing?.files ?? Math.max(p.files, 0), totalBytes: listing?.bytes ?? p.bytes }) : undefined,
+  });
+  const [walked, written] = await Promise.allSettled([walking, writing]);
+  if (walked.status === 'rejected') {
+    if (written.status === 'fulfilled') await rm(written.value.path, { force: true });
+    throw walked.reason;
+  }
+  listing = walked.value;
+  if (overLimit) {
+    if (written.status === 'fulfilled') await rm(written.value.path, { force: true });
     const biggest = largestFolders(listing);
     const names = biggest.map((f) => `${f.path} (${formatBytes(f.bytes)})`).join(', ');
     raise(
@@ -85,16 +122,9 @@ export async function packageContext(build: { context: string; dockerfile: strin
       { context, bytes: listing.bytes, limit: maxBytes, largestFolders: biggest },
     );
   }
-
-  const outDir = options.outDir ?? (await mkdtemp(join(tmpdir(), 'berth-package-')));
-  const extra = dockerfileInside ? undefined : { path: OUTSIDE_DOCKERFILE_PATH, content: await readFile(dockerfileAbs) };
-  const totals = { totalFiles: listing.files, totalBytes: listing.bytes };
-  const archive = await writeArchive(listing.entries, outDir, {
-    extra,
-    level: options.level,
-    signal: options.signal,
-    onProgress: options.onProgress ? (p) => options.onProgress!({ ...p, ...totals }) : undefined,
-  });
+  if (written.status === 'rejected') throw written.reason;
+  const archive = written.value;
+  options.onProgress?.({ files: listing.files, totalFiles: listing.files, bytes: listing.bytes, totalBytes: listing.bytes });
   return {
     context,
     dockerfile: dockerfileInside ? dockerfileRel : OUTSIDE_DOCKERFILE_PATH,

@@ -26,6 +26,8 @@ export interface WalkOptions {
   /** Context-relative POSIX paths that are included even when ignored (the Dockerfile). */
   forceInclude?: string[];
   signal?: AbortSignal;
+  /** Called with each entry as soon as it is listed (packaging starts before the walk ends). */
+  onEntry?: (entry: ContextEntry, listing: ContextListing) => void;
 }
 
 function byCodePoint(a: string, b: string): number {
@@ -53,6 +55,14 @@ export async function listContext(contextDir: string, options: WalkOptions): Pro
     }
   }
   const listing: ContextListing = { entries: [], files: 0, bytes: 0, warnings: [] };
+  const add = (entry: ContextEntry) => {
+    listing.entries.push(entry);
+    if (entry.kind === 'file') {
+      listing.files += 1;
+      listing.bytes += entry.size;
+    } else if (entry.kind === 'symlink') listing.files += 1;
+    options.onEntry?.(entry, listing);
+  };
 
   async function visit(relDir: string, absDir: string): Promise<void> {
     options.signal?.throwIfAborted();
@@ -66,23 +76,20 @@ export async function listContext(contextDir: string, options: WalkOptions): Pro
       const ignored = rules.ignores(rel) && !forced.has(rel);
       const stats = lstatSync(abs);
       if (stats.isDirectory()) {
-        if (!ignored) listing.entries.push({ kind: 'dir', path: rel, abs, mode: stats.mode & 0o7777 });
+        if (!ignored) add({ kind: 'dir', path: rel, abs, mode: stats.mode & 0o7777 });
         // Docker descends into an ignored folder only when an exception might re-include something in it.
         if (!ignored || rules.hasExceptions || forcedParents.has(rel)) await visit(rel, abs);
         continue;
       }
       if (ignored) continue;
       if (stats.isFile()) {
-        listing.entries.push({ kind: 'file', path: rel, abs, mode: stats.mode & 0o7777, size: stats.size });
-        listing.files += 1;
-        listing.bytes += stats.size;
+        add({ kind: 'file', path: rel, abs, mode: stats.mode & 0o7777, size: stats.size });
       } else if (stats.isSymbolicLink()) {
         const target = readlinkSync(abs);
         if (linkLeavesContext(rel, target)) {
           listing.warnings.push(`${rel} is a symbolic link to ${target}, outside the build context: stored as a link, its target is not sent`);
         }
-        listing.entries.push({ kind: 'symlink', path: rel, abs, mode: stats.mode & 0o7777, target });
-        listing.files += 1;
+        add({ kind: 'symlink', path: rel, abs, mode: stats.mode & 0o7777, target });
       } else {
         const what = stats.isSocket() ? 'a socket' : stats.isFIFO() ? 'a named pipe' : stats.isCharacterDevice() || stats.isBlockDevice() ? 'a device' : 'a special file';
         listing.warnings.push(`${rel} is ${what}: skipped (only files, folders and links go into a build context)`);
