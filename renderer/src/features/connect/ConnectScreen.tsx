@@ -3,7 +3,7 @@ import { Alert, Anchor, Badge, Button, Card, Code, Collapse, Group, Loader, Radi
 import { useDisclosure } from '@mantine/hooks';
 import { IconAlertTriangle, IconCircleCheck } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { Fragment, useEffect, useState } from 'react';
 import type { ConnectionStatus, ConnectionTarget, SsoSignIn } from '../../../../shared/domain/connection';
 import { api, ApiError, openExternal } from '../../api';
 import { CONNECTION_KEY, isConnected, useConnection } from '../../app/connection';
@@ -164,7 +164,17 @@ export function ConnectScreen() {
             </Text>
           )}
           {list.length > 0 && (
-            <Radio.Group value={profile} onChange={setProfile} name="profile" label="Profile to use">
+            <Radio.Group
+              value={profile}
+              onChange={(name) => {
+                setProfile(name);
+                // A profile's own region is the likely choice; the user can still change it.
+                const picked = list.find((p) => p.name === name);
+                if (picked?.region) setRegion(picked.region);
+              }}
+              name="profile"
+              label="Profile to use"
+            >
               <Table aria-label="AWS profiles" verticalSpacing={6} mt="xs">
                 <Table.Thead>
                   <Table.Tr>
@@ -185,35 +195,42 @@ export function ConnectScreen() {
                     </Table.Td>
                   </Table.Tr>
                   {list.map((p) => (
-                    <Table.Tr key={p.name}>
-                      <Table.Td>
-                        <Radio value={p.name} aria-label={`Use profile ${p.name}`} />
-                      </Table.Td>
-                      <Table.Td>
-                        <Text fw={500} size="sm">
-                          {p.name}
-                        </Text>
-                        {p.conflict && (
-                          <Group gap={4} mt={2} wrap="nowrap">
-                            <IconAlertTriangle size={14} color="var(--mantine-color-yellow-7)" aria-hidden />
-                            <Text size="xs" c="yellow.8" role="note">
-                              {p.conflict}
-                            </Text>
-                          </Group>
-                        )}
-                      </Table.Td>
-                      <Table.Td>
-                        <Text size="sm">{PROFILE_KIND_WORDS[p.kind]}</Text>
-                      </Table.Td>
-                      <Table.Td>
-                        <Text size="sm">{p.region ?? <span style={{ opacity: 0.6 }}>not set</span>}</Text>
-                      </Table.Td>
-                      <Table.Td>
-                        <Text size="xs" c="dimmed">
-                          {p.sources.join(', ')}
-                        </Text>
-                      </Table.Td>
-                    </Table.Tr>
+                    <Fragment key={p.name}>
+                      <Table.Tr style={p.conflict ? { borderBottom: 'none' } : undefined}>
+                        <Table.Td>
+                          <Radio value={p.name} aria-label={`Use profile ${p.name}`} />
+                        </Table.Td>
+                        <Table.Td>
+                          <Text fw={500} size="sm">
+                            {p.name}
+                          </Text>
+                        </Table.Td>
+                        <Table.Td>
+                          <Text size="sm">{PROFILE_KIND_WORDS[p.kind]}</Text>
+                        </Table.Td>
+                        <Table.Td>
+                          <Text size="sm">{p.region ?? <span style={{ opacity: 0.6 }}>not set</span>}</Text>
+                        </Table.Td>
+                        <Table.Td>
+                          <Text size="xs" c="dimmed">
+                            {p.sources.join(', ')}
+                          </Text>
+                        </Table.Td>
+                      </Table.Tr>
+                      {p.conflict && (
+                        <Table.Tr>
+                          <Table.Td />
+                          <Table.Td colSpan={4}>
+                            <Group gap={6} wrap="nowrap" align="flex-start" role="note" aria-label={`Warning about profile ${p.name}`}>
+                              <IconAlertTriangle size={16} color="var(--mantine-color-yellow-7)" aria-hidden style={{ flexShrink: 0 }} />
+                              <Text size="xs" c="yellow.9" style={{ overflowWrap: 'anywhere' }}>
+                                {p.conflict}
+                              </Text>
+                            </Group>
+                          </Table.Td>
+                        </Table.Tr>
+                      )}
+                    </Fragment>
                   ))}
                 </Table.Tbody>
               </Table>

@@ -9,7 +9,7 @@ export const PROFILE_KIND_WORDS: Record<ProfileKind, string> = {
   'credential-process': 'Credentials from a program',
   'web-identity': 'Web identity token',
   environment: 'Environment variables',
-  unknown: 'Unknown kind',
+  unknown: 'Settings only, no credentials',
 };
 
 /** True for profiles that sign in through a browser (SSO). */
