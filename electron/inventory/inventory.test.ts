@@ -108,6 +108,9 @@ describe('teardownProject', () => {
     cfn = fakeCloudFormation();
     seedBootstrap();
     cfn.seed('berth-shop', 'UPDATE_COMPLETE', { tags: projectTags('shop'), resources: [{ logicalId: 'Db', type: 'AWS::RDS::DBInstance' }] });
+    ecr.on(DescribeRepositoriesCommand).resolves({
+      repositories: [{ repositoryName: 'berth/shop' }, { repositoryName: 'berth/shop/cache' }, { repositoryName: 'berth/shopping' }],
+    });
     ecr.on(DeleteRepositoryCommand).resolves({});
     ssm.on(DescribeParametersCommand).callsFake((i: { ParameterFilters: { Values: string[] }[] }) => {
       const path = i.ParameterFilters[0]!.Values[0]!;
@@ -119,7 +122,11 @@ describe('teardownProject', () => {
     tagging.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [{ ResourceARN: 'arn:aws:rds:us-east-1:111122223333:snapshot:shop-db-final', Tags: projectTags('shop') }] });
     const events: TeardownEvent[] = [];
     const outcome = await teardownProject(conn, { project: 'shop', deleteConfig: false, deleteUploads: false, onEvent: (e) => events.push(e), wait });
-    expect(ecr.commandCalls(DeleteRepositoryCommand)[0]!.args[0].input).toEqual({ repositoryName: 'berth/shop', force: true });
+    // The layer cache under the project's repository goes too; another project's repository stays.
+    expect(ecr.commandCalls(DeleteRepositoryCommand).map((c) => c.args[0].input)).toEqual([
+      { repositoryName: 'berth/shop/cache', force: true },
+      { repositoryName: 'berth/shop', force: true },
+    ]);
     expect(cfn.find('berth-shop')).toBeUndefined();
     expect(ssm.commandCalls(DeleteParametersCommand)[0]!.args[0].input.Names).toEqual(['/Berth/shop/_derived/web/DATABASE_URL']);
     expect(outcome.leftBehind).toEqual([
@@ -137,6 +144,7 @@ describe('teardownProject', () => {
     cfn = fakeCloudFormation();
     seedBootstrap();
     cfn.seed('berth-shop', 'UPDATE_COMPLETE', { tags: projectTags('shop') });
+    ecr.on(DescribeRepositoriesCommand).resolvesOnce({ repositories: [{ repositoryName: 'berth/shop' }] }).resolves({ repositories: [] });
     ecr.on(DeleteRepositoryCommand).resolvesOnce({}).rejects(Object.assign(new Error('gone'), { name: 'RepositoryNotFoundException', $metadata: {} }));
     ssm.on(DescribeParametersCommand).callsFake((i: { ParameterFilters: { Values: string[] }[] }) =>
       i.ParameterFilters[0]!.Values[0] === '/Berth/shop' && ssm.commandCalls(DeleteParametersCommand).length === 0 ? { Parameters: [{ Name: '/Berth/shop/A' }] } : { Parameters: [] },

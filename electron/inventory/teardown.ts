@@ -101,14 +101,18 @@ export async function teardownProject(conn: TeardownConnection, options: Project
   const bucket = stackOutputs(bootstrap).BucketName;
 
   await step(options, target, 'images', async () => {
-    const repositoryName = projectRepositoryName(project);
-    try {
-      await conn.clients.ecr.send(new DeleteRepositoryCommand({ repositoryName, force: true }));
-      return { done: `Deleted image repository ${repositoryName} and its images.` };
-    } catch (error) {
-      if ((error as { name?: string }).name === 'RepositoryNotFoundException') return { skipped: `No image repository ${repositoryName}.` };
-      throw error;
+    // The project's repository and those under it (Kaniko's layer cache lives at `<repo>/cache`).
+    const names = await projectRepositories(conn, projectRepositoryName(project));
+    if (names.length === 0) return { skipped: `No image repository ${projectRepositoryName(project)}.` };
+    for (const repositoryName of names) {
+      try {
+        await conn.clients.ecr.send(new DeleteRepositoryCommand({ repositoryName, force: true }));
+      } catch (error) {
+        // Deleted meanwhile (a second teardown running): the goal is reached.
+        if ((error as { name?: string }).name !== 'RepositoryNotFoundException') throw error;
+      }
     }
+    return { done: `Deleted image repositor${names.length === 1 ? 'y' : 'ies'} ${names.join(', ')} and their images.` };
   });
 
   await step(options, target, 'stack', () => deleteStack(conn, options, target, options.retain));
@@ -184,4 +188,20 @@ async function pullThroughRepositories(conn: TeardownConnection): Promise<string
     token = out.nextToken;
   } while (token);
   return names;
+}
+
+/** The project's repository and every repository under it, e.g. `berth/shop` and `berth/shop/cache`. */
+async function projectRepositories(conn: TeardownConnection, root: string): Promise<string[]> {
+  const names: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const out = await conn.clients.ecr.send(new DescribeRepositoriesCommand({ nextToken }));
+    for (const r of out.repositories ?? []) {
+      const name = r.repositoryName ?? '';
+      if (name === root || name.startsWith(`${root}/`)) names.push(name);
+    }
+    nextToken = out.nextToken;
+  } while (nextToken);
+  // Children first, so nothing is left pointing at a deleted parent.
+  return names.sort((a, b) => b.length - a.length);
 }
