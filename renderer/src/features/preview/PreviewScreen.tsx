@@ -168,7 +168,8 @@ export function PreviewScreen() {
               Service names in settings
             </Text>
             <Text size="xs" c="dimmed" mb="xs">
-              On your computer, Compose resolves <Code>db</Code> to the db container. In AWS each service gets a private DNS name, so Berth rewrites these values.
+              On your computer, Compose resolves <Code>{data.hostRewrites[0]?.host ?? 'db'}</Code> to the {data.hostRewrites[0]?.host ?? 'db'} container. In AWS each
+              service gets a private DNS name, so Berth rewrites these values.
             </Text>
             <HostRewrites rewrites={data.hostRewrites} />
           </Card>
