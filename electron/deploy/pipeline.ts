@@ -28,7 +28,7 @@ import { toAppError } from './errors';
 import { buildDigest, ensureRepositories, existingImageTags } from './images';
 import { packageContext, type PackagedContext, type PackageOptions } from './package';
 import { putBucketRecord, saveLocalRecord, type ResumeInfo } from './records';
-import { rolloutTargets, stoppedTasksReport, watchRollouts } from './rollout';
+import { explainStackFailure, rolloutTargets, watchRollouts } from './rollout';
 import { assertStackIdle, describeStack, discardChangeSet, executeChangeSet, followStack, prepareChangeSet, stackUpToDate, urlsFromOutputs, type WaitKnobs } from './stack';
 import { contextUrl, uploadContext } from './upload';
 
@@ -558,22 +558,8 @@ export class DeploymentRun {
     try {
       return await work();
     } catch (error) {
-      if (!(error instanceof AppErrorException) || error.code !== 'STACK_FAILED') throw error;
-      const resource = error.appError.details?.resource;
-      const target = rolloutTargets(project).find((t) => typeof resource === 'string' && resource.startsWith(idPrefix(t.service)) && resource.endsWith('Service'));
-      if (!target) throw error;
-      try {
-        const report = await stoppedTasksReport(this.env.connection().clients.ecs, this.env.connection().clients.logs, {
-          cluster: outputs.ClusterName ?? outputs.ClusterArn ?? '',
-          project: project.name,
-          target,
-        });
-        const extra = report.reasons.length > 0 ? ` ${target.service}'s tasks stopped because: ${report.reasons.join('; ')}.` : '';
-        throw new AppErrorException('STACK_FAILED', `${error.message}${extra}`, { ...error.appError.details, service: target.service, stoppedReasons: report.reasons, logLines: report.logLines });
-      } catch (inner) {
-        if (inner instanceof AppErrorException && inner.code === 'STACK_FAILED') throw inner;
-        throw error;
-      }
+      const { ecs, logs } = this.env.connection().clients;
+      throw await explainStackFailure(error, { ecs, logs, cluster: outputs.ClusterName ?? outputs.ClusterArn ?? '', project });
     }
   }
 }
@@ -582,13 +568,4 @@ function outputsOf(stack: Stack | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const o of stack?.Outputs ?? []) if (o.OutputKey && o.OutputValue !== undefined) out[o.OutputKey] = o.OutputValue;
   return out;
-}
-
-/** The logical-id prefix the planner uses for a service's resources. */
-function idPrefix(service: string): string {
-  return service
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((part) => part[0]!.toUpperCase() + part.slice(1))
-    .join('');
 }

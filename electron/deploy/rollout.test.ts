@@ -3,7 +3,9 @@ import { DescribeServicesCommand, DescribeTasksCommand, ECSClient, ListTasksComm
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ServiceRollout } from '../../shared/domain/deploy';
-import { watchRollouts } from './rollout';
+import { AppErrorException } from '../../shared/result';
+import type { ProjectModel } from '../../shared/domain/project';
+import { explainStackFailure, watchRollouts } from './rollout';
 
 const ecsMock = mockClient(ECSClient);
 const logsMock = mockClient(CloudWatchLogsClient);
@@ -48,5 +50,27 @@ describe('watchRollouts', () => {
       },
     });
     expect(logsMock.commandCalls(GetLogEventsCommand)[0]!.args[0].input).toMatchObject({ logGroupName: '/berth/shop', logStreamName: 'web/web/t9' });
+  });
+});
+
+describe('explainStackFailure', () => {
+  const project = { name: 'shop', services: [{ name: 'web', environment: {} }, { name: 'db', managed: { kind: 'postgres' }, environment: {} }] } as unknown as ProjectModel;
+
+  it('adds the failing service’s stopped tasks and their last log lines to a stack failure', async () => {
+    ecsMock.on(ListTasksCommand).resolves({ taskArns: ['arn:aws:ecs:us-east-1:1:task/berth/t7'] });
+    ecsMock.on(DescribeTasksCommand).resolves({ tasks: [{ taskArn: 'arn:aws:ecs:us-east-1:1:task/berth/t7', stoppedAt: new Date(), stoppedReason: 'Essential container in task exited', containers: [{ name: 'web', exitCode: 3 }] }] });
+    logsMock.on(GetLogEventsCommand).resolves({ events: [{ message: 'boom' }] });
+    const failure = new AppErrorException('STACK_FAILED', 'Deploying berth-shop failed: WebService (AWS::ECS::Service) CREATE_FAILED: circuit breaker.', { resource: 'WebService', status: 'ROLLBACK_COMPLETE' });
+    const explained = (await explainStackFailure(failure, { ecs, logs, cluster: 'berth', project })) as AppErrorException;
+    expect(explained.message).toContain("web's tasks stopped because: Essential container in task exited (exit code 3)");
+    expect(explained.appError.details).toMatchObject({ resource: 'WebService', service: 'web', logLines: ['boom'], status: 'ROLLBACK_COMPLETE' });
+    expect(ecsMock.commandCalls(ListTasksCommand)[0]!.args[0].input).toMatchObject({ serviceName: 'shop-web', desiredStatus: 'STOPPED' });
+  });
+
+  it('leaves other failures as they are', async () => {
+    const other = new AppErrorException('STACK_FAILED', 'LoadBalancer failed', { resource: 'LoadBalancer' });
+    expect(await explainStackFailure(other, { ecs, logs, cluster: 'berth', project })).toBe(other);
+    const build = new AppErrorException('BUILD_FAILED', 'x');
+    expect(await explainStackFailure(build, { ecs, logs, cluster: 'berth', project })).toBe(build);
   });
 });

@@ -7,8 +7,8 @@ import { GetLogEventsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-
 import { DescribeServicesCommand, DescribeTasksCommand, ListTasksCommand, type ECSClient, type Service } from '@aws-sdk/client-ecs';
 import type { ServiceRollout } from '../../shared/domain/deploy';
 import type { ProjectModel } from '../../shared/domain/project';
-import { raise } from '../../shared/result';
-import { ecsServiceName, projectLogGroupName } from '../plan';
+import { AppErrorException, raise } from '../../shared/result';
+import { ecsServiceName, idPart, projectLogGroupName } from '../plan';
 
 /** The container name the planner gives a compose service (also its log stream prefix). */
 export function containerNameOf(service: string): string {
@@ -143,5 +143,27 @@ export async function watchRollouts(
     if (options.signal?.aborted) raise('CANCELLED', 'Stopped waiting for the services to start; they keep rolling out in AWS.');
     if (now() >= deadline) raise('ROLLOUT_FAILED', `The services did not finish starting within ${Math.round((options.timeoutMs ?? 30 * 60_000) / 60_000)} minutes.`, { rollouts });
     await sleep(options.pollMs ?? 5_000);
+  }
+}
+
+/**
+ * A failed stack operation whose first failed resource is a service's ECS service gets that
+ * service's stopped-task reasons and last log lines added; any other error comes back as it was.
+ */
+export async function explainStackFailure(
+  error: unknown,
+  input: { ecs: ECSClient; logs: CloudWatchLogsClient; cluster: string; project: ProjectModel },
+): Promise<unknown> {
+  if (!(error instanceof AppErrorException) || error.code !== 'STACK_FAILED') return error;
+  const resource = error.appError.details?.resource;
+  const target = rolloutTargets(input.project).find((t) => resource === `${idPart(t.service)}Service`);
+  if (!target || !input.cluster) return error;
+  try {
+    const report = await stoppedTasksReport(input.ecs, input.logs, { cluster: input.cluster, project: input.project.name, target });
+    const extra = report.reasons.length > 0 ? ` ${target.service}'s tasks stopped because: ${report.reasons.join('; ')}.` : '';
+    return new AppErrorException('STACK_FAILED', `${error.message}${extra}`, { ...error.appError.details, service: target.service, stoppedReasons: report.reasons, logLines: report.logLines });
+  } catch {
+    // The explanation is a bonus: the stack's own failure is what the user must see.
+    return error;
   }
 }

@@ -81,12 +81,15 @@ export async function packageContext(build: { context: string; dockerfile: strin
   // duration); going over the limit stops the writer, and the walk finishes for the report.
   const queue = new EntryQueue<ContextEntry>();
   let overLimit = false;
+  // Totals grow while the walk runs ahead of the writer; they are final once it ends.
+  let walkedSoFar: ContextListing | undefined;
   const tooLarge = new Error('over the size limit');
   const walking = listContext(context, {
     rules,
     forceInclude: dockerfileInside ? [dockerfileRel] : [],
     signal: options.signal,
     onEntry: (entry, sofar) => {
+      walkedSoFar = sofar;
       if (overLimit) return;
       if (sofar.bytes > maxBytes) {
         overLimit = true;
@@ -97,19 +100,18 @@ export async function packageContext(build: { context: string; dockerfile: strin
     },
   });
   walking.then(() => queue.end(), (error: unknown) => queue.fail(error));
-  let listing: ContextListing | undefined;
   const writing = writeArchive(queue, outDir, {
     extra,
     level: options.level,
     signal: options.signal,
-    onProgress: options.onProgress ? (p) => options.onProgress!({ ...p, totalFiles: listing?.files ?? Math.max(p.files, 0), totalBytes: listing?.bytes ?? p.bytes }) : undefined,
+    onProgress: options.onProgress ? (p) => options.onProgress!({ ...p, totalFiles: Math.max(walkedSoFar?.files ?? 0, p.files), totalBytes: Math.max(walkedSoFar?.bytes ?? 0, p.bytes) }) : undefined,
   });
   const [walked, written] = await Promise.allSettled([walking, writing]);
   if (walked.status === 'rejected') {
     if (written.status === 'fulfilled') await rm(written.value.path, { force: true });
     throw walked.reason;
   }
-  listing = walked.value;
+  const listing = walked.value;
   if (overLimit) {
     if (written.status === 'fulfilled') await rm(written.value.path, { force: true });
     const biggest = largestFolders(listing);
