@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEPLOYMENT_MODES } from '../../shared/domain/plan';
 import { connectionManager } from '../../electron/aws/connection';
+import { pinProject } from '../../electron/aws/pin';
 import { describeStack } from '../../electron/aws/stacks';
 import { deployments } from '../../electron/deploy/deployments';
 import { startSandbox, type Sandbox } from '../../electron/sandbox';
@@ -123,6 +124,16 @@ describe('config and history', () => {
     expect(record.failure?.message).toContain('BOARD_PASSWORD');
     expect(record.failure?.message).toContain('QUEUE');
     expect(callsOf(app, 'CreateStackCommand', from) + callsOf(app, 'RunTaskCommand', from)).toBe(0);
+  });
+
+  it('refuses to deploy a project pinned to another account, before touching anything', async () => {
+    const { dir } = await project('angular-express', 'pinned-elsewhere');
+    await pinProject(app.ctx, dir, { account: '999999999999' }, 'eu-west-1');
+    const from = app.calls.length;
+    const record = await deploy(app, dir, 'affordable');
+    expect(record.failure).toMatchObject({ phase: 'connection', code: 'CONNECTION_MISMATCH' });
+    expect(record.failure?.message).toContain('999999999999');
+    expect(app.calls.slice(from).every((c) => /:(Describe|Get|List|Head)/.test(c) || c.endsWith(':PutObjectCommand'))).toBe(true);
   });
 
   it('keeps records locally and in the bucket, newest first, and refuses a second deployment of the same project', async () => {
