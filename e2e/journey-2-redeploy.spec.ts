@@ -2,7 +2,7 @@
 // is rebuilt, and the diff is shown before it runs.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { expect, openProject, test } from './fixtures';
+import { expect, openProject, snap, test } from './fixtures';
 import { deployFromUi, pythonService, writeFiles } from './steps';
 
 const COMPOSE = `name: twins
@@ -64,4 +64,11 @@ test('an unchanged redeploy does nothing, and a changed file rebuilds only its s
   await expect(page.getByText('Build output of web')).toBeVisible();
   await expect(page.getByText('Build output of admin')).toHaveCount(0);
   await expect(page.getByRole('table', { name: 'Deployment history' }).getByRole('row')).toHaveCount(4);
+
+  // The project list remembers where the project lives and how its last deployment went.
+  await page.getByRole('link', { name: 'Projects', exact: true }).click();
+  const row = page.getByRole('table', { name: 'Recent projects' }).getByRole('row').filter({ hasText: 'twins' });
+  await expect(row).toContainText('000000000000 · us-east-1');
+  await expect(row).toContainText('succeeded');
+  await snap(page, 'projects-after-deploys');
 });

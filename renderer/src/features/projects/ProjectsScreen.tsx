@@ -14,12 +14,30 @@ import { localTime } from '../../ui/words';
 
 const OUTCOME_COLOR: Record<string, string> = { succeeded: 'green', failed: 'red', cancelled: 'gray', running: 'blue', 'nothing-to-change': 'teal' };
 
-function LastDeployment({ project }: { project: RecentProject }) {
-  const last = project.lastDeployment;
+/** The pin and last deployment of a recent project: from the list when it carries them, else asked for per row. */
+function useProjectFacts(project: RecentProject) {
+  const pin = useQuery({
+    queryKey: ['connection:pin', project.dir],
+    queryFn: () => api['connection:pin']({ dir: project.dir }),
+    enabled: !project.pinned,
+  });
+  const history = useQuery({
+    queryKey: ['deploy:history', project.dir],
+    queryFn: () => api['deploy:history']({ dir: project.dir }),
+    enabled: !project.lastDeployment,
+  });
+  const newest = history.data?.[0];
+  return {
+    pinned: project.pinned ?? (pin.data ? { account: pin.data.account, region: pin.data.region } : undefined),
+    lastDeployment: project.lastDeployment ?? (newest ? { id: newest.id, outcome: newest.outcome, finishedAt: newest.finishedAt } : undefined),
+  };
+}
+
+function LastDeployment({ last }: { last: RecentProject['lastDeployment'] }) {
   if (!last) return <Text size="sm" c="dimmed">never deployed</Text>;
   return (
-    <Group gap={6} wrap="nowrap">
-      <Badge color={OUTCOME_COLOR[last.outcome] ?? 'gray'} variant="light">
+    <Stack gap={2} align="flex-start">
+      <Badge color={OUTCOME_COLOR[last.outcome] ?? 'gray'} variant="light" style={{ overflow: 'visible' }}>
         {last.outcome.replace(/-/g, ' ')}
       </Badge>
       {last.finishedAt && (
@@ -27,7 +45,7 @@ function LastDeployment({ project }: { project: RecentProject }) {
           {localTime(last.finishedAt)}
         </Text>
       )}
-    </Group>
+    </Stack>
   );
 }
 
@@ -131,50 +149,57 @@ export function ProjectsScreen() {
             </Table.Thead>
             <Table.Tbody>
               {recent.data.map((p) => (
-                <Table.Tr key={p.dir}>
-                  <Table.Td>
-                    <Text fw={500}>{p.name}</Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm" ff="monospace" c="dimmed">
-                      {p.dir}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    {p.pinned ? (
-                      <Tooltip label="The project stays with this account and region: Berth stops a deploy anywhere else">
-                        <Text size="sm" tabIndex={0}>
-                          {p.pinned.account} · {p.pinned.region}
-                        </Text>
-                      </Tooltip>
-                    ) : (
-                      <Text size="sm" c="dimmed">
-                        not yet
-                      </Text>
-                    )}
-                  </Table.Td>
-                  <Table.Td>
-                    <LastDeployment project={p} />
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm">{localTime(p.openedAt)}</Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Group gap="xs" justify="flex-end" wrap="nowrap">
-                      <Button size="xs" onClick={() => open.mutate(p.dir)} aria-label={`Open ${p.name}`}>
-                        Open
-                      </Button>
-                      <Button size="xs" variant="subtle" color="gray" onClick={() => forget.mutate(p.dir)} aria-label={`Remove ${p.name} from recent projects`}>
-                        Remove
-                      </Button>
-                    </Group>
-                  </Table.Td>
-                </Table.Tr>
+                <RecentRow key={p.dir} project={p} onOpen={() => open.mutate(p.dir)} onForget={() => forget.mutate(p.dir)} />
               ))}
             </Table.Tbody>
           </Table>
         )}
       </Card>
     </Screen>
+  );
+}
+
+function RecentRow({ project: p, onOpen, onForget }: { project: RecentProject; onOpen: () => void; onForget: () => void }) {
+  const { pinned, lastDeployment } = useProjectFacts(p);
+  return (
+    <Table.Tr>
+      <Table.Td>
+        <Text fw={500}>{p.name}</Text>
+      </Table.Td>
+      <Table.Td>
+        <Text size="sm" ff="monospace" c="dimmed">
+          {p.dir}
+        </Text>
+      </Table.Td>
+      <Table.Td>
+        {pinned ? (
+          <Tooltip label="The project stays with this account and region: Berth stops a deploy anywhere else">
+            <Text size="sm" tabIndex={0} style={{ whiteSpace: 'nowrap' }}>
+              {pinned.account} · {pinned.region}
+            </Text>
+          </Tooltip>
+        ) : (
+          <Text size="sm" c="dimmed">
+            not yet
+          </Text>
+        )}
+      </Table.Td>
+      <Table.Td>
+        <LastDeployment last={lastDeployment} />
+      </Table.Td>
+      <Table.Td>
+        <Text size="sm">{localTime(p.openedAt)}</Text>
+      </Table.Td>
+      <Table.Td>
+        <Group gap="xs" justify="flex-end" wrap="nowrap">
+          <Button size="xs" onClick={onOpen} aria-label={`Open ${p.name}`}>
+            Open
+          </Button>
+          <Button size="xs" variant="subtle" color="gray" onClick={onForget} aria-label={`Remove ${p.name} from recent projects`}>
+            Remove
+          </Button>
+        </Group>
+      </Table.Td>
+    </Table.Tr>
   );
 }
