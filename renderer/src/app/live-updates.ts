@@ -38,6 +38,7 @@ export function useLiveUpdates(): void {
   useEffect(
     () =>
       onReconnect(() => {
+        deployStore.markStale();
         const before = queryClient.getQueryData<ConnectionStatus>(CONNECTION_KEY)?.target ?? null;
         void (async () => {
           let now: ConnectionStatus = { target: null, identity: null };

@@ -97,7 +97,7 @@ function Live({ view, dir }: { view: DeployView; dir: string }) {
       <Grid.Col span={{ base: 12, md: 4 }}>
         <Card withBorder padding="md">
           <DeployStepper view={view} />
-          {running && view.deploymentId && (
+          {running && view.deploymentId && !view.stale && (
             <Button mt="md" variant="default" color="red" fullWidth onClick={() => cancel.mutate(view.deploymentId!)} loading={cancel.isPending}>
               Cancel deployment
             </Button>
@@ -107,6 +107,11 @@ function Live({ view, dir }: { view: DeployView; dir: string }) {
       </Grid.Col>
       <Grid.Col span={{ base: 12, md: 8 }}>
         <Stack gap="md">
+          {view.stale && (
+            <Alert color="blue" title="Finding the deployment again" role="status">
+              Berth restarted while this deployment ran. Checking what it is doing now…
+            </Alert>
+          )}
           {view.record && <Outcome record={view.record} />}
           {waiting && view.diff && (
             <Card withBorder padding="md" style={{ borderColor: 'var(--mantine-primary-color-filled)', borderWidth: 2 }} component="section" aria-label="Changes to apply">

@@ -125,3 +125,18 @@ describe('deploy store', () => {
     expect(finished).toEqual(['/p:succeeded']);
   });
 });
+
+describe('after main restarts', () => {
+  it('offers no approval until the deployment is found again', () => {
+    const store = new DeployStore();
+    store.track('/p', id);
+    store.handle(diff);
+    store.handle({ type: 'phase', deploymentId: id, phase: 'stack', state: 'running', message: 'Waiting for you to approve the changes.' });
+    expect(awaitingApproval(store.get('/p')!)).toBe(true);
+    store.markStale();
+    expect(awaitingApproval(store.get('/p')!)).toBe(false);
+    store.attach('/p', record({ phases: [{ phase: 'stack', state: 'running' }] }));
+    expect(store.get('/p')!.stale).toBe(false);
+    expect(awaitingApproval(store.get('/p')!)).toBe(true);
+  });
+});

@@ -38,6 +38,8 @@ export interface DeployView {
   rollouts: Record<string, ServiceRollout>;
   /** Set once the deployment finished (or when re-attached to a finished one). */
   record: DeploymentRecord | null;
+  /** True between losing main (a restart) and finding the deployment again: nothing here can be acted on. */
+  stale?: boolean;
 }
 
 function pendingPhases(): DeployView['phases'] {
@@ -106,7 +108,7 @@ export function currentPhase(view: DeployView): DeployPhase | null {
 
 /** True while the deployment waits for the user to apply its change set. */
 export function awaitingApproval(view: DeployView): boolean {
-  return view.record === null && view.diff !== null && !view.diff.empty && view.phases.stack.state === 'running' && !view.applying;
+  return view.record === null && !view.stale && view.diff !== null && !view.diff.empty && view.phases.stack.state === 'running' && !view.applying;
 }
 
 /** Human size for progress: bytes as KB/MB, other units as counts. */

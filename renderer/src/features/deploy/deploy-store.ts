@@ -42,12 +42,12 @@ export class DeployStore {
     const existing = this.views.get(dir);
     if (existing?.deploymentId === record.id) {
       // Keep the timeline already collected; take phase states the events may have missed.
-      let view = existing;
+      let view: DeployView = { ...existing, stale: false };
       if (record.outcome !== 'running' && !existing.record) {
-        view = { ...existing, record, phases: { ...existing.phases } };
+        view = { ...view, record, phases: { ...existing.phases } };
         for (const p of record.phases) view.phases[p.phase] = { ...view.phases[p.phase], state: p.state };
       } else if (record.outcome === 'running') {
-        view = { ...existing, phases: { ...existing.phases } };
+        view = { ...view, phases: { ...existing.phases } };
         for (const p of record.phases) if (p.state !== 'pending') view.phases[p.phase] = { ...view.phases[p.phase], state: p.state };
       }
       this.set(dir, view);
@@ -64,6 +64,11 @@ export class DeployStore {
     const mine = this.early.filter((e) => e.deploymentId === deploymentId);
     this.early = this.early.filter((e) => e.deploymentId !== deploymentId);
     return mine;
+  }
+
+  /** Main went away: running deployments must be found again before anything is offered on them. */
+  markStale(): void {
+    for (const [dir, view] of this.views) if (view.record === null) this.set(dir, { ...view, stale: true });
   }
 
   /** Forgets the shown deployment of `dir` (to start a fresh one). */
