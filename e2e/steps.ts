@@ -29,9 +29,11 @@ export function pythonService(greeting: string): Record<string, string> {
  * `review` (if given), then applies them; waits for the outcome and returns its text.
  */
 export async function deployFromUi(page: Page, options: { shot?: string; review?: (changes: ReturnType<Page['getByRole']>) => Promise<void> } = {}): Promise<string> {
-  await page.getByRole('button', { name: /^Deploy( again)?$/ }).click();
   const apply = page.getByRole('button', { name: 'Apply changes' });
-  const outcome = page.getByTestId('deploy-outcome');
+  // The outcome of this deployment, not the one still on screen from the last.
+  const previous = (await page.getByTestId('deploy-outcome').count()) > 0 ? await page.getByTestId('deploy-outcome').getAttribute('data-deployment-id') : null;
+  const outcome = previous ? page.locator(`[data-testid="deploy-outcome"]:not([data-deployment-id="${previous}"])`) : page.getByTestId('deploy-outcome');
+  await page.getByRole('button', { name: /^Deploy( again)?$/ }).click();
   await expect(apply.or(outcome)).toBeVisible({ timeout: DEPLOY_TIMEOUT });
   if (await apply.isVisible()) {
     const changes = page.getByRole('region', { name: 'Changes to apply' });

@@ -182,6 +182,8 @@ function DeployBody({ dir }: { dir: string }) {
 
   const start = useMutation({
     mutationFn: () => api['deploy:start']({ dir, mode, autoApprove: !review }),
+    // The last deployment's outcome goes away at once: what follows is about the new one.
+    onMutate: () => deployStore.clear(dir),
     onSuccess: ({ deploymentId }) => deployStore.track(dir, deploymentId),
   });
   const blocked = !loaded.data || hasErrors(loaded.data.diagnostics) || (secrets.data?.missing.length ?? 0) > 0;

@@ -45,7 +45,7 @@ export function Outcome({ record }: { record: DeploymentRecord }) {
   const took = durationWords(record.startedAt, record.finishedAt);
   if (record.outcome === 'succeeded') {
     return (
-      <Alert color="green" icon={<IconCircleCheck size={20} />} title={`Deployed in ${took}`} role="status" data-testid="deploy-outcome">
+      <Alert color="green" icon={<IconCircleCheck size={20} />} title={`Deployed in ${took}`} role="status" data-testid="deploy-outcome" data-deployment-id={record.id}>
         <Stack gap="xs">
           <Text size="sm">Your services are running.{record.urls.length > 0 ? ' They answer at:' : ''}</Text>
           <Urls urls={record.urls} />
@@ -60,7 +60,7 @@ export function Outcome({ record }: { record: DeploymentRecord }) {
   }
   if (record.outcome === 'nothing-to-change') {
     return (
-      <Alert color="blue" icon={<IconCircleCheck size={20} />} title="Nothing to change" role="status" data-testid="deploy-outcome">
+      <Alert color="blue" icon={<IconCircleCheck size={20} />} title="Nothing to change" role="status" data-testid="deploy-outcome" data-deployment-id={record.id}>
         <Stack gap="xs">
           <Text size="sm">Everything in AWS already matches the project ({took}).</Text>
           <Urls urls={record.urls} />
@@ -70,7 +70,7 @@ export function Outcome({ record }: { record: DeploymentRecord }) {
   }
   if (record.outcome === 'cancelled') {
     return (
-      <Alert color="gray" title="Deployment cancelled" role="status" data-testid="deploy-outcome">
+      <Alert color="gray" title="Deployment cancelled" role="status" data-testid="deploy-outcome" data-deployment-id={record.id}>
         <Text size="sm">Stopped after {took}. What was already running keeps running.</Text>
       </Alert>
     );
@@ -78,7 +78,7 @@ export function Outcome({ record }: { record: DeploymentRecord }) {
   if (record.outcome === 'running') return null;
   const f = record.failure;
   return (
-    <Alert color="red" icon={<IconCircleX size={20} />} title={f ? `Failed while “${PHASE_WORDS[f.phase].label.toLowerCase()}”` : 'Deployment failed'} role="alert" data-testid="deploy-outcome">
+    <Alert color="red" icon={<IconCircleX size={20} />} title={f ? `Failed while “${PHASE_WORDS[f.phase].label.toLowerCase()}”` : 'Deployment failed'} role="alert" data-testid="deploy-outcome" data-deployment-id={record.id}>
       <Stack gap="xs">
         <Text size="sm" fw={500} data-testid="failure-message" lineClamp={6} style={{ overflowWrap: 'anywhere' }}>
           {f?.message ?? 'The deployment did not finish.'}
