@@ -57,7 +57,8 @@ export type LocalRecord = z.infer<typeof localFileSchema>;
 
 /** A new deployment id: sortable by time, unique enough, valid in change set names. */
 export function newDeploymentId(now: Date = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  // Milliseconds included: two deployments in one second still sort in the order they started.
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.(\d+)Z$/, '$1Z');
   return `${stamp}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
@@ -89,7 +90,7 @@ export async function localRecords(dataDir: string, project: string): Promise<Lo
     const file = await readJsonFile(join(projectFolder(dataDir, project), name), localFileSchema.nullable(), null);
     if (file) out.push(file);
   }
-  return out;
+  return out.sort((a, b) => (a.record.startedAt < b.record.startedAt ? 1 : a.record.startedAt > b.record.startedAt ? -1 : a.record.id < b.record.id ? 1 : -1));
 }
 
 /** Writes the record to the bucket. */
