@@ -21,5 +21,5 @@ export { PRICE_TABLE, PRICE_TABLE_DATE } from './prices';
 export { configNeeds, planProject, projectStackParameters, publicUrls } from './project';
 export type { PlanOptions } from './project';
 export { buildProjectTemplate, IMAGES_METADATA_KEY, PROJECT_BOOTSTRAP_PARAMETERS } from './project-template';
-export { DEFAULT_FARGATE_SIZE, FARGATE_TIERS, isValidFargateSize, pickFargateSize } from './sizing';
+export { DEFAULT_FARGATE_SIZE, FARGATE_TIERS, isValidFargateSize } from './sizing';
 export { INLINE_TEMPLATE_LIMIT, MAX_RESOURCES, finishStack } from './stack';
