@@ -6,6 +6,7 @@
  * auto-approved. A run that resumes after a restart attaches to builds and stack operations
  * already under way instead of starting them again.
  */
+import { sleepUnlessAborted } from '../util/sleep';
 import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -538,18 +539,7 @@ export class DeploymentRun {
   private followWait(): WaitKnobs {
     const wait = this.env.tuning?.wait ?? {};
     const signal = this.detachController.signal;
-    const sleep =
-      wait.sleep ??
-      ((ms: number) =>
-        new Promise<void>((resolve) => {
-          const timer = setTimeout(done, ms);
-          function done() {
-            clearTimeout(timer);
-            signal.removeEventListener('abort', done);
-            resolve();
-          }
-          signal.addEventListener('abort', done, { once: true });
-        }));
+    const sleep = wait.sleep ?? ((ms: number) => sleepUnlessAborted(ms, signal));
     return { ...wait, sleep };
   }
 

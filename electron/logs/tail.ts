@@ -5,6 +5,7 @@
  * was already sent, so there are neither duplicates nor gaps. Lines go out through a batcher
  * (~10 batches a second, bounded buffer); an empty result says "no logs yet" instead of waiting.
  */
+import { sleepUnlessAborted } from '../util/sleep';
 import { createHash } from 'node:crypto';
 import {
   FilterLogEventsCommand,
@@ -59,19 +60,6 @@ export interface TailOptions {
 
 const UNSUPPORTED = /UnknownOperation|InvalidOperation|NotImplemented|UnsupportedOperation|not supported|AccessDenied/i;
 
-function sleepFor(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
-
 function shortHash(text: string): string {
   return createHash('sha1').update(text).digest('hex').slice(0, 20);
 }
@@ -124,7 +112,7 @@ export class LogTail {
   }
 
   private sleep(ms: number): Promise<void> {
-    return (this.options.sleep ?? sleepFor)(ms, this.signal);
+    return (this.options.sleep ?? sleepUnlessAborted)(ms, this.signal);
   }
 
   private seenFor(group: string): SeenEvents {
