@@ -81,7 +81,9 @@ describe('runBuild', () => {
     const error = (await runBuild(ecs, logs, env, request, hooks).catch((e: unknown) => e)) as AppErrorException;
     expect(error.appError.code).toBe('BUILD_FAILED');
     expect(error.message).toMatch(/image build of web failed \(exit code 1\)/);
-    expect(error.message).toContain('npm ERR! missing script');
+    expect(error.message).toContain('The build log says: error: npm ERR! missing script');
+    // The message names the telling line; the rest stays in details for the log view.
+    expect(error.message).not.toContain('Step 3/5');
     expect(error.appError.details).toMatchObject({ services: ['web'], exitCode: 1, logLines: ['Step 3/5 : RUN npm ci', 'error: npm ERR! missing script'] });
   });
 

@@ -175,7 +175,9 @@ function failureMessage(request: BuildRequest, task: Task, lastLines: string[]):
   } else {
     message = `The image build of ${who} stopped before finishing${stoppedReason ? `: ${stoppedReason}` : ''}.`;
   }
-  if (lastLines.length > 0) message += ` Last lines of its log:\n${lastLines.slice(-10).join('\n')}`;
+  // Name the one line that explains it; the last lines travel in details for the log view and the CLI.
+  const telling = [...lastLines].reverse().find((l) => /\b(error|failed|not found|denied|no such)\b/i.test(l) && !/exit(ed)? (with )?code|stopped with/i.test(l));
+  if (telling) message += ` The build log says: ${telling.trim()}`;
   return new AppErrorException('BUILD_FAILED', message, {
     services: request.services,
     ...(exitCode !== undefined ? { exitCode } : {}),
