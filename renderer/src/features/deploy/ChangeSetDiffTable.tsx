@@ -76,8 +76,8 @@ export function ChangeSetDiffTable({ diff }: { diff: ChangeSetDiff }) {
                   {kind === 'replace' && (
                     <Tooltip label="The resource is deleted and created again: its data and address may change" multiline w={260}>
                       <Text size="xs" c="orange.8" fw={500} tabIndex={0}>
-                        {c.replacement === 'Conditional' ? 'May be replaced' : 'Will be replaced'}
-                        {c.replacementReason ? `: ${c.replacementReason}` : ''}
+                        {c.replacement === 'Conditional' ? 'May be replaced' : 'Will be replaced'}: deleted and created again
+                        {c.replacementReason && !c.description.includes(c.replacementReason) ? ` (${c.replacementReason})` : ''}
                       </Text>
                     </Tooltip>
                   )}
