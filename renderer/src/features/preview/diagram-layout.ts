@@ -1,8 +1,7 @@
 /**
- * Lays out the plan's architecture graph with ELK (layered, top to bottom: internet → load
- * balancer → services → stores). ELK is loaded on first use so it stays out of the start-up bundle.
+ * Lays out the plan's architecture graph with dagre (layered, top to bottom: internet → load
+ * balancer → services → stores). dagre is loaded on first use so it stays out of the start-up bundle.
  */
-import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
 import type { ArchitectureGraph, GraphEdge, GraphNode } from '../../../../shared/domain/plan';
 
 export const NODE_WIDTH = 188;
@@ -17,7 +16,7 @@ export interface PlacedNode extends GraphNode {
 export interface PlacedEdge extends GraphEdge {
   id: string;
   points: { x: number; y: number }[];
-  /** Where ELK placed the label (top-left), when the edge has one. */
+  /** Where the layout placed the label (top-left), when the edge has one. */
   labelBox?: { x: number; y: number; width: number; height: number };
 }
 
@@ -44,74 +43,46 @@ export interface DiagramLayout {
   edges: PlacedEdge[];
 }
 
-// Keeps the reading order stable: where traffic enters on the left, stores on the right.
-const LAYER_HINT: Record<GraphNode['kind'], string> = {
-  internet: 'FIRST',
-  alb: 'NONE',
-  service: 'NONE',
-  postgres: 'NONE',
-  redis: 'NONE',
-  namespace: 'NONE',
-  secrets: 'NONE',
-};
-
-let elkPromise: Promise<{ layout(graph: ElkNode): Promise<ElkNode> }> | null = null;
-function loadElk() {
-  elkPromise ??= import('elkjs/lib/elk.bundled.js').then((m) => new m.default());
-  return elkPromise;
+type Dagre = typeof import('@dagrejs/dagre');
+let dagrePromise: Promise<Dagre> | null = null;
+function loadDagre(): Promise<Dagre> {
+  dagrePromise ??= import('@dagrejs/dagre');
+  return dagrePromise;
 }
 
 /** Places every node and routes every edge; edges to unknown nodes are dropped. */
 export async function layoutGraph(graph: ArchitectureGraph): Promise<DiagramLayout> {
   const ids = new Set(graph.nodes.map((n) => n.id));
   const edges = graph.edges.filter((e) => ids.has(e.from) && ids.has(e.to) && e.from !== e.to);
-  const elk = await loadElk();
-  const input: ElkNode = {
-    id: 'root',
-    layoutOptions: {
-      'elk.algorithm': 'layered',
-      'elk.direction': 'DOWN',
-      'elk.edgeRouting': 'ORTHOGONAL',
-      'elk.layered.spacing.nodeNodeBetweenLayers': '44',
-      'elk.spacing.nodeNode': '36',
-      'elk.spacing.edgeNode': '18',
-      'elk.padding': '[top=12,left=12,bottom=12,right=12]',
-      'elk.layered.nodePlacement.strategy': 'NETWORK_SIMPLEX',
-      'elk.edgeLabels.placement': 'CENTER',
-      'elk.layered.edgeLabels.sideSelection': 'ALWAYS_UP',
-      'elk.spacing.edgeLabel': '3',
-    },
-    children: graph.nodes.map((n) => ({
-      id: n.id,
-      width: nodeWidth(n),
-      height: NODE_HEIGHT,
-      layoutOptions: { 'elk.layered.layering.layerConstraint': LAYER_HINT[n.kind] },
-    })),
-    edges: edges.map(
-      (e, i): ElkExtendedEdge => ({
-        id: `e${i}`,
-        sources: [e.from],
-        targets: [e.to],
-        labels: e.label ? [{ id: `e${i}-label`, text: e.label, width: shortLabel(e.label).length * LABEL_CHAR_WIDTH + 6, height: LABEL_HEIGHT }] : [],
-      }),
-    ),
-  };
-  const out = await elk.layout(input);
-  const placed = new Map((out.children ?? []).map((c) => [c.id, c]));
+  const dagre = await loadDagre();
+  // A multigraph: a service can both use a store's DNS name and read secrets from the same place.
+  const g = new dagre.graphlib.Graph({ multigraph: true });
+  g.setGraph({ rankdir: 'TB', ranksep: 44, nodesep: 36, edgesep: 18, marginx: 12, marginy: 12, ranker: 'network-simplex' });
+  g.setDefaultEdgeLabel(() => ({}));
+  for (const n of graph.nodes) g.setNode(n.id, { width: nodeWidth(n), height: NODE_HEIGHT });
+  edges.forEach((e, i) => {
+    const label = e.label ? { width: shortLabel(e.label).length * LABEL_CHAR_WIDTH + 6, height: LABEL_HEIGHT, labelpos: 'c' as const } : {};
+    g.setEdge(e.from, e.to, label, `e${i}`);
+  });
+  dagre.layout(g);
+  const size = g.graph();
   return {
-    width: out.width ?? 0,
-    height: out.height ?? 0,
+    width: size.width ?? 0,
+    height: size.height ?? 0,
+    // dagre gives centres; the drawing wants top-left corners.
     nodes: graph.nodes.map((n) => {
-      const p = placed.get(n.id);
-      return { ...n, x: p?.x ?? 0, y: p?.y ?? 0, width: p?.width ?? NODE_WIDTH, height: p?.height ?? NODE_HEIGHT };
+      const p = g.node(n.id);
+      const width = p?.width ?? NODE_WIDTH;
+      const height = p?.height ?? NODE_HEIGHT;
+      return { ...n, x: (p?.x ?? 0) - width / 2, y: (p?.y ?? 0) - height / 2, width, height };
     }),
     edges: edges.map((e, i) => {
-      const routed = (out.edges ?? []).find((r) => r.id === `e${i}`) as ElkExtendedEdge | undefined;
-      const section = routed?.sections?.[0];
-      const points = section ? [section.startPoint, ...(section.bendPoints ?? []), section.endPoint] : [];
-      const label = routed?.labels?.[0];
+      const routed = g.edge({ v: e.from, w: e.to, name: `e${i}` });
+      const points = (routed?.points ?? []).map((p: { x: number; y: number }) => ({ x: p.x, y: p.y }));
       const labelBox =
-        label && label.x !== undefined && label.y !== undefined ? { x: label.x, y: label.y, width: label.width ?? 0, height: label.height ?? LABEL_HEIGHT } : undefined;
+        e.label && routed?.x !== undefined && routed.y !== undefined && routed.width !== undefined && routed.height !== undefined
+          ? { x: routed.x - routed.width / 2, y: routed.y - routed.height / 2, width: routed.width, height: routed.height }
+          : undefined;
       return { ...e, id: `e${i}`, points, labelBox };
     }),
   };
