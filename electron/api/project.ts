@@ -4,6 +4,8 @@ import { raise } from '../../shared/result';
 import type { LoadedProject } from '../../shared/domain/project';
 import { loadProject } from '../compose/load';
 import { watchProjectFolder, type ProjectWatcher } from '../compose/watch';
+import { readPin } from '../aws/pin';
+import { localRecords } from '../deploy/records';
 import { checkFolder } from '../projects/folder';
 import { forgetProject, listRecent, rememberProject } from '../projects/recent';
 import type { AppContext } from './context';
@@ -56,7 +58,21 @@ export const projectHandlers = {
     return ctx.abilities.pickFolder();
   },
   'project:checkFolder': async ({ dir }) => checkFolder(dir),
-  'project:recent': async (_args, ctx) => listRecent(ctx.dataDir),
+  'project:recent': async (_args, ctx) => {
+    // Each row says where the project is pinned and how its last deployment (on this machine) ended.
+    const recent = await listRecent(ctx.dataDir);
+    return Promise.all(
+      recent.map(async (p) => {
+        const [pin, records] = await Promise.all([readPin(ctx, p.dir).catch(() => null), localRecords(ctx.dataDir, p.name).catch(() => [])]);
+        const last = records[0]?.record;
+        return {
+          ...p,
+          ...(pin ? { pinned: { account: pin.account, region: pin.region } } : {}),
+          ...(last ? { lastDeployment: { id: last.id, outcome: last.outcome, ...(last.finishedAt ? { finishedAt: last.finishedAt } : {}) } } : {}),
+        };
+      }),
+    );
+  },
   'project:forget': async ({ dir }, ctx) => {
     await forgetProject(ctx.dataDir, resolve(dir));
     return null;
