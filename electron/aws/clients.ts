@@ -9,7 +9,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { STSClient } from '@aws-sdk/client-sts';
+import { STSClient, type STSClientConfig } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { ConnectionTarget } from '../../shared/domain/connection';
 
@@ -41,11 +41,18 @@ export function clientConfig(target: ConnectionTarget, credentials: AwsCredentia
 
 /** Builds every client for one connection; S3 uses path-style addressing on a custom endpoint. */
 export function createClients(target: ConnectionTarget, credentials: AwsCredentialIdentityProvider, version: string): AwsClients {
-  const config = clientConfig(target, credentials, version);
+  // Custom endpoints (LocalStack, the sandbox) have no per-bucket DNS names.
+  return buildClients(clientConfig(target, credentials, version), target.endpoint !== undefined);
+}
+
+/** The settings Berth sets on every client. */
+export type ClientSettings = Pick<STSClientConfig, 'region' | 'credentials' | 'endpoint' | 'maxAttempts' | 'retryMode' | 'customUserAgent'>;
+
+/** The eight clients Berth uses, all from one set of settings. */
+export function buildClients(config: ClientSettings, s3PathStyle: boolean): AwsClients {
   return {
     sts: new STSClient(config),
-    // Custom endpoints (LocalStack, the sandbox) have no per-bucket DNS names.
-    s3: new S3Client({ ...config, forcePathStyle: target.endpoint !== undefined }),
+    s3: new S3Client({ ...config, forcePathStyle: s3PathStyle }),
     ssm: new SSMClient(config),
     logs: new CloudWatchLogsClient(config),
     ecs: new ECSClient(config),
