@@ -38,6 +38,18 @@ function subnetZones(ctx: ProviderContext, subnetIds: unknown): string[] | undef
   return zones;
 }
 
+/** Standalone ingress and egress rules behave alike: they need an existing group. */
+const securityGroupRule = recorded({
+  tagProperty: null,
+  validate(ctx, props) {
+    const group = str(props, 'GroupId');
+    if (group && !findGeneric(ctx.core, 'AWS::EC2::SecurityGroup', group)) ec2NotFound('security group', group, 'InvalidGroup.NotFound');
+  },
+  physicalId: idOf('sgr'),
+  arn: ec2Arn('security-group-rule'),
+  attributes: (_c, id) => ({ Id: id }),
+});
+
 export const infrastructureProviders: Record<string, ResourceProvider> = {
   'AWS::EC2::VPC': recorded({
     physicalId: idOf('vpc'),
@@ -98,26 +110,8 @@ export const infrastructureProviders: Record<string, ResourceProvider> = {
     arn: ec2Arn('security-group'),
     attributes: (_c, id, props) => ({ GroupId: id, Id: id, VpcId: str(props, 'VpcId') }),
   }),
-  'AWS::EC2::SecurityGroupIngress': recorded({
-    tagProperty: null,
-    validate(ctx, props) {
-      const group = str(props, 'GroupId');
-      if (group && !findGeneric(ctx.core, 'AWS::EC2::SecurityGroup', group)) ec2NotFound('security group', group, 'InvalidGroup.NotFound');
-    },
-    physicalId: idOf('sgr'),
-    arn: ec2Arn('security-group-rule'),
-    attributes: (_c, id) => ({ Id: id }),
-  }),
-  'AWS::EC2::SecurityGroupEgress': recorded({
-    tagProperty: null,
-    validate(ctx, props) {
-      const group = str(props, 'GroupId');
-      if (group && !findGeneric(ctx.core, 'AWS::EC2::SecurityGroup', group)) ec2NotFound('security group', group, 'InvalidGroup.NotFound');
-    },
-    physicalId: idOf('sgr'),
-    arn: ec2Arn('security-group-rule'),
-    attributes: (_c, id) => ({ Id: id }),
-  }),
+  'AWS::EC2::SecurityGroupIngress': securityGroupRule,
+  'AWS::EC2::SecurityGroupEgress': securityGroupRule,
   'AWS::IAM::Role': recorded({
     nameProperty: 'RoleName',
     physicalId: (ctx, props) => str(props, 'RoleName') ?? generatedName(ctx, 64),
