@@ -6,6 +6,8 @@ const reportDir = process.env.BERTH_REPORT_DIR;
 
 export default defineConfig({
   testDir: 'e2e',
+  // Finds (or downloads) the Defang samples corpus once for every worker.
+  globalSetup: './tests/corpus/setup.ts',
   outputDir: 'test-results/e2e',
   timeout: 120_000,
   expect: { timeout: 15_000 },

@@ -7,6 +7,8 @@ export default defineConfig({
   test: {
     include: ['shared/**/*.test.ts', 'electron/**/*.test.ts', 'tests/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}'],
     environment: 'node',
+    // Finds (or downloads) the Defang samples corpus once for every worker.
+    globalSetup: ['tests/corpus/setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -1,37 +1,26 @@
 // Benchmark: a no-op redeploy against the sandbox — AWS API calls and wall time — with the first
 // (full) deploy of the same project, in the same run, as the baseline.
 // Targets: <= 25 calls and under 2 s. Env: BENCH_RUNS (5), BENCH_SAMPLE (bullmq-bullboard-redis).
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { parse } from 'yaml';
+import { join } from 'node:path';
 import { createContext } from '../electron/api/context';
 import { connectionManager } from '../electron/aws/connection';
 import { loadProject } from '../electron/compose/load';
 import { deployments } from '../electron/deploy/deployments';
 import { startSandbox } from '../electron/sandbox/index';
 import { setConfig } from '../electron/secrets/store';
+import { ensureCorpus } from '../tests/corpus/locate';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const SAMPLE = process.env.BENCH_SAMPLE ?? 'bullmq-bullboard-redis';
-const CORPUS = resolve(process.cwd(), '../shared/corpus/defang-samples');
 
 async function main(): Promise<void> {
   const sandbox = await startSandbox();
   const dataDir = await mkdtemp(join(tmpdir(), 'berth-bench-noop-'));
-  const dir = await mkdtemp(join(tmpdir(), 'berth-bench-project-'));
-  const text = await readFile(join(CORPUS, SAMPLE, 'compose.yaml'), 'utf8');
-  await writeFile(join(dir, 'compose.yaml'), text);
-  const doc = parse(text) as { services: Record<string, { build?: string | { context?: string; dockerfile?: string } }> };
-  for (const service of Object.values(doc.services)) {
-    if (!service.build) continue;
-    const build = typeof service.build === 'string' ? { context: service.build } : service.build;
-    const context = resolve(dir, build.context ?? '.');
-    const dockerfile = join(context, build.dockerfile ?? 'Dockerfile');
-    await mkdir(dirname(dockerfile), { recursive: true });
-    await writeFile(dockerfile, 'FROM node:20-alpine\nWORKDIR /app\nCOPY index.js .\nCMD ["node", "index.js"]\n');
-    await writeFile(join(context, 'index.js'), 'console.log("hello");\n');
-  }
+  // The sample whole, as a user would open it: its own sources and Dockerfiles.
+  const dir = join(await mkdtemp(join(tmpdir(), 'berth-bench-project-')), SAMPLE);
+  await cp(join(await ensureCorpus(), SAMPLE), dir, { recursive: true });
   const ctx = createContext({ shell: 'cli', version: '0.0.0-bench', dataDir });
   try {
     await connectionManager(ctx).connect({ region: 'us-east-1', endpoint: sandbox.endpoint, sandbox: true });

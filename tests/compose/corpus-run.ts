@@ -4,18 +4,11 @@
  * document and the test come from the same run.
  */
 import { readdirSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { loadProject } from '../../electron/compose/load';
 import { COMPOSE_KEY_SUPPORT } from '../../electron/compose/support';
 import type { Diagnostic } from '../../shared/domain/diagnostics';
-
-/** The corpus folder (read-only): ../shared/corpus/defang-samples from the repository. */
-export const CORPUS_DIR = process.env.BERTH_CORPUS_DIR ?? resolve(process.cwd(), '..', 'shared', 'corpus', 'defang-samples');
-
-/** Codes of problems that only exist because the corpus holds no app sources. */
-export const MISSING_SOURCE_CODES = ['build-context-missing', 'dockerfile-missing', 'env-file-missing'] as const;
+import { CORPUS_COMMIT, corpusDir } from '../corpus/locate';
 
 export interface CorpusFile {
   /** `sample/file`, e.g. `crewai/compose.local.yaml`. */
@@ -25,19 +18,15 @@ export interface CorpusFile {
 }
 
 export interface SampleOutcome extends CorpusFile {
-  /** Diagnostics of the file as stored in the corpus, one line each. */
-  asIs: string[];
-  /** Diagnostics once the missing sources are stood in for, one line each. */
-  withSources: string[];
-  /** The same, in full (messages without temporary paths), for the document. */
+  /** Diagnostics of the file, one stable line each (see `diagnosticLine`). */
+  lines: string[];
+  /** The same, in full (messages without the corpus path), for the document. */
   diagnostics: Diagnostic[];
-  /** Files and folders created as stand-ins (relative to the sample). */
-  created: string[];
   project: { name: string; services: string[]; notDeployed: string[] } | null;
 }
 
 /** Every compose file in the corpus: `compose.yaml` loads by default, the others with `-f`. */
-export function corpusFiles(dir = CORPUS_DIR): CorpusFile[] {
+export function corpusFiles(dir = corpusDir()): CorpusFile[] {
   const out: CorpusFile[] = [];
   const samples = readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isDirectory())
@@ -62,36 +51,6 @@ async function load(sampleDir: string, file: string) {
   return loadProject(sampleDir, { files: file === 'compose.yaml' ? undefined : [file], env: {}, profiles: [] });
 }
 
-function inside(root: string, path: string): boolean {
-  const rel = relative(root, path);
-  return rel !== '' && !rel.startsWith('..') && !rel.startsWith(sep);
-}
-
-/** Creates empty stand-ins for missing build contexts, Dockerfiles and env files; returns what it created. */
-async function standIns(sampleDir: string, file: string): Promise<string[]> {
-  const created: string[] = [];
-  for (let round = 0; round < 4; round++) {
-    const r = await load(sampleDir, file);
-    const missing = r.diagnostics.filter((d) => (MISSING_SOURCE_CODES as readonly string[]).includes(d.code) && d.subject && inside(sampleDir, d.subject));
-    if (missing.length === 0) break;
-    for (const d of missing) {
-      const target = d.subject as string;
-      const exists = await stat(target).then(
-        () => true,
-        () => false,
-      );
-      if (exists) continue;
-      if (d.code === 'build-context-missing') await mkdir(target, { recursive: true });
-      else {
-        await mkdir(dirname(target), { recursive: true });
-        await writeFile(target, d.code === 'dockerfile-missing' ? 'FROM scratch\n' : '');
-      }
-      created.push(relative(sampleDir, target).split(sep).join('/'));
-    }
-  }
-  return created.sort();
-}
-
 function clean(d: Diagnostic, sampleDir: string): Diagnostic {
   const strip = (s: string) => s.split(`${sampleDir}/`).join('').split(sampleDir).join('.');
   const out: Diagnostic = { ...d, message: strip(d.message), file: d.file ? relative(sampleDir, d.file).split(sep).join('/') : '' };
@@ -100,34 +59,22 @@ function clean(d: Diagnostic, sampleDir: string): Diagnostic {
   return out;
 }
 
-/** Loads every corpus file twice (as stored, then with stand-ins for the missing sources). */
-export async function runCorpus(dir = CORPUS_DIR): Promise<SampleOutcome[]> {
-  const scratch = await mkdtemp(join(tmpdir(), 'berth-corpus-'));
-  try {
-    const out: SampleOutcome[] = [];
-    for (const f of corpusFiles(dir)) {
-      const original = join(dir, f.sample);
-      const asIs = (await load(original, f.file)).diagnostics.map((d) => diagnosticLine(d, original));
-      // A copy with the sample's own folder name, so derived project names stay the same.
-      const copy = join(scratch, f.id.replace(/[/.]/g, '_'), f.sample);
-      await cp(original, copy, { recursive: true });
-      const created = await standIns(copy, f.file);
-      const r = await load(copy, f.file);
-      out.push({
-        ...f,
-        asIs,
-        withSources: r.diagnostics.map((d) => diagnosticLine(d, copy)),
-        diagnostics: r.diagnostics.map((d) => clean(d, copy)),
-        created,
-        project: r.project
-          ? { name: r.project.name, services: r.project.services.map((s) => s.name), notDeployed: (r.project.notDeployed ?? []).map((n) => n.service) }
-          : null,
-      });
-    }
-    return out;
-  } finally {
-    await rm(scratch, { recursive: true, force: true });
+/** Loads every corpus file as it is, in place (the loader only reads). */
+export async function runCorpus(dir = corpusDir()): Promise<SampleOutcome[]> {
+  const out: SampleOutcome[] = [];
+  for (const f of corpusFiles(dir)) {
+    const sampleDir = join(dir, f.sample);
+    const r = await load(sampleDir, f.file);
+    out.push({
+      ...f,
+      lines: r.diagnostics.map((d) => diagnosticLine(d, sampleDir)),
+      diagnostics: r.diagnostics.map((d) => clean(d, sampleDir)),
+      project: r.project
+        ? { name: r.project.name, services: r.project.services.map((s) => s.name), notDeployed: (r.project.notDeployed ?? []).map((n) => n.service) }
+        : null,
+    });
   }
+  return out;
 }
 
 type Outcome = 'clean' | 'warnings' | 'errors';
@@ -146,20 +93,17 @@ function cell(s: string): string {
 export function renderCompatibility(outcomes: SampleOutcome[]): string {
   const samples = [...new Set(outcomes.map((o) => o.sample))];
   const count = (k: Outcome) => outcomes.filter((o) => outcomeOf(o) === k).length;
-  const missingAsIs = outcomes.reduce((n, o) => n + o.asIs.filter((l) => MISSING_SOURCE_CODES.some((c) => l.startsWith(`error ${c} `))).length, 0);
   const lines: string[] = [
     '# Compatibility with the Defang samples',
     '',
     '<!-- Generated by `node scripts/compat-report.mjs` from the same run as tests/compose/corpus.test.ts. Do not edit by hand. -->',
     '',
-    `Berth loads every compose file of the ${samples.length} Defang samples (${outcomes.length} files) in \`shared/corpus/defang-samples\`:`,
+    `Berth loads every compose file of the ${samples.length} Defang samples (${outcomes.length} files) of DefangLabs/samples at commit \`${CORPUS_COMMIT.slice(0, 7)}\`:`,
     '`compose.yaml` as Berth opens the folder, the other files (`compose.dev.yaml`, `compose.local.yaml`, ...) as if chosen with `-f`.',
     'Each is loaded with an empty environment and no active profile.',
     '',
-    'The corpus holds only the compose files, not the apps’ sources. As stored, the files give',
-    `${missingAsIs} errors about missing build contexts, Dockerfiles and env files (a build context that does not exist`,
-    'blocks a deploy). Below, each file is loaded again with empty stand-ins for those files — what a user who has the',
-    'whole sample sees. Errors block a deploy; warnings do not.',
+    'The samples are whole (sources, Dockerfiles, `.dockerignore` files), exactly as upstream has them at the pinned',
+    'commit, so what follows is what a user who opens one sees. Errors block a deploy; warnings do not.',
     '',
     '## Totals',
     '',
@@ -187,7 +131,6 @@ export function renderCompatibility(outcomes: SampleOutcome[]): string {
     lines.push(`### ${o.id}`, '');
     const status = outcomeOf(o);
     lines.push(status === 'clean' ? 'Clean: deploys as written.' : status === 'warnings' ? 'Deploys, with warnings:' : 'Blocked by errors:');
-    if (o.created.length > 0) lines.push('', `Stand-ins created for the missing sources: ${o.created.map((c) => `\`${c}\``).join(', ')}.`);
     if (o.diagnostics.length > 0) lines.push('');
     for (const d of o.diagnostics) {
       lines.push(`- **${d.severity}** \`${d.code}\` ${d.file ? `${d.file}:${d.line}:${d.column}` : ''}${d.path ? ` \`${d.path}\`` : ''} — ${d.message}${d.fix ? ` *Fix:* ${d.fix}` : ''}`);

@@ -11,7 +11,8 @@ import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadProject } from '../../electron/compose/load';
 import type { LoadedProject } from '../../shared/domain/project';
-import { CORPUS_DIR, corpusFiles } from './corpus-run';
+import { corpusDir } from '../corpus/locate';
+import { corpusFiles } from './corpus-run';
 import { cleanupProjects, makeProject } from './helpers';
 
 let dir: string;
@@ -92,7 +93,7 @@ describe('the loader never throws on arbitrary input', () => {
   });
 
   it('corpus files with random edits', async () => {
-    const texts = corpusFiles().map((f) => readFileSync(join(CORPUS_DIR, f.sample, f.file), 'utf8'));
+    const texts = corpusFiles().map((f) => readFileSync(join(corpusDir(), f.sample, f.file), 'utf8'));
     const edit = fc.record({ at: fc.nat(), remove: fc.nat({ max: 6 }), insert: fc.constantFrom('', ':', '- ', '{', '[', '&a ', '*a', '<<: *a\n', '\t', '"', '${', '!reset ', '  ', '\n', '#', 'x-y: 1\n') });
     await fc.assert(
       fc.asyncProperty(fc.nat({ max: texts.length - 1 }), fc.array(edit, { minLength: 1, maxLength: 4 }), async (index, edits) => {

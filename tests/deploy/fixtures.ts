@@ -1,32 +1,28 @@
 /**
- * Test projects made from the Defang samples: the compose file copied into a temp folder, and a
- * small generated build context (Dockerfile + one source file) for every service that builds.
+ * Test projects made from the Defang samples: the sample copied whole (sources, Dockerfiles,
+ * `.dockerignore`) into a temp folder, so a deploy packages and builds its real contexts.
  */
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { corpusDir } from '../corpus/locate';
 
-export const CORPUS = resolve(__dirname, '../../../shared/corpus/defang-samples');
-
-/** Creates a project folder for a sample; returns its path and the build context of each service. */
+/** Copies a sample into a temp folder; returns its path and the build context of each service. */
 export async function sampleProject(sample: string, name?: string): Promise<{ dir: string; contexts: Record<string, string> }> {
   const dir = await mkdtemp(join(tmpdir(), `berth-${sample}-`));
-  let text = await readFile(join(CORPUS, sample, 'compose.yaml'), 'utf8');
+  await cp(join(corpusDir(), sample), dir, { recursive: true });
+  let text = await readFile(join(dir, 'compose.yaml'), 'utf8');
   // A project name of its own keeps tests that share one sandbox apart.
-  if (name) text = text.replace(/^name: .*$/m, `name: ${name}`);
-  await writeFile(join(dir, 'compose.yaml'), text);
-  const doc = parse(text) as { services: Record<string, { build?: string | { context?: string; dockerfile?: string } }> };
+  if (name) {
+    text = /^name: .*$/m.test(text) ? text.replace(/^name: .*$/m, `name: ${name}`) : `name: ${name}\n${text}`;
+    await writeFile(join(dir, 'compose.yaml'), text);
+  }
+  const doc = parse(text) as { services: Record<string, { build?: string | { context?: string } }> };
   const contexts: Record<string, string> = {};
-  for (const [name, service] of Object.entries(doc.services)) {
-    if (!service.build) continue;
-    const build = typeof service.build === 'string' ? { context: service.build } : service.build;
-    const context = resolve(dir, build.context ?? '.');
-    const dockerfile = join(context, build.dockerfile ?? 'Dockerfile');
-    await mkdir(dirname(dockerfile), { recursive: true });
-    await writeFile(dockerfile, 'FROM node:20-alpine\nWORKDIR /app\nCOPY index.js .\nCMD ["node", "index.js"]\n');
-    await writeFile(join(context, 'index.js'), `console.log('${name} up');\n`);
-    contexts[name] = context;
+  for (const [service, spec] of Object.entries(doc.services)) {
+    if (!spec.build) continue;
+    contexts[service] = resolve(dir, typeof spec.build === 'string' ? spec.build : (spec.build.context ?? '.'));
   }
   return { dir, contexts };
 }

@@ -2,7 +2,7 @@
  * A deployment survives Berth quitting: a new app (same data folder) re-attaches to the stack
  * operation or the image builds the old one left running, and carries the deployment to its end.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,10 +63,13 @@ describe('re-attaching after a restart', () => {
   });
 
   it('attaches to image builds still running instead of starting them again', async () => {
-    // Builds with many steps, so they are still running when Berth quits.
+    // The samples' own Dockerfiles with many more steps, so the builds still run when Berth quits.
     const slowBuilds = async (contexts: Record<string, string>) => {
       const steps = Array.from({ length: 40 }, (_, i) => `RUN echo step ${i}`).join('\n');
-      for (const context of Object.values(contexts)) await writeFile(join(context, 'Dockerfile'), `FROM node:20-alpine\n${steps}\nCOPY index.js .\n`);
+      for (const context of Object.values(contexts)) {
+        const own = await readFile(join(context, 'Dockerfile'), 'utf8');
+        await writeFile(join(context, 'Dockerfile'), own.replace(/^(FROM .*)$/m, `$1\n${steps}`));
+      }
     };
     const { first, second, record } = await quitAndRestart('angular-express', 'resume-build', (e) => e.type === 'build-log', slowBuilds);
     expect(record.failure?.message).toBeUndefined();
