@@ -17,6 +17,7 @@ import { startBridge, type Bridge } from '../electron/bridge/server';
 import { deployments } from '../electron/deploy/deployments';
 import type { PipelineTuning } from '../electron/deploy/pipeline';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../electron/sandbox/index';
+import { corpusDir } from '../tests/corpus/locate';
 
 export interface TestApp {
   bridge: Bridge;
@@ -32,14 +33,12 @@ export interface TestApp {
   restart(): Promise<void>;
 }
 
-/** The Defang samples Berth must deploy unchanged. */
-export const SAMPLES = '/work/shared/corpus/defang-samples';
-
-/** Copies a Defang sample into the test's work folder; returns its path. */
+/** Copies a Defang sample, whole, into the test's work folder; returns its path. */
 export async function copySample(app: TestApp, sample: string, as = sample): Promise<string> {
   const dir = join(app.workDir, as);
   await mkdir(app.workDir, { recursive: true });
-  await cp(join(SAMPLES, sample), dir, { recursive: true });
+  // The corpus is found (or downloaded) by the runner's global setup, tests/corpus/setup.ts.
+  await cp(join(corpusDir(), sample), dir, { recursive: true });
   return dir;
 }
 
