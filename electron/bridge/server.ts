@@ -142,7 +142,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       'Content-Type': MIME[extname(file)] ?? 'application/octet-stream',
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
-      'Cache-Control': file.endsWith('index.html') ? 'no-store' : 'public, max-age=31536000, immutable',
+      // Only Vite's hashed assets/ never change under their name; the page and the icon may.
+      'Cache-Control': file.endsWith('index.html') ? 'no-store' : file.startsWith(join(rendererRoot, 'assets') + sep) ? 'public, max-age=31536000, immutable' : 'no-cache',
     };
     if (file.endsWith('.html')) {
       headers['Content-Security-Policy'] = CONTENT_SECURITY_POLICY;
