@@ -4,7 +4,7 @@
  * lives in the plain-Node engine folders.
  */
 import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, session, shell } from 'electron';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createContext } from '../api/context';
 import { handlers } from '../api/handlers';
@@ -18,6 +18,9 @@ const appUrl = pathToFileURL(rendererIndex).href;
 const preload = join(__dirname, 'preload.cjs');
 
 let mainWindow: BrowserWindow | null = null;
+// Since Electron 43 an open dialog without `defaultPath` starts in Downloads and the OS no longer
+// remembers the last folder: start beside the last project picked, else in the home folder.
+let lastPickedParent: string | undefined;
 
 function openExternal(url: string): Promise<void> {
   if (!isExternalSafe(url)) return Promise.resolve();
@@ -32,9 +35,16 @@ async function start(): Promise<void> {
     abilities: {
       openExternal,
       pickFolder: async () => {
-        const options: Electron.OpenDialogOptions = { title: 'Open a Compose project folder', properties: ['openDirectory'] };
+        const options: Electron.OpenDialogOptions = {
+          title: 'Open a Compose project folder',
+          defaultPath: lastPickedParent ?? app.getPath('home'),
+          properties: ['openDirectory'],
+        };
         const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
-        return result.canceled || result.filePaths.length === 0 ? null : result.filePaths[0]!;
+        if (result.canceled || result.filePaths.length === 0) return null;
+        const dir = result.filePaths[0]!;
+        lastPickedParent = dirname(dir);
+        return dir;
       },
       notify: (title, body) => {
         if (Notification.isSupported() && !mainWindow?.isFocused()) new Notification({ title, body }).show();

@@ -39,14 +39,21 @@ export function isExternalSafe(url: string): boolean {
   }
 }
 
+/** What `will-navigate` / `will-redirect` pass first: the target is `event.url` (the positional url is deprecated). */
+export interface NavigationEvent {
+  readonly url: string;
+  preventDefault(): void;
+}
+
 export interface GuardableContents {
-  on(event: 'will-navigate' | 'will-redirect', listener: (event: { preventDefault(): void }, url: string) => void): unknown;
+  on(event: 'will-navigate' | 'will-redirect', listener: (event: NavigationEvent) => void): unknown;
   setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' | 'allow' }): void;
 }
 
 /** Blocks navigation away from the app and new windows; https links go to `openExternal`. */
 export function guardContents(contents: GuardableContents, appUrl: string, openExternal: (url: string) => void): void {
-  const onNavigate = (event: { preventDefault(): void }, url: string) => {
+  const onNavigate = (event: NavigationEvent) => {
+    const { url } = event;
     if (isAppUrl(url, appUrl)) return;
     event.preventDefault();
     if (isExternalSafe(url)) openExternal(url);

@@ -1,29 +1,70 @@
 /**
  * A fake `electron` module for contract tests: records what the shell registers (IPC handlers,
  * windows and their web preferences, session guards, menus) so tests can drive it.
+ *
+ * It follows the installed Electron's API (45.x): events and callbacks carry the arguments the
+ * real one passes (`will-navigate` hands over an event with `url`; permission handlers get a
+ * details object), and the `Real*` types below tie each faked call to its signature in
+ * electron.d.ts (the global `Electron` namespace), so `npm run typecheck` fails here when an
+ * upgrade renames or changes one.
  */
 import { vi } from 'vitest';
 
 type Listener = (...args: unknown[]) => unknown;
 
+/** The real signatures of what the fake implements; a renamed or removed API stops compiling. */
+type RealIpcMain = Pick<Electron.IpcMain, 'handle' | 'removeHandler'>;
+type RealSession = Pick<Electron.Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'>;
+type RealRequestHandler = NonNullable<Parameters<Electron.Session['setPermissionRequestHandler']>[0]>;
+type RealCheckHandler = NonNullable<Parameters<Electron.Session['setPermissionCheckHandler']>[0]>;
+type RealHeadersListener = Extract<Parameters<Electron.WebRequest['onHeadersReceived']>[0], (...args: never[]) => unknown>;
+type RealWindowOpenHandler = Parameters<Electron.WebContents['setWindowOpenHandler']>[0];
+type RealNavigationEvent = Electron.Event<Electron.WebContentsWillNavigateEventParams>;
+type RealRedirectEvent = Electron.Event<Electron.WebContentsWillRedirectEventParams>;
+
+/** Permissions Electron 45 can ask about (a sample across old and new names); Berth denies them all. */
+export const SAMPLE_PERMISSIONS = ['media', 'geolocation', 'notifications', 'clipboard-read', 'display-capture', 'local-network-access', 'openExternal', 'unknown'] as const satisfies readonly Parameters<RealRequestHandler>[1][];
+
 export class FakeWebContents {
   listeners = new Map<string, Listener[]>();
-  windowOpenHandler?: (details: { url: string }) => { action: string };
+  windowOpenHandler?: RealWindowOpenHandler;
   sent: { channel: string; payload: unknown }[] = [];
   on(event: string, listener: Listener) {
     this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
     return this;
   }
-  setWindowOpenHandler(handler: (details: { url: string }) => { action: string }) {
+  setWindowOpenHandler(handler: RealWindowOpenHandler) {
     this.windowOpenHandler = handler;
   }
   send(channel: string, payload: unknown) {
     this.sent.push({ channel, payload });
   }
-  /** Simulates a navigation attempt; returns true when it was prevented. */
+  /** Simulates a main-frame navigation attempt (`will-navigate`); returns true when it was prevented. */
   navigate(url: string): boolean {
+    return this.emitNavigation('will-navigate', url);
+  }
+  /** Simulates a server redirect during navigation (`will-redirect`); returns true when it was prevented. */
+  redirect(url: string): boolean {
+    return this.emitNavigation('will-redirect', url);
+  }
+  /** Calls the window-open handler as Electron does, with the full HandlerDetails. */
+  open(url: string): ReturnType<RealWindowOpenHandler> {
+    if (!this.windowOpenHandler) throw new Error('no window open handler set');
+    return this.windowOpenHandler({ url, frameName: '', features: '', disposition: 'new-window', referrer: { url: '', policy: 'strict-origin-when-cross-origin' } });
+  }
+  private emitNavigation(name: 'will-navigate' | 'will-redirect', url: string): boolean {
     let prevented = false;
-    for (const l of this.listeners.get('will-navigate') ?? []) l({ preventDefault: () => (prevented = true) }, url);
+    // Electron passes the URL on the event; the positional arguments after it are deprecated.
+    const event: RealNavigationEvent & RealRedirectEvent = {
+      url,
+      isSameDocument: false,
+      isMainFrame: true,
+      frame: null,
+      initiator: null,
+      preventDefault: () => (prevented = true),
+      defaultPrevented: false,
+    };
+    for (const l of this.listeners.get(name) ?? []) l(event, url, false, true, 1, 1);
     return prevented;
   }
 }
@@ -33,7 +74,7 @@ export function createFakeElectron() {
   const appListeners = new Map<string, Listener[]>();
   const windows: { options: Record<string, unknown>; webContents: FakeWebContents; loaded?: string }[] = [];
   const opened: string[] = [];
-  const sessionState: { permissionHandler?: Listener; checkHandler?: Listener; headersListener?: Listener } = {};
+  const sessionState: { permissionHandler?: RealRequestHandler | null; checkHandler?: RealCheckHandler | null; headersListener?: RealHeadersListener } = {};
   let whenReadyResolve: () => void = () => undefined;
   const ready = new Promise<void>((r) => (whenReadyResolve = r));
 
@@ -67,40 +108,62 @@ export function createFakeElectron() {
     }
   }
 
-  const module = {
-    app: {
+  const ipcMain = {
+    handle: (channel: string, listener: (event: Electron.IpcMainInvokeEvent, ...args: unknown[]) => unknown) => {
+      // Electron throws on a second handler for one channel.
+      if (handlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
+      handlers.set(channel, listener as (event: unknown, ...args: unknown[]) => Promise<unknown>);
+    },
+    removeHandler: (channel: string) => void handlers.delete(channel),
+  } satisfies RealIpcMain;
+
+  const defaultSession = {
+    setPermissionRequestHandler: (h: RealRequestHandler | null) => void (sessionState.permissionHandler = h),
+    setPermissionCheckHandler: (h: RealCheckHandler | null) => void (sessionState.checkHandler = h),
+    webRequest: {
+      onHeadersReceived: (l: RealHeadersListener | null) => void (l && (sessionState.headersListener = l)),
+    },
+  } satisfies RealSession & { webRequest: { onHeadersReceived(listener: RealHeadersListener | null): void } };
+
+  const shell = {
+    openExternal: vi.fn(async (url: string, _options?: Electron.OpenExternalOptions) => void opened.push(url)),
+  } satisfies Pick<Electron.Shell, 'openExternal'>;
+
+  const dialog = {
+    showOpenDialog: vi.fn(async (..._args: [Electron.BaseWindow, Electron.OpenDialogOptions] | [Electron.OpenDialogOptions]): Promise<Electron.OpenDialogReturnValue> => ({ canceled: true, filePaths: [] })),
+  };
+
+  const contextBridge = { exposeInMainWorld: vi.fn((_key: string, _api: unknown) => undefined) } satisfies Pick<Electron.ContextBridge, 'exposeInMainWorld'>;
+  const ipcRenderer = { invoke: vi.fn(), on: vi.fn(), removeListener: vi.fn() };
+
+  const app = {
+    ...({
       getVersion: () => '9.9.9',
-      getPath: vi.fn(() => '/tmp/berth-fake-electron'),
+      getPath: vi.fn((_name: Parameters<Electron.App['getPath']>[0]) => '/tmp/berth-fake-electron'),
       requestSingleInstanceLock: () => true,
       quit: vi.fn(),
       whenReady: () => ready,
-      on: (event: string, listener: Listener) => {
-        appListeners.set(event, [...(appListeners.get(event) ?? []), listener]);
-      },
+    } satisfies Pick<Electron.App, 'getVersion' | 'getPath' | 'requestSingleInstanceLock' | 'quit' | 'whenReady'>),
+    // Records listeners by event name (Electron's overloaded `on` has no single signature to check).
+    on: (event: string, listener: Listener) => {
+      appListeners.set(event, [...(appListeners.get(event) ?? []), listener]);
     },
+  };
+
+  const module = {
+    app,
     BrowserWindow,
-    ipcMain: {
-      handle: (channel: string, listener: (event: unknown, ...args: unknown[]) => Promise<unknown>) => {
-        if (handlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
-        handlers.set(channel, listener);
-      },
-      removeHandler: (channel: string) => handlers.delete(channel),
-    },
-    dialog: { showOpenDialog: vi.fn(async () => ({ canceled: true, filePaths: [] })) },
-    shell: { openExternal: vi.fn(async (url: string) => void opened.push(url)) },
-    Menu: { setApplicationMenu: vi.fn(), buildFromTemplate: vi.fn((t: unknown) => t) },
+    ipcMain,
+    dialog,
+    shell,
+    Menu: { setApplicationMenu: vi.fn(), buildFromTemplate: vi.fn((t: Electron.MenuItemConstructorOptions[]) => t) },
     Notification: Object.assign(vi.fn(), { isSupported: () => false }),
     screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
-    session: {
-      defaultSession: {
-        setPermissionRequestHandler: (h: Listener) => (sessionState.permissionHandler = h),
-        setPermissionCheckHandler: (h: Listener) => (sessionState.checkHandler = h),
-        webRequest: { onHeadersReceived: (l: Listener) => (sessionState.headersListener = l) },
-      },
-    },
-    contextBridge: { exposeInMainWorld: vi.fn() },
-    ipcRenderer: { invoke: vi.fn(), on: vi.fn(), removeListener: vi.fn() },
+    session: { defaultSession },
+    contextBridge,
+    ipcRenderer,
   };
 
   return { module, handlers, appListeners, windows, opened, sessionState, fireReady: () => whenReadyResolve() };
 }
+

@@ -35,7 +35,8 @@ describe('preload bridge', () => {
     const seen: unknown[] = [];
     const off = bridge.on(EVENT_NAMES[0]!, (p) => seen.push(p));
     const listener = renderer.on.mock.calls[0]![1] as (e: unknown, p: unknown) => void;
-    listener({ senderId: 0 }, { hello: 1 });
+    // An IpcRendererEvent as Electron 45 passes it: `sender` and `ports` (there is no `senderId` any more).
+    listener({ sender: renderer, ports: [] }, { hello: 1 });
     expect(seen).toEqual([{ hello: 1 }]);
     off();
     expect(renderer.removeListener).toHaveBeenCalledWith(EVENT_NAMES[0], listener);

@@ -1,7 +1,7 @@
 /** The Electron shell against a fake `electron`: registration, window hardening, guards. */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { METHOD_NAMES } from '../../shared/contract';
-import { createFakeElectron } from './fake-electron';
+import { createFakeElectron, type FakeWebContents, SAMPLE_PERMISSIONS } from './fake-electron';
 
 const fake = createFakeElectron();
 vi.mock('electron', () => fake.module);
@@ -57,29 +57,53 @@ describe('Electron main process (fake electron)', () => {
     }
   });
 
-  it('blocks navigation away from the app and new windows; https links go to the system browser', () => {
-    const contents = new (fake.module.BrowserWindow as unknown as new (o: object) => { webContents: import('./fake-electron').FakeWebContents })({}).webContents;
+  it('blocks navigation and redirects away from the app and new windows; https links go to the system browser', () => {
+    const contents = new (fake.module.BrowserWindow as unknown as new (o: object) => { webContents: FakeWebContents })({}).webContents;
     for (const l of fake.appListeners.get('web-contents-created') ?? []) l({}, contents);
     const appUrl = fake.windows[0]!.loaded!;
     expect(contents.navigate(appUrl)).toBe(false);
     expect(contents.navigate('https://example.com/')).toBe(true);
     expect(contents.navigate('file:///etc/passwd')).toBe(true);
-    expect(contents.windowOpenHandler!({ url: 'https://aws.amazon.com/' })).toEqual({ action: 'deny' });
-    expect(contents.windowOpenHandler!({ url: 'javascript:alert(1)' })).toEqual({ action: 'deny' });
+    expect(contents.redirect(appUrl)).toBe(false);
+    expect(contents.redirect('http://169.254.169.254/latest/meta-data/')).toBe(true);
+    expect(contents.open('https://aws.amazon.com/')).toEqual({ action: 'deny' });
+    expect(contents.open('javascript:alert(1)')).toEqual({ action: 'deny' });
     expect(fake.opened).toEqual(['https://example.com/', 'https://aws.amazon.com/']);
   });
 
-  it('denies every permission request and sets a strict CSP on responses', () => {
-    let granted: boolean | undefined;
-    fake.sessionState.permissionHandler!({}, 'media', (g: boolean) => (granted = g));
-    expect(granted).toBe(false);
-    expect(fake.sessionState.checkHandler!()).toBe(false);
+  it('denies every permission request and check, including the kinds newer Electrons added', () => {
+    const contents = {} as Electron.WebContents;
+    for (const permission of SAMPLE_PERMISSIONS) {
+      let granted: boolean | undefined;
+      fake.sessionState.permissionHandler!(contents, permission, (g) => (granted = g), { isMainFrame: true, requestingUrl: 'file:///app/index.html' });
+      expect(granted, permission).toBe(false);
+    }
+    for (const permission of ['media', 'clipboard-read', 'local-network-access', 'hid', 'usb', 'serial'] as const) {
+      expect(fake.sessionState.checkHandler!(contents, permission, 'file://', { isMainFrame: true }), permission).toBe(false);
+    }
+  });
+
+  it('sets a strict CSP on responses', () => {
     let headers: Record<string, string[]> = {};
-    fake.sessionState.headersListener!({ responseHeaders: {} }, (r: { responseHeaders: Record<string, string[]> }) => (headers = r.responseHeaders));
+    const details = { id: 1, url: 'file:///app/index.html', method: 'GET', resourceType: 'mainFrame', referrer: '', timestamp: 0, statusLine: 'HTTP/1.1 200 OK', statusCode: 200, responseHeaders: {} } as const;
+    fake.sessionState.headersListener!(details, (r) => (headers = r.responseHeaders as Record<string, string[]>));
     const csp = headers['Content-Security-Policy']![0]!;
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain("object-src 'none'");
     expect(csp).not.toContain('unsafe-eval');
+  });
+
+  it('opens the folder picker at home, then beside the last project picked (Electron 43+ would start in Downloads)', async () => {
+    const appUrl = fake.windows[0]!.loaded!;
+    const handler = fake.handlers.get('project:pickFolder')!;
+    const show = fake.module.dialog.showOpenDialog;
+    show.mockResolvedValueOnce({ canceled: false, filePaths: ['/work/projects/shop'] });
+    const first = (await handler({ senderFrame: { url: appUrl } }, {})) as { ok: boolean; value: unknown };
+    expect(first).toMatchObject({ ok: true, value: '/work/projects/shop' });
+    const optionsOf = (call: unknown[]) => call[call.length - 1] as Electron.OpenDialogOptions;
+    expect(optionsOf(show.mock.calls.at(-1)!)).toMatchObject({ defaultPath: '/tmp/berth-fake-electron', properties: ['openDirectory'] });
+    await handler({ senderFrame: { url: appUrl } }, {});
+    expect(optionsOf(show.mock.calls.at(-1)!).defaultPath).toBe('/work/projects');
   });
 
   it('app:openExternal refuses anything but https', async () => {
