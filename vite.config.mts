@@ -2,7 +2,7 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
 // The renderer: built to dist/renderer with relative asset paths, so the same files load from
-// file:// in Electron and from the web bridge over http://127.0.0.1.
+// app://berth/ in Electron (electron/app/protocol.ts) and from the web bridge over http://127.0.0.1.
 export default defineConfig({
   root: 'renderer',
   base: './',

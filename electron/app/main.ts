@@ -3,18 +3,19 @@
  * hardens every web contents and session, opens the window and the menu. Everything else
  * lives in the plain-Node engine folders.
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, protocol, session, shell } from 'electron';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { createContext } from '../api/context';
 import { handlers } from '../api/handlers';
 import { registerIpc } from './ipc';
 import { menuTemplate } from './menu';
+import { APP_ENTRY_URL, registerAppScheme, serveAppScheme } from './protocol';
 import { guardContents, guardSession, isExternalSafe } from './security';
 import { createMainWindow } from './window';
 
-const rendererIndex = join(__dirname, '..', 'renderer', 'index.html');
-const appUrl = pathToFileURL(rendererIndex).href;
+// The renderer is served on app://berth/ from dist/renderer (inside app.asar when packaged), not
+// from file://: the packaged binary grants file:// no extra privileges (electron-builder.yml).
+const appUrl = APP_ENTRY_URL;
 const preload = join(__dirname, 'preload.cjs');
 
 let mainWindow: BrowserWindow | null = null;
@@ -56,6 +57,8 @@ async function start(): Promise<void> {
   });
   registerIpc(ipcMain, handlers, ctx, appUrl);
   guardSession(session.defaultSession);
+  // `protocol` is the default session's, which the window uses (it sets no partition).
+  serveAppScheme(protocol, join(app.getAppPath(), 'dist', 'renderer'));
   app.on('web-contents-created', (_e, contents) => guardContents(contents, appUrl, (url) => void openExternal(url)));
   app.on('before-quit', () => void ctx.dispose());
 
@@ -73,6 +76,9 @@ async function start(): Promise<void> {
   mainWindow.on('closed', () => (mainWindow = null));
   await mainWindow.loadURL(appUrl);
 }
+
+// Privileged schemes can only be registered before `ready`, and only once.
+registerAppScheme(protocol);
 
 // One instance: a second launch focuses the existing window (two deploy engines would race).
 if (!app.requestSingleInstanceLock()) {

@@ -4,7 +4,11 @@
  * Written against a narrow interface so the contract test can drive it with a fake electron.
  */
 
-/** The CSP for the renderer: only the app's own scripts; styles inline for the component library. */
+/**
+ * The CSP for the renderer: only the app's own scripts; styles inline for the component library.
+ * `'self'` is the page's origin: `app://berth` in the desktop window (a standard, secure scheme,
+ * so a real origin, never file://), `http://127.0.0.1:<port>` under the web bridge.
+ */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
@@ -18,13 +22,19 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** True when `url` belongs to the app itself (the renderer's own file or dev server). */
+/**
+ * True when `url` belongs to the app itself: same scheme and host as `appUrl` (`app://berth/…`
+ * in the desktop window). file:// never counts, whatever `appUrl` is: any file on disk could be
+ * loaded there. Neither do URLs without a host (`javascript:`, `data:`, `about:blank`), whose
+ * opaque origins would all compare equal as "null".
+ */
 export function isAppUrl(url: string, appUrl: string): boolean {
   try {
     const a = new URL(url);
     const b = new URL(appUrl);
-    if (a.protocol === 'file:' && b.protocol === 'file:') return a.pathname === b.pathname;
-    return a.origin === b.origin;
+    if (a.protocol === 'file:' || b.protocol === 'file:') return false;
+    if (a.host === '' || a.username !== '' || a.password !== '') return false;
+    return a.protocol === b.protocol && a.host === b.host;
   } catch {
     return false;
   }

@@ -1,10 +1,17 @@
 /** The Electron shell against a fake `electron`: registration, window hardening, guards. */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { METHOD_NAMES } from '../../shared/contract';
 import { createFakeElectron, type FakeWebContents, SAMPLE_PERMISSIONS } from './fake-electron';
 
 const fake = createFakeElectron();
 vi.mock('electron', () => fake.module);
+
+/** file:// URLs of the renderer's index.html: the built one, and where main.ts's `__dirname/../renderer` points under vitest. */
+const rendererFileUrls = [join(__dirname, '..', '..', 'dist', 'renderer', 'index.html'), join(__dirname, '..', '..', 'electron', 'renderer', 'index.html')].map(
+  (p) => pathToFileURL(p).href,
+);
 
 describe('Electron main process (fake electron)', () => {
   beforeAll(async () => {
@@ -24,7 +31,8 @@ describe('Electron main process (fake electron)', () => {
     const prefs = fake.windows[0]!.options.webPreferences as Record<string, unknown>;
     expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false });
     expect(String(prefs.preload)).toMatch(/preload\.cjs$/);
-    expect(fake.windows[0]!.loaded).toMatch(/^file:.*renderer\/index\.html$/);
+    // From the app's own scheme, not file:// (the packaged binary grants file:// no extra privileges).
+    expect(fake.windows[0]!.loaded).toBe('app://berth/index.html');
   });
 
   it('answers calls from the app’s own frame and refuses any other frame', async () => {
@@ -37,6 +45,28 @@ describe('Electron main process (fake electron)', () => {
     expect(evil).toMatchObject({ ok: false, error: { code: 'UNTRUSTED_SENDER' } });
     const noFrame = (await handler({ senderFrame: null }, {})) as { ok: boolean; error: { code: string } };
     expect(noFrame.error.code).toBe('UNTRUSTED_SENDER');
+    const sameApp = (await handler({ senderFrame: { url: 'app://berth/index.html#/projects' } }, {})) as { ok: boolean };
+    expect(sameApp.ok).toBe(true);
+  });
+
+  it('refuses IPC from file:// frames (even the old renderer path) and from any other app:// host or opaque origin', async () => {
+    const handler = fake.handlers.get('app:info')!;
+    for (const url of [
+      ...rendererFileUrls,
+      'file:///etc/passwd',
+      'file:///',
+      'app://other-host/index.html',
+      'app://berth.evil/index.html',
+      'app://berth:1/index.html',
+      'http://berth/index.html',
+      'data:text/html,<script>1</script>',
+      'javascript:alert(1)',
+      'about:blank',
+      '',
+    ]) {
+      const result = (await handler({ senderFrame: { url } }, {})) as { ok: boolean; error: { code: string } };
+      expect(result, url).toMatchObject({ ok: false, error: { code: 'UNTRUSTED_SENDER' } });
+    }
   });
 
   it('returns INVALID_ARGUMENT as a Result for bad arguments, never throwing', async () => {
@@ -64,7 +94,13 @@ describe('Electron main process (fake electron)', () => {
     expect(contents.navigate(appUrl)).toBe(false);
     expect(contents.navigate('https://example.com/')).toBe(true);
     expect(contents.navigate('file:///etc/passwd')).toBe(true);
+    for (const url of rendererFileUrls) expect(contents.navigate(url), url).toBe(true);
+    expect(contents.navigate('app://berth/index.html#/projects')).toBe(false);
+    expect(contents.navigate('app://other-host/index.html')).toBe(true);
+    expect(contents.navigate('data:text/html,<h1>hi</h1>')).toBe(true);
+    expect(contents.navigate('javascript:alert(1)')).toBe(true);
     expect(contents.redirect(appUrl)).toBe(false);
+    expect(contents.redirect('file:///etc/passwd')).toBe(true);
     expect(contents.redirect('http://169.254.169.254/latest/meta-data/')).toBe(true);
     expect(contents.open('https://aws.amazon.com/')).toEqual({ action: 'deny' });
     expect(contents.open('javascript:alert(1)')).toEqual({ action: 'deny' });
@@ -75,17 +111,17 @@ describe('Electron main process (fake electron)', () => {
     const contents = {} as Electron.WebContents;
     for (const permission of SAMPLE_PERMISSIONS) {
       let granted: boolean | undefined;
-      fake.sessionState.permissionHandler!(contents, permission, (g) => (granted = g), { isMainFrame: true, requestingUrl: 'file:///app/index.html' });
+      fake.sessionState.permissionHandler!(contents, permission, (g) => (granted = g), { isMainFrame: true, requestingUrl: 'app://berth/index.html' });
       expect(granted, permission).toBe(false);
     }
     for (const permission of ['media', 'clipboard-read', 'local-network-access', 'hid', 'usb', 'serial'] as const) {
-      expect(fake.sessionState.checkHandler!(contents, permission, 'file://', { isMainFrame: true }), permission).toBe(false);
+      expect(fake.sessionState.checkHandler!(contents, permission, 'app://berth', { isMainFrame: true }), permission).toBe(false);
     }
   });
 
   it('sets a strict CSP on responses', () => {
     let headers: Record<string, string[]> = {};
-    const details = { id: 1, url: 'file:///app/index.html', method: 'GET', resourceType: 'mainFrame', referrer: '', timestamp: 0, statusLine: 'HTTP/1.1 200 OK', statusCode: 200, responseHeaders: {} } as const;
+    const details = { id: 1, url: 'app://berth/index.html', method: 'GET', resourceType: 'mainFrame', referrer: '', timestamp: 0, statusLine: 'HTTP/1.1 200 OK', statusCode: 200, responseHeaders: {} } as const;
     fake.sessionState.headersListener!(details, (r) => (headers = r.responseHeaders as Record<string, string[]>));
     const csp = headers['Content-Security-Policy']![0]!;
     expect(csp).toContain("script-src 'self'");
