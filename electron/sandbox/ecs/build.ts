@@ -13,19 +13,20 @@ import { SANDBOX_LOG_PREFIX } from '../identity';
 import { getObjectBody } from '../s3/buckets';
 import { putImage } from '../ecr';
 import type { EcsTask } from '../state';
-import { contextSources, DockerfileError, parseDockerfile, stageNames } from './dockerfile';
+import { contextSources, DockerfileError, expandWord, type Instruction, parseDockerfile, stageNames, withVariables } from './dockerfile';
 
 export interface KanikoArgs {
   context?: string;
   dockerfile: string;
   destinations: string[];
   target?: string;
+  buildArgs: Map<string, string>;
   noPush: boolean;
 }
 
 /** Reads Kaniko's flags (`--flag=value` and `--flag value`). */
 export function parseKanikoArgs(args: string[]): KanikoArgs {
-  const out: KanikoArgs = { dockerfile: 'Dockerfile', destinations: [], noPush: false };
+  const out: KanikoArgs = { dockerfile: 'Dockerfile', destinations: [], buildArgs: new Map(), noPush: false };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const eq = arg.indexOf('=');
@@ -47,6 +48,12 @@ export function parseKanikoArgs(args: string[]): KanikoArgs {
       case '--target':
         out.target = value();
         break;
+      case '--build-arg': {
+        const pair = value() ?? '';
+        const at = pair.indexOf('=');
+        if (at > 0) out.buildArgs.set(pair.slice(0, at), pair.slice(at + 1));
+        break;
+      }
       case '--no-push':
         out.noPush = true;
         break;
@@ -90,14 +97,15 @@ async function readContext(archive: Buffer): Promise<Map<string, Buffer | null>>
   return files;
 }
 
-function existsInContext(files: Map<string, Buffer | null>, source: string): boolean {
+/** Whether a COPY source is in the context: 'yes', 'no', or 'none-matched' for a wildcard that matches nothing. */
+function inContext(files: Map<string, Buffer | null>, source: string): 'yes' | 'no' | 'none-matched' {
   const path = source.replace(/^\.?\//, '').replace(/\/$/, '');
-  if (path === '' || path === '.') return true;
+  if (path === '' || path === '.') return 'yes';
   if (/[*?[]/.test(path)) {
     const re = new RegExp(`^${path.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
-    return [...files.keys()].some((f) => re.test(f));
+    return [...files.keys()].some((f) => re.test(f)) ? 'yes' : 'none-matched';
   }
-  return files.has(path) || [...files.keys()].some((f) => f.startsWith(`${path}/`));
+  return files.has(path) || [...files.keys()].some((f) => f.startsWith(`${path}/`)) ? 'yes' : 'no';
 }
 
 /** Splits `host/repo:tag` or `host/repo@sha256:...`. */
@@ -153,10 +161,16 @@ export async function runBuild(core: SandboxCore, task: EcsTask, args: string[],
     }
     if (k.target && !stageNames(instructions).includes(k.target)) throw new BuildFailure(`failed to reach build target ${k.target} in Dockerfile`);
     const total = instructions.length;
-    for (const [i, ins] of instructions.entries()) {
+    // Sources are checked after ARG/ENV expansion, as the builder reads them (`config/${MIX_ENV}.exs`).
+    const steps: { ins: Instruction; sources: string[] }[] = [];
+    withVariables(instructions, k.buildArgs, (ins, vars) => steps.push({ ins, sources: contextSources(ins).map((s) => expandWord(s, vars)) }));
+    for (const [i, { ins, sources }] of steps.entries()) {
       say(`STEP ${i + 1}/${total}: ${ins.text}`);
-      for (const source of contextSources(ins)) {
-        if (!existsInContext(files, source)) throw new BuildFailure(`error building image: error building stage: failed to get files used from context: failed to get fileinfo for /kaniko/buildcontext/${source}: lstat /kaniko/buildcontext/${source}: no such file or directory`);
+      for (const source of sources) {
+        const found = inContext(files, source);
+        // A wildcard that matches nothing is a warning, not a failure (Kaniko since 1.23, as Docker).
+        if (found === 'none-matched') say(`warning: no files found matching ${source}: skipping it`);
+        if (found === 'no') throw new BuildFailure(`error building image: error building stage: failed to get files used from context: failed to get fileinfo for /kaniko/buildcontext/${source}: lstat /kaniko/buildcontext/${source}: no such file or directory`);
       }
       await pause();
     }

@@ -55,7 +55,7 @@ describe('sandbox ECS, ECR and builds', () => {
     await sb.close();
   });
 
-  async function runBuild(contextKey: string, destinationTag: string): Promise<Task> {
+  async function runBuild(contextKey: string, destinationTag: string, extraArgs: string[] = []): Promise<Task> {
     const { taskDefinition } = await c.ecs.send(
       new RegisterTaskDefinitionCommand({
         family: 'berth-build',
@@ -73,7 +73,7 @@ describe('sandbox ECS, ECR and builds', () => {
         taskDefinition: taskDefinition!.taskDefinitionArn,
         launchType: 'FARGATE',
         networkConfiguration: network,
-        overrides: { containerOverrides: [{ name: 'kaniko', command: [`--context=s3://berth-bootstrap/${contextKey}`, '--dockerfile=Dockerfile', `--destination=000000000000.dkr.ecr.us-east-1.amazonaws.com/berth/app:${destinationTag}`] }] },
+        overrides: { containerOverrides: [{ name: 'kaniko', command: [`--context=s3://berth-bootstrap/${contextKey}`, '--dockerfile=Dockerfile', `--destination=000000000000.dkr.ecr.us-east-1.amazonaws.com/berth/app:${destinationTag}`, ...extraArgs] }] },
       }),
     );
     expect(run.tasks![0]!.lastStatus).toBe('PROVISIONING');
@@ -119,6 +119,28 @@ describe('sandbox ECS, ECR and builds', () => {
       expect((await buildLog(task)).join('\n'), key).toContain(expected);
     }
     expect((await c.ecr.send(new DescribeImagesCommand({ repositoryName: 'berth/app' }))).imageDetails).toHaveLength(1);
+  });
+
+  it('reads COPY sources after ARG and ENV expansion, with build-arg overrides, and skips a wildcard that matches nothing', async () => {
+    const dockerfile = [
+      'ARG DIR=src',
+      'FROM node:20-alpine AS base',
+      'ARG DIR',
+      'ENV CONF="prod"',
+      'COPY ${DIR}/index.js config/${CONF}.json package.json package-lock.json* .npmrc* ./',
+      'FROM base',
+      'COPY config/$CONF.json ${MISSING:-config}/ /app/',
+    ].join('\n');
+    const files = { Dockerfile: dockerfile, 'src/index.js': '1', 'config/prod.json': '{}', 'package.json': '{}' };
+    await c.s3.send(new PutObjectCommand({ Bucket: 'berth-bootstrap', Key: 'uploads/app/vars.tar.gz', Body: await buildContext(files) }));
+    const ok = await runBuild('uploads/app/vars.tar.gz', 'vars');
+    const log = await buildLog(ok);
+    expect(ok.containers![0]!.exitCode, log.join('\n')).toBe(0);
+    expect(log).toContain('[sandbox] warning: no files found matching package-lock.json*: skipping it');
+    // A build arg replaces the default, and a source that then does not exist fails the build.
+    const overridden = await runBuild('uploads/app/vars.tar.gz', 'vars2', ['--build-arg=DIR=lib']);
+    expect(overridden.containers![0]!.exitCode).toBe(1);
+    expect((await buildLog(overridden)).join('\n')).toContain('lstat /kaniko/buildcontext/lib/index.js: no such file or directory');
   });
 
   it('runs tasks through PROVISIONING → RUNNING → STOPPED with container lines in the awslogs stream', async () => {
