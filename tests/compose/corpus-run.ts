@@ -3,8 +3,8 @@
  * outcome as docs/compatibility.md. Shared by the corpus test and scripts/compat-report.ts, so the
  * document and the test come from the same run.
  */
-import { readdirSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
 import { loadProject } from '../../electron/compose/load';
 import { COMPOSE_KEY_SUPPORT } from '../../electron/compose/support';
 import type { Diagnostic } from '../../shared/domain/diagnostics';
@@ -23,6 +23,15 @@ export interface SampleOutcome extends CorpusFile {
   /** The same, in full (messages without the corpus path), for the document. */
   diagnostics: Diagnostic[];
   project: { name: string; services: string[]; notDeployed: string[] } | null;
+}
+
+/** A sample's sandbox deploy through the CLI, as tests/deploy/corpus.sandbox.test.ts records it. */
+export type SampleDeploy = { outcome: 'deployed'; built: string[]; urls: number } | { outcome: 'not deployed'; reason: string };
+
+/** The recorded sandbox deploy outcome of every sample (the deploy test proves each one). */
+export function recordedDeploys(): Record<string, SampleDeploy> {
+  // From the repository root, where the tests and scripts/compat-report.mjs run.
+  return JSON.parse(readFileSync(resolve(process.cwd(), 'tests', 'deploy', 'corpus-deploy-expected.json'), 'utf8')) as Record<string, SampleDeploy>;
 }
 
 /** Every compose file in the corpus: `compose.yaml` loads by default, the others with `-f`. */
@@ -90,7 +99,7 @@ function cell(s: string): string {
 }
 
 /** Renders docs/compatibility.md from a corpus run and the key support table. */
-export function renderCompatibility(outcomes: SampleOutcome[]): string {
+export function renderCompatibility(outcomes: SampleOutcome[], deploys: Record<string, SampleDeploy> = recordedDeploys()): string {
   const samples = [...new Set(outcomes.map((o) => o.sample))];
   const count = (k: Outcome) => outcomes.filter((o) => outcomeOf(o) === k).length;
   const lines: string[] = [
@@ -113,6 +122,20 @@ export function renderCompatibility(outcomes: SampleOutcome[]): string {
     `| warnings only | ${count('warnings')} |`,
     `| errors | ${count('errors')} |`,
     `| **total** | **${outcomes.length}** |`,
+    '',
+    '## Deployed in the sandbox',
+    '',
+    'Each sample, copied whole, goes through the CLI as a user would run it against Berth’s local sandbox:',
+    '`berth validate`, `berth config generate` for every missing config value, `berth up --yes` (packaging and building',
+    'its real build contexts), then `berth down --yes` (tests/deploy/corpus.sandbox.test.ts, which checks every row).',
+    '',
+    `**${Object.values(deploys).filter((d) => d.outcome === 'deployed').length} of ${Object.keys(deploys).length} samples deploy.**`,
+    '',
+    '| Sample | Sandbox deploy | Images built | Public URLs | Why not |',
+    '|---|---|---|---|---|',
+    ...Object.entries(deploys).map(([sample, d]) =>
+      d.outcome === 'deployed' ? `| \`${sample}\` | deployed | ${d.built.join(', ') || '—'} | ${d.urls} | |` : `| \`${sample}\` | not deployed | | | ${cell(d.reason)} |`,
+    ),
     '',
     '## Per file',
     '',
