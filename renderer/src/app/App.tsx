@@ -72,7 +72,9 @@ function WhereAmI() {
             Project <b>{projectName}</b>
           </>
         ) : (
-          <span style={{ opacity: 0.7 }}>No project open</span>
+          <Text span size="sm" c="dimmed">
+            No project open
+          </Text>
         )}
       </Text>
     </Group>

@@ -30,7 +30,7 @@ function CurrentConnection({ status }: { status: ConnectionStatus }) {
       <Group justify="space-between" align="flex-start">
         <Stack gap={4}>
           <Group gap="xs">
-            <IconCircleCheck size={20} color="var(--mantine-color-green-6)" aria-hidden />
+            <IconCircleCheck size={20} color="var(--mantine-color-green-text)" aria-hidden />
             <Text fw={600}>Connected</Text>
             {target.sandbox && <Badge color="orange">Local sandbox</Badge>}
           </Group>
@@ -209,7 +209,9 @@ export function ConnectScreen() {
                           <Text size="sm">{PROFILE_KIND_WORDS[p.kind]}</Text>
                         </Table.Td>
                         <Table.Td>
-                          <Text size="sm">{p.region ?? <span style={{ opacity: 0.6 }}>not set</span>}</Text>
+                          <Text size="sm" c={p.region ? undefined : 'dimmed'}>
+                            {p.region ?? 'not set'}
+                          </Text>
                         </Table.Td>
                         <Table.Td>
                           <Text size="xs" c="dimmed">
@@ -222,8 +224,8 @@ export function ConnectScreen() {
                           <Table.Td />
                           <Table.Td colSpan={4}>
                             <Group gap={6} wrap="nowrap" align="flex-start" role="note" aria-label={`Warning about profile ${p.name}`}>
-                              <IconAlertTriangle size={16} color="var(--mantine-color-yellow-7)" aria-hidden style={{ flexShrink: 0 }} />
-                              <Text size="xs" c="yellow.9" style={{ overflowWrap: 'anywhere' }}>
+                              <IconAlertTriangle size={16} color="var(--mantine-color-yellow-text)" aria-hidden style={{ flexShrink: 0 }} />
+                              <Text size="xs" c="yellow" style={{ overflowWrap: 'anywhere' }}>
                                 {p.conflict}
                               </Text>
                             </Group>

@@ -37,7 +37,7 @@ export function ChangeSetDiffTable({ diff }: { diff: ChangeSetDiff }) {
   const sorted = [...diff.changes].sort((a, b) => order.indexOf(changeKind(a)) - order.indexOf(changeKind(b)));
   return (
     <>
-      <Group gap="xs" mb="xs" aria-label="Summary of changes">
+      <Group gap="xs" mb="xs" role="group" aria-label="Summary of changes">
         {(['add', 'modify', 'replace', 'remove'] as Kind[]).map((k) =>
           counts[k] > 0 ? (
             <Badge key={k} color={KIND_STYLE[k].color} variant="light">
@@ -75,7 +75,7 @@ export function ChangeSetDiffTable({ diff }: { diff: ChangeSetDiff }) {
                   <Text size="sm">{c.description}</Text>
                   {kind === 'replace' && (
                     <Tooltip label="The resource is deleted and created again: its data and address may change" multiline w={260}>
-                      <Text size="xs" c="orange.8" fw={500} tabIndex={0}>
+                      <Text size="xs" c="orange" fw={500} tabIndex={0}>
                         {c.replacement === 'Conditional' ? 'May be replaced' : 'Will be replaced'}: deleted and created again
                         {c.replacementReason && !c.description.includes(c.replacementReason) ? ` (${c.replacementReason})` : ''}
                       </Text>

@@ -1,6 +1,7 @@
 /** While a deploy runs: progress bars, build output, the stack's events in words, rollouts per service. */
-import { Accordion, Badge, Code, Group, Progress, ScrollArea, Stack, Table, Text, Timeline } from '@mantine/core';
+import { Accordion, Badge, Code, Group, Progress, Stack, Table, Text, Timeline } from '@mantine/core';
 import type { StackEvent } from '../../../../shared/domain/deploy';
+import { ScrollRegion } from '../../ui/ScrollRegion';
 import { PHASE_WORDS, resourceWords, statusColor, statusWords } from '../../ui/words';
 import { progressWords, type DeployView } from './deploy-state';
 
@@ -11,7 +12,7 @@ export function ProgressBars({ view }: { view: DeployView }) {
   const live = view.progress.filter((p) => view.phases[p.phase].state === 'running');
   if (live.length === 0) return null;
   return (
-    <Stack gap={6} aria-label="Progress">
+    <Stack gap={6} role="group" aria-label="Progress">
       {live.map((p) => {
         const value = p.total > 0 ? Math.min(100, (p.done / p.total) * 100) : 0;
         const label = `${PHASE_WORDS[p.phase].label}${p.item ? ` · ${p.item}` : ''}`;
@@ -42,11 +43,11 @@ export function BuildOutput({ view }: { view: DeployView }) {
             <Text size="sm">Build output of {s}</Text>
           </Accordion.Control>
           <Accordion.Panel>
-            <ScrollArea.Autosize mah={240}>
+            <ScrollRegion label={`Build output of ${s}`} mah={240}>
               <Code block fz="xs">
                 {view.buildLogs[s]!.join('\n')}
               </Code>
-            </ScrollArea.Autosize>
+            </ScrollRegion>
           </Accordion.Panel>
         </Accordion.Item>
       ))}
@@ -66,7 +67,7 @@ export function StackTimeline({ events }: { events: StackEvent[] }) {
       <Text size="sm" fw={600} mb={6}>
         What is happening to your resources
       </Text>
-      <ScrollArea.Autosize mah={360}>
+      <ScrollRegion label="Event list, newest first" mah={360}>
         <Timeline bulletSize={12} lineWidth={2} active={-1}>
           {shown.map((e) => (
             <Timeline.Item
@@ -94,7 +95,7 @@ export function StackTimeline({ events }: { events: StackEvent[] }) {
             </Timeline.Item>
           ))}
         </Timeline>
-      </ScrollArea.Autosize>
+      </ScrollRegion>
       {events.length > SHOWN_EVENTS && (
         <Text size="xs" c="dimmed">
           and {events.length - SHOWN_EVENTS} earlier events

@@ -1,15 +1,16 @@
 /** How a deployment ended: the addresses to open, or the first cause of failure in plain words. */
-import { Alert, Button, Code, CopyButton, Group, ScrollArea, Stack, Text } from '@mantine/core';
+import { Alert, Button, Code, CopyButton, Group, Stack, Text } from '@mantine/core';
 import { IconCircleCheck, IconCircleX, IconExternalLink } from '@tabler/icons-react';
 import type { DeploymentRecord } from '../../../../shared/domain/deploy';
 import { openExternal } from '../../api';
 import { navigate } from '../../app/routes';
+import { ScrollRegion } from '../../ui/ScrollRegion';
 import { durationWords, PHASE_WORDS, resourceWords } from '../../ui/words';
 
 export function Urls({ urls }: { urls: string[] }) {
   if (urls.length === 0) return null;
   return (
-    <Stack gap={6} aria-label="Public addresses">
+    <Stack gap={6} role="group" aria-label="Public addresses">
       {urls.map((u) => {
         const https = u.startsWith('https://');
         return (
@@ -94,11 +95,11 @@ export function Outcome({ record }: { record: DeploymentRecord }) {
           </Text>
         )}
         {f?.logLines && f.logLines.length > 0 && (
-          <ScrollArea.Autosize mah={220}>
-            <Code block fz="xs" aria-label="Log lines around the failure" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
+          <ScrollRegion label="Log lines around the failure" mah={220}>
+            <Code block fz="xs" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
               {f.logLines.join('\n')}
             </Code>
-          </ScrollArea.Autosize>
+          </ScrollRegion>
         )}
         <Text size="xs" c="dimmed">
           Took {took}. Fix the cause and deploy again: Berth continues from what already exists.

@@ -16,9 +16,9 @@ const KIND: Record<GraphNode['kind'], { color: string; word: string; aws: string
 };
 
 const EDGE_STYLE: Record<PlacedEdge['kind'], { dash?: string; color: string; word: string }> = {
-  traffic: { color: 'var(--mantine-color-indigo-6)', word: 'traffic' },
-  dns: { dash: '6 4', color: 'var(--mantine-color-violet-5)', word: 'name lookup' },
-  secrets: { dash: '2 4', color: 'var(--mantine-color-yellow-7)', word: 'reads secrets' },
+  traffic: { color: 'var(--mantine-color-indigo-outline)', word: 'traffic' },
+  dns: { dash: '6 4', color: 'var(--mantine-color-violet-outline)', word: 'name lookup' },
+  secrets: { dash: '2 4', color: 'var(--mantine-color-yellow-outline)', word: 'reads secrets' },
 };
 
 function truncate(text: string, max: number): string {
@@ -35,7 +35,7 @@ function Node({ node }: { node: PlacedNode }) {
         height={node.height}
         rx={node.kind === 'internet' ? node.height / 2 : 8}
         fill={`var(--mantine-color-${kind.color}-light)`}
-        stroke={`var(--mantine-color-${kind.color}-filled)`}
+        stroke={`var(--mantine-color-${kind.color}-outline)`}
         strokeWidth={1.5}
       />
       <text x={12} y={18} fontSize={10} fill={`var(--mantine-color-${kind.color}-light-color)`} style={{ textTransform: 'uppercase', letterSpacing: 0.5 }}>

@@ -1,5 +1,5 @@
 /** Preview: what Berth will create for the open project, drawn and priced, before anything happens. */
-import { Alert, Anchor, Badge, Card, Code, Group, List, Loader, Modal, ScrollArea, Stack, Table, Text } from '@mantine/core';
+import { Alert, Anchor, Badge, Card, Code, Group, List, Loader, Modal, Stack, Table, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { lazy, Suspense, useState } from 'react';
 import type { PlannedStack } from '../../../../shared/domain/plan';
@@ -13,6 +13,7 @@ import { ModePicker } from '../../ui/ModePicker';
 import { NextSteps, type NextStep } from '../../ui/NextSteps';
 import { NoProject } from '../../ui/NoProject';
 import { Screen } from '../../ui/Screen';
+import { ScrollRegion } from '../../ui/ScrollRegion';
 import { MODE_WORDS } from '../../ui/words';
 import { CostComparison } from './CostComparison';
 import { HostRewrites } from './HostRewrites';
@@ -52,9 +53,9 @@ function Templates({ stacks }: { stacks: PlannedStack[] }) {
         </Table.Tbody>
       </Table>
       <Modal opened={open !== null} onClose={() => setOpen(null)} title={open ? `CloudFormation template ${open.stackName}` : ''} size="xl">
-        <ScrollArea h={520}>
+        <ScrollRegion label="Template" mah={520}>
           <Code block>{open ? JSON.stringify(open.template, null, 2) : ''}</Code>
-        </ScrollArea>
+        </ScrollRegion>
       </Modal>
     </>
   );

@@ -1,5 +1,5 @@
 /** Secrets: the config values a project needs, which are set, and ways to set them — never showing values unasked. */
-import { Alert, Badge, Button, Card, Group, Loader, Menu, Modal, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
+import { Alert, Badge, Button, Card, Group, Loader, Menu, Modal, Stack, Table, Text, TextInput, Tooltip, VisuallyHidden } from '@mantine/core';
 import { IconDots, IconPlus } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useState } from 'react';
@@ -111,8 +111,9 @@ function EntryRow({ dir, entry, onSet }: { dir: string; entry: ConfigEntry; onSe
         {revealed !== null ? (
           <RevealedValue name={entry.name} value={revealed} onHide={hide} />
         ) : entry.isSet ? (
-          <Text size="sm" c="dimmed" aria-label="hidden value">
-            ••••••••
+          <Text size="sm" c="dimmed">
+            <span aria-hidden>••••••••</span>
+            <VisuallyHidden>hidden value</VisuallyHidden>
           </Text>
         ) : null}
         <ErrorAlert error={reveal.error ?? change.error} />
@@ -159,8 +160,9 @@ function EntryRow({ dir, entry, onSet }: { dir: string; entry: ConfigEntry; onSe
               {entry.isSet && (
                 <Menu.Item onClick={() => void change.run(() => api['secrets:generate']({ dir, name: entry.name })).then(refresh)}>Replace with a random value</Menu.Item>
               )}
+              {/* c, not color: Menu.Item colours its text with shade 6 of the colour, not readable on white. */}
               {entry.isSet && (
-                <Menu.Item color="red" onClick={() => setConfirmDelete(true)}>
+                <Menu.Item c="red" onClick={() => setConfirmDelete(true)}>
                   Delete…
                 </Menu.Item>
               )}
