@@ -3,6 +3,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { SANDBOX_ACCOUNT, SANDBOX_KEYS } from '../electron/sandbox/index';
+import { expectAccessible } from './a11y';
 import { expect, snap, test } from './fixtures';
 
 test('profiles show their kind, region and conflicts; a custom endpoint connects', async ({ page, app }) => {
@@ -48,11 +49,14 @@ test('profiles show their kind, region and conflicts; a custom endpoint connects
   // Not the first run: the sandbox is offered, but not in the way.
   await expect(page.getByRole('region', { name: 'Try Berth in the local sandbox' })).not.toContainText('No AWS credentials were found');
   await snap(page, 'connect-profiles');
+  await expectAccessible(page, 'Connect (profiles, SSO conflict)');
 
   await page.getByRole('radio', { name: 'Use profile local' }).check();
   await page.getByRole('button', { name: 'Custom endpoint (LocalStack, …)' }).click();
   await page.getByLabel('Custom endpoint').fill(endpoint);
   await page.getByRole('textbox', { name: 'Region' }).or(page.getByRole('combobox', { name: 'Region' })).first().click();
+  await expect(page.getByRole('option', { name: 'us-east-1' })).toBeVisible();
+  await expectAccessible(page, 'Connect (custom endpoint, region list open)');
   await page.getByRole('option', { name: 'us-east-1' }).click();
   await page.getByRole('button', { name: 'Connect', exact: true }).click();
 
@@ -62,4 +66,5 @@ test('profiles show their kind, region and conflicts; a custom endpoint connects
   await expect(current).toContainText(endpoint);
   await expect(page.getByTestId('where-account')).toContainText(SANDBOX_ACCOUNT);
   await snap(page, 'connect-connected');
+  await expectAccessible(page, 'Connect (connected)');
 });

@@ -1,6 +1,7 @@
 // Journey 1: first run without credentials → the local sandbox → open a Defang sample → its
 // diagnostics → preview with diagram and cost → set the missing secrets → deploy → URLs → logs.
 import { join } from 'node:path';
+import { expectAccessible } from './a11y';
 import { copySample, expect, snap, test } from './fixtures';
 import { deployFromUi, writeFiles } from './steps';
 
@@ -13,6 +14,7 @@ test('first run: sandbox, a Defang sample from diagnostics to deployed URLs and 
   const sandboxCard = page.getByRole('region', { name: 'Try Berth in the local sandbox' });
   await expect(sandboxCard).toContainText('No AWS credentials were found');
   await snap(page, '01-connect-first-run');
+  await expectAccessible(page, 'Connect (first run)');
   await sandboxCard.getByRole('button', { name: 'Start the local sandbox' }).click();
 
   // Connected to the sandbox, labelled as such; on to Projects.
@@ -20,6 +22,7 @@ test('first run: sandbox, a Defang sample from diagnostics to deployed URLs and 
   await expect(page.getByRole('banner').getByText('Local sandbox')).toBeVisible();
   await expect(page.getByTestId('where-account')).toContainText('Account');
   await snap(page, '02-projects');
+  await expectAccessible(page, 'Projects');
 
   // Open the sample: its build folder is not in the corpus, so the file shows the exact problem.
   await page.getByLabel('Folder path').fill(dir);
@@ -29,6 +32,7 @@ test('first run: sandbox, a Defang sample from diagnostics to deployed URLs and 
   await expect(problem).toContainText('line 6');
   await expect(page.getByRole('table', { name: 'Required config' })).toContainText('POSTGRES_PASSWORD');
   await snap(page, '03-project-diagnostics');
+  await expectAccessible(page, 'Project (diagnostics)');
 
   // Add the service's sources, and check again.
   await writeFiles(join(dir, 'fastapi'), {
@@ -49,21 +53,25 @@ test('first run: sandbox, a Defang sample from diagnostics to deployed URLs and 
   for (const mode of ['affordable', 'balanced', 'high_availability']) await expect(page.getByTestId(`cost-total-${mode}`)).toContainText('$');
   await expect(page.getByRole('table', { name: 'Host rewrites' })).toContainText('db.fastapi-postgres.internal');
   await snap(page, '04-preview');
+  await expectAccessible(page, 'Preview (diagram and costs)');
 
   // Secrets: the missing value blocks deploying until it is set.
   await page.getByRole('button', { name: 'Check secrets' }).click();
   await expect(page.getByRole('button', { name: /Deploy \(1 missing\)/ })).toBeDisabled();
+  await expectAccessible(page, 'Secrets (missing)');
   await page.getByRole('button', { name: 'Generate POSTGRES_PASSWORD' }).click();
   await expect(page.getByRole('table', { name: 'Config values' })).toContainText('Set');
   await snap(page, '05-secrets');
+  await expectAccessible(page, 'Secrets (all set)');
   await page.getByRole('button', { name: 'Deploy', exact: true }).click();
 
   // Deploy, reviewing the changes first.
   await expect(page.getByRole('heading', { level: 2, name: 'Deploy' })).toBeVisible();
-  const outcome = await deployFromUi(page, { shot: '06-deploy' });
+  const outcome = await deployFromUi(page, { shot: '06-deploy', review: () => expectAccessible(page, 'Deploy (change-set review)') });
   expect(outcome).toContain('Deployed');
   await expect(page.getByTestId('deployed-url').first()).toContainText(/^https?:\/\//);
   await expect(page.getByRole('table', { name: 'Services starting' })).toContainText('healthy');
+  await expectAccessible(page, 'Deploy (deployed, URLs)');
 
   // Logs stream in.
   await page.getByRole('button', { name: 'Watch the logs' }).click();
@@ -71,4 +79,5 @@ test('first run: sandbox, a Defang sample from diagnostics to deployed URLs and 
   await expect(page.getByTestId('log-row').first()).toBeVisible({ timeout: 30_000 });
   await expect(page.getByTestId('log-status')).not.toHaveText('connecting');
   await snap(page, '07-logs');
+  await expectAccessible(page, 'Logs');
 });

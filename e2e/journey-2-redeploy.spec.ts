@@ -2,6 +2,7 @@
 // is rebuilt, and the diff is shown before it runs.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { expectAccessible } from './a11y';
 import { expect, openProject, snap, test } from './fixtures';
 import { deployFromUi, pythonService, writeFiles } from './steps';
 
@@ -38,16 +39,19 @@ test('an unchanged redeploy does nothing, and a changed file rebuilds only its s
     review: async (changes) => {
       await expect(changes.getByRole('table', { name: 'Changes' })).toBeVisible();
       await expect(changes.locator('[data-change="add"]').first()).toBeVisible();
+      await expectAccessible(page, 'Deploy (review: everything new)');
     },
   });
   expect(first).toContain('Deployed');
   await expect(page.getByRole('table', { name: 'Deployment history' }).getByRole('row')).toHaveCount(2);
+  await expectAccessible(page, 'Deploy (deployed, history)');
 
   // Unchanged: nothing to build, nothing to change.
   const started = Date.now();
   const second = await deployFromUi(page, { shot: 'deploy-unchanged' });
   const took = Date.now() - started;
   expect(second).toContain('Nothing to change');
+  await expectAccessible(page, 'Deploy (nothing to change)');
   await expect(page.locator('[data-phase="build"]')).toHaveAttribute('data-state', 'skipped');
   test.info().annotations.push({ type: 'unchanged redeploy (ms)', description: String(took) });
 
@@ -58,11 +62,13 @@ test('an unchanged redeploy does nothing, and a changed file rebuilds only its s
     review: async (changes) => {
       await expect(changes).toContainText(/web/i);
       await expect(changes).not.toContainText(/Admin/);
+      await expectAccessible(page, 'Deploy (review: one service changed)');
     },
   });
   expect(third).toContain('Deployed');
   await expect(page.getByText('Build output of web')).toBeVisible();
   await expect(page.getByText('Build output of admin')).toHaveCount(0);
+  await expectAccessible(page, 'Deploy (redeployed, build output)');
   await expect(page.getByRole('table', { name: 'Deployment history' }).getByRole('row')).toHaveCount(4);
 
   // The project list remembers where the project lives and how its last deployment went.
@@ -71,4 +77,5 @@ test('an unchanged redeploy does nothing, and a changed file rebuilds only its s
   await expect(row).toContainText('000000000000 · us-east-1');
   await expect(row).toContainText('succeeded');
   await snap(page, 'projects-after-deploys');
+  await expectAccessible(page, 'Projects (recent, last deployment)');
 });

@@ -1,6 +1,7 @@
 // Journey 3: a broken compose file → the exact line is shown; fix the file → the screen refreshes.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { expectAccessible } from './a11y';
 import { expect, openProject, snap, test } from './fixtures';
 
 const BROKEN = `name: broken
@@ -35,10 +36,12 @@ test('a broken compose file shows the exact line, and fixing it refreshes the sc
   await expect(diagnostic).toContainText('Fix:');
   await expect(page.getByRole('status').filter({ hasText: 'to fix before deploying' })).toBeVisible();
   await snap(page, 'project-broken');
+  await expectAccessible(page, 'Project (broken compose)');
 
   // The preview refuses, and says why.
   await page.getByRole('link', { name: 'Preview' }).click();
   await expect(page.getByRole('alert')).toContainText('privileged');
+  await expectAccessible(page, 'Preview (refused)');
   await page.getByRole('button', { name: 'See the problems on the Project screen' }).click();
 
   // Saving the fixed file is enough: the screen reloads by itself.
@@ -46,6 +49,7 @@ test('a broken compose file shows the exact line, and fixing it refreshes the sc
   await expect(page.getByRole('status').filter({ hasText: /^Ready/ })).toBeVisible();
   await expect(page.getByTestId('diagnostic').filter({ hasText: 'privileged' })).toHaveCount(0);
   await snap(page, 'project-fixed');
+  await expectAccessible(page, 'Project (fixed)');
 
   await page.getByRole('button', { name: 'Preview what will be created' }).click();
   await expect(page.getByRole('img', { name: 'Architecture diagram' })).toBeVisible();

@@ -2,6 +2,7 @@
 // is left half-done, and the next deploy works.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { expectAccessible } from './a11y';
 import { expect, openProject, snap, test } from './fixtures';
 import { deployFromUi, pythonService, writeFiles } from './steps';
 
@@ -45,6 +46,7 @@ test('a failing build and a failing stack explain themselves and leave nothing h
   await expect(page.locator('[data-phase="build"]')).toHaveAttribute('data-state', 'failed');
   // Nothing half-done: the project's resources were never touched.
   await expect(page.locator('[data-phase="stack"]')).toHaveAttribute('aria-label', 'Create resources: not run');
+  await expectAccessible(page, 'Deploy (build failed)');
   const afterBuild = await app.call('inventory:list', {});
   expect(afterBuild.flatMap((r) => r.stacks).map((s) => s.stackName)).not.toContain('berth-shaky');
 
@@ -54,6 +56,7 @@ test('a failing build and a failing stack explain themselves and leave nothing h
   expect(stackFailure).toMatch(/Failed while “create resources”/);
   await expect(page.getByTestId('deploy-outcome')).toContainText(/password/i);
   await expect(page.getByTestId('deploy-outcome')).toContainText(/8 characters/);
+  await expectAccessible(page, 'Deploy (stack failed)');
 
   // Nothing half-done: the inventory shows no project resources stuck in a failed state.
   await page.getByRole('link', { name: 'Inventory' }).click();
@@ -61,10 +64,13 @@ test('a failing build and a failing stack explain themselves and leave nothing h
   await expect(region).toBeVisible();
   await expect(region).not.toContainText(/Could not create|Could not undo|Could not delete/);
   await snap(page, 'inventory-after-failures');
+  await expectAccessible(page, 'Inventory (after failures)');
 
   // 3. A proper password, and the next deploy works.
   await page.getByRole('link', { name: 'Secrets' }).click();
   await page.getByRole('button', { name: 'More actions for POSTGRES_PASSWORD' }).click();
+  await expect(page.getByRole('menuitem', { name: 'Replace with a random value' })).toBeVisible();
+  await expectAccessible(page, 'Secrets (actions menu)');
   await page.getByRole('menuitem', { name: 'Replace with a random value' }).click();
   await page.getByRole('link', { name: 'Deploy', exact: true }).click();
   const fixed = await deployFromUi(page, { shot: 'deploy-after-fixes' });

@@ -2,6 +2,7 @@
 // page makes other than the one that sets it.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { expectAccessible } from './a11y';
 import { expect, openProject, snap, test } from './fixtures';
 
 const COMPOSE = `name: canary
@@ -43,12 +44,14 @@ test('secret values stay out of the page and its requests unless revealed', asyn
   await expect(page.getByTestId('deploy-blocked-reason')).toContainText('API_TOKEN');
   await expect(page.getByRole('button', { name: /Deploy \(2 missing\)/ })).toBeDisabled();
   await snap(page, 'secrets-missing');
+  await expectAccessible(page, 'Secrets (two missing)');
 
   // Set the canary by typing it.
   await page.getByRole('button', { name: 'Set API_TOKEN' }).click();
   const dialog = page.getByRole('dialog', { name: 'Set API_TOKEN' });
   await dialog.getByLabel('Value').fill(canary);
   await snap(page, 'secrets-set-dialog');
+  await expectAccessible(page, 'Secrets (set dialog)');
   await dialog.getByRole('button', { name: 'Save' }).click();
   await expect(dialog).toBeHidden();
   await expect(table.getByRole('row', { name: /API_TOKEN/ })).toContainText('Set');
@@ -74,6 +77,7 @@ test('secret values stay out of the page and its requests unless revealed', asyn
   await page.getByRole('button', { name: 'Reveal API_TOKEN' }).click();
   await expect(page.getByTestId('revealed-value')).toHaveText(canary);
   await snap(page, 'secrets-revealed');
+  await expectAccessible(page, 'Secrets (value revealed)');
   await page.getByRole('button', { name: 'Hide' }).click();
   await expect(page.getByTestId('revealed-value')).toHaveCount(0);
   expect(await page.content()).not.toContain(canary);

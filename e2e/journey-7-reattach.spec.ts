@@ -1,6 +1,7 @@
 // Journey 7: main restarts in the middle of a deployment → the page re-attaches by itself and
 // the deployment completes.
 import { join } from 'node:path';
+import { expectAccessible } from './a11y';
 import { expect, openProject, snap, test } from './fixtures';
 import { DEPLOY_TIMEOUT, pythonService, writeFiles } from './steps';
 
@@ -38,12 +39,14 @@ test('a deployment survives main restarting: the page re-attaches and it complet
   // The app's main side goes away and comes back (same data folder, same address).
   await app.restart();
   await snap(page, 'right-after-restart');
+  await expectAccessible(page, 'Deploy (in progress, re-attaching)');
 
   // The page notices, connects again, finds the deployment still under way and follows it to the end.
   await expect(page.getByTestId('deploy-outcome')).toContainText('Deployed', { timeout: DEPLOY_TIMEOUT });
   await expect(page.getByTestId('where-account')).toContainText('000000000000');
   await expect(page.getByTestId('deployed-url').first()).toBeVisible();
   await snap(page, 'completed-after-restart');
+  await expectAccessible(page, 'Deploy (completed after restart)');
   const history = page.getByRole('table', { name: 'Deployment history' });
   await expect(history.getByText('succeeded', { exact: true })).toHaveCount(1);
 });

@@ -1,6 +1,7 @@
 // Keyboard reach, visible focus, labelled controls, and both colour schemes.
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
+import { expectAccessible } from './a11y';
 import { expect, openProject, snap, test } from './fixtures';
 import { writeFiles } from './steps';
 
@@ -69,6 +70,7 @@ test('both colour schemes: follows the system, and can be switched', async ({ ap
   expect(await unlabelledControls(page)).toEqual([]);
   await page.getByRole('link', { name: 'Logs' }).click();
   await expect(page.getByRole('log', { name: 'Log lines' })).toBeVisible();
+  await expectAccessible(page, 'Logs (nothing deployed)');
   expect(await unlabelledControls(page)).toEqual([]);
   await page.getByRole('link', { name: 'Inventory' }).click();
   await expect(page.getByRole('region', { name: /Region/ }).or(page.getByTestId('inventory-empty')).first()).toBeVisible();

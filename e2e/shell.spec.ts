@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { expectAccessible } from './a11y';
 import { expect, snap, test } from './fixtures';
 
 test('the app loads in the browser with its frame and navigation', async ({ appPage: page }) => {
@@ -11,9 +12,11 @@ test('the app loads in the browser with its frame and navigation', async ({ appP
   await page.getByRole('link', { name: 'Projects', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Projects', level: 2 })).toBeVisible();
   await snap(page, 'projects-empty');
+  await expectAccessible(page, 'Projects (empty)');
 
   await page.getByRole('link', { name: 'Inventory' }).click();
   await expect(page.getByRole('heading', { name: 'Inventory', level: 2 })).toBeVisible();
+  await expectAccessible(page, 'Inventory (not connected)');
   await page.getByRole('link', { name: 'Connect', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Connect', level: 2 })).toBeVisible();
   expect(page.url()).toMatch(/#\/connect$/);
@@ -35,6 +38,7 @@ test('opening a folder by path validates it and shows the project in recent proj
   await page.getByRole('button', { name: 'Open', exact: true }).click();
   await expect(page.getByRole('alert')).toContainText('does not exist');
   await snap(page, 'projects-missing-folder');
+  await expectAccessible(page, 'Projects (missing folder)');
 
   await field.fill(project);
   await page.getByRole('button', { name: 'Open', exact: true }).click();
@@ -43,6 +47,7 @@ test('opening a folder by path validates it and shows the project in recent proj
   await page.getByRole('link', { name: 'Projects', exact: true }).click();
   await expect(page.getByRole('table', { name: 'Recent projects' })).toContainText(project);
   await snap(page, 'projects-recent');
+  await expectAccessible(page, 'Projects (recent)');
 });
 
 test('links cannot navigate the app away', async ({ appPage: page, context }) => {
