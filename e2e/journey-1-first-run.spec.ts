@@ -1,9 +1,10 @@
 // Journey 1: first run without credentials → the local sandbox → open a Defang sample → its
 // diagnostics → preview with diagram and cost → set the missing secrets → deploy → URLs → logs.
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expectAccessible } from './a11y';
 import { copySample, expect, snap, test } from './fixtures';
-import { deployFromUi, writeFiles } from './steps';
+import { deployFromUi } from './steps';
 
 test('first run: sandbox, a Defang sample from diagnostics to deployed URLs and live logs', async ({ appPage: page, app }) => {
   const dir = await copySample(app, 'fastapi-postgres');
@@ -24,23 +25,22 @@ test('first run: sandbox, a Defang sample from diagnostics to deployed URLs and 
   await snap(page, '02-projects');
   await expectAccessible(page, 'Projects');
 
-  // Open the sample: its build folder is not in the corpus, so the file shows the exact problem.
+  // Open the sample as upstream has it: its public service has no healthcheck, and the file says where.
   await page.getByLabel('Folder path').fill(dir);
   await page.getByRole('button', { name: 'Open', exact: true }).click();
   await expect(page.getByRole('heading', { level: 2, name: 'Project fastapi-postgres' })).toBeVisible();
-  const problem = page.getByTestId('diagnostic').filter({ hasText: 'build context' });
-  await expect(problem).toContainText('line 6');
+  const problem = page.getByTestId('diagnostic').filter({ hasText: 'no healthcheck' });
+  await expect(problem).toContainText('line 3');
   await expect(page.getByRole('table', { name: 'Required config' })).toContainText('POSTGRES_PASSWORD');
   await snap(page, '03-project-diagnostics');
   await expectAccessible(page, 'Project (diagnostics)');
 
-  // Add the service's sources, and check again.
-  await writeFiles(join(dir, 'fastapi'), {
-    Dockerfile: 'FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install fastapi uvicorn\nCMD ["uvicorn", "main:app", "--host", "0.0.0.0", "--port", "8000"]\n',
-    'main.py': 'from fastapi import FastAPI\napp = FastAPI()\n\n@app.get("/")\ndef root():\n    return {"ok": True}\n',
-  });
+  // Add the healthcheck the fix suggests, and check again (the sample's own sources and Dockerfile build).
+  const composeFile = join(dir, 'compose.yaml');
+  const healthcheck = '    healthcheck:\n      test: ["CMD", "curl", "-f", "http://localhost:8000/"]\n';
+  await writeFile(composeFile, (await readFile(composeFile, 'utf8')).replace('  fastapi:\n', `  fastapi:\n${healthcheck}`));
   await page.getByRole('button', { name: 'Check again' }).click();
-  await expect(page.getByTestId('diagnostic').filter({ hasText: 'build context' })).toHaveCount(0);
+  await expect(page.getByTestId('diagnostic').filter({ hasText: 'no healthcheck' })).toHaveCount(0);
   await expect(page.getByRole('table', { name: 'Services' })).toContainText('fastapi');
 
   // Preview: a drawn architecture and the cost of every mode.
