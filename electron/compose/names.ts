@@ -3,12 +3,14 @@
 /** Longest project name Berth accepts (it prefixes stacks, DNS namespaces and parameters). */
 export const MAX_PROJECT_NAME = 63;
 
-const PROJECT_NAME = /^[a-z0-9][a-z0-9-]*$/;
+/** Compose's own rule for a project name. */
+const PROJECT_NAME = /^[a-z0-9][a-z0-9_-]*$/;
 
 /**
  * A folder name turned into a project name: lower case, `_` and spaces to `-`, other characters
- * dropped, leading non-alphanumerics trimmed (Compose's rule, minus underscores, which AWS stack
- * names refuse). Empty when nothing usable is left.
+ * dropped, leading non-alphanumerics trimmed. (Compose keeps `_` here; Berth has always turned
+ * it into `-`, and keeps doing so, so a project deployed from its folder keeps its stack.) Empty
+ * when nothing usable is left.
  */
 export function normaliseProjectName(input: string): string {
   return input
@@ -26,7 +28,7 @@ export function projectNameProblem(name: string): string | null {
   if (name === '') return 'The project name is empty.';
   if (name.length > MAX_PROJECT_NAME) return `The project name "${name}" is longer than ${MAX_PROJECT_NAME} characters.`;
   if (!PROJECT_NAME.test(name)) {
-    return `The project name "${name}" may only hold lower-case letters, digits and dashes, starting with a letter or digit (it becomes the stack name berth-${name} and the DNS zone ${name}.internal).`;
+    return `The project name "${name}" may only hold lower-case letters, digits, dashes and underscores, starting with a letter or digit (Compose's rule; it becomes the DNS zone ${name}.internal).`;
   }
   return null;
 }

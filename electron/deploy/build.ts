@@ -11,6 +11,7 @@ import type { Platform } from '../../shared/domain/project';
 import { AppErrorException, raise } from '../../shared/result';
 import { berthTags } from '../aws/tags';
 import { toAppError } from './errors';
+import { projectStackName } from '../plan/names';
 
 /** The Kaniko container's name in the bootstrap's build task definitions. */
 export const BUILDER_CONTAINER = 'kaniko';
@@ -69,8 +70,8 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
 
 /** Who started a build task: lets a restarted Berth list the project's running builds. */
 export function buildStartedBy(project: string): string {
-  // startedBy allows letters, digits, - and _ only, up to 128.
-  return `berth-${project}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 128);
+  // startedBy allows letters, digits, - and _ only, up to 128: the stack name is such a name, one per project.
+  return projectStackName(project);
 }
 
 /** Kaniko's command line for one build. */

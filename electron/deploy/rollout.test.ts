@@ -5,6 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { ServiceRollout } from '../../shared/domain/deploy';
 import { AppErrorException } from '../../shared/result';
 import type { ProjectModel } from '../../shared/domain/project';
+import { ecsServiceName } from '../plan/names';
 import { explainStackFailure, watchRollouts } from './rollout';
 
 const ecsMock = mockClient(ECSClient);
@@ -64,7 +65,7 @@ describe('explainStackFailure', () => {
     const explained = (await explainStackFailure(failure, { ecs, logs, cluster: 'berth', project })) as AppErrorException;
     expect(explained.message).toContain("web's tasks stopped because: Essential container in task exited (exit code 3)");
     expect(explained.appError.details).toMatchObject({ resource: 'WebService', service: 'web', logLines: ['boom'], status: 'ROLLBACK_COMPLETE' });
-    expect(ecsMock.commandCalls(ListTasksCommand)[0]!.args[0].input).toMatchObject({ serviceName: 'shop-web', desiredStatus: 'STOPPED' });
+    expect(ecsMock.commandCalls(ListTasksCommand)[0]!.args[0].input).toMatchObject({ serviceName: ecsServiceName('shop', 'web'), desiredStatus: 'STOPPED' });
   });
 
   it('leaves other failures as they are', async () => {

@@ -1,12 +1,46 @@
 /**
  * Every name Berth gives to things in AWS, in one place: stacks, logical ids, parameters,
  * log groups, ECS services. The deploy pipeline, logs and inventory use the same functions.
+ *
+ * Every name is injective: two different projects (or two different services) never get the
+ * same AWS name in one account and region, because a compose project name (`[a-z0-9][a-z0-9_-]*`)
+ * can hold characters that a given AWS name cannot, and `${project}-${service}` is ambiguous
+ * (`a` + `b-c` and `a-b` + `c`). Two devices make them unambiguous and keep them readable:
+ * - project-level names use the project name as it is when it is "plain" (single dashes
+ *   between lowercase letters and digits, and not a name the bootstrap uses), and otherwise
+ *   `<readable>--<hash>`: a plain name never holds `--`, so the two forms cannot meet;
+ * - names that join project and service end with the project's hash token, so two names can
+ *   only be equal when the projects are equal, and then the services are.
  */
 import { createHash } from 'node:crypto';
 
-/** The project stack's name: `berth-<project>` (stack names allow no `_`, so it becomes `-`). */
+/** 8 hex digits of SHA-256: a stable token that tells projects apart. */
+function hash8(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 8);
+}
+
+const PLAIN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+/** Project names whose plain form a bootstrap name uses: `berth-bootstrap` (its stack), `/berth/builds` (its build log group). */
+const RESERVED = new Set(['bootstrap', 'builds']);
+
+/**
+ * The project as it appears in stack names, log groups and event rules: the name itself when
+ * it is plain, otherwise `<name with _ as ->--<hash>` (`my_app` → `my-app--1b2c3d4e`).
+ */
+export function projectId(project: string): string {
+  if (PLAIN.test(project) && !RESERVED.has(project)) return project;
+  const readable = project.replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'p';
+  return `${readable}--${hash8(project)}`;
+}
+
+/** The token that ends every name joining a project and a service (and that the events rule matches). */
+export function projectToken(project: string): string {
+  return hash8(`project:${project}`);
+}
+
+/** The project stack's name: `berth-<projectId>` (CloudFormation allows `[a-zA-Z][-a-zA-Z0-9]*`, 128 chars). */
 export function projectStackName(project: string): string {
-  return `berth-${project.replace(/_/g, '-')}`;
+  return `berth-${projectId(project)}`;
 }
 
 /** The SSM parameter that holds one config value: `/Berth/<project>/<NAME>`. */
@@ -28,29 +62,39 @@ export function projectParameterPrefix(project: string): string {
   return `/Berth/${project}/`;
 }
 
-/** The ECR repository that holds a project's built images. */
+/**
+ * The ECR repository that holds a project's built images: `berth/<project>`. ECR allows single
+ * `.`, `_` or `-` between lowercase letters and digits, so any other project name becomes
+ * `berth/<readable>.<hash>` (no project name holds a `.`).
+ */
 export function projectRepositoryName(project: string): string {
-  return `berth/${project}`;
+  const ecr = /^[a-z0-9]+([._-][a-z0-9]+)*$/;
+  if (ecr.test(project)) return `berth/${project}`;
+  const readable = project.replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'p';
+  return `berth/${readable}.${hash8(project)}`;
 }
 
 /** The log group of a project's containers (streams `<service>/<container>/<task>`). */
 export function projectLogGroupName(project: string): string {
-  return `/berth/${project}`;
+  return `/berth/${projectId(project)}`;
 }
 
 /** The log group EventBridge writes the project's ECS task and service state changes to. */
 export function projectEventsLogGroupName(project: string): string {
-  return `/aws/events/berth/${project}`;
+  return `/aws/events/berth/${projectId(project)}`;
 }
 
-/** The ECS service name of a compose service (unique in the shared cluster). */
+/**
+ * The ECS service name of a compose service in the shared cluster: `<project>-<service>-<token>`
+ * (ECS allows letters, digits, `-` and `_`, 255 chars; both names hold at most 63).
+ */
 export function ecsServiceName(project: string, service: string): string {
-  return `${project}-${service}`;
+  return `${project}-${service}-${projectToken(project)}`;
 }
 
-/** The task definition family of a compose service. */
+/** The task definition family of a compose service: `berth-<project>-<service>-<token>`. */
 export function taskFamilyName(project: string, service: string): string {
-  return `berth-${project}-${service}`;
+  return `berth-${project}-${service}-${projectToken(project)}`;
 }
 
 /** The Cloud Map private DNS namespace of a project. */

@@ -23,6 +23,7 @@ import {
   projectParameterPrefix,
   projectRepositoryName,
   projectStackName,
+  projectToken,
   taskFamilyName,
 } from './names';
 import { isValidFargateSize } from './sizing';
@@ -147,7 +148,8 @@ export function buildProjectTemplate(project: ProjectModel, mode: DeploymentMode
     { Type: 'AWS::Logs::LogGroup', Properties: { LogGroupName: projectEventsLogGroupName(p), RetentionInDays: LOG_RETENTION_DAYS, Tags: tags } },
     shared(`Log group ${projectEventsLogGroupName(p)}`, 'Keeps task and deployment state changes (why a task stopped) after the tasks are gone'),
   );
-  const servicePrefix = `${ecsServiceName(p, '')}`;
+  // Every ECS service and task family of this project, and of no other, ends with its token.
+  const token = `-${projectToken(p)}`;
   b.add(
     'StateChangeRule',
     {
@@ -159,8 +161,8 @@ export function buildProjectTemplate(project: ProjectModel, mode: DeploymentMode
           source: ['aws.ecs'],
           'detail-type': ['ECS Deployment State Change', 'ECS Service Action', 'ECS Task State Change'],
           $or: [
-            { detail: { clusterArn: [ref('ClusterArn')], group: [{ prefix: `service:${servicePrefix}` }] } },
-            { resources: [{ prefix: sub(`arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:service/\${ClusterName}/${servicePrefix}`) }] },
+            { detail: { clusterArn: [ref('ClusterArn')], group: [{ wildcard: `service:*${token}` }, { wildcard: `family:*${token}` }] } },
+            { resources: [{ wildcard: sub(`arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:service/\${ClusterName}/*${token}`) }] },
           ],
         },
         Targets: [{ Id: 'events-log', Arn: sub('arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${EventsLogGroup}') }],

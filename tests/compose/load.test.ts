@@ -439,6 +439,10 @@ describe('profiles and names', () => {
     const bad = await loadFiles({ 'compose.yaml': 'name: My_Shop\nservices:\n  web:\n    image: x\n' });
     expect(bad.project?.name).toBe('my-shop');
     expect(brief(bad.diagnostics)).toEqual(['error project-name-invalid name']);
+    // Compose allows `_` in a project name; Berth's AWS names tell my_app from my-app.
+    const underscore = await loadFiles({ 'compose.yaml': 'name: my_app\nservices:\n  web:\n    image: x\n' });
+    expect(underscore.project?.name).toBe('my_app');
+    expect(underscore.diagnostics).toEqual([]);
   });
 
   it('checks service names against DNS', async () => {

@@ -2,7 +2,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- templates are free-form JSON; the tests walk them by path */
 import { describe, expect, it } from 'vitest';
 import { BOOTSTRAP_OUTPUTS, buildBootstrapTemplate } from '../../electron/plan/bootstrap';
-import { derivedParameterName, idPart, imageParameterName, projectStackName } from '../../electron/plan/names';
+import { derivedParameterName, idPart, imageParameterName, projectStackName, projectToken } from '../../electron/plan/names';
 import { planProject, projectStackParameters } from '../../electron/plan/project';
 import { checkSecurityGroupRules } from '../../electron/plan/ingress';
 import { buildProjectTemplate } from '../../electron/plan/project-template';
@@ -44,6 +44,15 @@ describe('project template', () => {
     expect(rule.EventPattern.source).toEqual(['aws.ecs']);
     expect(rule.EventPattern['detail-type']).toContain('ECS Task State Change');
     expect(rule.Targets[0].Arn['Fn::Sub']).toContain('log-group:${EventsLogGroup}');
+    // Exactly this project's services and task families: by the token they all end with, never a prefix.
+    const token = projectToken('shop');
+    expect(props(t, 'WebService').ServiceName).toBe(`shop-web-${token}`);
+    expect(props(t, 'WebTaskDefinition').Family).toBe(`berth-shop-web-${token}`);
+    expect(rule.EventPattern.$or).toEqual([
+      { detail: { clusterArn: [{ Ref: 'ClusterArn' }], group: [{ wildcard: `service:*-${token}` }, { wildcard: `family:*-${token}` }] } },
+      { resources: [{ wildcard: { 'Fn::Sub': `arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:service/\${ClusterName}/*-${token}` } }] },
+    ]);
+    expect(JSON.stringify(rule.EventPattern)).not.toContain('prefix');
     expect(Object.keys(t.Resources)).toEqual(expect.arrayContaining(['LoadBalancerSecurityGroup', 'ServiceSecurityGroup', 'StoreSecurityGroup', 'ExecutionRole']));
   });
 
@@ -183,7 +192,8 @@ describe('project template', () => {
     ]);
     // ECS bounds: interval ≤ 300, timeout ≤ 60, retries ≤ 10, start period ≤ 300.
     expect(props(api, 'ApiTaskDefinition').ContainerDefinitions[0].HealthCheck).toEqual(expect.objectContaining({ Interval: 300, Timeout: 60, Retries: 10, StartPeriod: 300 }));
-    expect(buildProjectTemplate(apiWithSidecar(), 'balanced').stack.stackName).toBe('berth-metrics-api');
+    // `metrics_api` is not `metrics-api`: the stack name says so with the project's hash.
+    expect(buildProjectTemplate(apiWithSidecar(), 'balanced').stack.stackName).toMatch(/^berth-metrics-api--[0-9a-f]{8}$/);
   });
 
   it('tags every resource that takes tags with berth:managed-by and berth:project', () => {

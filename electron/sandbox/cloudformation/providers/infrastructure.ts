@@ -50,6 +50,41 @@ const securityGroupRule = recorded({
   attributes: (_c, id) => ({ Id: id }),
 });
 
+const recordedTargetGroup = recorded({
+  nameProperty: 'Name',
+  physicalId: (ctx, props) => `arn:aws:elasticloadbalancing:${ctx.core.region}:${ctx.core.account}:targetgroup/${str(props, 'Name') ?? generatedName(ctx, 32).replace(/-+$/, '')}/${hex(16)}`,
+  arn: (_c, id) => id,
+  attributes: (_ctx, arn) => {
+    const [, name, id] = /targetgroup\/([^/]+)\/([0-9a-f]+)$/.exec(arn)!;
+    return { TargetGroupArn: arn, TargetGroupName: name, TargetGroupFullName: `targetgroup/${name}/${id}`, LoadBalancerArns: [] };
+  },
+});
+
+/** What makes two target groups "the same settings" for CreateTargetGroup (tags aside). */
+function targetGroupSettings(props: Record<string, unknown>): string {
+  const { Tags: _tags, ...settings } = props;
+  void _tags;
+  return JSON.stringify(Object.fromEntries(Object.entries(settings).sort(([a], [b]) => (a < b ? -1 : 1))));
+}
+
+/**
+ * Target group names are unique per account and region. CreateTargetGroup is idempotent: the same
+ * name with the same settings returns the existing group; the same name with other settings is
+ * refused with DuplicateTargetGroupName.
+ */
+const targetGroupProvider: ResourceProvider = {
+  ...recordedTargetGroup,
+  create(ctx, props) {
+    const name = str(props, 'Name');
+    const existing = name ? [...ctx.core.state.resources.values()].find((r) => r.type === 'AWS::ElasticLoadBalancingV2::TargetGroup' && r.attributes.TargetGroupName === name) : undefined;
+    if (existing) {
+      if (targetGroupSettings(existing.properties) === targetGroupSettings(props)) return { physicalId: existing.physicalId, attributes: existing.attributes };
+      fail('DuplicateTargetGroupName', `A target group with the same name '${name}' exists, but with different settings`);
+    }
+    return recordedTargetGroup.create(ctx, props);
+  },
+};
+
 export const infrastructureProviders: Record<string, ResourceProvider> = {
   'AWS::EC2::VPC': recorded({
     physicalId: idOf('vpc'),
@@ -149,15 +184,7 @@ export const infrastructureProviders: Record<string, ResourceProvider> = {
     },
     refresh: (_c, _id, props) => ({ SecurityGroups: Array.isArray(props.SecurityGroups) ? props.SecurityGroups : [] }),
   }),
-  'AWS::ElasticLoadBalancingV2::TargetGroup': recorded({
-    nameProperty: 'Name',
-    physicalId: (ctx, props) => `arn:aws:elasticloadbalancing:${ctx.core.region}:${ctx.core.account}:targetgroup/${str(props, 'Name') ?? generatedName(ctx, 32).replace(/-+$/, '')}/${hex(16)}`,
-    arn: (_c, id) => id,
-    attributes: (_ctx, arn) => {
-      const [, name, id] = /targetgroup\/([^/]+)\/([0-9a-f]+)$/.exec(arn)!;
-      return { TargetGroupArn: arn, TargetGroupName: name, TargetGroupFullName: `targetgroup/${name}/${id}`, LoadBalancerArns: [] };
-    },
-  }),
+  'AWS::ElasticLoadBalancingV2::TargetGroup': targetGroupProvider,
   'AWS::ElasticLoadBalancingV2::Listener': recorded({
     validate(ctx, props) {
       const lb = str(props, 'LoadBalancerArn') ?? '';
