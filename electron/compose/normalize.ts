@@ -72,6 +72,8 @@ export async function normaliseService(name: string, svc: SNode, declaredAt: At,
   if (managed) model.managed = managed;
   const domainname = str(get(svc, 'domainname'));
   if (domainname) model.domainname = domainname;
+  const policies = servicePolicies(name, get(svc, 'x-defang-policies'), report);
+  if (policies.length > 0) model.policies = policies;
   const grace = stopGrace(name, get(svc, 'stop_grace_period'), report);
   if (grace !== undefined) model.stopGracePeriodSeconds = grace;
   const user = str(get(svc, 'user'));
@@ -97,6 +99,45 @@ export async function normaliseService(name: string, svc: SNode, declaredAt: At,
   const hcNode = get(svc, 'healthcheck');
   if (hcNode) out.healthcheckAt = hcNode.at;
   return out;
+}
+
+/**
+ * A managed policy ARN IAM attaches: AWS's own (`arn:aws:iam::aws:policy/...`) or one of an
+ * account's (`arn:aws:iam::<12 digits>:policy/...`), with an optional path; names use
+ * letters, digits and `+=,.@_-` (IAM's rule for policy names).
+ */
+export const MANAGED_POLICY_ARN = /^arn:aws(-cn|-us-gov)?:iam::(aws|\d{12}):policy\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,128}$/;
+
+/** `x-defang-policies`: a list of managed policy ARNs, or one comma-separated string (as Defang reads it). */
+function servicePolicies(name: string, node: SNode | undefined, report: Report): string[] {
+  if (!node || (node.kind === 'scalar' && node.value === null)) return [];
+  const entries: { text: string; at: At }[] = [];
+  if (node.kind === 'seq') {
+    for (const item of node.items) {
+      if (item.kind !== 'scalar' || typeof item.value !== 'string') {
+        report.error('policy-arn-invalid', `x-defang-policies of ${name} holds something that is not a policy ARN.`, 'List managed policy ARNs as strings, e.g. `- arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess`.', item.at);
+        continue;
+      }
+      for (const part of item.value.split(',')) if (part.trim()) entries.push({ text: part.trim(), at: item.at });
+    }
+  } else if (node.kind === 'scalar' && typeof node.value === 'string') {
+    for (const part of node.value.split(',')) if (part.trim()) entries.push({ text: part.trim(), at: node.at });
+  } else {
+    report.error('policy-arn-invalid', `x-defang-policies of ${name} must be a list of managed policy ARNs.`, 'Write `x-defang-policies:` followed by `- arn:aws:iam::aws:policy/...` lines.', node.at);
+    return [];
+  }
+  const policies: string[] = [];
+  for (const { text, at } of entries) {
+    if (!MANAGED_POLICY_ARN.test(text)) {
+      report.error(
+        'policy-arn-invalid',
+        `"${text}" in x-defang-policies of ${name} is not a managed policy ARN; IAM would refuse it ("ARN ${text} is not valid.").`,
+        'Write the full ARN: arn:aws:iam::aws:policy/<name> for an AWS managed policy, arn:aws:iam::<account id>:policy/<name> for your own.',
+        at,
+      );
+    } else if (!policies.includes(text)) policies.push(text);
+  }
+  return policies;
 }
 
 function flag(node: SNode | undefined): boolean | undefined {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { NESTED_SHAPES, SERVICE_SHAPE, TOP_LEVEL_SHAPE } from './schema';
 import { COMPOSE_KEY_SUPPORT, keySupport, SUPPORT_CONDITIONS } from './support';
 
-const DEFANG = ['x-defang-postgres', 'x-defang-redis', 'x-defang-llm', 'x-defang-mongodb', 'x-defang-static-files'];
+const DEFANG = ['x-defang-postgres', 'x-defang-redis', 'x-defang-policies', 'x-defang-llm', 'x-defang-mongodb', 'x-defang-static-files'];
 
 function allSpecKeys(): string[] {
   return [
@@ -37,6 +37,7 @@ describe('COMPOSE_KEY_SUPPORT', () => {
   it('maps the Defang managed stores and warns about the extensions not supported yet', () => {
     expect(keySupport('services.*.x-defang-postgres')?.status).toBe('mapped');
     expect(keySupport('services.*.x-defang-redis')?.status).toBe('mapped');
+    expect(keySupport('services.*.x-defang-policies')).toMatchObject({ status: 'mapped', note: expect.stringContaining('task role') });
     for (const k of ['x-defang-llm', 'x-defang-mongodb', 'x-defang-static-files']) expect(keySupport(`services.*.${k}`)?.status).toBe('warned');
     expect(keySupport('services.*.x-my-own')?.status).toBe('mapped');
     expect(keySupport('x-anchors')?.status).toBe('mapped');

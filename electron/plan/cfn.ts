@@ -90,6 +90,25 @@ export function policy(statements: PolicyStatement[]): { Version: '2012-10-17'; 
   return { Version: '2012-10-17', Statement: statements };
 }
 
+/**
+ * Trust for a task role: ECS tasks of this account and region only. AWS's ECS guide for task
+ * roles adds `aws:SourceAccount` and `aws:SourceArn` so no other account's task can make ECS
+ * assume the role (the confused-deputy guard).
+ */
+export function ecsTaskRoleTrust(): { Version: '2012-10-17'; Statement: PolicyStatement[] } {
+  return policy([
+    {
+      Effect: 'Allow',
+      Principal: { Service: 'ecs-tasks.amazonaws.com' },
+      Action: ['sts:AssumeRole'],
+      Condition: {
+        ArnLike: { 'aws:SourceArn': sub('arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:*') },
+        StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') },
+      },
+    },
+  ]);
+}
+
 /** The trust policy that lets ECS tasks assume a role. */
 export function ecsTasksTrust(): { Version: '2012-10-17'; Statement: PolicyStatement[] } {
   return policy([{ Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: ['sts:AssumeRole'] }]);

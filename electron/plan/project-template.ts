@@ -8,7 +8,7 @@
 import type { DeploymentMode, PlannedResource, PlannedStack } from '../../shared/domain/plan';
 import type { EnvValue, Healthcheck, ProjectModel } from '../../shared/domain/project';
 import { raise } from '../../shared/result';
-import { arn, ecsTasksTrust, getAtt, policy, ref, sub, tagList, type PolicyStatement } from './cfn';
+import { arn, ecsTaskRoleTrust, ecsTasksTrust, getAtt, policy, ref, sub, tagList, type PolicyStatement } from './cfn';
 import { containerServices, planIngress, type IngressPlan, type TargetGroupPlan } from './ingress';
 import { capacityFor, MODE_SETTINGS, replicasFor } from './modes';
 import {
@@ -567,6 +567,21 @@ export function buildProjectTemplate(project: ProjectModel, mode: DeploymentMode
       },
     };
     if (!s.build && !s.image) raise('PLAN_INVALID', `${s.name} has neither an image nor a build section.`, { service: s.name });
+    const policies = s.policies ?? [];
+    b.add(
+      `${part}TaskRole`,
+      {
+        Type: 'AWS::IAM::Role',
+        Properties: { AssumeRolePolicyDocument: ecsTaskRoleTrust(), ManagedPolicyArns: policies.length > 0 ? policies : undefined, Tags: tags },
+      },
+      own(
+        s.name,
+        policies.length > 0 ? `Task role of ${s.name} with ${policies.join(', ')}` : `Task role of ${s.name} (no AWS permissions)`,
+        policies.length > 0
+          ? `The AWS identity ${s.name}’s code calls AWS with: exactly the managed policies of its x-defang-policies`
+          : `The AWS identity ${s.name}’s code runs as: it may call no AWS API until x-defang-policies names managed policies`,
+      ),
+    );
     b.add(
       `${part}TaskDefinition`,
       {
@@ -579,6 +594,7 @@ export function buildProjectTemplate(project: ProjectModel, mode: DeploymentMode
           Memory: String(s.size.memory),
           RuntimePlatform: { CpuArchitecture: arm ? 'ARM64' : 'X86_64', OperatingSystemFamily: 'LINUX' },
           ExecutionRoleArn: getAtt('ExecutionRole', 'Arn'),
+          TaskRoleArn: getAtt(`${part}TaskRole`, 'Arn'),
           ContainerDefinitions: [definition],
           Tags: tags,
         },

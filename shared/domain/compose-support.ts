@@ -133,6 +133,7 @@ export const COMPOSE_KEY_SUPPORT: readonly KeySupport[] = [
   { key: `${S}.use_api_socket`, status: 'rejected', note: 'There is no Docker daemon socket on Fargate.', fix: 'Remove `use_api_socket`.' },
   { key: `${S}.x-defang-postgres`, status: 'mapped', note: 'Amazon RDS for PostgreSQL (version from the image tag, password from the POSTGRES_PASSWORD config, snapshot on delete).' },
   { key: `${S}.x-defang-redis`, status: 'mapped', note: 'Amazon ElastiCache (version from the image tag).' },
+  { key: `${S}.x-defang-policies`, status: 'mapped', note: 'Managed IAM policies (`arn:aws:iam::aws:policy/…` or `arn:aws:iam::<account>:policy/…`) attached to the service’s own task role, which has no permissions without them.' },
   { key: `${S}.x-defang-llm`, status: 'warned', note: 'Managed LLM access (Defang’s Bedrock gateway) is not supported yet: a provider service is left out, a service with an image runs as a plain container without model access.', fix: 'Give the app an API key for a hosted model as a config value.' },
   { key: `${S}.x-defang-mongodb`, status: 'warned', note: 'Managed MongoDB is not supported yet; the service runs as a plain container without persistent storage.', fix: 'Use a hosted MongoDB and pass its URL as a config value.' },
   { key: `${S}.x-defang-static-files`, status: 'warned', note: 'Static hosting is not supported yet; the service runs as a container that serves the files.', fix: 'Make sure the image serves the files itself.' },

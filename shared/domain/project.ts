@@ -103,6 +103,8 @@ export interface ServiceModel {
   dependsOn: string[];
   managed?: ManagedStore;
   domainname?: string;
+  /** Managed IAM policy ARNs attached to the service's own task role (`x-defang-policies`); none means no AWS permissions. */
+  policies?: string[];
   stopGracePeriodSeconds?: number;
   user?: string;
   workingDir?: string;

@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadProject } from '../../electron/compose/load';
 import type { ServiceModel } from '../../shared/domain/project';
-import { brief, cleanupProjects, context, loadFiles, makeProject } from './helpers';
+import { brief, cleanupProjects, context, loadFiles, makeProject, placed } from './helpers';
 
 afterAll(cleanupProjects);
 
@@ -448,6 +448,42 @@ describe('profiles and names', () => {
   it('checks service names against DNS', async () => {
     const r = await loadFiles({ 'compose.yaml': 'services:\n  api.v1:\n    image: x\n  Web:\n    image: y\n' });
     expect(brief(r.diagnostics)).toEqual(['error service-name-invalid services["api.v1"]', 'warning service-name-case services.Web']);
+  });
+});
+
+describe('x-defang-policies', () => {
+  it('reads a list of managed policy ARNs, or one comma-separated string, for the service’s task role', async () => {
+    const r = await loadFiles({
+      'compose.yaml': [
+        'services:',
+        '  api:',
+        '    image: x',
+        '    x-defang-policies:',
+        '      - arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess',
+        '      - arn:aws:iam::123456789012:policy/team/app-queue',
+        '      - arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess',
+        '  worker:',
+        '    image: y',
+        '    x-defang-policies: "arn:aws:iam::aws:policy/AmazonSQSFullAccess, arn:aws:iam::aws:policy/service-role/AWSLambdaRole"',
+        '  web:',
+        '    image: z',
+        '',
+      ].join('\n'),
+    });
+    expect(r.diagnostics).toEqual([]);
+    expect(service(r, 'api').policies).toEqual(['arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess', 'arn:aws:iam::123456789012:policy/team/app-queue']);
+    expect(service(r, 'worker').policies).toEqual(['arn:aws:iam::aws:policy/AmazonSQSFullAccess', 'arn:aws:iam::aws:policy/service-role/AWSLambdaRole']);
+    expect(service(r, 'web').policies).toBeUndefined();
+  });
+
+  it('refuses a malformed policy ARN with its file and line, and keeps the good ones', async () => {
+    const r = await loadFiles({
+      'compose.yaml': ['services:', '  api:', '    image: x', '    x-defang-policies:', '      - arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess', '      - arn:aws:iam:aws:policy/AdministratorAccess', '      - AmazonS3FullAccess', '      - arn:aws:iam::12345:policy/short-account', ''].join('\n'),
+    });
+    expect(placed(r.diagnostics)).toEqual(['error policy-arn-invalid 6:9', 'error policy-arn-invalid 7:9', 'error policy-arn-invalid 8:9']);
+    expect(r.diagnostics[0]!.message).toContain('"arn:aws:iam:aws:policy/AdministratorAccess" in x-defang-policies of api is not a managed policy ARN');
+    expect(r.diagnostics[0]!.file).toMatch(/compose\.yaml$/);
+    expect(r.diagnostics[0]!.fix).toContain('arn:aws:iam::aws:policy/<name>');
   });
 });
 

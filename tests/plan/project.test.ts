@@ -56,6 +56,34 @@ describe('project template', () => {
     expect(Object.keys(t.Resources)).toEqual(expect.arrayContaining(['LoadBalancerSecurityGroup', 'ServiceSecurityGroup', 'StoreSecurityGroup', 'ExecutionRole']));
   });
 
+  it('gives each service its own task role, trusted by ECS tasks of this account only, with its x-defang-policies', () => {
+    const policies = ['arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess', 'arn:aws:iam::123456789012:policy/app-queue'];
+    const p = project('calls', [service('api', { image: 'ghcr.io/example/api:1', policies }), service('web', { image: 'nginx:1.27' })]);
+    const plan = buildProjectTemplate(p, 'balanced');
+    const t = plan.stack.template;
+    for (const name of ['Api', 'Web']) {
+      const role = props(t, `${name}TaskRole`);
+      expect(role.AssumeRolePolicyDocument.Statement).toEqual([
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'ecs-tasks.amazonaws.com' },
+          Action: ['sts:AssumeRole'],
+          Condition: {
+            ArnLike: { 'aws:SourceArn': { 'Fn::Sub': 'arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:*' } },
+            StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+          },
+        },
+      ]);
+      expect(role.Policies).toBeUndefined();
+      expect(props(t, `${name}TaskDefinition`).TaskRoleArn).toEqual({ 'Fn::GetAtt': [`${name}TaskRole`, 'Arn'] });
+    }
+    expect(props(t, 'ApiTaskRole').ManagedPolicyArns).toEqual(policies);
+    expect(props(t, 'WebTaskRole').ManagedPolicyArns).toBeUndefined();
+    const rows = plan.resources.filter((r) => r.type === 'AWS::IAM::Role' && r.logicalId.endsWith('TaskRole'));
+    expect(rows.find((r) => r.logicalId === 'ApiTaskRole')!.description).toBe(`Task role of api with ${policies.join(', ')}`);
+    expect(rows.find((r) => r.logicalId === 'WebTaskRole')!.description).toBe('Task role of web (no AWS permissions)');
+  });
+
   it('takes bootstrap ids and built images as parameters, never Fn::ImportValue', () => {
     const t = template(webWithStores());
     expect(Object.keys(t.Parameters!).sort()).toEqual(['ClusterArn', 'ClusterName', 'PrivateSubnetIds', 'PublicSubnetIds', 'VpcId', 'WebImage']);

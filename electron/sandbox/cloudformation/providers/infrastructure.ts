@@ -10,6 +10,9 @@ import { availabilityZones } from '../intrinsics';
 import { recorded } from './recorded';
 import { findGeneric, generatedName, registerGeneric, str, type ProviderContext, type ResourceProvider } from './types';
 
+/** A managed policy ARN as IAM parses it: partition, `aws` or a 12-digit account, `policy/`, optional path, name. */
+const MANAGED_POLICY_ARN = /^arn:aws(-cn|-us-gov)?:iam::(aws|\d{12}):policy\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,128}$/;
+
 const ec2Arn = (kind: string) => (ctx: ProviderContext, id: string) => `arn:aws:ec2:${ctx.core.region}:${ctx.core.account}:${kind}/${id}`;
 const idOf = (prefix: string) => () => `${prefix}-${hex(17)}`;
 
@@ -149,6 +152,11 @@ export const infrastructureProviders: Record<string, ResourceProvider> = {
   'AWS::EC2::SecurityGroupEgress': securityGroupRule,
   'AWS::IAM::Role': recorded({
     nameProperty: 'RoleName',
+    validate(_ctx, props) {
+      // IAM refuses a malformed policy ARN with InvalidInput: "ARN <arn> is not valid."
+      const arns = Array.isArray(props.ManagedPolicyArns) ? props.ManagedPolicyArns : [];
+      for (const arn of arns) if (typeof arn !== 'string' || !MANAGED_POLICY_ARN.test(arn)) fail('InvalidInput', `ARN ${String(arn)} is not valid.`);
+    },
     physicalId: (ctx, props) => str(props, 'RoleName') ?? generatedName(ctx, 64),
     arn: (ctx, id, props) => `arn:aws:iam::${ctx.core.account}:role${str(props, 'Path') ?? '/'}${id}`,
     attributes: (ctx, id, props) => ({ Arn: `arn:aws:iam::${ctx.core.account}:role${str(props, 'Path') ?? '/'}${id}`, RoleId: `AROA${upperId(17)}` }),
