@@ -26,6 +26,7 @@ import {
   projectToken,
   taskFamilyName,
 } from './names';
+import { postgresFamily, postgresMajor, postgresSupportNote } from './postgres';
 import { isValidFargateSize } from './sizing';
 import { finishStack, TemplateBuilder } from './stack';
 
@@ -80,11 +81,6 @@ function containerHealthCheck(health: Healthcheck | undefined): Record<string, u
   };
 }
 
-/** Postgres major version from the image tag (RDS picks the region's current minor). */
-function postgresVersion(version: string): string {
-  const major = /^(\d+)/.exec(version)?.[1];
-  return major && Number(major) >= 11 ? major : '16';
-}
 
 /** Redis engine and version ElastiCache offers for an image tag's version. */
 function redisEngine(version: string): { engine: 'redis' | 'valkey'; version: string } {
@@ -108,7 +104,7 @@ function sortedByName<T extends { name: string }>(items: T[]): T[] {
 }
 
 /** Builds the project template for one mode. Pure: the same project and mode give the same bytes. */
-export function buildProjectTemplate(project: ProjectModel, mode: DeploymentMode): ProjectTemplatePlan {
+export function buildProjectTemplate(project: ProjectModel, mode: DeploymentMode, today = new Date().toISOString().slice(0, 10)): ProjectTemplatePlan {
   const settings = MODE_SETTINGS[mode];
   const p = project.name;
   const tags = tagList(p);
@@ -444,6 +440,27 @@ export function buildProjectTemplate(project: ProjectModel, mode: DeploymentMode
       }
       const passwordConfig = managed.passwordConfig ?? 'POSTGRES_PASSWORD';
       const id = `${part}Database`;
+      const major = postgresMajor(store);
+      // RDS PostgreSQL 15+ sets rds.force_ssl = 1 in its default group, refusing clients that do not try TLS
+      // (node-postgres, pgbouncer by default). Compose's postgres accepts them, so this group allows both.
+      b.add(
+        `${part}DatabaseParameters`,
+        {
+          Type: 'AWS::RDS::DBParameterGroup',
+          Properties: {
+            Family: postgresFamily(major),
+            Description: `${p} ${store.name}: TLS optional, as the compose postgres image`,
+            Parameters: { 'rds.force_ssl': '0' },
+            Tags: tags,
+          },
+        },
+        own(
+          store.name,
+          `Database settings for ${store.name}: TLS optional (rds.force_ssl = 0)`,
+          'Apps connect as they did on the compose network, with or without TLS; the database is reachable only from the project’s services',
+        ),
+      );
+      const supportNote = postgresSupportNote(store, major, today);
       b.add(
         id,
         {
@@ -452,7 +469,8 @@ export function buildProjectTemplate(project: ProjectModel, mode: DeploymentMode
           UpdateReplacePolicy: 'Snapshot',
           Properties: {
             Engine: 'postgres',
-            EngineVersion: postgresVersion(managed.version),
+            EngineVersion: String(major),
+            DBParameterGroupName: ref(`${part}DatabaseParameters`),
             DBInstanceClass: settings.postgresInstanceClass,
             AllocatedStorage: String(POSTGRES_STORAGE_GB),
             StorageType: 'gp3',
@@ -475,8 +493,8 @@ export function buildProjectTemplate(project: ProjectModel, mode: DeploymentMode
         },
         own(
           store.name,
-          `PostgreSQL ${postgresVersion(managed.version)} on RDS (${settings.postgresInstanceClass}${settings.postgresMultiAz ? ', Multi-AZ' : ''})`,
-          `Replaces the ${store.name} container with a managed, encrypted, backed-up database; a snapshot is kept when it is deleted or replaced`,
+          `PostgreSQL ${major} on RDS (${settings.postgresInstanceClass}${settings.postgresMultiAz ? ', Multi-AZ' : ''}), TLS optional`,
+          `Replaces the ${store.name} container with a managed, encrypted, backed-up database; a snapshot is kept when it is deleted or replaced. Clients may connect without TLS, as to the compose postgres, or with it (sslmode=require)${supportNote ? `. ${supportNote}` : ''}`,
         ),
       );
       address = getAtt(id, 'Endpoint.Address');

@@ -162,6 +162,41 @@ describe('project template', () => {
     }
   });
 
+  it('gives each database a parameter group of its major with TLS optional, and says so in the preview', () => {
+    const plan = buildProjectTemplate(webWithStores(), 'balanced', '2026-12-01');
+    const t = plan.stack.template;
+    expect(props(t, 'DbDatabaseParameters')).toEqual(expect.objectContaining({ Family: 'postgres16', Parameters: { 'rds.force_ssl': '0' } }));
+    expect(props(t, 'DbDatabase').DBParameterGroupName).toEqual({ Ref: 'DbDatabaseParameters' });
+    const row = plan.resources.find((r) => r.logicalId === 'DbDatabase')!;
+    expect(row.description).toBe('PostgreSQL 16 on RDS (db.t4g.small), TLS optional');
+    expect(row.why).toContain('without TLS');
+    expect(row.why).not.toContain('Extended Support');
+    expect(plan.resources.find((r) => r.logicalId === 'DbDatabaseParameters')!.description).toContain('rds.force_ssl = 0');
+  });
+
+  it('warns that a major past RDS standard support runs on billed Extended Support, and refuses a major RDS does not offer', () => {
+    const withPostgres = (image: string, version: string) => {
+      const p = webWithStores();
+      const db = p.services.find((s) => s.name === 'db')!;
+      db.image = image;
+      db.managed = { ...db.managed!, version };
+      db.source = { file: '/projects/shop/compose.yaml', line: 12, column: 3 };
+      return p;
+    };
+    const old = buildProjectTemplate(withPostgres('postgres:13', '13'), 'balanced', '2026-12-01');
+    expect(props(old.stack.template, 'DbDatabaseParameters').Family).toBe('postgres13');
+    const why = old.resources.find((r) => r.logicalId === 'DbDatabase')!.why;
+    expect(why).toContain('PostgreSQL 13 left RDS standard support on 2026-02-28');
+    expect(why).toContain('$0.100 per vCPU-hour');
+    // The same major was in standard support before its end date.
+    expect(buildProjectTemplate(withPostgres('postgres:13', '13'), 'balanced', '2026-01-31').resources.find((r) => r.logicalId === 'DbDatabase')!.why).not.toContain('Extended Support');
+    for (const [image, version] of [['postgres:9.6', '9.6'], ['postgres:10', '10'], ['postgres:19', '19']] as const) {
+      const error = errorOf(() => buildProjectTemplate(withPostgres(image, version), 'balanced', '2026-12-01'));
+      expect(error.code).toBe('PLAN_INVALID');
+      expect(error.message).toContain(`db (/projects/shop/compose.yaml:12) asks for PostgreSQL ${version.split('.')[0]} (image ${image}), which Amazon RDS does not offer`);
+    }
+  });
+
   it('runs services per mode: Spot in affordable (amd64 only), replicas ≥ 2 and private subnets in high availability', () => {
     const capacity = (t: CfnTemplate, id: string) => props(t, id).CapacityProviderStrategy[0].CapacityProvider;
     const aff = template(webWithStores(), 'affordable');

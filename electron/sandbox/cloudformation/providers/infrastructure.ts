@@ -13,6 +13,25 @@ import { findGeneric, generatedName, registerGeneric, str, type ProviderContext,
 /** A managed policy ARN as IAM parses it: partition, `aws` or a 12-digit account, `policy/`, optional path, name. */
 const MANAGED_POLICY_ARN = /^arn:aws(-cn|-us-gov)?:iam::(aws|\d{12}):policy\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,128}$/;
 
+/** The DB parameter group families RDS has for PostgreSQL majors it offers (postgres11 … postgres18). */
+const POSTGRES_FAMILIES = new Set(Array.from({ length: 8 }, (_, i) => `postgres${11 + i}`));
+
+/** RDS refuses a parameter group of another engine major than the instance's (InvalidParameterCombination). */
+function requireParameterGroupFamily(ctx: ProviderContext, props: Record<string, unknown>): void {
+  const name = str(props, 'DBParameterGroupName');
+  if (!name) return;
+  const group = findGeneric(ctx.core, 'AWS::RDS::DBParameterGroup', name.toLowerCase());
+  if (!group) fail('DBParameterGroupNotFound', `DBParameterGroup not found: ${name}`, 404);
+  const engine = (str(props, 'Engine') ?? '').toLowerCase();
+  const major = /^(\d+)/.exec(str(props, 'EngineVersion') ?? '')?.[1];
+  if (engine !== 'postgres' || !major) return;
+  const family = String(group.properties.Family ?? '');
+  const expected = `postgres${major}`;
+  if (family !== expected) {
+    fail('InvalidParameterCombination', `The Parameter Group ${name} with DBParameterGroupFamily ${family} cannot be used for this instance. Please use a Parameter Group with DBParameterGroupFamily ${expected}`);
+  }
+}
+
 const ec2Arn = (kind: string) => (ctx: ProviderContext, id: string) => `arn:aws:ec2:${ctx.core.region}:${ctx.core.account}:${kind}/${id}`;
 const idOf = (prefix: string) => () => `${prefix}-${hex(17)}`;
 
@@ -247,6 +266,17 @@ export const infrastructureProviders: Record<string, ResourceProvider> = {
     physicalId: (ctx, props) => (str(props, 'DBSubnetGroupName') ?? generatedName(ctx, 255)).toLowerCase(),
     arn: (ctx, id) => `arn:aws:rds:${ctx.core.region}:${ctx.core.account}:subgrp:${id}`,
   }),
+  'AWS::RDS::DBParameterGroup': recorded({
+    nameProperty: 'DBParameterGroupName',
+    validate(_ctx, props) {
+      const family = str(props, 'Family') ?? '';
+      if (!family) fail('InvalidParameterValue', 'The parameter ParameterGroupFamily must be provided and must not be empty.');
+      if (family.startsWith('postgres') && !POSTGRES_FAMILIES.has(family)) fail('InvalidParameterValue', `ParameterGroupFamily ${family} is not a valid parameter group family`);
+    },
+    physicalId: (ctx, props) => (str(props, 'DBParameterGroupName') ?? generatedName(ctx, 255)).toLowerCase(),
+    arn: (ctx, id) => `arn:aws:rds:${ctx.core.region}:${ctx.core.account}:pg:${id}`,
+    attributes: (_c, id) => ({ DBParameterGroupName: id }),
+  }),
   'AWS::RDS::DBInstance': recorded({
     duration: 'database',
     nameProperty: 'DBInstanceIdentifier',
@@ -258,6 +288,7 @@ export const infrastructureProviders: Record<string, ResourceProvider> = {
       }
       const group = str(props, 'DBSubnetGroupName');
       if (group && !findGeneric(ctx.core, 'AWS::RDS::DBSubnetGroup', group.toLowerCase())) fail('DBSubnetGroupNotFoundFault', `DBSubnetGroup '${group}' not found`, 404);
+      requireParameterGroupFamily(ctx, props);
     },
     physicalId: (ctx, props) => (str(props, 'DBInstanceIdentifier') ?? generatedName(ctx, 63, true)).toLowerCase(),
     arn: (ctx, id) => `arn:aws:rds:${ctx.core.region}:${ctx.core.account}:db:${id}`,

@@ -1,0 +1,60 @@
+/** RDS parameter groups created by CloudFormation: the family must be one RDS has and must match the instance's engine major. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CreateStackCommand, DescribeStackEventsCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { startSandbox, type Sandbox } from '../index';
+import { sandboxClients, type SandboxClients } from '../testing/clients';
+
+function databaseStack(family: string, engineVersion: string): string {
+  return JSON.stringify({
+    Resources: {
+      Parameters: { Type: 'AWS::RDS::DBParameterGroup', Properties: { Family: family, Description: 'TLS optional', Parameters: { 'rds.force_ssl': '0' } } },
+      Database: {
+        Type: 'AWS::RDS::DBInstance',
+        Properties: { Engine: 'postgres', EngineVersion: engineVersion, DBInstanceClass: 'db.t4g.micro', AllocatedStorage: '20', MasterUsername: 'app', MasterUserPassword: 'correct-horse-battery', DBParameterGroupName: { Ref: 'Parameters' } },
+      },
+    },
+  });
+}
+
+describe('sandbox RDS parameter groups', () => {
+  let dir: string;
+  let sb: Sandbox;
+  let c: SandboxClients;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'berth-sandbox-rds-'));
+    sb = await startSandbox({ dataDir: dir });
+    c = sandboxClients(sb);
+  });
+  afterAll(async () => {
+    c.destroy();
+    await sb.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function create(name: string, family: string, version: string): Promise<{ status?: string; failed: { id?: string; reason?: string }[] }> {
+    await c.cloudformation.send(new CreateStackCommand({ StackName: name, TemplateBody: databaseStack(family, version) }));
+    await sb.settle();
+    const status = (await c.cloudformation.send(new DescribeStacksCommand({ StackName: name }))).Stacks![0]!.StackStatus;
+    const failed = (await c.cloudformation.send(new DescribeStackEventsCommand({ StackName: name }))).StackEvents!.filter((e) => e.ResourceStatus === 'CREATE_FAILED').map((e) => ({ id: e.LogicalResourceId, reason: e.ResourceStatusReason }));
+    return { status, failed };
+  }
+
+  it('creates a postgres16 group and a PostgreSQL 16 instance that uses it', async () => {
+    expect(await create('match', 'postgres16', '16')).toEqual({ status: 'CREATE_COMPLETE', failed: [] });
+  });
+
+  it('refuses a group of another major: InvalidParameterCombination, as RDS words it', async () => {
+    const out = await create('mismatch', 'postgres15', '16.4');
+    expect(out.status).toBe('ROLLBACK_COMPLETE');
+    expect(out.failed[0]!.id).toBe('Database');
+    expect(out.failed[0]!.reason).toMatch(/The Parameter Group mismatch-parameters-\w+ with DBParameterGroupFamily postgres15 cannot be used for this instance\. Please use a Parameter Group with DBParameterGroupFamily postgres16/);
+  });
+
+  it('refuses a family RDS does not have', async () => {
+    const out = await create('nofamily', 'postgres19', '19');
+    expect(out.failed[0]).toMatchObject({ id: 'Parameters', reason: expect.stringContaining('ParameterGroupFamily postgres19 is not a valid parameter group family') });
+  });
+});
