@@ -62,6 +62,11 @@ export async function normaliseService(name: string, svc: SNode, declaredAt: At,
     source: { file: declaredAt.src?.path ?? '', line, column },
   };
   if (image) model.image = image;
+  const imageNode = get(svc, 'image');
+  if (image && imageNode) {
+    const at = lineCol(imageNode.at);
+    model.imageSource = { file: imageNode.at.src?.path ?? model.source.file, line: at.line, column: at.column };
+  }
   if (build) model.build = build;
   const command = commandOf(get(svc, 'command'), 'command', name, report);
   if (command) model.command = command;

@@ -43,7 +43,7 @@ export function postgresFamily(major: number): string {
 
 /**
  * The engine major for a managed Postgres: the image tag's major; a tag without one (latest,
- * alpine) gets 16. A major RDS does not offer is a plan error naming the service and its file.
+ * alpine) gets 16. A major RDS does not offer is a plan error naming the service and the file:line of its image.
  */
 export function postgresMajor(store: ServiceModel): number {
   const match = /^(\d+)/.exec(store.managed?.version ?? '');
@@ -51,11 +51,12 @@ export function postgresMajor(store: ServiceModel): number {
   const major = Number(match[1]);
   if (!RDS_POSTGRES_STANDARD_SUPPORT_END[major]) {
     const offered = Object.keys(RDS_POSTGRES_STANDARD_SUPPORT_END);
-    const where = store.source.file ? ` (${store.source.file}:${store.source.line})` : '';
+    const at = store.imageSource ?? store.source;
+    const where = at.file ? ` (${at.file}:${at.line})` : '';
     raise(
       'PLAN_INVALID',
       `${store.name}${where} asks for PostgreSQL ${major} (image ${store.image ?? 'postgres'}), which Amazon RDS does not offer: use one of ${offered.join(', ')}, preferably ${offered.at(-1)}.`,
-      { service: store.name, major, file: store.source.file, line: store.source.line },
+      { service: store.name, major, file: at.file, line: at.line },
     );
   }
   return major;

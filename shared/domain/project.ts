@@ -112,6 +112,8 @@ export interface ServiceModel {
   readOnly?: boolean;
   platform: Platform;
   source: SourceRef;
+  /** Where `image:` is written, when it is (plan errors about the image point there). */
+  imageSource?: SourceRef;
   /** Profiles the service belongs to (it is only in the model when one of them is active, or when it has none). */
   profiles?: string[];
 }

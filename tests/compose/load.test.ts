@@ -474,6 +474,8 @@ describe('x-defang-policies', () => {
     expect(service(r, 'api').policies).toEqual(['arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess', 'arn:aws:iam::123456789012:policy/team/app-queue']);
     expect(service(r, 'worker').policies).toEqual(['arn:aws:iam::aws:policy/AmazonSQSFullAccess', 'arn:aws:iam::aws:policy/service-role/AWSLambdaRole']);
     expect(service(r, 'web').policies).toBeUndefined();
+    // Plan errors about an image (a Postgres major RDS lacks) point at the `image:` line.
+    expect(service(r, 'worker').imageSource).toEqual({ file: expect.stringMatching(/compose\.yaml$/), line: 9, column: 12 });
   });
 
   it('refuses a malformed policy ARN with its file and line, and keeps the good ones', async () => {
