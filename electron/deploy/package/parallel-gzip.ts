@@ -21,14 +21,15 @@ function deflateBlock(block: Buffer, options: ZlibOptions): Promise<Buffer> {
 
 export interface ParallelGzipOptions {
   level?: number;
-  /** Blocks compressed at once (default: the number of cores, at least 2). */
+  /** Blocks compressed at once (default: twice the number of cores). */
   parallelism?: number;
 }
 
 /** A Transform that gzips its input using several threads; the output is one standard gzip member. */
 export function createParallelGzip(options: ParallelGzipOptions = {}): Transform {
   const level = options.level ?? 6;
-  const parallelism = Math.max(2, options.parallelism ?? availableParallelism());
+  // Two blocks per core in flight, so a core never waits for the main thread to hand it the next one.
+  const parallelism = Math.max(2, options.parallelism ?? 2 * availableParallelism());
   let parts: Buffer[] = [];
   let held = 0;
   let crc = 0;
