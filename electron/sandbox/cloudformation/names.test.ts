@@ -3,14 +3,10 @@
  * target group with a name in use is refused the way AWS refuses it, and each project's
  * EventBridge rule (as Berth generates it) receives its own project's ECS events only.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AlreadyExistsException, CreateStackCommand, DescribeStackEventsCommand, DescribeStacksCommand, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { CreateClusterCommand, CreateServiceCommand, InvalidParameterException, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
-import { startSandbox, type Sandbox } from '../index';
-import { sandboxClients, type SandboxClients } from '../testing/clients';
+import { sandboxForSuite, type SandboxClients } from '../testing/clients';
 import { matchesPattern } from '../events/bus';
 import { buildProjectTemplate } from '../../plan/project-template';
 import { ecsServiceName } from '../../plan/names';
@@ -68,50 +64,38 @@ describe('EventBridge patterns', () => {
 });
 
 describe('names already in use', () => {
-  let dir: string;
-  let sb: Sandbox;
-  let c: SandboxClients;
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'berth-sandbox-names-'));
-    sb = await startSandbox({ dataDir: dir });
-    c = sandboxClients(sb);
-  });
-  afterAll(async () => {
-    c.destroy();
-    await sb.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const s = sandboxForSuite('berth-sandbox-names-');
 
   it('refuses a second stack with the same name (AlreadyExistsException)', async () => {
-    await c.cloudformation.send(new CreateStackCommand({ StackName: 'berth-a', TemplateBody: targetGroupStack('a-web', 80) }));
-    await sb.settle();
-    const error = await c.cloudformation.send(new CreateStackCommand({ StackName: 'berth-a', TemplateBody: targetGroupStack('a-web', 80) })).catch((e: unknown) => e);
+    await s.c.cloudformation.send(new CreateStackCommand({ StackName: 'berth-a', TemplateBody: targetGroupStack('a-web', 80) }));
+    await s.sb.settle();
+    const error = await s.c.cloudformation.send(new CreateStackCommand({ StackName: 'berth-a', TemplateBody: targetGroupStack('a-web', 80) })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AlreadyExistsException);
     expect((error as Error).message).toBe('Stack [berth-a] already exists');
   });
 
   it('refuses a target group whose name is taken with other settings (DuplicateTargetGroupName), and returns the same one for the same settings', async () => {
-    await c.cloudformation.send(new CreateStackCommand({ StackName: 'other', TemplateBody: targetGroupStack('a-web', 8080) }));
-    await sb.settle();
-    expect(await statusOf(c, 'other')).toBe('ROLLBACK_COMPLETE');
-    const failed = (await c.cloudformation.send(new DescribeStackEventsCommand({ StackName: 'other' }))).StackEvents!.find((e) => e.ResourceStatus === 'CREATE_FAILED')!;
+    await s.c.cloudformation.send(new CreateStackCommand({ StackName: 'other', TemplateBody: targetGroupStack('a-web', 8080) }));
+    await s.sb.settle();
+    expect(await statusOf(s.c, 'other')).toBe('ROLLBACK_COMPLETE');
+    const failed = (await s.c.cloudformation.send(new DescribeStackEventsCommand({ StackName: 'other' }))).StackEvents!.find((e) => e.ResourceStatus === 'CREATE_FAILED')!;
     expect(failed.ResourceStatusReason).toContain("A target group with the same name 'a-web' exists, but with different settings");
-    await c.cloudformation.send(new CreateStackCommand({ StackName: 'same', TemplateBody: targetGroupStack('a-web', 80) }));
-    await sb.settle();
-    expect(await statusOf(c, 'same')).toBe('CREATE_COMPLETE');
-    const arnOf = async (stack: string) => (await c.cloudformation.send(new ListStackResourcesCommand({ StackName: stack }))).StackResourceSummaries![0]!.PhysicalResourceId;
+    await s.c.cloudformation.send(new CreateStackCommand({ StackName: 'same', TemplateBody: targetGroupStack('a-web', 80) }));
+    await s.sb.settle();
+    expect(await statusOf(s.c, 'same')).toBe('CREATE_COMPLETE');
+    const arnOf = async (stack: string) => (await s.c.cloudformation.send(new ListStackResourcesCommand({ StackName: stack }))).StackResourceSummaries![0]!.PhysicalResourceId;
     expect(await arnOf('same')).toBe(await arnOf('berth-a'));
   });
 
   it('refuses a second ECS service with the same name in a cluster (Creation of service was not idempotent)', async () => {
-    await c.ecs.send(new RegisterTaskDefinitionCommand({ family: 'web', networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], cpu: '256', memory: '512', containerDefinitions: [{ name: 'web', image: 'nginx' }] }));
+    await s.c.ecs.send(new RegisterTaskDefinitionCommand({ family: 'web', networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], cpu: '256', memory: '512', containerDefinitions: [{ name: 'web', image: 'nginx' }] }));
     const input = { cluster: 'berth', serviceName: ecsServiceName('a', 'b-c'), taskDefinition: 'web', desiredCount: 0, networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-1'] } } };
-    await c.ecs.send(new CreateClusterCommand({ clusterName: 'berth' }));
-    await c.ecs.send(new CreateServiceCommand(input));
-    const error = await c.ecs.send(new CreateServiceCommand(input)).catch((e: unknown) => e);
+    await s.c.ecs.send(new CreateClusterCommand({ clusterName: 'berth' }));
+    await s.c.ecs.send(new CreateServiceCommand(input));
+    const error = await s.c.ecs.send(new CreateServiceCommand(input)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidParameterException);
     expect((error as Error).message).toBe('Creation of service was not idempotent.');
     // The other project's service of the same text is another name, so it is created.
-    await c.ecs.send(new CreateServiceCommand({ ...input, serviceName: ecsServiceName('a-b', 'c') }));
+    await s.c.ecs.send(new CreateServiceCommand({ ...input, serviceName: ecsServiceName('a-b', 'c') }));
   });
 });

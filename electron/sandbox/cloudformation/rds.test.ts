@@ -1,11 +1,7 @@
 /** RDS parameter groups created by CloudFormation: the family must be one RDS has and must match the instance's engine major. */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CreateStackCommand, DescribeStackEventsCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { startSandbox, type Sandbox } from '../index';
-import { sandboxClients, type SandboxClients } from '../testing/clients';
+import { sandboxForSuite } from '../testing/clients';
 
 function databaseStack(family: string, engineVersion: string): string {
   return JSON.stringify({
@@ -20,25 +16,13 @@ function databaseStack(family: string, engineVersion: string): string {
 }
 
 describe('sandbox RDS parameter groups', () => {
-  let dir: string;
-  let sb: Sandbox;
-  let c: SandboxClients;
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'berth-sandbox-rds-'));
-    sb = await startSandbox({ dataDir: dir });
-    c = sandboxClients(sb);
-  });
-  afterAll(async () => {
-    c.destroy();
-    await sb.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const s = sandboxForSuite('berth-sandbox-rds-');
 
   async function create(name: string, family: string, version: string): Promise<{ status?: string; failed: { id?: string; reason?: string }[] }> {
-    await c.cloudformation.send(new CreateStackCommand({ StackName: name, TemplateBody: databaseStack(family, version) }));
-    await sb.settle();
-    const status = (await c.cloudformation.send(new DescribeStacksCommand({ StackName: name }))).Stacks![0]!.StackStatus;
-    const failed = (await c.cloudformation.send(new DescribeStackEventsCommand({ StackName: name }))).StackEvents!.filter((e) => e.ResourceStatus === 'CREATE_FAILED').map((e) => ({ id: e.LogicalResourceId, reason: e.ResourceStatusReason }));
+    await s.c.cloudformation.send(new CreateStackCommand({ StackName: name, TemplateBody: databaseStack(family, version) }));
+    await s.sb.settle();
+    const status = (await s.c.cloudformation.send(new DescribeStacksCommand({ StackName: name }))).Stacks![0]!.StackStatus;
+    const failed = (await s.c.cloudformation.send(new DescribeStackEventsCommand({ StackName: name }))).StackEvents!.filter((e) => e.ResourceStatus === 'CREATE_FAILED').map((e) => ({ id: e.LogicalResourceId, reason: e.ResourceStatusReason }));
     return { status, failed };
   }
 
