@@ -96,17 +96,16 @@ export function policy(statements: PolicyStatement[]): { Version: '2012-10-17'; 
  * assume the role (the confused-deputy guard).
  */
 export function ecsTaskRoleTrust(): { Version: '2012-10-17'; Statement: PolicyStatement[] } {
-  return policy([
-    {
-      Effect: 'Allow',
-      Principal: { Service: 'ecs-tasks.amazonaws.com' },
-      Action: ['sts:AssumeRole'],
+  const trust = ecsTasksTrust();
+  return policy(
+    trust.Statement.map((statement) => ({
+      ...statement,
       Condition: {
         ArnLike: { 'aws:SourceArn': sub('arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:*') },
         StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') },
       },
-    },
-  ]);
+    })),
+  );
 }
 
 /** The trust policy that lets ECS tasks assume a role. */

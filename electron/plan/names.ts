@@ -19,6 +19,11 @@ function hash8(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 8);
 }
 
+/** A project name with every run of other characters as one `-` (for names that then get a hash). */
+function readable(project: string): string {
+  return project.replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'p';
+}
+
 const PLAIN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 /** Project names whose plain form a bootstrap name uses: `berth-bootstrap` (its stack), `/berth/builds` (its build log group). */
 const RESERVED = new Set(['bootstrap', 'builds']);
@@ -29,8 +34,7 @@ const RESERVED = new Set(['bootstrap', 'builds']);
  */
 export function projectId(project: string): string {
   if (PLAIN.test(project) && !RESERVED.has(project)) return project;
-  const readable = project.replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'p';
-  return `${readable}--${hash8(project)}`;
+  return `${readable(project)}--${hash8(project)}`;
 }
 
 /** The token that ends every name joining a project and a service (and that the events rule matches). */
@@ -70,8 +74,7 @@ export function projectParameterPrefix(project: string): string {
 export function projectRepositoryName(project: string): string {
   const ecr = /^[a-z0-9]+([._-][a-z0-9]+)*$/;
   if (ecr.test(project)) return `berth/${project}`;
-  const readable = project.replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'p';
-  return `berth/${readable}.${hash8(project)}`;
+  return `berth/${readable(project)}.${hash8(project)}`;
 }
 
 /** The log group of a project's containers (streams `<service>/<container>/<task>`). */
