@@ -3,28 +3,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createContext } from '../../electron/api/context';
-import type { CommandIo } from '../../electron/cli/command';
-import { runCli } from '../../electron/cli/main';
 import { startSandbox, type Sandbox } from '../../electron/sandbox';
 import { sampleProject } from './fixtures';
+import { runBerth } from './helpers';
 
 let sandbox: Sandbox;
 let dataDir: string;
 let dir: string;
 let flags: string[];
 
-function capture(stdin = '') {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CommandIo = { out: (l) => out.push(l), err: (l) => err.push(l), readStdin: async () => stdin, interrupted: new Promise(() => undefined) };
-  return { io, out, err, text: () => ({ out: out.join('\n'), err: err.join('\n') }) };
-}
-
-async function berth(args: string[], stdin = '') {
-  const c = capture(stdin);
-  const code = await runCli(args, c.io, () => createContext({ shell: 'cli', version: '0.0.0-test', dataDir }));
-  return { code, ...c.text() };
+function berth(args: string[], stdin = '') {
+  return runBerth(args, dataDir, stdin);
 }
 
 beforeAll(async () => {

@@ -9,13 +9,11 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createContext } from '../../electron/api/context';
-import type { CommandIo } from '../../electron/cli/command';
-import { runCli } from '../../electron/cli/main';
 import { startSandbox, type Sandbox } from '../../electron/sandbox';
 import type { DeploymentRecord } from '../../shared/domain/deploy';
 import type { SampleDeploy } from '../compose/corpus-run';
 import { corpusDir } from '../corpus/locate';
+import { runBerth } from './helpers';
 
 const EXPECTED_FILE = join(__dirname, 'corpus-deploy-expected.json');
 const CORPUS_DEPLOYS = JSON.parse(readFileSync(EXPECTED_FILE, 'utf8')) as Record<string, SampleDeploy>;
@@ -29,12 +27,8 @@ let work: string;
 let flags: string[];
 const seconds: Record<string, number> = {};
 
-async function berth(args: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CommandIo = { out: (l) => out.push(l), err: (l) => err.push(l), readStdin: async () => stdin, interrupted: new Promise(() => undefined) };
-  const code = await runCli(args, io, () => createContext({ shell: 'cli', version: '0.0.0-test', dataDir }));
-  return { code, out: out.join('\n'), err: err.join('\n') };
+function berth(args: string[], stdin = '') {
+  return runBerth(args, dataDir, stdin);
 }
 
 /** What a user who opens the sample and runs the CLI on it gets. */

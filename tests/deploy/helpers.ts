@@ -1,5 +1,5 @@
 /** Running deployments against a sandbox in tests: a context, a connection, counted AWS calls. */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DeployEvent, DeploymentRecord } from '../../shared/domain/deploy';
@@ -10,7 +10,10 @@ import { deployments } from '../../electron/deploy/deployments';
 import type { PipelineTuning } from '../../electron/deploy/pipeline';
 import { loadProject } from '../../electron/compose/load';
 import { setConfig } from '../../electron/secrets/store';
-import type { Sandbox } from '../../electron/sandbox';
+import { afterAll, beforeAll } from 'vitest';
+import type { CommandIo } from '../../electron/cli/command';
+import { runCli } from '../../electron/cli/main';
+import { startSandbox, type Sandbox } from '../../electron/sandbox';
 
 /** Fast polling: the sandbox answers at once. */
 export const FAST: PipelineTuning = { wait: { initialIntervalMs: 20, maxIntervalMs: 100 }, pollMs: 20, maxPollMs: 100, retryBaseDelayMs: 10, preflight: false };
@@ -62,4 +65,28 @@ export async function deploy(app: TestApp, dir: string, mode: DeploymentMode, au
 /** Calls of one command since index `from`. */
 export function callsOf(app: TestApp, command: string, from = 0): number {
   return app.calls.slice(from).filter((c) => c.endsWith(`:${command}`)).length;
+}
+
+/** A sandbox and an app connected to it for one test file; both closed, and `folders` removed, after it. */
+export function sandboxAppForSuite(): { sandbox: Sandbox; app: TestApp; folders: string[] } {
+  const suite = { folders: [] as string[] } as { sandbox: Sandbox; app: TestApp; folders: string[] };
+  beforeAll(async () => {
+    suite.sandbox = await startSandbox();
+    suite.app = await connectedApp(suite.sandbox);
+  });
+  afterAll(async () => {
+    await suite.app?.ctx.dispose();
+    await suite.sandbox?.close();
+    for (const f of suite.folders) await rm(f, { recursive: true, force: true });
+  });
+  return suite;
+}
+
+/** Runs the `berth` command in-process with its own data folder, `stdin` as its input; returns its exit code and output. */
+export async function runBerth(args: string[], dataDir: string, stdin = ''): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CommandIo = { out: (l) => out.push(l), err: (l) => err.push(l), readStdin: async () => stdin, interrupted: new Promise(() => undefined) };
+  const code = await runCli(args, io, () => createContext({ shell: 'cli', version: '0.0.0-test', dataDir }));
+  return { code, out: out.join('\n'), err: err.join('\n') };
 }

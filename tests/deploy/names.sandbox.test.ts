@@ -4,33 +4,20 @@
  * `my-app`, all deploy side by side in one sandbox.
  */
 import { DescribeServicesCommand, ListServicesCommand } from '@aws-sdk/client-ecs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { connectionManager } from '../../electron/aws/connection';
 import { describeStack } from '../../electron/aws/stacks';
 import { ecsServiceName, projectStackName } from '../../electron/plan/names';
-import { startSandbox, type Sandbox } from '../../electron/sandbox';
-import { connectedApp, deploy, type TestApp } from './helpers';
+import { deploy, sandboxAppForSuite } from './helpers';
 
-let sandbox: Sandbox;
-let app: TestApp;
-const folders: string[] = [];
-
-beforeAll(async () => {
-  sandbox = await startSandbox();
-  app = await connectedApp(sandbox);
-});
-afterAll(async () => {
-  await app?.ctx.dispose();
-  await sandbox?.close();
-  for (const f of folders) await rm(f, { recursive: true, force: true });
-});
+const suite = sandboxAppForSuite();
 
 async function project(name: string, service: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'berth-names-'));
-  folders.push(dir);
+  suite.folders.push(dir);
   await writeFile(join(dir, 'compose.yaml'), `name: ${name}\nservices:\n  ${service}:\n    image: nginx:1.27\n`);
   return dir;
 }
@@ -44,10 +31,10 @@ describe('names across projects', () => {
       ['my-app', 'web'],
     ];
     for (const [name, service] of pairs) {
-      const record = await deploy(app, await project(name, service), 'balanced');
+      const record = await deploy(suite.app, await project(name, service), 'balanced');
       expect(record.outcome, `${name}: ${JSON.stringify(record.failure ?? record.outcome)}`).toBe('succeeded');
     }
-    const { clients } = connectionManager(app.ctx).require();
+    const { clients } = connectionManager(suite.app.ctx).require();
     const stacks = await Promise.all(pairs.map(([name]) => describeStack(clients.cloudformation, projectStackName(name))));
     expect(new Set(stacks.map((s) => s?.StackId)).size).toBe(4);
     const bootstrap = await describeStack(clients.cloudformation, 'berth-bootstrap');
