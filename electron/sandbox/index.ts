@@ -13,6 +13,7 @@ import { deleteState, emptyState, loadState, saveState, stateFile } from './stat
 import { Scheduler, Timing, type Speed } from './timing';
 import { resumeStacks } from './cloudformation/engine';
 import { forgetSimulation, resumeEcs } from './ecs/simulation';
+import { resolveFromTask, type Resolution } from './network/dns';
 
 export type { FaultConfig, ServiceFaults } from './faults';
 export type { Speed } from './timing';
@@ -64,6 +65,10 @@ export interface Sandbox {
   save(): Promise<void>;
   /** Requests served, by service. */
   requestCounts(): Record<string, number>;
+  /** How `name` resolves from a task's network now (as its program's getaddrinfo would see it). */
+  resolveFromTask(taskArn: string, name: string): Resolution;
+  /** How the hosts in each container's env and command resolved when the task started. */
+  taskResolutions(taskArn: string): Record<string, Resolution[]>;
 }
 
 const SAVE_DELAY_MS = 250;
@@ -168,6 +173,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     settle: () => scheduler.settle(),
     save: () => persist(),
     requestCounts: () => ({ ...counts }),
+    resolveFromTask(taskArn, name) {
+      const task = core.state.ecs.tasks.get(taskArn);
+      if (!task) throw new Error(`No task ${taskArn} in the sandbox.`);
+      return resolveFromTask(core, task, name);
+    },
+    taskResolutions: (taskArn) => core.state.ecs.tasks.get(taskArn)?.resolved ?? {},
   };
   return sandbox;
 }

@@ -3,6 +3,7 @@
  * its persistence: one file in the data folder, written atomically (temp file + rename) with
  * Node's structured-clone serialiser so buffers and typed arrays survive byte for byte.
  */
+import type { Resolution } from './network/dns';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -158,6 +159,12 @@ export interface EcsTask {
   buildDone?: boolean;
   privateIp: string;
   availabilityZone: string;
+  /** The awsvpc network the task's ENI is in (subnets, security groups, public IP). */
+  network?: { subnets: string[]; securityGroups: string[]; assignPublicIp: boolean };
+  /** Cloud Map services (ARNs) the task registers in while it runs. */
+  registries?: string[];
+  /** Per container: how the hosts in its env and command resolved when it started. */
+  resolved?: Record<string, Resolution[]>;
   /** The service scheduler has counted this task's failure. */
   failureCounted?: boolean;
 }
@@ -385,6 +392,8 @@ export interface SandboxState {
   cloudformation: { stacks: Map<string, Stack> };
   resources: Map<string, GenericResource>;
   events: { rules: Map<string, EventRule> };
+  /** Applied Service Quotas values by `<region>/<service code>/<quota code>`; null: AWS exposes no applied value for it. */
+  quotas: { applied: Map<string, number | null> };
 }
 
 /** A fresh, empty sandbox. */
@@ -400,6 +409,7 @@ export function emptyState(): SandboxState {
     cloudformation: { stacks: new Map() },
     resources: new Map(),
     events: { rules: new Map() },
+    quotas: { applied: new Map() },
   };
 }
 

@@ -135,6 +135,7 @@ const ops: Record<string, JsonOperation> = {
       capacityProviderStrategy: strategy(input.capacityProviderStrategy),
       overrides: f.optObj('overrides'),
       tags: tagsFromList(f.objList('tags'), 'key', 'value'),
+      networkConfiguration: f.optObj('networkConfiguration'),
     });
     return { tasks: tasks.map(taskView), failures: [] };
   },

@@ -12,6 +12,8 @@ import { createLogGroup, writeLog } from '../logs/store';
 import { findImage } from '../ecr';
 import type { EcsService, EcsTask, EcsTaskDefinition } from '../state';
 import { isAccountRegistry, parseImageReference, runBuild } from './build';
+import { describeResolution, resolveFromTask } from '../network/dns';
+import { hostsOfContainer } from '../network/hosts';
 import { findTaskDefinition, launchTasks, newDeployment, requestStop, serviceEvent, serviceTasks, type Json } from './store';
 
 interface SimulationState {
@@ -139,6 +141,27 @@ function commandOf(td: EcsTaskDefinition, task: EcsTask, name: string): string[]
   return [...((container.entryPoint as string[] | undefined) ?? []), ...((override?.command ?? container.command ?? []) as string[])];
 }
 
+/** The container's environment as the program sees it: values, and secrets as SSM resolved them. */
+function containerEnvironment(core: SandboxCore, container: Json): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of (container.environment as { name: string; value?: string }[] | undefined) ?? []) out[e.name] = String(e.value ?? '');
+  for (const s of (container.secrets as { name: string; valueFrom?: string }[] | undefined) ?? []) {
+    const parameter = findParameter(core, String(s.valueFrom ?? ''));
+    if (parameter) out[s.name] = parameter.value;
+  }
+  return out;
+}
+
+/** How each host the container's env and command name resolves from the task's network (host names only, never values). */
+function dnsReport(core: SandboxCore, td: EcsTaskDefinition, task: EcsTask, name: string): string[] {
+  const container = (td.body.containerDefinitions as Json[]).find((x) => x.name === name);
+  if (!container) return [];
+  const hosts = hostsOfContainer(containerEnvironment(core, container), commandOf(td, task, name));
+  const resolutions = hosts.map((h) => resolveFromTask(core, task, h));
+  task.resolved = { ...(task.resolved ?? {}), [name]: resolutions };
+  return resolutions.map(describeResolution);
+}
+
 function startBuild(core: SandboxCore, td: EcsTaskDefinition, task: EcsTask): void {
   const s = sim(core);
   if (s.builds.has(task.arn)) return;
@@ -226,6 +249,7 @@ function advance(core: SandboxCore, task: EcsTask, now: number): boolean {
           `${SANDBOX_LOG_PREFIX} Pulled image ${c.image}`,
           `${SANDBOX_LOG_PREFIX} Started container ${c.name} (task ${task.id}). This is Berth's local sandbox: the task is simulated and your program does not run here.`,
           ...(env.length + secrets.length > 0 ? [`${SANDBOX_LOG_PREFIX} Environment: ${env.join(', ') || '(none)'}; secrets from SSM: ${secrets.join(', ') || '(none)'}`] : []),
+          ...dnsReport(core, td, task, c.name).map((line) => `${SANDBOX_LOG_PREFIX} DNS: ${line}`),
         ]);
       }
       task.nextAt = task.plan.kind === 'exit' ? now + core.timing.ms('taskProvisioning') : undefined;
@@ -352,6 +376,8 @@ function manageService(core: SandboxCore, service: EcsService, now: number): boo
           serviceArn: service.arn,
           deploymentId: current.id,
           tags: service.config.propagateTags === 'SERVICE' ? service.tags : {},
+          networkConfiguration: service.config.networkConfiguration as Json | undefined,
+          registries: ((service.config.serviceRegistries as { registryArn?: string }[] | undefined) ?? []).map((r) => String(r.registryArn ?? '')).filter(Boolean),
         });
         serviceEvent(service, `(service ${service.name}) has started ${started.length} tasks: ${taskIds(started)}.`);
         changed = true;

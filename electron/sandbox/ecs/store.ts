@@ -150,6 +150,29 @@ export interface LaunchOptions {
   serviceArn?: string;
   deploymentId?: string;
   tags?: Record<string, string>;
+  /** The request's `networkConfiguration` (awsvpc). */
+  networkConfiguration?: Json;
+  /** Cloud Map registry ARNs of the service. */
+  registries?: string[];
+}
+
+/** The awsvpc settings of a RunTask or CreateService request. */
+function awsvpcOf(config: Json | undefined): EcsTask['network'] {
+  const vpc = (config?.awsvpcConfiguration ?? undefined) as { subnets?: string[]; securityGroups?: string[]; assignPublicIp?: string } | undefined;
+  if (!vpc) return undefined;
+  return { subnets: (vpc.subnets ?? []).map(String), securityGroups: (vpc.securityGroups ?? []).map(String), assignPublicIp: vpc.assignPublicIp === 'ENABLED' };
+}
+
+/** A free-looking address inside the subnet's CIDR (a /16–/28 block), else one in 10.0.0.0/16. */
+function addressIn(core: SandboxCore, subnetId: string | undefined): { ip: string; zone?: string } {
+  const subnet = subnetId ? [...core.state.resources.values()].find((r) => r.type === 'AWS::EC2::Subnet' && r.physicalId === subnetId) : undefined;
+  const cidr = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(String(subnet?.properties.CidrBlock ?? ''));
+  if (!cidr || Number(cidr[5]) < 16 || Number(cidr[5]) > 28) return { ip: `10.0.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 254)}` };
+  const base = cidr.slice(1, 5).reduce((n, part) => n * 256 + Number(part), 0);
+  const size = 2 ** (32 - Number(cidr[5]));
+  // AWS reserves the first four addresses and the last one of every subnet.
+  const n = base + 4 + Math.floor(Math.random() * (size - 5));
+  return { ip: [24, 16, 8, 0].map((shift) => (n >>> shift) & 255).join('.'), zone: String(subnet!.attributes.AvailabilityZone ?? '') || undefined };
 }
 
 function containerCommand(td: EcsTaskDefinition, overrides: Json, name: string): string[] {
@@ -187,8 +210,11 @@ export function launchTasks(core: SandboxCore, cluster: EcsCluster, td: EcsTaskD
   const overrides = options.overrides ?? {};
   const strategy = options.capacityProviderStrategy ?? (options.launchType ? undefined : cluster.defaultStrategy.length > 0 ? cluster.defaultStrategy : undefined);
   const zones = availabilityZones(core.region);
+  const network = awsvpcOf(options.networkConfiguration);
   for (let i = 0; i < options.count; i++) {
     const id = hex(32);
+    const subnets = network?.subnets ?? [];
+    const address = addressIn(core, subnets[Math.floor(Math.random() * subnets.length)]);
     const task: EcsTask = {
       arn: `arn:aws:ecs:${core.region}:${core.account}:task/${cluster.name}/${id}`,
       id,
@@ -211,8 +237,10 @@ export function launchTasks(core: SandboxCore, cluster: EcsCluster, td: EcsTaskD
       serviceArn: options.serviceArn,
       deploymentId: options.deploymentId,
       tags: options.tags ?? {},
-      privateIp: `10.0.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 254)}`,
-      availabilityZone: zones[Math.floor(Math.random() * Math.min(2, zones.length))]!,
+      privateIp: address.ip,
+      availabilityZone: address.zone ?? zones[Math.floor(Math.random() * Math.min(2, zones.length))]!,
+      ...(network ? { network } : {}),
+      ...(options.registries && options.registries.length > 0 ? { registries: options.registries } : {}),
     };
     core.state.ecs.tasks.set(task.arn, task);
     tasks.push(task);

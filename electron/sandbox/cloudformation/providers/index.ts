@@ -2,12 +2,14 @@
 import { containerProviders } from './containers';
 import { infrastructureProviders } from './infrastructure';
 import { genericProvider } from './generic';
+import { networkProviders } from '../../network/providers';
 import { bucketPolicyProvider, bucketProvider, eventRuleProvider, logGroupProvider, logResourcePolicyProvider, parameterProvider } from './services';
 import type { ResourceProvider } from './types';
 
 const PROVIDERS: Record<string, ResourceProvider> = {
   ...infrastructureProviders,
   ...containerProviders,
+  ...networkProviders,
   'AWS::S3::Bucket': bucketProvider,
   'AWS::S3::BucketPolicy': bucketPolicyProvider,
   'AWS::Logs::LogGroup': logGroupProvider,

@@ -252,11 +252,6 @@ export const infrastructureProviders: Record<string, ResourceProvider> = {
     attributes: (ctx, id) => ({ Id: id, Arn: `arn:aws:servicediscovery:${ctx.core.region}:${ctx.core.account}:service/${id}` }),
     refresh: (ctx, _id, props) => ({ Name: str(props, 'Name') ?? ctx.logicalId }),
   }),
-  'AWS::Route53::RecordSet': recorded({
-    tagProperty: null,
-    physicalId: (_c, props) => str(props, 'Name')!,
-    arn: (_ctx, id, props) => `arn:aws:route53:::hostedzone/${str(props, 'HostedZoneId') ?? str(props, 'HostedZoneName') ?? 'unknown'}/recordset/${id}/${str(props, 'Type')}`,
-  }),
   'AWS::RDS::DBSubnetGroup': recorded({
     nameProperty: 'DBSubnetGroupName',
     validate(ctx, props) {
