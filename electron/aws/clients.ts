@@ -4,10 +4,12 @@
  */
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { S3Client } from '@aws-sdk/client-s3';
+import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient, type STSClientConfig } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
@@ -22,6 +24,10 @@ export interface AwsClients {
   ecr: ECRClient;
   cloudformation: CloudFormationClient;
   tagging: ResourceGroupsTaggingAPIClient;
+  /** VPCs in the Region (the capacity check before a deploy). */
+  ec2: EC2Client;
+  /** The account's applied quotas (VPCs per Region). */
+  quotas: ServiceQuotasClient;
 }
 
 /** Attempts per call: adaptive mode also rate-limits the client after throttling responses. */
@@ -48,7 +54,7 @@ export function createClients(target: ConnectionTarget, credentials: AwsCredenti
 /** The settings Berth sets on every client. */
 export type ClientSettings = Pick<STSClientConfig, 'region' | 'credentials' | 'endpoint' | 'maxAttempts' | 'retryMode' | 'customUserAgent'>;
 
-/** The eight clients Berth uses, all from one set of settings. */
+/** The clients Berth uses, all from one set of settings. */
 export function buildClients(config: ClientSettings, s3PathStyle: boolean): AwsClients {
   return {
     sts: new STSClient(config),
@@ -59,6 +65,8 @@ export function buildClients(config: ClientSettings, s3PathStyle: boolean): AwsC
     ecr: new ECRClient(config),
     cloudformation: new CloudFormationClient(config),
     tagging: new ResourceGroupsTaggingAPIClient(config),
+    ec2: new EC2Client(config),
+    quotas: new ServiceQuotasClient(config),
   };
 }
 
