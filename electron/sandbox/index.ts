@@ -13,9 +13,11 @@ import { deleteState, emptyState, loadState, saveState, stateFile } from './stat
 import { Scheduler, Timing, type Speed } from './timing';
 import { resumeStacks } from './cloudformation/engine';
 import { forgetSimulation, resumeEcs } from './ecs/simulation';
+import { quotaConfig, setQuotas, type QuotaConfig } from './quotas/catalog';
 import { resolveFromTask, type Resolution } from './network/dns';
 
 export type { FaultConfig, ServiceFaults } from './faults';
+export type { QuotaConfig } from './quotas/catalog';
 export type { Speed } from './timing';
 export { SANDBOX_ACCOUNT, SANDBOX_CALLER_ARN, SANDBOX_DNS_SUFFIX, SANDBOX_LOG_PREFIX } from './identity';
 
@@ -37,6 +39,8 @@ export interface SandboxOptions {
   region?: string;
   /** Random source for fault decisions (tests can make them deterministic). */
   random?: () => number;
+  /** Applied Service Quotas values in the sandbox's region (`{ vpc: { 'L-F678F1CE': 2 } }`); change later with `setQuotas`. */
+  quotas?: QuotaConfig;
 }
 
 export interface Sandbox {
@@ -65,6 +69,10 @@ export interface Sandbox {
   save(): Promise<void>;
   /** Requests served, by service. */
   requestCounts(): Record<string, number>;
+  /** Sets applied quota values (the account's, persisted) in a region, the sandbox's by default; `null` hides the applied value. */
+  setQuotas(quotas: QuotaConfig, region?: string): void;
+  /** The applied quota values set in a region (unset quotas are at AWS's default). */
+  quotas(region?: string): QuotaConfig;
   /** How `name` resolves from a task's network now (as its program's getaddrinfo would see it). */
   resolveFromTask(taskArn: string, name: string): Resolution;
   /** How the hosts in each container's env and command resolved when the task started. */
@@ -132,6 +140,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     throw error;
   }
   core.endpoint = `http://127.0.0.1:${port}`;
+  if (options.quotas) setQuotas(core, region, options.quotas);
   // Work that was running when the sandbox last stopped picks up where it was.
   resumeStacks(core);
   resumeEcs(core);
@@ -173,6 +182,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     settle: () => scheduler.settle(),
     save: () => persist(),
     requestCounts: () => ({ ...counts }),
+    setQuotas: (quotas, inRegion = region) => setQuotas(core, inRegion, quotas),
+    quotas: (inRegion = region) => quotaConfig(core, inRegion),
     resolveFromTask(taskArn, name) {
       const task = core.state.ecs.tasks.get(taskArn);
       if (!task) throw new Error(`No task ${taskArn} in the sandbox.`);

@@ -17,6 +17,8 @@ import { CFN_NAMESPACE, handleCloudFormation } from './cloudformation/api';
 import { handleEcr } from './ecr';
 import { handleEcs } from './ecs';
 import { handleTagging } from './tagging';
+import { ec2Error, EC2_NAMESPACE, handleEc2 } from './ec2';
+import { handleServiceQuotas } from './quotas';
 
 /** What the signature says about the caller. */
 export interface Signature {
@@ -41,6 +43,7 @@ const TARGET_PREFIXES: Record<string, ServiceName> = {
   AmazonEC2ContainerServiceV20141113: 'ecs',
   AmazonEC2ContainerRegistry_V20150921: 'ecr',
   ResourceGroupsTaggingAPI_20170126: 'tagging',
+  ServiceQuotasV20190624: 'servicequotas',
 };
 
 /** The service a request is for (undefined when it names none the sandbox speaks). */
@@ -52,7 +55,8 @@ export function serviceOf(signature: Signature, req: Pick<SandboxRequest, 'heade
   return undefined;
 }
 
-type Protocol = 'query' | 'json' | 'rest-xml';
+// EC2 is a query protocol of its own: flattened lists in, lowerCamel XML and `<Response><Errors>` out.
+type Protocol = 'query' | 'ec2' | 'json' | 'rest-xml';
 
 interface ServiceEntry {
   protocol: Protocol;
@@ -69,6 +73,8 @@ const SERVICES: Partial<Record<ServiceName, ServiceEntry>> = {
   ecs: { protocol: 'json', handle: handleEcs },
   ecr: { protocol: 'json', handle: handleEcr },
   tagging: { protocol: 'json', handle: handleTagging },
+  ec2: { protocol: 'ec2', namespace: EC2_NAMESPACE, handle: handleEc2 },
+  servicequotas: { protocol: 'json', handle: handleServiceQuotas },
 };
 
 /** True when the sandbox implements the service. */
@@ -84,7 +90,7 @@ function entryOf(service: ServiceName): ServiceEntry {
 export function operationOf(service: ServiceName, req: SandboxRequest): string {
   const entry = entryOf(service);
   if (entry.protocol === 'json') return jsonOperationName(req);
-  if (entry.protocol === 'query') return new URLSearchParams(req.body.toString('utf8')).get('Action') ?? '';
+  if (entry.protocol === 'query' || entry.protocol === 'ec2') return new URLSearchParams(req.body.toString('utf8')).get('Action') ?? '';
   return s3OperationName(req);
 }
 
@@ -98,6 +104,7 @@ export function renderError(service: ServiceName, error: SandboxError, req: Pick
   const entry = entryOf(service);
   if (entry.protocol === 'json') return jsonError(error, req.requestId);
   if (entry.protocol === 'query') return queryError(error, entry.namespace!, req.requestId);
+  if (entry.protocol === 'ec2') return ec2Error(error, req.requestId);
   return s3Error(error, req.requestId, req.method);
 }
 
@@ -106,16 +113,19 @@ export function faultError(service: ServiceName, kind: 'throttle' | 'error' | 'd
   const protocol = entryOf(service).protocol;
   if (kind === 'throttle') {
     if (service === 's3') return { code: 'SlowDown', message: 'Please reduce your request rate.', status: 503 };
+    if (protocol === 'ec2') return { code: 'RequestLimitExceeded', message: 'Request limit exceeded.', status: 503 };
     if (protocol === 'query') return { code: 'Throttling', message: 'Rate exceeded', status: 400 };
     return { code: 'ThrottlingException', message: 'Rate exceeded', status: 400 };
   }
   if (kind === 'error') {
     if (service === 's3') return { code: 'InternalError', message: 'We encountered an internal error. Please try again.', status: 500 };
+    if (protocol === 'ec2') return { code: 'InternalError', message: 'An internal error has occurred (sandbox fault).', status: 500 };
     return { code: 'InternalFailure', message: 'The request processing has failed because of an unknown error, exception or failure (sandbox fault).', status: 500 };
   }
   const action = `${service === 'tagging' ? 'tag' : service}:${operation}`;
   const message = `User: arn:aws:iam::000000000000:user/berth-sandbox is not authorized to perform: ${action} on resource: ${resource} because no identity-based policy allows the ${action} action (a sandbox fault knob denied it)`;
   if (service === 's3') return { code: 'AccessDenied', message: 'Access Denied', status: 403 };
+  if (protocol === 'ec2') return { code: 'UnauthorizedOperation', message: `You are not authorized to perform this operation. ${message}`, status: 403 };
   if (protocol === 'query') return { code: 'AccessDenied', message, status: 403 };
   return { code: 'AccessDeniedException', message, status: 400 };
 }

@@ -7,6 +7,7 @@ import { fail } from '../../errors';
 import { SANDBOX_DNS_SUFFIX } from '../../identity';
 import { hex, upperId, uuid } from '../../ids';
 import { availabilityZones } from '../intrinsics';
+import { requireVpcRoom } from '../../ec2/vpcs';
 import { recorded } from './recorded';
 import { findGeneric, generatedName, registerGeneric, str, type ProviderContext, type ResourceProvider } from './types';
 
@@ -109,6 +110,7 @@ const targetGroupProvider: ResourceProvider = {
 
 export const infrastructureProviders: Record<string, ResourceProvider> = {
   'AWS::EC2::VPC': recorded({
+    validate: (ctx) => requireVpcRoom(ctx),
     physicalId: idOf('vpc'),
     arn: ec2Arn('vpc'),
     attributes: (_ctx, id, props) => ({ VpcId: id, CidrBlock: str(props, 'CidrBlock') ?? '10.0.0.0/16', CidrBlockAssociations: [`vpc-cidr-assoc-${hex(17)}`], DefaultNetworkAcl: `acl-${hex(17)}`, DefaultSecurityGroup: `sg-${hex(17)}`, Ipv6CidrBlocks: [] }),
