@@ -100,6 +100,34 @@ export interface ServiceConfigNeed {
   names: string[];
 }
 
+/**
+ * Room for the VPCs a deploy creates: AWS allows 5 per Region unless the account raised
+ * "VPCs per Region" (Service Quotas vpc/L-F678F1CE), and the default VPC counts.
+ */
+export interface VpcCapacity {
+  region: string;
+  /** VPCs per Region. */
+  limit: number;
+  /** The account's applied value, AWS's default (no applied value), or assumed (Service Quotas could not be read). */
+  limitSource: 'applied' | 'aws-default' | 'assumed';
+  /** VPCs in the Region now. */
+  inUse: number;
+  /** Of those, Berth's (tagged berth:managed-by=berth). */
+  berth: number;
+  /** The Region's default VPC is among them. */
+  defaultVpc: boolean;
+  /** New VPCs the deploy creates. */
+  needed: number;
+  /** False when EC2 could not be read, so nothing was counted. */
+  counted: boolean;
+  /** The VPCs fit. */
+  ok: boolean;
+  /** When they do not: what is in use and how to make room (raise the quota, delete VPCs). */
+  message?: string;
+  /** A caveat (the limit was assumed, or the VPCs could not be counted). */
+  note?: string;
+}
+
 export interface PlanPreview {
   project: string;
   mode: DeploymentMode;
@@ -113,4 +141,6 @@ export interface PlanPreview {
   urls: string[];
   costs: CostEstimate[];
   preflight: PreflightProblem[];
+  /** Room for the VPCs this deploy creates in the connected account (absent when not connected, or none are created). */
+  vpcCapacity?: VpcCapacity;
 }

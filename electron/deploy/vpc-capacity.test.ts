@@ -1,0 +1,93 @@
+import { DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { GetAWSDefaultServiceQuotaCommand, GetServiceQuotaCommand, ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { checkVpcCapacity, newVpcs, quotaConsoleUrl } from './vpc-capacity';
+import { awsError } from './testing/errors';
+
+const config = { region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 };
+const ec2Mock = mockClient(EC2Client);
+const quotasMock = mockClient(ServiceQuotasClient);
+const clients = { ec2: new EC2Client(config), quotas: new ServiceQuotasClient(config) };
+
+const berthVpc = (id: string) => ({ VpcId: id, IsDefault: false, Tags: [{ Key: 'berth:managed-by', Value: 'berth' }] });
+const DEFAULT_VPC = { VpcId: 'vpc-default', IsDefault: true };
+
+beforeEach(() => {
+  ec2Mock.reset();
+  quotasMock.reset();
+});
+
+describe('VPC capacity', () => {
+  it('fits: counts every VPC, Berth’s and the default one, against the applied quota', async () => {
+    quotasMock.on(GetServiceQuotaCommand, { ServiceCode: 'vpc', QuotaCode: 'L-F678F1CE' }).resolves({ Quota: { Value: 5 } });
+    ec2Mock.on(DescribeVpcsCommand).resolves({ Vpcs: [DEFAULT_VPC, berthVpc('vpc-1'), { VpcId: 'vpc-other', IsDefault: false }] });
+    const c = await checkVpcCapacity(clients, { region: 'eu-west-1', needed: 2 });
+    expect(c).toEqual({ region: 'eu-west-1', limit: 5, limitSource: 'applied', inUse: 3, berth: 1, defaultVpc: true, needed: 2, counted: true, ok: true });
+    expect(quotasMock.commandCalls(GetAWSDefaultServiceQuotaCommand)).toHaveLength(0);
+  });
+
+  it('reads every page of VPCs', async () => {
+    quotasMock.on(GetServiceQuotaCommand).resolves({ Quota: { Value: 5 } });
+    ec2Mock.on(DescribeVpcsCommand).resolvesOnce({ Vpcs: [DEFAULT_VPC, berthVpc('vpc-1')], NextToken: 't1' }).resolvesOnce({ Vpcs: [berthVpc('vpc-2'), berthVpc('vpc-3')] });
+    const c = await checkVpcCapacity(clients, { region: 'eu-west-1', needed: 1 });
+    expect(c).toMatchObject({ inUse: 4, berth: 3, ok: true });
+    // The paginator reuses one input object, so only the last call's token can be read back.
+    expect(ec2Mock.commandCalls(DescribeVpcsCommand)).toHaveLength(2);
+    expect(ec2Mock.commandCalls(DescribeVpcsCommand)[1]!.args[0].input).toMatchObject({ NextToken: 't1', MaxResults: 1000 });
+  });
+
+  it('explains a shortfall: what is in use, the console link, the CLI command with the value that fits, and deleting', async () => {
+    quotasMock.on(GetServiceQuotaCommand).resolves({ Quota: { Value: 5 } });
+    ec2Mock.on(DescribeVpcsCommand).resolves({ Vpcs: [DEFAULT_VPC, berthVpc('vpc-1'), berthVpc('vpc-2'), berthVpc('vpc-3'), { VpcId: 'vpc-x' }] });
+    const c = await checkVpcCapacity(clients, { region: 'eu-west-1', needed: 1 });
+    expect(c).toMatchObject({ ok: false, inUse: 5, berth: 3, defaultVpc: true, limit: 5 });
+    expect(c.message).toContain('This deploy creates 1 VPC in eu-west-1, but 5 of the 5 VPCs your quota allows there are in use (3 Berth\'s, 1 the default VPC, 1 other).');
+    expect(c.message).toContain(quotaConsoleUrl('eu-west-1'));
+    expect(quotaConsoleUrl('eu-west-1')).toBe('https://eu-west-1.console.aws.amazon.com/servicequotas/home/services/vpc/quotas/L-F678F1CE');
+    expect(c.message).toContain('aws service-quotas request-service-quota-increase --service-code vpc --quota-code L-F678F1CE --desired-value 6 --region eu-west-1');
+    expect(c.message).toContain('delete VPCs you no longer use in eu-west-1 (the default VPC counts too');
+    expect(c.message).toContain('Nothing was created.');
+  });
+
+  it('uses AWS’s default when the account has no applied value', async () => {
+    quotasMock.on(GetServiceQuotaCommand).rejects(awsError('NoSuchResourceException', ''));
+    quotasMock.on(GetAWSDefaultServiceQuotaCommand).resolves({ Quota: { Value: 5 } });
+    ec2Mock.on(DescribeVpcsCommand).resolves({ Vpcs: [DEFAULT_VPC, berthVpc('vpc-1'), berthVpc('vpc-2'), berthVpc('vpc-3')] });
+    const c = await checkVpcCapacity(clients, { region: 'eu-west-1', needed: 2 });
+    expect(c).toMatchObject({ limit: 5, limitSource: 'aws-default', ok: false });
+    expect(c.message).toContain("of the 5 VPCs AWS's default quota allows");
+    expect(c.message).toContain('--desired-value 6');
+  });
+
+  it('falls back to 5 and says so when Service Quotas may not be read', async () => {
+    quotasMock.on(GetServiceQuotaCommand).rejects(awsError('AccessDeniedException', 'User: arn:aws:iam::123456789012:user/dev is not authorized to perform: servicequotas:GetServiceQuota'));
+    ec2Mock.on(DescribeVpcsCommand).resolves({ Vpcs: [DEFAULT_VPC, berthVpc('vpc-1'), berthVpc('vpc-2'), berthVpc('vpc-3'), berthVpc('vpc-4')] });
+    const c = await checkVpcCapacity(clients, { region: 'eu-west-1', needed: 1 });
+    expect(c).toMatchObject({ limit: 5, limitSource: 'assumed', ok: false });
+    expect(c.note).toContain("assumed AWS's default of 5 VPCs per Region");
+    expect(c.message).toContain(c.note);
+    expect(quotasMock.commandCalls(GetAWSDefaultServiceQuotaCommand)).toHaveLength(0);
+
+    ec2Mock.on(DescribeVpcsCommand).resolves({ Vpcs: [DEFAULT_VPC] });
+    const roomy = await checkVpcCapacity(clients, { region: 'eu-west-1', needed: 1 });
+    expect(roomy).toMatchObject({ ok: true, limitSource: 'assumed', note: expect.stringContaining('servicequotas:GetServiceQuota was denied') });
+  });
+
+  it('skips the count, without blocking, when EC2 may not be read; other failures surface', async () => {
+    quotasMock.on(GetServiceQuotaCommand).resolves({ Quota: { Value: 5 } });
+    ec2Mock.on(DescribeVpcsCommand).rejects(awsError('UnauthorizedOperation', 'You are not authorized to perform this operation.', 403));
+    expect(await checkVpcCapacity(clients, { region: 'eu-west-1', needed: 1 })).toMatchObject({ ok: true, counted: false, note: expect.stringContaining('ec2:DescribeVpcs was denied') });
+    ec2Mock.on(DescribeVpcsCommand).rejects(awsError('InternalError', 'An internal error has occurred', 500));
+    await expect(checkVpcCapacity(clients, { region: 'eu-west-1', needed: 1 })).rejects.toMatchObject({ name: 'InternalError' });
+  });
+
+  it('counts the VPCs a template creates only for a stack that does not hold its resources', () => {
+    const template = { Resources: { Vpc: { Type: 'AWS::EC2::VPC' }, Subnet: { Type: 'AWS::EC2::Subnet' } } };
+    expect(newVpcs(template, undefined)).toBe(1);
+    expect(newVpcs(template, { StackStatus: 'ROLLBACK_COMPLETE' })).toBe(1);
+    expect(newVpcs(template, { StackStatus: 'REVIEW_IN_PROGRESS' })).toBe(1);
+    expect(newVpcs(template, { StackStatus: 'UPDATE_COMPLETE' })).toBe(0);
+    expect(newVpcs({ Resources: { Bucket: { Type: 'AWS::S3::Bucket' } } }, undefined)).toBe(0);
+  });
+});
