@@ -1,19 +1,23 @@
 import { CreateStackCommand, UpdateStackCommand } from '@aws-sdk/client-cloudformation';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StackEvent } from '../../shared/domain/deploy';
-import type { DeploymentMode, PlannedStack } from '../../shared/domain/plan';
+import type { PlannedStack } from '../../shared/domain/plan';
 import { createClients, destroyClients } from '../aws/clients';
 import { fakeCloudFormation } from '../aws/testing/fake-cloudformation';
-import { BOOTSTRAP_STACK, bootstrapStatus, ensureBootstrap, type BootstrapTemplateSource } from './ensure';
+import { BOOTSTRAP_STACK, bootstrapStatus, ensureBootstrap, type BootstrapTemplateSource, type LegacyNetwork } from './ensure';
 
-/** A small bootstrap template fixture: its body changes with the version and the NAT choice. */
+/** A small bootstrap template fixture: its body changes with the version and with the legacy project network kept. */
 function source(version: number): BootstrapTemplateSource {
   return {
     version,
-    template(mode: DeploymentMode | undefined): PlannedStack {
+    template(legacy: LegacyNetwork | undefined): PlannedStack {
       const template = {
         AWSTemplateFormatVersion: '2010-09-09',
-        Resources: { Bucket: { Type: 'AWS::S3::Bucket' }, ...(mode === 'high_availability' ? { Nat: { Type: 'AWS::EC2::NatGateway' } } : {}) },
+        Resources: {
+          Bucket: { Type: 'AWS::S3::Bucket' },
+          ...(legacy ? { PrivateSubnet1: { Type: 'AWS::EC2::Subnet' } } : {}),
+          ...(legacy?.nat ? { Nat: { Type: 'AWS::EC2::NatGateway' } } : {}),
+        },
         Outputs: { TemplateVersion: { Value: String(version) } },
       };
       const body = JSON.stringify(template);
@@ -21,7 +25,12 @@ function source(version: number): BootstrapTemplateSource {
     },
   };
 }
-const outputs = (version: number, nat = '0') => ({ TemplateVersion: String(version), BucketName: 'berth-bucket', ClusterName: 'berth', NatGateways: nat });
+const outputs = (version: number, legacyNat?: string) => ({
+  TemplateVersion: String(version),
+  BucketName: 'berth-bucket',
+  ClusterName: 'berth',
+  ...(legacyNat !== undefined ? { PrivateSubnetIds: 'subnet-1,subnet-2', NatGateways: legacyNat } : {}),
+});
 const wait = { sleep: async () => undefined };
 const clients = createClients({ region: 'us-east-1' }, async () => ({ accessKeyId: 'a', secretAccessKey: 'b' }), 'test');
 const conn = { clients };
@@ -79,11 +88,19 @@ describe('ensureBootstrap', () => {
     await expect(ensureBootstrap(conn, { source: source(2), wait })).rejects.toMatchObject({ appError: { code: 'BOOTSTRAP_NEWER', details: { deployedVersion: 5, appVersion: 2 } } });
   });
 
-  it('keeps NAT gateways another project asked for', async () => {
+  it('keeps the shared private subnets and NAT gateways while a project deployed before per-project networks runs in them', async () => {
     fake = fakeCloudFormation();
-    fake.seed(BOOTSTRAP_STACK, 'UPDATE_COMPLETE', { outputs: outputs(1, '2'), body: source(1).template('high_availability').body, protection: true });
-    expect(await ensureBootstrap(conn, { source: source(1), mode: 'balanced', wait })).toMatchObject({ action: 'none' });
+    const legacy = { nat: true };
+    fake.seed(BOOTSTRAP_STACK, 'UPDATE_COMPLETE', { outputs: outputs(1, '2'), body: source(1).template(legacy).body, protection: true });
+    const old = fake.seed('berth-shop', 'UPDATE_COMPLETE', { parameters: { ClusterName: 'berth', PrivateSubnetIds: 'subnet-1,subnet-2' } });
+    expect(await ensureBootstrap(conn, { source: source(1), wait })).toMatchObject({ action: 'none' });
     expect(fake.mock.commandCalls(UpdateStackCommand)).toHaveLength(0);
+    // Once that project is redeployed into its own network, the next bootstrap update drops them.
+    old.parameters = { ClusterName: 'berth' };
+    await ensureBootstrap(conn, { source: source(1), wait });
+    const body = fake.mock.commandCalls(UpdateStackCommand)[0]!.args[0].input.TemplateBody!;
+    expect(body).not.toContain('PrivateSubnet1');
+    expect(body).not.toContain('NatGateway');
   });
 
   it('turns termination protection on for an existing stack without it', async () => {

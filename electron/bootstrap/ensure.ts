@@ -7,6 +7,7 @@ import {
   CreateStackCommand,
   DeleteStackCommand,
   GetTemplateCommand,
+  paginateDescribeStacks,
   UpdateStackCommand,
   UpdateTerminationProtectionCommand,
   type CloudFormationClient,
@@ -14,7 +15,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import type { BootstrapStatus } from '../../shared/domain/bootstrap';
 import type { StackEvent } from '../../shared/domain/deploy';
-import type { DeploymentMode, PlannedStack } from '../../shared/domain/plan';
+import type { PlannedStack } from '../../shared/domain/plan';
 import { raise } from '../../shared/result';
 import type { ActiveConnection } from '../aws/connection';
 import { describeFailure, describeStack, latestEventId, stackOutputs, waitForStack, type WaitOptions, type WaitResult } from '../aws/stacks';
@@ -24,8 +25,8 @@ export const BOOTSTRAP_STACK = 'berth-bootstrap';
 
 /** Where the bootstrap template comes from (the planner in the app; fixtures in tests). */
 export interface BootstrapTemplateSource {
-  /** The template for a deployment mode (high availability adds NAT gateways). */
-  template(mode: DeploymentMode | undefined): PlannedStack;
+  /** The template, keeping the shared project network while projects deployed before per-project networks use it. */
+  template(legacy: LegacyNetwork | undefined): PlannedStack;
   /** The version this app writes (the template's `TemplateVersion` output). */
   version: number;
 }
@@ -34,8 +35,6 @@ export type BootstrapConnection = Pick<ActiveConnection, 'clients'>;
 
 export interface BootstrapOptions {
   source: BootstrapTemplateSource;
-  /** The mode of the project being deployed; NAT gateways already deployed are kept regardless. */
-  mode?: DeploymentMode;
   onEvent?: (event: StackEvent) => void;
   /** The user agreed to delete and recreate a bootstrap stack whose creation failed. */
   confirmRecover?: boolean;
@@ -52,10 +51,24 @@ function deployedVersion(stack: Stack | undefined): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
-/** Keeps NAT gateways once any project asked for them (removing them would cut off high-availability services). */
-function effectiveMode(stack: Stack | undefined, mode: DeploymentMode | undefined): DeploymentMode | undefined {
-  const nat = stackOutputs(stack).NatGateways;
-  return nat !== undefined && nat !== '0' ? 'high_availability' : mode;
+/** The shared private network of bootstrap version 1, and whether it had NAT gateways. */
+export type LegacyNetwork = { nat: boolean };
+
+/**
+ * Whether project stacks deployed before per-project networks still run in the bootstrap's
+ * private subnets (their template takes `PrivateSubnetIds` from it): then those subnets, and
+ * any NAT gateways, stay until the last such project is redeployed or torn down.
+ */
+async function legacyNetworkInUse(cfn: CloudFormationClient, stack: Stack | undefined): Promise<LegacyNetwork | undefined> {
+  const outputs = stackOutputs(stack);
+  if (!outputs.PrivateSubnetIds) return undefined;
+  for await (const page of paginateDescribeStacks({ client: cfn }, {})) {
+    for (const s of page.Stacks ?? []) {
+      if (s.StackName === BOOTSTRAP_STACK || !s.StackName?.startsWith('berth-') || s.StackStatus === 'DELETE_COMPLETE') continue;
+      if ((s.Parameters ?? []).some((p) => p.ParameterKey === 'PrivateSubnetIds')) return { nat: Number(outputs.NatGateways ?? '0') > 0 };
+    }
+  }
+  return undefined;
 }
 
 /** Same JSON, regardless of key order and whitespace. */
@@ -84,11 +97,11 @@ function statusOf(stack: Stack | undefined, appVersion: number, action: Bootstra
 }
 
 /** What the bootstrap stack is, and what ensure would do about it. */
-export async function bootstrapStatus(conn: BootstrapConnection, options: Pick<BootstrapOptions, 'source' | 'mode'>): Promise<BootstrapStatus> {
+export async function bootstrapStatus(conn: BootstrapConnection, options: Pick<BootstrapOptions, 'source'>): Promise<BootstrapStatus> {
   const cfn = conn.clients.cloudformation;
   const stack = await describeStack(cfn, BOOTSTRAP_STACK);
   const appVersion = options.source.version;
-  if (!stack) return statusOf(undefined, appVersion, 'create', 'Berth will create its bootstrap stack (bucket, cluster, network, image builder) on the first deploy.');
+  if (!stack) return statusOf(undefined, appVersion, 'create', 'Berth will create its bootstrap stack (bucket, cluster, image builder) on the first deploy.');
   const status = stack.StackStatus ?? '';
   if (RECREATE.has(status)) {
     return statusOf(stack, appVersion, 'recover', `The bootstrap stack is ${status} (an earlier creation failed). Berth can delete and recreate it once you confirm.`);
@@ -101,7 +114,7 @@ export async function bootstrapStatus(conn: BootstrapConnection, options: Pick<B
   if (version !== undefined && version > appVersion) {
     return statusOf(stack, appVersion, 'refuse', newerMessage(version, appVersion));
   }
-  const planned = options.source.template(effectiveMode(stack, options.mode));
+  const planned = options.source.template(await legacyNetworkInUse(cfn, stack));
   if (version === appVersion && (await templateUnchanged(cfn, planned))) return statusOf(stack, appVersion, 'none');
   return statusOf(stack, appVersion, 'update', version === undefined || version < appVersion ? `Berth will update its bootstrap stack from version ${version ?? 'unknown'} to ${appVersion}.` : 'Berth will update its bootstrap stack.');
 }
@@ -162,7 +175,7 @@ export async function ensureBootstrap(conn: BootstrapConnection, options: Bootst
   }
 
   if (!stack) {
-    const planned = options.source.template(options.mode);
+    const planned = options.source.template(undefined);
     assertInline(planned);
     await cfn.send(
       new CreateStackCommand({
@@ -185,7 +198,7 @@ export async function ensureBootstrap(conn: BootstrapConnection, options: Bootst
     await cfn.send(new UpdateTerminationProtectionCommand({ StackName: BOOTSTRAP_STACK, EnableTerminationProtection: true }));
     stack = { ...stack, EnableTerminationProtection: true };
   }
-  const planned = options.source.template(effectiveMode(stack, options.mode));
+  const planned = options.source.template(await legacyNetworkInUse(cfn, stack));
   if (version === appVersion && (await templateUnchanged(cfn, planned))) return statusOf(stack, appVersion, 'none');
   assertInline(planned);
   const after = await latestEventId(cfn, BOOTSTRAP_STACK);

@@ -7,8 +7,8 @@ export { BOOTSTRAP_STACK, type BootstrapConnection, type BootstrapOptions, type 
 export { plannedBootstrap } from './template';
 
 /** The bootstrap stack in the connected account and region, and what ensure would do (planner's template). */
-export async function bootstrapStatus(conn: BootstrapConnection, options: Partial<Pick<BootstrapOptions, 'source' | 'mode'>> = {}): Promise<BootstrapStatus> {
-  return statusWith(conn, { source: options.source ?? plannedBootstrap, ...(options.mode ? { mode: options.mode } : {}) });
+export async function bootstrapStatus(conn: BootstrapConnection, options: Partial<Pick<BootstrapOptions, 'source'>> = {}): Promise<BootstrapStatus> {
+  return statusWith(conn, { source: options.source ?? plannedBootstrap });
 }
 
 /** Creates, updates, recovers or keeps the bootstrap stack (planner's template unless `source` is given). */

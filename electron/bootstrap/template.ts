@@ -5,5 +5,5 @@ import type { BootstrapTemplateSource } from './ensure';
 /** The bootstrap template source the app and the CLI use. */
 export const plannedBootstrap: BootstrapTemplateSource = {
   version: BOOTSTRAP_TEMPLATE_VERSION,
-  template: (mode) => buildBootstrapTemplate(mode ? { mode } : {}),
+  template: (legacy) => buildBootstrapTemplate(legacy ? { legacyProjectNetwork: legacy } : {}),
 };

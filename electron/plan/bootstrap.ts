@@ -3,13 +3,14 @@
  * (DESIGN.md §2). Raise BOOTSTRAP_TEMPLATE_VERSION whenever this template changes, so deployed
  * bootstraps get updated and a newer one is never silently downgraded.
  */
-import type { DeploymentMode, PlannedResource, PlannedStack } from '../../shared/domain/plan';
-import { arn, azs, ecsTasksTrust, getAtt, join, policy, ref, select, sub, tagList } from './cfn';
+import type { PlannedResource, PlannedStack } from '../../shared/domain/plan';
+import { arn, ecsTasksTrust, getAtt, join, policy, ref, sub, tagList } from './cfn';
+import { addNetwork } from './network';
 import { finishStack, TemplateBuilder } from './stack';
 
 export const BOOTSTRAP_STACK_NAME = 'berth-bootstrap';
 /** The version this build of Berth writes; compare with the deployed stack's `TemplateVersion` output. */
-export const BOOTSTRAP_TEMPLATE_VERSION = 1;
+export const BOOTSTRAP_TEMPLATE_VERSION = 2;
 
 /**
  * The image builder: Chainguard's maintained Kaniko fork (Google archived Kaniko in June 2025),
@@ -34,8 +35,6 @@ export const BOOTSTRAP_OUTPUTS = [
   'ClusterArn',
   'VpcId',
   'PublicSubnetIds',
-  'PrivateSubnetIds',
-  'NatGateways',
   'BuildTaskDefinitionAmd64',
   'BuildTaskDefinitionArm64',
   'BuildSecurityGroupId',
@@ -46,6 +45,8 @@ export const BOOTSTRAP_OUTPUTS = [
   'PullThroughCachePrefix',
 ] as const;
 export type BootstrapOutputName = (typeof BOOTSTRAP_OUTPUTS)[number];
+/** Outputs of the shared network projects used before each got its own (kept while one still does). */
+export const LEGACY_NETWORK_OUTPUTS = { privateSubnets: 'PrivateSubnetIds', nat: 'NatGateways' } as const;
 
 /** The log group Kaniko build tasks write to. */
 export const BUILD_LOG_GROUP = '/berth/builds';
@@ -55,10 +56,14 @@ export const EVENTS_LOG_GROUP_PREFIX = '/aws/events/berth/';
 export const PULL_THROUGH_CACHE_PREFIX = 'ecr-public';
 
 export interface BootstrapOptions {
-  /** `high_availability` adds a NAT gateway per AZ (private subnets get internet egress). */
-  mode?: DeploymentMode;
   /** Overrides the builder image default (the template parameter's Default). */
   builderImage?: string;
+  /**
+   * Keeps the shared private subnets (and NAT gateways) that projects deployed by Berth before
+   * per-project networks still run in, so updating the bootstrap never pulls the network from
+   * under them; they go once no project stack uses them.
+   */
+  legacyProjectNetwork?: { nat: boolean };
 }
 
 /** The bootstrap stack's resources and the preview rows describing them. */
@@ -69,16 +74,6 @@ export interface BootstrapPlan {
 
 const SHARED = 'shared';
 
-/**
- * The bootstrap options for deploying a project in `mode`, given the deployed bootstrap's
- * outputs: NAT gateways are added for a high-availability project and then kept, so deploying
- * an affordable project later never pulls the network from under a high-availability one.
- */
-export function bootstrapOptionsFor(mode: DeploymentMode, deployedOutputs: Record<string, string> = {}, builderImage?: string): BootstrapOptions {
-  const nat = mode === 'high_availability' || Number(deployedOutputs.NatGateways ?? '0') > 0;
-  return { mode: nat ? 'high_availability' : 'balanced', ...(builderImage ? { builderImage } : {}) };
-}
-
 /** Builds the bootstrap template for one account and region. */
 export function buildBootstrapTemplate(options: BootstrapOptions = {}): PlannedStack {
   return planBootstrap(options).stack;
@@ -86,7 +81,7 @@ export function buildBootstrapTemplate(options: BootstrapOptions = {}): PlannedS
 
 /** Builds the bootstrap template and the preview rows that explain each resource. */
 export function planBootstrap(options: BootstrapOptions = {}): BootstrapPlan {
-  const withNat = options.mode === 'high_availability';
+  const legacyNat = options.legacyProjectNetwork?.nat === true;
   const b = new TemplateBuilder('bootstrap');
   const tags = tagList();
   const note = (description: string, why: string) => ({ group: SHARED, description, why });
@@ -155,113 +150,10 @@ export function planBootstrap(options: BootstrapOptions = {}): BootstrapPlan {
   );
 
   // ---------------------------------------------------------------- network
-  b.add(
-    'Vpc',
-    { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: VPC_CIDR, EnableDnsHostnames: true, EnableDnsSupport: true, Tags: tagList(undefined, { Name: 'berth' }) } },
-    note('Private network (VPC) over two availability zones', 'Isolates Berth’s containers and databases; private DNS needs DNS support on'),
-  );
-  b.add('InternetGateway', { Type: 'AWS::EC2::InternetGateway', Properties: { Tags: tags } }, note('Internet gateway', 'Lets the load balancer and public subnets reach the internet'));
-  b.add(
-    'InternetGatewayAttachment',
-    { Type: 'AWS::EC2::VPCGatewayAttachment', Properties: { VpcId: ref('Vpc'), InternetGatewayId: ref('InternetGateway') } },
-    note('Attaches the internet gateway to the VPC', 'Required before public routes work'),
-  );
-  b.add(
-    'PublicRouteTable',
-    { Type: 'AWS::EC2::RouteTable', Properties: { VpcId: ref('Vpc'), Tags: tagList(undefined, { Name: 'berth-public' }) } },
-    note('Route table of the public subnets', 'Sends internet-bound traffic to the internet gateway'),
-  );
-  b.add(
-    'PublicDefaultRoute',
-    {
-      Type: 'AWS::EC2::Route',
-      DependsOn: 'InternetGatewayAttachment',
-      Properties: { RouteTableId: ref('PublicRouteTable'), DestinationCidrBlock: '0.0.0.0/0', GatewayId: ref('InternetGateway') },
-    },
-    note('Default route to the internet gateway', 'Public subnets reach the internet'),
-  );
-  const routeTables: unknown[] = [ref('PublicRouteTable')];
-  for (const zone of [1, 2] as const) {
-    const az = select(zone - 1, azs());
-    b.add(
-      `PublicSubnet${zone}`,
-      {
-        Type: 'AWS::EC2::Subnet',
-        Properties: {
-          VpcId: ref('Vpc'),
-          AvailabilityZone: az,
-          CidrBlock: `10.80.${(zone - 1) * 16}.0/20`,
-          MapPublicIpOnLaunch: true,
-          Tags: tagList(undefined, { Name: `berth-public-${zone}` }),
-        },
-      },
-      note(`Public subnet in availability zone ${zone}`, 'Hosts the load balancer (and the containers, except in high-availability mode)'),
-    );
-    b.add(
-      `PublicSubnet${zone}RouteTableAssociation`,
-      { Type: 'AWS::EC2::SubnetRouteTableAssociation', Properties: { SubnetId: ref(`PublicSubnet${zone}`), RouteTableId: ref('PublicRouteTable') } },
-      note(`Routes for public subnet ${zone}`, 'Connects the subnet to the internet route'),
-    );
-    b.add(
-      `PrivateSubnet${zone}`,
-      {
-        Type: 'AWS::EC2::Subnet',
-        Properties: {
-          VpcId: ref('Vpc'),
-          AvailabilityZone: az,
-          CidrBlock: `10.80.${128 + (zone - 1) * 16}.0/20`,
-          MapPublicIpOnLaunch: false,
-          Tags: tagList(undefined, { Name: `berth-private-${zone}` }),
-        },
-      },
-      note(`Private subnet in availability zone ${zone}`, 'Hosts databases and caches, and containers in high-availability mode'),
-    );
-    b.add(
-      `PrivateRouteTable${zone}`,
-      { Type: 'AWS::EC2::RouteTable', Properties: { VpcId: ref('Vpc'), Tags: tagList(undefined, { Name: `berth-private-${zone}` }) } },
-      note(`Route table of private subnet ${zone}`, 'One per zone so each zone uses its own NAT gateway'),
-    );
-    b.add(
-      `PrivateSubnet${zone}RouteTableAssociation`,
-      { Type: 'AWS::EC2::SubnetRouteTableAssociation', Properties: { SubnetId: ref(`PrivateSubnet${zone}`), RouteTableId: ref(`PrivateRouteTable${zone}`) } },
-      note(`Routes for private subnet ${zone}`, 'Connects the subnet to its route table'),
-    );
-    routeTables.push(ref(`PrivateRouteTable${zone}`));
-    if (withNat) {
-      b.add(
-        `NatAddress${zone}`,
-        { Type: 'AWS::EC2::EIP', DependsOn: 'InternetGatewayAttachment', Properties: { Domain: 'vpc', Tags: tags } },
-        note(`Public IPv4 address of NAT gateway ${zone}`, 'A NAT gateway needs a fixed public address'),
-      );
-      b.add(
-        `NatGateway${zone}`,
-        {
-          Type: 'AWS::EC2::NatGateway',
-          Properties: { AllocationId: getAtt(`NatAddress${zone}`, 'AllocationId'), SubnetId: ref(`PublicSubnet${zone}`), Tags: tags },
-        },
-        note(`NAT gateway in availability zone ${zone}`, 'High-availability mode keeps containers in private subnets; they reach the internet through it'),
-      );
-      b.add(
-        `PrivateDefaultRoute${zone}`,
-        { Type: 'AWS::EC2::Route', Properties: { RouteTableId: ref(`PrivateRouteTable${zone}`), DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: ref(`NatGateway${zone}`) } },
-        note(`Default route of private subnet ${zone} through its NAT gateway`, 'Containers in private subnets can pull images and call APIs'),
-      );
-    }
-  }
-  b.add(
-    'S3Endpoint',
-    {
-      Type: 'AWS::EC2::VPCEndpoint',
-      Properties: {
-        VpcId: ref('Vpc'),
-        VpcEndpointType: 'Gateway',
-        ServiceName: sub('com.amazonaws.${AWS::Region}.s3'),
-        RouteTableIds: routeTables,
-        Tags: tags,
-      },
-    },
-    note('S3 gateway endpoint', 'Image layers and build contexts reach S3 without the internet or NAT charges'),
-  );
+  // Image builds run here. Projects have networks of their own; the private subnets (and NAT)
+  // stay only while a project deployed before that still runs in them.
+  const legacy = options.legacyProjectNetwork;
+  addNetwork(b, { name: 'berth', cidr: VPC_CIDR, privateSubnets: legacy !== undefined, nat: legacy?.nat ?? false, note });
 
   // ---------------------------------------------------------------- image builds
   b.add(
@@ -415,10 +307,8 @@ export function planBootstrap(options: BootstrapOptions = {}): BootstrapPlan {
     BucketName: [ref('ArtifactBucket'), 'Bucket for build contexts, deployment records and large templates'],
     ClusterName: [ref('Cluster'), 'ECS cluster name'],
     ClusterArn: [getAtt('Cluster', 'Arn'), 'ECS cluster ARN'],
-    VpcId: [ref('Vpc'), 'VPC id'],
-    PublicSubnetIds: [join(',', [ref('PublicSubnet1'), ref('PublicSubnet2')]), 'Public subnet ids, comma-separated'],
-    PrivateSubnetIds: [join(',', [ref('PrivateSubnet1'), ref('PrivateSubnet2')]), 'Private subnet ids, comma-separated'],
-    NatGateways: [withNat ? '2' : '0', 'NAT gateways (2 when a high-availability project needs them)'],
+    VpcId: [ref('Vpc'), 'VPC id of the build network'],
+    PublicSubnetIds: [join(',', [ref('PublicSubnet1'), ref('PublicSubnet2')]), 'Public subnet ids of the build network, comma-separated'],
     BuildTaskDefinitionAmd64: [ref('BuildTaskDefinitionAmd64'), 'Kaniko build task definition for linux/amd64'],
     BuildTaskDefinitionArm64: [ref('BuildTaskDefinitionArm64'), 'Kaniko build task definition for linux/arm64'],
     BuildSecurityGroupId: [getAtt('BuildSecurityGroup', 'GroupId'), 'Security group of build tasks'],
@@ -432,10 +322,14 @@ export function planBootstrap(options: BootstrapOptions = {}): BootstrapPlan {
     const [value, description] = outputs[name]!;
     b.output(name, value, description);
   }
+  if (options.legacyProjectNetwork) {
+    b.output(LEGACY_NETWORK_OUTPUTS.privateSubnets, join(',', [ref('PrivateSubnet1'), ref('PrivateSubnet2')]), 'Private subnet ids that projects deployed before per-project networks still use');
+    b.output(LEGACY_NETWORK_OUTPUTS.nat, legacyNat ? '2' : '0', 'NAT gateways those projects still use');
+  }
 
-  const template = b.template(`Berth bootstrap (template version ${BOOTSTRAP_TEMPLATE_VERSION}): shared bucket, cluster, network and image builder`, {
+  const template = b.template(`Berth bootstrap (template version ${BOOTSTRAP_TEMPLATE_VERSION}): shared bucket, cluster, image builder and its network`, {
     'berth:template-version': BOOTSTRAP_TEMPLATE_VERSION,
-    'berth:network': withNat ? 'nat' : 'public',
+    'berth:network': options.legacyProjectNetwork ? (legacyNat ? 'builds+legacy-nat' : 'builds+legacy') : 'builds',
   });
   return { stack: finishStack(BOOTSTRAP_STACK_NAME, template), resources: b.planned() };
 }

@@ -78,8 +78,8 @@ export function estimateCost(project: ProjectModel, mode: DeploymentMode, region
   const addresses = (settings.privateSubnets ? 0 : tasks) + (hasAlb ? ALB_ADDRESSES : 0) + (settings.privateSubnets ? NAT_GATEWAYS : 0);
   if (addresses > 0) add('Public IPv4 addresses', `${addresses} × ${HOURS_PER_MONTH} h`, addresses * HOURS_PER_MONTH * prices.publicIpv4Hour);
   if (settings.privateSubnets) {
-    add('NAT gateways (bootstrap, shared)', `${NAT_GATEWAYS} × ${HOURS_PER_MONTH} h`, NAT_GATEWAYS * HOURS_PER_MONTH * prices.natHour);
-    notes.push('The NAT gateways belong to the bootstrap stack and are shared by every high-availability project in the region; data through them costs extra per GB.');
+    add('NAT gateways (one per zone, this project’s own)', `${NAT_GATEWAYS} × ${HOURS_PER_MONTH} h`, NAT_GATEWAYS * HOURS_PER_MONTH * prices.natHour);
+    notes.push('The NAT gateways are in this project’s own network, so each high-availability project pays for its two; data through them costs extra per GB.');
   }
 
   for (const store of project.services) {

@@ -7,7 +7,6 @@ export {
   DEFAULT_BUILDER_IMAGE,
   EVENTS_LOG_GROUP_PREFIX,
   PULL_THROUGH_CACHE_PREFIX,
-  bootstrapOptionsFor,
   buildBootstrapTemplate,
   planBootstrap,
 } from './bootstrap';

@@ -100,9 +100,13 @@ export function taskFamilyName(project: string, service: string): string {
   return `berth-${project}-${service}-${projectToken(project)}`;
 }
 
-/** The Cloud Map private DNS namespace of a project. */
+/**
+ * The project's private DNS zone and search domain: `<project>.internal`, spelled as a host name
+ * (`_` is no letter of one, so `my_app` → `my-app.internal`). Each project has its own VPC, so
+ * `my_app` and `my-app` never see each other's zone.
+ */
 export function namespaceName(project: string): string {
-  return `${project}.internal`;
+  return `${project.replace(/_/g, '-').replace(/-+$/, '')}.internal`;
 }
 
 /** A service's private DNS name inside the project's namespace. */

@@ -1,8 +1,9 @@
 /**
- * The project stack `berth-<project>` (DESIGN.md §2): log groups, state-change events, private
+ * The project stack `berth-<project>` (DESIGN.md §2): its own VPC (search domain
+ * `<project>.internal`, so bare service names resolve), log groups, state-change events, private
  * DNS, security groups, load balancer, one task definition and ECS service per container
  * service, RDS and ElastiCache for managed stores, and the outputs (URLs, endpoints).
- * Bootstrap ids and built image URIs arrive as Parameters (no Fn::ImportValue), so the
+ * The cluster and built image URIs arrive as Parameters (no Fn::ImportValue), so the
  * project stack never locks the bootstrap's outputs.
  */
 import type { DeploymentMode, PlannedResource, PlannedStack } from '../../shared/domain/plan';
@@ -27,6 +28,7 @@ import {
   taskFamilyName,
 } from './names';
 import { postgresFamily, postgresMajor, postgresSupportNote } from './postgres';
+import { addNetwork } from './network';
 import { isValidFargateSize } from './sizing';
 import { finishStack, TemplateBuilder } from './stack';
 
@@ -34,10 +36,10 @@ import { finishStack, TemplateBuilder } from './stack';
 export const PROJECT_BOOTSTRAP_PARAMETERS = {
   ClusterName: 'String',
   ClusterArn: 'String',
-  VpcId: 'String',
-  PublicSubnetIds: 'CommaDelimitedList',
-  PrivateSubnetIds: 'CommaDelimitedList',
 } as const;
+
+/** Every project's VPC has this range: projects never share a network, so their ranges may overlap. */
+const PROJECT_VPC_CIDR = '10.0.0.0/16';
 
 /** Template metadata the deploy pipeline reads back: which parameter carries which service's image. */
 export const IMAGES_METADATA_KEY = 'berth:images';
@@ -131,7 +133,18 @@ export function buildProjectTemplate(project: ProjectModel, mode: DeploymentMode
     if (!s.build) continue;
     imageParameters[s.name] = b.parameter(imageParameterName(s.name), { Type: 'String', Description: `Image URI of ${s.name}, built by Berth` });
   }
-  const subnets = ref(settings.privateSubnets ? 'PrivateSubnetIds' : 'PublicSubnetIds');
+
+  // ---------------------------------------------------------------- network
+  const network = addNetwork(b, {
+    project: p,
+    name: `berth-${p}`,
+    cidr: PROJECT_VPC_CIDR,
+    privateSubnets: true,
+    nat: settings.privateSubnets,
+    searchDomain: namespaceName(p),
+    note: (description, why) => shared(description, why),
+  });
+  const subnets = settings.privateSubnets ? network.privateSubnets : network.publicSubnets;
 
   // ---------------------------------------------------------------- logs and events
   b.add(
@@ -173,7 +186,7 @@ export function buildProjectTemplate(project: ProjectModel, mode: DeploymentMode
     'Namespace',
     {
       Type: 'AWS::ServiceDiscovery::PrivateDnsNamespace',
-      Properties: { Name: namespaceName(p), Vpc: ref('VpcId'), Description: `Private DNS of ${p}`, Tags: tags },
+      Properties: { Name: namespaceName(p), Vpc: network.vpc, Description: `Private DNS of ${p}`, Tags: tags },
     },
     shared(`Private DNS zone ${namespaceName(p)}`, 'Services find each other (and the database and cache) by name, as in compose'),
   );
@@ -187,7 +200,7 @@ export function buildProjectTemplate(project: ProjectModel, mode: DeploymentMode
         Type: 'AWS::EC2::SecurityGroup',
         Properties: {
           GroupDescription: `${p}: load balancer, open to the internet on published ports`,
-          VpcId: ref('VpcId'),
+          VpcId: network.vpc,
           SecurityGroupIngress: ingress.listeners.map((l) => ({ IpProtocol: 'tcp', FromPort: l.port, ToPort: l.port, CidrIp: '0.0.0.0/0', Description: `Port ${l.port} from the internet` })),
           Tags: tags,
         },
@@ -203,7 +216,7 @@ export function buildProjectTemplate(project: ProjectModel, mode: DeploymentMode
         Type: 'AWS::EC2::SecurityGroup',
         Properties: {
           GroupDescription: `${p}: services, reachable from the load balancer and each other`,
-          VpcId: ref('VpcId'),
+          VpcId: network.vpc,
           SecurityGroupIngress: ingress.servicePorts.map((port) => ({
             IpProtocol: 'tcp',
             FromPort: port,
@@ -240,7 +253,7 @@ export function buildProjectTemplate(project: ProjectModel, mode: DeploymentMode
         Type: 'AWS::EC2::SecurityGroup',
         Properties: {
           GroupDescription: `${p}: databases and caches, reachable from the services only`,
-          VpcId: ref('VpcId'),
+          VpcId: network.vpc,
           SecurityGroupIngress: storePorts.map((port) => ({
             IpProtocol: 'tcp',
             FromPort: port,
@@ -268,7 +281,7 @@ export function buildProjectTemplate(project: ProjectModel, mode: DeploymentMode
           Type: 'application',
           Scheme: 'internet-facing',
           IpAddressType: 'ipv4',
-          Subnets: ref('PublicSubnetIds'),
+          Subnets: network.publicSubnets,
           SecurityGroups: [getAtt('LoadBalancerSecurityGroup', 'GroupId')],
           Tags: tags,
         },
@@ -290,7 +303,7 @@ export function buildProjectTemplate(project: ProjectModel, mode: DeploymentMode
             Protocol: 'HTTP',
             ProtocolVersion: grpc ? 'GRPC' : 'HTTP1',
             Port: target.containerPort,
-            VpcId: ref('VpcId'),
+            VpcId: network.vpc,
             HealthCheckPath: grpc ? '/AWS.ALB/healthcheck' : target.healthPath,
             HealthCheckIntervalSeconds: interval,
             HealthCheckTimeoutSeconds: clamp(health?.timeoutSeconds ?? 5, 2, Math.min(120, interval - 1)),
@@ -411,7 +424,7 @@ export function buildProjectTemplate(project: ProjectModel, mode: DeploymentMode
       'DatabaseSubnetGroup',
       {
         Type: 'AWS::RDS::DBSubnetGroup',
-        Properties: { DBSubnetGroupDescription: `${p}: private subnets for databases`, SubnetIds: ref('PrivateSubnetIds'), Tags: tags },
+        Properties: { DBSubnetGroupDescription: `${p}: private subnets for databases`, SubnetIds: network.privateSubnets, Tags: tags },
       },
       shared('Database subnet group', 'Keeps the database in the private subnets of both zones'),
     );
@@ -419,7 +432,7 @@ export function buildProjectTemplate(project: ProjectModel, mode: DeploymentMode
   if (stores.some((s) => s.managed!.kind === 'redis')) {
     b.add(
       'CacheSubnetGroup',
-      { Type: 'AWS::ElastiCache::SubnetGroup', Properties: { Description: `${p}: private subnets for caches`, SubnetIds: ref('PrivateSubnetIds'), Tags: tags } },
+      { Type: 'AWS::ElastiCache::SubnetGroup', Properties: { Description: `${p}: private subnets for caches`, SubnetIds: network.privateSubnets, Tags: tags } },
       shared('Cache subnet group', 'Keeps the cache in the private subnets of both zones'),
     );
   }
@@ -640,9 +653,11 @@ export function buildProjectTemplate(project: ProjectModel, mode: DeploymentMode
     const targets = ingress.targetGroups.filter((t) => t.service === s.name);
     const dependsOn = new Set<string>();
     for (const t of targets) for (const l of listenerIdsByTarget.get(t) ?? []) dependsOn.add(l);
+    // Tasks take their DNS search domain and routes when they start: the network comes first.
+    for (const id of network.ready) dependsOn.add(id);
     for (const dep of s.dependsOn) {
       if (!serviceNames.has(dep) || dep === s.name) continue;
-      dependsOn.add(storeResource.get(dep) ?? `${idPart(dep)}Service`);
+      dependsOn.add(storeResource.has(dep) ? `${idPart(dep)}DnsRecord` : `${idPart(dep)}Service`);
     }
     const grace = targets.length > 0 ? 60 + clamp(s.healthcheck?.startPeriodSeconds ?? 0, 0, 300) : undefined;
     const replicas = replicasFor(mode, s.replicas);

@@ -1,16 +1,16 @@
-/** The bootstrap stack: what DESIGN.md §2 lists, NAT only in high availability, outputs the project stack needs. */
+/** The bootstrap stack: what DESIGN.md §2 lists, a build network (the old shared project network only while projects use it), outputs the project stack needs. */
 /* eslint-disable @typescript-eslint/no-explicit-any -- templates are free-form JSON; the tests walk them by path */
 import { describe, expect, it } from 'vitest';
 import {
   BOOTSTRAP_OUTPUTS,
   BOOTSTRAP_STACK_NAME,
   BOOTSTRAP_TEMPLATE_VERSION,
-  bootstrapOptionsFor,
   buildBootstrapTemplate,
   DEFAULT_BUILDER_IMAGE,
 } from '../../electron/plan/bootstrap';
 
-const props = (id: string, mode?: 'high_availability') => (buildBootstrapTemplate({ mode }).template.Resources[id]?.Properties ?? {}) as Record<string, any>;
+type Legacy = { nat: boolean } | undefined;
+const props = (id: string, legacy?: Legacy) => (buildBootstrapTemplate(legacy ? { legacyProjectNetwork: legacy } : {}).template.Resources[id]?.Properties ?? {}) as Record<string, any>;
 
 describe('bootstrap template', () => {
   it('is the berth-bootstrap stack with its version in the outputs', () => {
@@ -35,22 +35,27 @@ describe('bootstrap template', () => {
     expect(tls).toEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
   });
 
-  it('has a cluster with Fargate and Fargate Spot, and a two-AZ network', () => {
+  it('has a cluster with Fargate and Fargate Spot, and a two-AZ public network for builds only: no private subnets, no NAT', () => {
     expect(props('Cluster').CapacityProviders).toEqual(['FARGATE', 'FARGATE_SPOT']);
     const t = buildBootstrapTemplate({}).template;
     const subnets = Object.entries(t.Resources).filter(([, r]) => r.Type === 'AWS::EC2::Subnet');
-    expect(subnets.map(([id]) => id).sort()).toEqual(['PrivateSubnet1', 'PrivateSubnet2', 'PublicSubnet1', 'PublicSubnet2']);
+    expect(subnets.map(([id]) => id).sort()).toEqual(['PublicSubnet1', 'PublicSubnet2']);
+    expect(Object.values(t.Resources).map((r) => r.Type)).not.toContain('AWS::EC2::NatGateway');
     expect(props('PublicSubnet1').AvailabilityZone).not.toEqual(props('PublicSubnet2').AvailabilityZone);
     expect(props('S3Endpoint')).toEqual(expect.objectContaining({ VpcEndpointType: 'Gateway', ServiceName: { 'Fn::Sub': 'com.amazonaws.${AWS::Region}.s3' } }));
     expect(props('Vpc')).toEqual(expect.objectContaining({ EnableDnsHostnames: true, EnableDnsSupport: true }));
   });
 
-  it('adds NAT gateways (one per AZ) only in high availability', () => {
-    const types = (mode?: 'high_availability') => Object.values(buildBootstrapTemplate({ mode }).template.Resources).map((r) => r.Type);
-    expect(types()).not.toContain('AWS::EC2::NatGateway');
-    expect(types('high_availability').filter((t) => t === 'AWS::EC2::NatGateway')).toHaveLength(2);
-    expect(props('PrivateDefaultRoute1', 'high_availability').NatGatewayId).toEqual({ Ref: 'NatGateway1' });
-    expect(buildBootstrapTemplate({ mode: 'high_availability' }).template.Outputs!.NatGateways!.Value).toBe('2');
+  it('keeps the shared private subnets (and NAT gateways) under their old ids while projects deployed before still use them', () => {
+    const types = (legacy?: Legacy) => Object.values(buildBootstrapTemplate(legacy ? { legacyProjectNetwork: legacy } : {}).template.Resources).map((r) => r.Type);
+    expect(types({ nat: false }).filter((t) => t === 'AWS::EC2::Subnet')).toHaveLength(4);
+    expect(types({ nat: false })).not.toContain('AWS::EC2::NatGateway');
+    expect(types({ nat: true }).filter((t) => t === 'AWS::EC2::NatGateway')).toHaveLength(2);
+    expect(props('PrivateSubnet1', { nat: true }).CidrBlock).toBe('10.80.128.0/20');
+    expect(props('PrivateDefaultRoute1', { nat: true }).NatGatewayId).toEqual({ Ref: 'NatGateway1' });
+    const outputs = buildBootstrapTemplate({ legacyProjectNetwork: { nat: true } }).template.Outputs!;
+    expect(outputs.NatGateways!.Value).toBe('2');
+    expect(outputs.PrivateSubnetIds!.Value).toEqual({ 'Fn::Join': [',', [{ Ref: 'PrivateSubnet1' }, { Ref: 'PrivateSubnet2' }]] });
   });
 
   it('builds images with Kaniko task definitions for amd64 and arm64, the builder image a parameter', () => {
@@ -72,14 +77,5 @@ describe('bootstrap template', () => {
     const push = statements.find((s: any) => s.Sid === 'PushImages');
     expect(push.Resource).toEqual([{ 'Fn::Sub': 'arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/berth/*' }]);
     for (const s of statements) for (const a of s.Action) expect(a).not.toContain('*');
-  });
-});
-
-describe('bootstrap options for a deploy', () => {
-  it('adds NAT for a high-availability project and keeps it once deployed', () => {
-    expect(bootstrapOptionsFor('affordable').mode).toBe('balanced');
-    expect(bootstrapOptionsFor('high_availability').mode).toBe('high_availability');
-    expect(bootstrapOptionsFor('affordable', { NatGateways: '2' }).mode).toBe('high_availability');
-    expect(bootstrapOptionsFor('balanced', { NatGateways: '0' }, 'img@sha256:1')).toEqual({ mode: 'balanced', builderImage: 'img@sha256:1' });
   });
 });

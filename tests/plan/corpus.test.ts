@@ -65,8 +65,8 @@ describe('Defang samples', () => {
 
   it('matches the golden bootstrap templates', async () => {
     await expect(`${canonicalJson(buildBootstrapTemplate({}).template, 2)}\n`).toMatchFileSnapshot('./__golden__/berth-bootstrap.template.json');
-    await expect(`${canonicalJson(buildBootstrapTemplate({ mode: 'high_availability' }).template, 2)}\n`).toMatchFileSnapshot(
-      './__golden__/berth-bootstrap.high_availability.template.json',
+    await expect(`${canonicalJson(buildBootstrapTemplate({ legacyProjectNetwork: { nat: true } }).template, 2)}\n`).toMatchFileSnapshot(
+      './__golden__/berth-bootstrap.legacy-network.template.json',
     );
   });
 });

@@ -47,13 +47,21 @@ const PROJECT_NAMES: Record<string, (p: string) => string> = {
   projectEventsLogGroupName,
   projectRepositoryName,
   projectParameterPrefix,
-  namespaceName,
 };
 const SERVICE_NAMES: Record<string, (p: string, s: string) => string> = { ecsServiceName, taskFamilyName };
 
 function fits(name: string, rule: { pattern: RegExp; max: number }): boolean {
   return rule.pattern.test(name) && name.length <= rule.max;
 }
+
+describe('the private DNS zone of a project', () => {
+  it('is a host name every resolver accepts (letters, digits and inner hyphens; labels of at most 63), for every project name', () => {
+    const label = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+    fc.assert(fc.property(longProject, (p) => namespaceName(p).split('.').every((l) => label.test(l))), { numRuns: 3000 });
+    expect(namespaceName('my_app')).toBe('my-app.internal');
+    expect(namespaceName('shop')).toBe('shop.internal');
+  });
+});
 
 describe('names that cannot collide', () => {
   for (const [fn, name] of Object.entries(PROJECT_NAMES)) {

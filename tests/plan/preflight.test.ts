@@ -33,7 +33,7 @@ describe('preflight', () => {
 
   it('passes every template Berth generates', () => {
     expect(preflight(buildBootstrapTemplate({}))).toEqual([]);
-    expect(preflight(buildBootstrapTemplate({ mode: 'high_availability' }))).toEqual([]);
+    expect(preflight(buildBootstrapTemplate({ legacyProjectNetwork: { nat: true } }))).toEqual([]);
     for (const mode of ['affordable', 'balanced', 'high_availability'] as const) expect(preflight(buildProjectTemplate(webWithStores(), mode).stack)).toEqual([]);
   });
 

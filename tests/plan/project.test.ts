@@ -39,7 +39,7 @@ describe('project template', () => {
     const t = template(webWithStores());
     expect(props(t, 'LogGroup').LogGroupName).toBe('/berth/shop');
     expect(props(t, 'Namespace').Name).toBe('shop.internal');
-    expect(props(t, 'Namespace').Vpc).toEqual({ Ref: 'VpcId' });
+    expect(props(t, 'Namespace').Vpc).toEqual({ Ref: 'Vpc' });
     const rule = props(t, 'StateChangeRule');
     expect(rule.EventPattern.source).toEqual(['aws.ecs']);
     expect(rule.EventPattern['detail-type']).toContain('ECS Task State Change');
@@ -84,9 +84,23 @@ describe('project template', () => {
     expect(rows.find((r) => r.logicalId === 'WebTaskRole')!.description).toBe('Task role of web (no AWS permissions)');
   });
 
+  it('gives the project its own VPC whose DHCP options make <project>.internal the search domain, and starts services after it', () => {
+    const t = template(webWithStores(), 'balanced');
+    expect(props(t, 'Vpc')).toEqual(expect.objectContaining({ CidrBlock: '10.0.0.0/16', EnableDnsHostnames: true, EnableDnsSupport: true }));
+    expect(props(t, 'DhcpOptions')).toEqual(expect.objectContaining({ DomainName: 'shop.internal', DomainNameServers: ['AmazonProvidedDNS'] }));
+    expect(props(t, 'DhcpOptionsAssociation')).toEqual({ VpcId: { Ref: 'Vpc' }, DhcpOptionsId: { Ref: 'DhcpOptions' } });
+    for (const [, group] of ofType(t, 'AWS::EC2::SecurityGroup')) expect((group.Properties as any).VpcId).toEqual({ Ref: 'Vpc' });
+    expect(props(t, 'DatabaseSubnetGroup').SubnetIds).toEqual([{ Ref: 'PrivateSubnet1' }, { Ref: 'PrivateSubnet2' }]);
+    expect(t.Resources.WebService!.DependsOn).toEqual(expect.arrayContaining(['DhcpOptionsAssociation', 'PublicDefaultRoute']));
+    // NAT gateways (one per zone) only where the services sit in private subnets.
+    const nat = (mode: 'affordable' | 'balanced' | 'high_availability') => ofType(template(webWithStores(), mode), 'AWS::EC2::NatGateway').length;
+    expect([nat('affordable'), nat('balanced'), nat('high_availability')]).toEqual([0, 0, 2]);
+    expect(template(webWithStores(), 'high_availability').Resources.WebService!.DependsOn).toEqual(expect.arrayContaining(['PrivateDefaultRoute1', 'PrivateDefaultRoute2']));
+  });
+
   it('takes bootstrap ids and built images as parameters, never Fn::ImportValue', () => {
     const t = template(webWithStores());
-    expect(Object.keys(t.Parameters!).sort()).toEqual(['ClusterArn', 'ClusterName', 'PrivateSubnetIds', 'PublicSubnetIds', 'VpcId', 'WebImage']);
+    expect(Object.keys(t.Parameters!).sort()).toEqual(['ClusterArn', 'ClusterName', 'WebImage']);
     expect(JSON.stringify(t)).not.toContain('Fn::ImportValue');
     const worker = props(t, 'WorkerTaskDefinition').ContainerDefinitions[0];
     expect(worker.Image).toBe('ghcr.io/example/worker:1.2');
@@ -121,7 +135,7 @@ describe('project template', () => {
     const c = props(t, 'WebTaskDefinition').ContainerDefinitions[0];
     expect(c.Environment).toEqual([
       { Name: 'DEBUG', Value: 'false' },
-      { Name: 'REDIS_URL', Value: 'redis://cache.shop.internal:6379' },
+      { Name: 'REDIS_URL', Value: 'redis://cache:6379' },
     ]);
     expect(c.Secrets).toEqual([
       { Name: 'DATABASE_URL', ValueFrom: { 'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${derivedParameterName('shop', 'web', 'DATABASE_URL')}` } },
@@ -203,12 +217,12 @@ describe('project template', () => {
     const aff = template(webWithStores(), 'affordable');
     expect(capacity(aff, 'WebService')).toBe('FARGATE_SPOT');
     expect(capacity(aff, 'WorkerService')).toBe('FARGATE'); // arm64: Fargate Spot has no arm64 capacity
-    expect(props(aff, 'WebService').NetworkConfiguration.AwsvpcConfiguration).toEqual(expect.objectContaining({ AssignPublicIp: 'ENABLED', Subnets: { Ref: 'PublicSubnetIds' } }));
+    expect(props(aff, 'WebService').NetworkConfiguration.AwsvpcConfiguration).toEqual(expect.objectContaining({ AssignPublicIp: 'ENABLED', Subnets: [{ Ref: 'PublicSubnet1' }, { Ref: 'PublicSubnet2' }] }));
     expect(props(aff, 'WebService').DesiredCount).toBe(1);
     const ha = template(webWithStores(), 'high_availability');
     expect(capacity(ha, 'WebService')).toBe('FARGATE');
     expect(props(ha, 'WebService').DesiredCount).toBe(2);
-    expect(props(ha, 'WebService').NetworkConfiguration.AwsvpcConfiguration).toEqual(expect.objectContaining({ AssignPublicIp: 'DISABLED', Subnets: { Ref: 'PrivateSubnetIds' } }));
+    expect(props(ha, 'WebService').NetworkConfiguration.AwsvpcConfiguration).toEqual(expect.objectContaining({ AssignPublicIp: 'DISABLED', Subnets: [{ Ref: 'PrivateSubnet1' }, { Ref: 'PrivateSubnet2' }] }));
     const jobs = template(workersOnly(), 'high_availability');
     expect(props(jobs, 'SchedulerService').DesiredCount).toBe(0); // written as 0: stays stopped
     expect(props(jobs, 'ConsumerService').DesiredCount).toBe(3);
@@ -218,10 +232,11 @@ describe('project template', () => {
     }
   });
 
-  it('orders creation by depends_on: stores and services a service depends on come first', () => {
+  it('orders creation by depends_on: the names of stores and the services a service depends on exist first', () => {
     const t = template(webWithStores());
-    expect(t.Resources.WebService!.DependsOn).toEqual(['CacheCache', 'DbDatabase', 'Listener80', 'WorkerService']);
-    expect(t.Resources.WorkerService!.DependsOn).toEqual(['CacheCache']);
+    const network = ['DhcpOptionsAssociation', 'PublicDefaultRoute'];
+    expect(t.Resources.WebService!.DependsOn).toEqual(['CacheDnsRecord', 'DbDnsRecord', 'DhcpOptionsAssociation', 'Listener80', 'PublicDefaultRoute', 'WorkerService']);
+    expect(t.Resources.WorkerService!.DependsOn).toEqual(['CacheDnsRecord', ...network]);
   });
 
   it('serves domains over HTTPS with ACM certificates, host rules and an HTTP→HTTPS redirect', () => {
@@ -385,9 +400,6 @@ describe('stack parameters for the deploy pipeline', () => {
     expect(projectStackParameters(outputs, { web: 'repo:web-abc' }, stack)).toEqual([
       { ParameterKey: 'ClusterArn', ParameterValue: 'value-of-ClusterArn' },
       { ParameterKey: 'ClusterName', ParameterValue: 'value-of-ClusterName' },
-      { ParameterKey: 'PrivateSubnetIds', ParameterValue: 'value-of-PrivateSubnetIds' },
-      { ParameterKey: 'PublicSubnetIds', ParameterValue: 'value-of-PublicSubnetIds' },
-      { ParameterKey: 'VpcId', ParameterValue: 'value-of-VpcId' },
       { ParameterKey: 'WebImage', ParameterValue: 'repo:web-abc' },
     ]);
   });

@@ -41,6 +41,8 @@ export interface FakeStack {
   protection: boolean;
   body?: string;
   outputs: Record<string, string>;
+  /** The stack's template parameters (key → value). */
+  parameters?: Record<string, string>;
   tags: Tag[];
   resources: FakeResource[];
   events: StackEvent[];
@@ -117,6 +119,7 @@ export function fakeCloudFormation(script: Script = {}) {
     LastUpdatedTime: s.lastUpdated,
     EnableTerminationProtection: s.protection,
     Outputs: Object.entries(s.outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
+    Parameters: Object.entries(s.parameters ?? {}).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
     Tags: s.tags,
   });
 

@@ -92,6 +92,19 @@ export const networkProviders: Record<string, ResourceProvider> = {
   }),
 };
 
+/**
+ * EC2 refuses to delete a subnet while network interfaces live in it: running tasks, a load
+ * balancer, a database or cache subnet group (their ENIs).
+ */
+export function refuseSubnetInUse(core: SandboxCore, subnetId: string): void {
+  const taskInIt = [...core.state.ecs.tasks.values()].some((t) => t.lastStatus !== 'STOPPED' && t.network?.subnets.includes(subnetId));
+  const listed = (value: unknown) => Array.isArray(value) && value.map(String).includes(subnetId);
+  const resourceInIt = [...core.state.resources.values()].some(
+    (r) => (r.type === 'AWS::ElasticLoadBalancingV2::LoadBalancer' && listed(r.properties.Subnets)) || (/SubnetGroup$/.test(r.type) && listed(r.properties.SubnetIds)),
+  );
+  if (taskInIt || resourceInIt) fail('DependencyViolation', `The subnet '${subnetId}' has dependencies and cannot be deleted.`);
+}
+
 /** The DHCP options a VPC uses (undefined: the region's default set). */
 export function dhcpOptionsOf(core: Parameters<typeof findGeneric>[0], vpcId: string): Record<string, unknown> | undefined {
   const association = [...core.state.resources.values()].find((r) => r.type === DHCP_ASSOCIATION && r.properties.VpcId === vpcId);

@@ -8,6 +8,7 @@ import { SANDBOX_DNS_SUFFIX } from '../../identity';
 import { hex, upperId, uuid } from '../../ids';
 import { availabilityZones } from '../intrinsics';
 import { requireVpcRoom } from '../../ec2/vpcs';
+import { refuseSubnetInUse } from '../../network/providers';
 import { recorded } from './recorded';
 import { findGeneric, generatedName, registerGeneric, str, type ProviderContext, type ResourceProvider } from './types';
 
@@ -124,6 +125,7 @@ export const infrastructureProviders: Record<string, ResourceProvider> = {
     },
     physicalId: idOf('subnet'),
     arn: ec2Arn('subnet'),
+    beforeDelete: (ctx, resource) => refuseSubnetInUse(ctx.core, resource.physicalId),
     attributes: (ctx, id, props) => {
       const az = str(props, 'AvailabilityZone') ?? `${ctx.core.region}a`;
       return { SubnetId: id, VpcId: str(props, 'VpcId'), AvailabilityZone: az, AvailabilityZoneId: azId(ctx.core.region, az), CidrBlock: str(props, 'CidrBlock'), NetworkAclAssociationId: `aclassoc-${hex(17)}`, Ipv6CidrBlocks: [], OutpostArn: '', BlockPublicAccessStates: { InternetGatewayBlockMode: 'off' } };
