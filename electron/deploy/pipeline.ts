@@ -32,6 +32,7 @@ import { putBucketRecord, saveLocalRecord, type ResumeInfo } from './records';
 import { explainStackFailure, rolloutTargets, watchRollouts } from './rollout';
 import { assertStackIdle, describeStack, discardChangeSet, executeChangeSet, followStack, prepareChangeSet, stackUpToDate, urlsFromOutputs, type WaitKnobs } from './stack';
 import { contextUrl, uploadContext } from './upload';
+import { assertVpcRoom } from './vpc-capacity';
 
 /** The default bootstrap template source: the planner's template at this app's version. */
 export const defaultBootstrapSource: BootstrapTemplateSource = {
@@ -282,6 +283,8 @@ export class DeploymentRun {
       existingStack = await describeStack(c.clients.cloudformation, stackName);
       // Fail fast, before minutes of building, when someone else is changing the stack.
       if (!input.resuming) assertStackIdle(existingStack);
+      // Room for the VPCs this deploy creates, before the bootstrap phase creates anything (a resumed run's are under way).
+      if (!input.resuming) await assertVpcRoom(c.clients, c.target.region, plannedStacksOrNone(project, input.mode, c.target.region), { [stackName]: existingStack });
       await pinProject({ dataDir: this.env.dataDir }, input.dir, c.identity, c.target.region);
       return c;
     });
@@ -551,6 +554,15 @@ export class DeploymentRun {
       const { ecs, logs } = this.env.connection().clients;
       throw await explainStackFailure(error, { ecs, logs, cluster: outputs.ClusterName ?? outputs.ClusterArn ?? '', project });
     }
+  }
+}
+
+/** The stacks a deploy would send, for counting their VPCs; none when the plan fails (the stack phase reports why). */
+function plannedStacksOrNone(project: ProjectModel, mode: DeploymentMode, region: string) {
+  try {
+    return planProject(project, { mode, region, preflight: false }).stacks;
+  } catch {
+    return [];
   }
 }
 

@@ -1,14 +1,23 @@
+import { CloudFormationClient, DescribeStacksCommand, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { GetAWSDefaultServiceQuotaCommand, GetServiceQuotaCommand, ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { checkVpcCapacity, newVpcs, quotaConsoleUrl } from './vpc-capacity';
+import type { PlannedStack } from '../../shared/domain/plan';
+import { assertVpcRoom, checkVpcCapacity, plannedVpcNeed, quotaConsoleUrl } from './vpc-capacity';
 import { awsError } from './testing/errors';
 
 const config = { region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 };
 const ec2Mock = mockClient(EC2Client);
 const quotasMock = mockClient(ServiceQuotasClient);
-const clients = { ec2: new EC2Client(config), quotas: new ServiceQuotasClient(config) };
+const cfnMock = mockClient(CloudFormationClient);
+const clients = { ec2: new EC2Client(config), quotas: new ServiceQuotasClient(config), cloudformation: new CloudFormationClient(config) };
+
+/** A planned stack with these resource types by logical id. */
+const planned = (stackName: string, resources: Record<string, string>) => ({ stackName, template: { Resources: Object.fromEntries(Object.entries(resources).map(([id, Type]) => [id, { Type }])) } }) as unknown as PlannedStack;
+const BOOTSTRAP = planned('berth-bootstrap', { BuildVpc: 'AWS::EC2::VPC', Bucket: 'AWS::S3::Bucket' });
+const PROJECT = planned('berth-shop', { Vpc: 'AWS::EC2::VPC', Subnet: 'AWS::EC2::Subnet' });
+const missing = () => Object.assign(new Error('Stack with id x does not exist'), { name: 'ValidationError', $metadata: { httpStatusCode: 400 } });
 
 const berthVpc = (id: string) => ({ VpcId: id, IsDefault: false, Tags: [{ Key: 'berth:managed-by', Value: 'berth' }] });
 const DEFAULT_VPC = { VpcId: 'vpc-default', IsDefault: true };
@@ -16,6 +25,7 @@ const DEFAULT_VPC = { VpcId: 'vpc-default', IsDefault: true };
 beforeEach(() => {
   ec2Mock.reset();
   quotasMock.reset();
+  cfnMock.reset();
 });
 
 describe('VPC capacity', () => {
@@ -82,12 +92,36 @@ describe('VPC capacity', () => {
     await expect(checkVpcCapacity(clients, { region: 'eu-west-1', needed: 1 })).rejects.toMatchObject({ name: 'InternalError' });
   });
 
-  it('counts the VPCs a template creates only for a stack that does not hold its resources', () => {
-    const template = { Resources: { Vpc: { Type: 'AWS::EC2::VPC' }, Subnet: { Type: 'AWS::EC2::Subnet' } } };
-    expect(newVpcs(template, undefined)).toBe(1);
-    expect(newVpcs(template, { StackStatus: 'ROLLBACK_COMPLETE' })).toBe(1);
-    expect(newVpcs(template, { StackStatus: 'REVIEW_IN_PROGRESS' })).toBe(1);
-    expect(newVpcs(template, { StackStatus: 'UPDATE_COMPLETE' })).toBe(0);
-    expect(newVpcs({ Resources: { Bucket: { Type: 'AWS::S3::Bucket' } } }, undefined)).toBe(0);
+  it('needs every VPC of stacks that do not exist, or whose first creation failed', async () => {
+    cfnMock.on(DescribeStacksCommand).rejects(missing());
+    expect(await plannedVpcNeed(clients.cloudformation, [BOOTSTRAP, PROJECT])).toBe(2);
+    cfnMock.on(DescribeStacksCommand, { StackName: 'berth-bootstrap' }).resolves({ Stacks: [{ StackName: 'berth-bootstrap', StackStatus: 'ROLLBACK_COMPLETE', CreationTime: new Date() }] });
+    expect(await plannedVpcNeed(clients.cloudformation, [BOOTSTRAP, PROJECT])).toBe(2);
+    expect(await plannedVpcNeed(clients.cloudformation, [BOOTSTRAP, PROJECT], { 'berth-shop': { StackName: 'berth-shop', StackStatus: 'REVIEW_IN_PROGRESS', CreationTime: new Date() } })).toBe(2);
+  });
+
+  it('needs none for a redeploy, and one for an update that adds a VPC to a stack that had none', async () => {
+    const deployed = { 'berth-shop': { StackName: 'berth-shop', StackStatus: 'UPDATE_COMPLETE' as const, CreationTime: new Date() } };
+    cfnMock.on(ListStackResourcesCommand, { StackName: 'berth-shop' }).resolves({ StackResourceSummaries: [{ LogicalResourceId: 'Vpc', ResourceType: 'AWS::EC2::VPC', ResourceStatus: 'UPDATE_COMPLETE', LastUpdatedTimestamp: new Date() }] });
+    expect(await plannedVpcNeed(clients.cloudformation, [BOOTSTRAP, PROJECT], deployed)).toBe(0);
+    // A deployed project means the bootstrap stack is there: it is not read.
+    expect(cfnMock.commandCalls(DescribeStacksCommand)).toHaveLength(0);
+    cfnMock.on(ListStackResourcesCommand, { StackName: 'berth-shop' }).resolves({ StackResourceSummaries: [{ LogicalResourceId: 'Cluster', ResourceType: 'AWS::ECS::Cluster', ResourceStatus: 'CREATE_COMPLETE', LastUpdatedTimestamp: new Date() }] });
+    expect(await plannedVpcNeed(clients.cloudformation, [BOOTSTRAP, PROJECT], deployed)).toBe(1);
+    expect(await plannedVpcNeed(clients.cloudformation, [BOOTSTRAP, planned('berth-shop', { Bucket: 'AWS::S3::Bucket' })], deployed)).toBe(0);
+  });
+
+  it('refuses before anything is created when there is no room, and asks nothing when nothing is needed', async () => {
+    cfnMock.on(DescribeStacksCommand).rejects(missing());
+    quotasMock.on(GetServiceQuotaCommand).resolves({ Quota: { Value: 5 } });
+    ec2Mock.on(DescribeVpcsCommand).resolves({ Vpcs: [DEFAULT_VPC, berthVpc('vpc-1'), berthVpc('vpc-2'), berthVpc('vpc-3')] });
+    await expect(assertVpcRoom(clients, 'eu-west-1', [BOOTSTRAP, PROJECT])).rejects.toMatchObject({ appError: { code: 'LIMIT_EXCEEDED', message: expect.stringContaining('--desired-value 6'), details: { vpcCapacity: { needed: 2, inUse: 4, ok: false } } } });
+
+    ec2Mock.reset();
+    quotasMock.reset();
+    cfnMock.on(ListStackResourcesCommand).resolves({ StackResourceSummaries: [{ LogicalResourceId: 'Vpc', ResourceType: 'AWS::EC2::VPC', ResourceStatus: 'CREATE_COMPLETE', LastUpdatedTimestamp: new Date() }] });
+    expect(await assertVpcRoom(clients, 'eu-west-1', [BOOTSTRAP, PROJECT], { 'berth-shop': { StackName: 'berth-shop', StackStatus: 'CREATE_COMPLETE', CreationTime: new Date() } })).toBeUndefined();
+    expect(ec2Mock.calls()).toHaveLength(0);
+    expect(quotasMock.calls()).toHaveLength(0);
   });
 });

@@ -6,10 +6,13 @@
  */
 import { paginateDescribeVpcs, type EC2Client, type Vpc } from '@aws-sdk/client-ec2';
 import { GetAWSDefaultServiceQuotaCommand, GetServiceQuotaCommand, type ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
-import type { Stack } from '@aws-sdk/client-cloudformation';
-import type { CfnTemplate, VpcCapacity } from '../../shared/domain/plan';
+import { paginateListStackResources, type CloudFormationClient, type Stack } from '@aws-sdk/client-cloudformation';
+import type { CfnTemplate, PlannedStack, VpcCapacity } from '../../shared/domain/plan';
+import { raise } from '../../shared/result';
 import { isAwsError } from '../aws/errors';
+import { describeStack } from '../aws/stacks';
 import { isManagedByBerth } from '../aws/tags';
+import { BOOTSTRAP_STACK_NAME } from '../plan';
 
 /** "VPCs per Region" in Service Quotas, and its AWS default. */
 export const VPC_QUOTA = { ServiceCode: 'vpc', QuotaCode: 'L-F678F1CE' } as const;
@@ -20,6 +23,9 @@ export interface CapacityClients {
   quotas: ServiceQuotasClient;
 }
 
+/** The clients that also read which planned stacks exist. */
+export type DeployCapacityClients = CapacityClients & { cloudformation: CloudFormationClient };
+
 const DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation']);
 const denied = (error: unknown) => isAwsError(error) && DENIED.has(error.name);
 const noSuchQuota = (error: unknown) => isAwsError(error) && error.name === 'NoSuchResourceException';
@@ -27,10 +33,25 @@ const noSuchQuota = (error: unknown) => isAwsError(error) && error.name === 'NoS
 // Stacks in these states hold no resources: deploying creates their VPCs again.
 const EMPTY_STATES = new Set(['REVIEW_IN_PROGRESS', 'ROLLBACK_COMPLETE', 'DELETE_COMPLETE']);
 
-/** How many VPCs a template creates when its stack is new (or empty); none for a stack that has them already. */
-export function newVpcs(template: Pick<CfnTemplate, 'Resources'>, existing: Pick<Stack, 'StackStatus'> | undefined): number {
-  if (existing && !EMPTY_STATES.has(existing.StackStatus ?? '')) return 0;
-  return Object.values(template.Resources).filter((r) => r.Type === 'AWS::EC2::VPC').length;
+/** True when a stack exists and holds its resources (not a failed first creation, not an unexecuted change set). */
+function holdsResources(stack: Pick<Stack, 'StackStatus'> | undefined): boolean {
+  return stack !== undefined && !EMPTY_STATES.has(stack.StackStatus ?? '');
+}
+
+/** The logical ids of the VPCs a template declares. */
+function vpcLogicalIds(template: Pick<CfnTemplate, 'Resources'>): string[] {
+  return Object.entries(template.Resources)
+    .filter(([, r]) => r.Type === 'AWS::EC2::VPC')
+    .map(([id]) => id);
+}
+
+/** Of `logicalIds`, how many the stack does not have yet (an update that adds a VPC creates one). */
+async function missingFromStack(cfn: CloudFormationClient, stackName: string, logicalIds: string[]): Promise<number> {
+  const present = new Set<string>();
+  for await (const page of paginateListStackResources({ client: cfn }, { StackName: stackName })) {
+    for (const r of page.StackResourceSummaries ?? []) if (r.ResourceStatus !== 'DELETE_COMPLETE' && r.LogicalResourceId) present.add(r.LogicalResourceId);
+  }
+  return logicalIds.filter((id) => !present.has(id)).length;
 }
 
 /** The account's applied limit; AWS's default when no applied value exists or Service Quotas may not be read. */
@@ -103,4 +124,35 @@ export async function checkVpcCapacity(clients: CapacityClients, input: { region
   const base = { region: input.region, ...limit, inUse: vpcs.length, berth, defaultVpc: vpcs.some((v) => v.IsDefault === true), needed: input.needed, counted: true };
   const ok = base.inUse + base.needed <= base.limit;
   return ok ? { ...base, ok } : { ...base, ok, message: shortfallMessage(base) };
+}
+
+/**
+ * New VPCs a deploy of the planned stacks (bootstrap and project) creates: all of a new (or
+ * empty) stack's, and those an update adds. Stacks given in `known` are not read again.
+ */
+export async function plannedVpcNeed(cfn: CloudFormationClient, stacks: readonly PlannedStack[], known: Record<string, Stack | undefined> = {}): Promise<number> {
+  const read = async (name: string) => (name in known ? known[name] : await describeStack(cfn, name));
+  const project = stacks.find((s) => s.stackName !== BOOTSTRAP_STACK_NAME);
+  let needed = 0;
+  for (const planned of stacks) {
+    const ids = vpcLogicalIds(planned.template);
+    if (ids.length === 0) continue;
+    // Berth removes the bootstrap stack only when no project stack is left: a deployed project means it is there.
+    if (planned.stackName === BOOTSTRAP_STACK_NAME && project && holdsResources(await read(project.stackName))) continue;
+    const stack = await read(planned.stackName);
+    needed += holdsResources(stack) ? await missingFromStack(cfn, planned.stackName, ids) : ids.length;
+  }
+  return needed;
+}
+
+/**
+ * The check the deploy runs before anything is created: fails with LIMIT_EXCEEDED and the
+ * shortfall message when the Region has no room for the VPCs the planned stacks create.
+ */
+export async function assertVpcRoom(clients: DeployCapacityClients, region: string, stacks: readonly PlannedStack[], known: Record<string, Stack | undefined> = {}): Promise<VpcCapacity | undefined> {
+  const needed = await plannedVpcNeed(clients.cloudformation, stacks, known);
+  if (needed === 0) return undefined;
+  const capacity = await checkVpcCapacity(clients, { region, needed });
+  if (!capacity.ok) raise('LIMIT_EXCEEDED', capacity.message ?? `${region} has no room for ${needed} more VPCs.`, { vpcCapacity: capacity });
+  return capacity;
 }

@@ -1,0 +1,56 @@
+/**
+ * A deploy into a Region without room for its VPCs, against the sandbox over real HTTP: it stops
+ * in the connection phase, before any stack exists, says what is in use and how to make room,
+ * and deploys once the quota is raised the way the message says.
+ */
+import { ListStacksCommand } from '@aws-sdk/client-cloudformation';
+import { DescribeVpcsCommand } from '@aws-sdk/client-ec2';
+import { RequestServiceQuotaIncreaseCommand } from '@aws-sdk/client-service-quotas';
+import { rm } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectionManager } from '../../electron/aws/connection';
+import { startSandbox, type Sandbox } from '../../electron/sandbox';
+import { sampleProject } from './fixtures';
+import { callsOf, connectedApp, deploy, setAllConfig, type TestApp } from './helpers';
+
+let sandbox: Sandbox;
+let app: TestApp;
+const folders: string[] = [];
+
+beforeAll(async () => {
+  // A quota of one: the default VPC every Region has already fills it.
+  sandbox = await startSandbox({ quotas: { vpc: { 'L-F678F1CE': 1 } } });
+  app = await connectedApp(sandbox);
+});
+afterAll(async () => {
+  await app?.ctx.dispose();
+  await sandbox?.close();
+  for (const f of folders) await rm(f, { recursive: true, force: true });
+});
+
+describe('deploying without room for the VPCs', () => {
+  it('stops before any stack is created, explains the shortfall, and deploys once the quota is raised', async () => {
+    const { dir } = await sampleProject('angular-express', 'crowded');
+    folders.push(dir);
+    await setAllConfig(app, dir);
+    const record = await deploy(app, dir, 'affordable');
+    expect(record.outcome).toBe('failed');
+    expect(record.failure).toMatchObject({ phase: 'connection', code: 'LIMIT_EXCEEDED' });
+    const message = record.failure!.message;
+    expect(message).toMatch(/This deploy creates \d+ VPCs? in us-east-1, but 1 of the 1 VPCs your quota allows there are in use \(0 Berth's, 1 the default VPC\)\./);
+    expect(message).toContain('https://us-east-1.console.aws.amazon.com/servicequotas/home/services/vpc/quotas/L-F678F1CE');
+    expect(message).toMatch(/aws service-quotas request-service-quota-increase --service-code vpc --quota-code L-F678F1CE --desired-value \d+ --region us-east-1/);
+    expect(record.phases.find((p) => p.phase === 'bootstrap')?.state).toBe('skipped');
+    for (const command of ['CreateStackCommand', 'CreateChangeSetCommand', 'RunTaskCommand', 'PutObjectCommand']) expect(callsOf(app, command), command).toBe(0);
+    const clients = connectionManager(app.ctx).require().clients;
+    expect((await clients.cloudformation.send(new ListStacksCommand({}))).StackSummaries ?? []).toEqual([]);
+
+    // Raise the quota as the message says: the same deploy goes through and uses exactly that many VPCs.
+    const desired = Number(/--desired-value (\d+)/.exec(message)![1]);
+    await clients.quotas.send(new RequestServiceQuotaIncreaseCommand({ ServiceCode: 'vpc', QuotaCode: 'L-F678F1CE', DesiredValue: desired }));
+    const second = await deploy(app, dir, 'affordable');
+    expect(second.failure?.message).toBeUndefined();
+    expect(second.outcome).toBe('succeeded');
+    expect((await clients.ec2.send(new DescribeVpcsCommand({}))).Vpcs).toHaveLength(desired);
+  });
+});
