@@ -13,7 +13,8 @@ import { setConfig } from '../../electron/secrets/store';
 import { afterAll, beforeAll } from 'vitest';
 import type { CommandIo } from '../../electron/cli/command';
 import { runCli } from '../../electron/cli/main';
-import { startSandbox, type Sandbox } from '../../electron/sandbox';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../electron/sandbox';
+import { VPCS_PER_REGION } from '../../electron/sandbox/quotas/catalog';
 
 /** Fast polling: the sandbox answers at once. */
 export const FAST: PipelineTuning = { wait: { initialIntervalMs: 20, maxIntervalMs: 100 }, pollMs: 20, maxPollMs: 100, retryBaseDelayMs: 10, preflight: false };
@@ -67,11 +68,16 @@ export function callsOf(app: TestApp, command: string, from = 0): number {
   return app.calls.slice(from).filter((c) => c.endsWith(`:${command}`)).length;
 }
 
+/** Room for this many VPCs in the sandbox account's Region (AWS's default of 5 counts the default VPC and the bootstrap's). */
+export function vpcQuota(vpcs: number): SandboxOptions {
+  return { quotas: { vpc: { [VPCS_PER_REGION.quotaCode]: vpcs } } };
+}
+
 /** A sandbox and an app connected to it for one test file; both closed, and `folders` removed, after it. */
-export function sandboxAppForSuite(): { sandbox: Sandbox; app: TestApp; folders: string[] } {
+export function sandboxAppForSuite(options: SandboxOptions = {}): { sandbox: Sandbox; app: TestApp; folders: string[] } {
   const suite = { folders: [] as string[] } as { sandbox: Sandbox; app: TestApp; folders: string[] };
   beforeAll(async () => {
-    suite.sandbox = await startSandbox();
+    suite.sandbox = await startSandbox(options);
     suite.app = await connectedApp(suite.sandbox);
   });
   afterAll(async () => {

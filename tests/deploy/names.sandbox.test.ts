@@ -11,9 +11,10 @@ import { describe, expect, it } from 'vitest';
 import { connectionManager } from '../../electron/aws/connection';
 import { describeStack } from '../../electron/aws/stacks';
 import { ecsServiceName, projectStackName } from '../../electron/plan/names';
-import { deploy, sandboxAppForSuite } from './helpers';
+import { deploy, sandboxAppForSuite, vpcQuota } from './helpers';
 
-const suite = sandboxAppForSuite();
+// Four projects, each with its own VPC, next to the default VPC and the bootstrap's.
+const suite = sandboxAppForSuite(vpcQuota(6));
 
 async function project(name: string, service: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'berth-names-'));

@@ -13,9 +13,10 @@ import { pinProject } from '../../electron/aws/pin';
 import { describeStack } from '../../electron/aws/stacks';
 import { deployments } from '../../electron/deploy/deployments';
 import { sampleProject } from './fixtures';
-import { callsOf, connectedApp, deploy, sandboxAppForSuite, setAllConfig } from './helpers';
+import { callsOf, connectedApp, deploy, sandboxAppForSuite, setAllConfig, vpcQuota } from './helpers';
 
-const suite = sandboxAppForSuite();
+// A dozen projects live side by side here, each in its own VPC: an account that raised its quota.
+const suite = sandboxAppForSuite(vpcQuota(16));
 
 async function project(sample: string, name?: string) {
   const p = await sampleProject(sample, name);
@@ -41,9 +42,9 @@ describe('deploying Defang samples', () => {
       const stack = await describeStack(clients.cloudformation, `berth-${sample}`);
       expect(stack?.StackStatus).toBe('UPDATE_COMPLETE');
       if (sample === 'fastapi-postgres') {
-        // The spliced connection string went into its own SecureString, never the template.
+        // The spliced connection string went into its own SecureString, never the template, its host as written.
         const derived = await clients.ssm.send(new GetParameterCommand({ Name: '/Berth/fastapi-postgres/_derived/fastapi/DB_URL', WithDecryption: true }));
-        expect(derived.Parameter).toMatchObject({ Type: 'SecureString', Value: 'postgres://postgres:test-postgres_password-value@db.fastapi-postgres.internal:5432/postgres' });
+        expect(derived.Parameter).toMatchObject({ Type: 'SecureString', Value: 'postgres://postgres:test-postgres_password-value@db:5432/postgres' });
       }
     });
   }
