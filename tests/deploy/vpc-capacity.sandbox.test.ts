@@ -53,4 +53,22 @@ describe('deploying without room for the VPCs', () => {
     expect(second.outcome).toBe('succeeded');
     expect((await clients.ec2.send(new DescribeVpcsCommand({}))).Vpcs).toHaveLength(desired);
   });
+
+  it('refuses a second project when the Region is full, while the deployed one still redeploys', async () => {
+    const clients = connectionManager(app.ctx).require().clients;
+    const inUse = (await clients.ec2.send(new DescribeVpcsCommand({}))).Vpcs!.length;
+    sandbox.setQuotas({ vpc: { 'L-F678F1CE': inUse } });
+    const { dir } = await sampleProject('angular-express', 'crowded-two');
+    folders.push(dir);
+    await setAllConfig(app, dir);
+    const from = app.calls.length;
+    const record = await deploy(app, dir, 'affordable');
+    expect(record.failure).toMatchObject({ phase: 'connection', code: 'LIMIT_EXCEEDED' });
+    expect(record.failure!.message).toContain(`This deploy creates 1 VPC in us-east-1, but ${inUse} of the ${inUse} VPCs your quota allows there are in use (${inUse - 1} Berth's, 1 the default VPC).`);
+    expect(record.failure!.message).toContain(`--desired-value ${inUse + 1} --region us-east-1`);
+    expect(callsOf(app, 'CreateChangeSetCommand', from) + callsOf(app, 'CreateStackCommand', from)).toBe(0);
+
+    const again = await deploy(app, folders[0]!, 'affordable');
+    expect(again.outcome).toBe('nothing-to-change');
+  });
 });
