@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { connectionManager } from '../aws/connection';
 import { loadProject } from '../compose/load';
+import { previewVpcCapacity } from '../deploy/vpc-capacity';
 import { planProject } from '../plan';
 import { raise } from '../../shared/result';
 import type { HandlersFor } from './handler-types';
@@ -25,10 +26,16 @@ export const planHandlers = {
     }
     // Price and template for the connected region unless the caller asks for another one.
     const connection = connectionManager(ctx).current();
-    return planProject(loaded.project, {
+    const preview = planProject(loaded.project, {
       mode,
       region: region ?? connection?.target.region ?? DEFAULT_PLAN_REGION,
       account: connection?.identity.account,
     });
+    // Room for its VPCs can be counted only in the connected region (the clients' own).
+    if (connection && preview.region === connection.target.region) {
+      const capacity = await previewVpcCapacity(connection.clients, preview.region, preview.stacks);
+      if (capacity) preview.vpcCapacity = capacity;
+    }
+    return preview;
   },
 } satisfies HandlersFor<'plan'>;

@@ -156,3 +156,16 @@ export async function assertVpcRoom(clients: DeployCapacityClients, region: stri
   if (!capacity.ok) raise('LIMIT_EXCEEDED', capacity.message ?? `${region} has no room for ${needed} more VPCs.`, { vpcCapacity: capacity });
   return capacity;
 }
+
+/**
+ * The capacity a preview shows: undefined when the deploy creates no VPC, or when the check
+ * cannot run (the preview is still worth showing; the deploy checks again and reports why).
+ */
+export async function previewVpcCapacity(clients: DeployCapacityClients, region: string, stacks: readonly PlannedStack[]): Promise<VpcCapacity | undefined> {
+  try {
+    const needed = await plannedVpcNeed(clients.cloudformation, stacks);
+    return needed === 0 ? undefined : await checkVpcCapacity(clients, { region, needed });
+  } catch {
+    return undefined;
+  }
+}

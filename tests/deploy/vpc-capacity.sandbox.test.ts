@@ -8,7 +8,10 @@ import { DescribeVpcsCommand } from '@aws-sdk/client-ec2';
 import { RequestServiceQuotaIncreaseCommand } from '@aws-sdk/client-service-quotas';
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dispatch } from '../../electron/api/dispatch';
+import { handlers } from '../../electron/api/handlers';
 import { connectionManager } from '../../electron/aws/connection';
+import type { PlanPreview } from '../../shared/domain/plan';
 import { startSandbox, type Sandbox } from '../../electron/sandbox';
 import { sampleProject } from './fixtures';
 import { callsOf, connectedApp, deploy, setAllConfig, type TestApp } from './helpers';
@@ -70,5 +73,18 @@ describe('deploying without room for the VPCs', () => {
 
     const again = await deploy(app, folders[0]!, 'affordable');
     expect(again.outcome).toBe('nothing-to-change');
+  });
+
+  it('shows the shortfall in the preview of a new project, and nothing for a deployed one', async () => {
+    const preview = async (dir: string) => {
+      const result = await dispatch(handlers, app.ctx, 'plan:preview', { dir, mode: 'affordable' });
+      expect(result.ok).toBe(true);
+      return (result as { value: PlanPreview }).value;
+    };
+    const fresh = await preview(folders[1]!);
+    expect(fresh.vpcCapacity).toMatchObject({ region: 'us-east-1', needed: 1, ok: false, limitSource: 'applied', defaultVpc: true, counted: true });
+    expect(fresh.vpcCapacity!.inUse).toBe(fresh.vpcCapacity!.limit);
+    expect(fresh.vpcCapacity!.message).toContain('request-service-quota-increase');
+    expect((await preview(folders[0]!)).vpcCapacity).toBeUndefined();
   });
 });
