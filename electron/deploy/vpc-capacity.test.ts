@@ -58,6 +58,7 @@ describe('VPC capacity', () => {
     expect(c.message).toContain('aws service-quotas request-service-quota-increase --service-code vpc --quota-code L-F678F1CE --desired-value 6 --region eu-west-1');
     expect(c.message).toContain('delete VPCs you no longer use in eu-west-1 (the default VPC counts too');
     expect(c.message).toContain('Nothing was created.');
+    expect(c.raise).toEqual({ desiredValue: 6, consoleUrl: quotaConsoleUrl('eu-west-1'), command: 'aws service-quotas request-service-quota-increase --service-code vpc --quota-code L-F678F1CE --desired-value 6 --region eu-west-1' });
   });
 
   it('uses AWS’s default when the account has no applied value', async () => {

@@ -92,16 +92,25 @@ export function quotaConsoleUrl(region: string): string {
   return `https://${region}.console.aws.amazon.com/servicequotas/home/services/vpc/quotas/${VPC_QUOTA.QuotaCode}`;
 }
 
+/** The quota value that fits the deploy, where to ask for it, and the command that does. */
+function raiseQuota(c: Pick<VpcCapacity, 'inUse' | 'needed' | 'region'>): NonNullable<VpcCapacity['raise']> {
+  const desiredValue = c.inUse + c.needed;
+  return {
+    desiredValue,
+    consoleUrl: quotaConsoleUrl(c.region),
+    command: `aws service-quotas request-service-quota-increase --service-code ${VPC_QUOTA.ServiceCode} --quota-code ${VPC_QUOTA.QuotaCode} --desired-value ${desiredValue} --region ${c.region}`,
+  };
+}
+
 /** What to do when the Region has no room: what is in use, how to raise the quota, what to delete. */
-function shortfallMessage(c: Omit<VpcCapacity, 'ok' | 'message'>): string {
-  const desired = c.inUse + c.needed;
+function shortfallMessage(c: Omit<VpcCapacity, 'ok' | 'message'>, raise: NonNullable<VpcCapacity['raise']>): string {
   const others = c.inUse - c.berth - (c.defaultVpc ? 1 : 0);
   const parts = [`${c.berth} Berth's`, ...(c.defaultVpc ? ['1 the default VPC'] : []), ...(others > 0 ? [`${others} other`] : [])];
   const limitWords = c.limitSource === 'applied' ? 'your quota' : "AWS's default quota";
   return [
     `This deploy creates ${c.needed} VPC${c.needed === 1 ? '' : 's'} in ${c.region}, but ${c.inUse} of the ${c.limit} VPCs ${limitWords} allows there are in use (${parts.join(', ')}).`,
-    `Raise "VPCs per Region" to at least ${desired} in the Service Quotas console (${quotaConsoleUrl(c.region)}) or with:`,
-    `  aws service-quotas request-service-quota-increase --service-code ${VPC_QUOTA.ServiceCode} --quota-code ${VPC_QUOTA.QuotaCode} --desired-value ${desired} --region ${c.region}`,
+    `Raise "VPCs per Region" to at least ${raise.desiredValue} in the Service Quotas console (${raise.consoleUrl}) or with:`,
+    `  ${raise.command}`,
     `or delete VPCs you no longer use in ${c.region}${c.defaultVpc ? ' (the default VPC counts too, if nothing uses it)' : ''}. Nothing was created.`,
     ...(c.note ? [c.note] : []),
   ].join('\n');
@@ -123,7 +132,9 @@ export async function checkVpcCapacity(clients: CapacityClients, input: { region
   const berth = vpcs.filter((v) => isManagedByBerth(v.Tags)).length;
   const base = { region: input.region, ...limit, inUse: vpcs.length, berth, defaultVpc: vpcs.some((v) => v.IsDefault === true), needed: input.needed, counted: true };
   const ok = base.inUse + base.needed <= base.limit;
-  return ok ? { ...base, ok } : { ...base, ok, message: shortfallMessage(base) };
+  if (ok) return { ...base, ok };
+  const raise = raiseQuota(base);
+  return { ...base, ok, message: shortfallMessage(base, raise), raise };
 }
 
 /**
