@@ -6,7 +6,9 @@
 import { ListStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeVpcsCommand } from '@aws-sdk/client-ec2';
 import { RequestServiceQuotaIncreaseCommand } from '@aws-sdk/client-service-quotas';
-import { rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../../electron/api/dispatch';
 import { handlers } from '../../electron/api/handlers';
@@ -14,7 +16,7 @@ import { connectionManager } from '../../electron/aws/connection';
 import type { PlanPreview } from '../../shared/domain/plan';
 import { startSandbox, type Sandbox } from '../../electron/sandbox';
 import { sampleProject } from './fixtures';
-import { callsOf, connectedApp, deploy, setAllConfig, type TestApp } from './helpers';
+import { callsOf, connectedApp, deploy, runBerth, setAllConfig, type TestApp } from './helpers';
 
 let sandbox: Sandbox;
 let app: TestApp;
@@ -86,5 +88,14 @@ describe('deploying without room for the VPCs', () => {
     expect(fresh.vpcCapacity!.inUse).toBe(fresh.vpcCapacity!.limit);
     expect(fresh.vpcCapacity!.message).toContain('request-service-quota-increase');
     expect((await preview(folders[0]!)).vpcCapacity).toBeUndefined();
+  });
+
+  it('berth up prints the shortfall and how to make room, and exits 1', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'berth-cli-data-'));
+    folders.push(dataDir);
+    const result = await runBerth(['up', folders[1]!, '--yes', '--endpoint', sandbox.endpoint, '--sandbox', '--region', 'us-east-1'], dataDir);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain('This deploy creates 1 VPC in us-east-1');
+    expect(result.err).toMatch(/aws service-quotas request-service-quota-increase --service-code vpc --quota-code L-F678F1CE --desired-value \d+ --region us-east-1/);
   });
 });
