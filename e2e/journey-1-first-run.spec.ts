@@ -51,7 +51,14 @@ test('first run: sandbox, a Defang sample from diagnostics to deployed URLs and 
   await expect(diagram.locator('[data-node-kind="service"]')).toHaveCount(2);
   await expect(diagram.locator('[data-edge-kind="traffic"]').first()).toBeVisible();
   for (const mode of ['affordable', 'balanced', 'high_availability']) await expect(page.getByTestId(`cost-total-${mode}`)).toContainText('$');
-  await expect(page.getByRole('table', { name: 'Host rewrites' })).toContainText('db.fastapi-postgres.internal');
+  // How names resolve: DB_URL keeps `db` as written, and the db service answers it through the search domain.
+  const names = page.getByRole('table', { name: 'How names resolve' });
+  const dbRow = names.getByRole('row').filter({ hasText: 'DB_URL' });
+  await expect(dbRow).toContainText('fastapi');
+  await expect(dbRow.getByRole('cell').nth(2)).toHaveText('db');
+  await expect(dbRow).toContainText('The db service');
+  await expect(dbRow).toContainText('db.fastapi-postgres.internal');
+  await expect(names.locator('tr[data-answer="nothing"]')).toHaveCount(0);
   await snap(page, '04-preview');
   await expectAccessible(page, 'Preview (diagram and costs)');
 

@@ -6,11 +6,12 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
-import type { ComposeFileInfo, HostRewrite, LoadedProject, ProjectModel, ServiceModel } from '../../shared/domain/project';
+import type { ComposeFileInfo, LoadedProject, ProjectModel, ServiceModel } from '../../shared/domain/project';
 import { defaultComposeSelection, findComposeFiles } from './discover';
 import { parseDotenv } from './dotenv';
 import { EnvFileCache, textSource } from './environment';
 import { resolveExtends } from './extends';
+import { hostReferences, type SettingPlace } from './host-references';
 import { applyIncludes, type IncludeFileLoader } from './include';
 import { interpolateFile } from './interpolate';
 import { canonicalService, dropResets, mergeFiles } from './merge';
@@ -19,7 +20,6 @@ import { normaliseService, type NormalisedService } from './normalize';
 import { checkListenerConflicts, listenerPort } from './ports';
 import { Report } from './report';
 import { requiredConfig } from './required-config';
-import { HostRewriter } from './hosts';
 import { readComposeFile } from './source';
 import { checkService, checkTopLevel } from './support';
 import { get, NOWHERE, str, type At, type SEntry, type SNode } from './tree';
@@ -168,8 +168,8 @@ async function load(dir: string, found: string[], options: LoadOptions, report: 
   );
   checkIngressHealth(normalised, report);
 
-  const hostRewrites = rewriteHosts(normalised, name);
   const services: ServiceModel[] = normalised.map((n) => n.model);
+  const byName = new Map(serviceEntries.map((e) => [e.key, e.value]));
   for (const path of await envFiles.existing()) if (!files.some((f) => f.path === path)) files.push({ path, role: 'env' });
 
   const project: ProjectModel = {
@@ -178,7 +178,7 @@ async function load(dir: string, found: string[], options: LoadOptions, report: 
     files,
     services,
     requiredConfig: requiredConfig(services),
-    hostRewrites,
+    hostReferences: hostReferences({ name, services, notDeployed }, settingPlace(normalised, byName), report),
     profiles,
     notDeployed,
   };
@@ -372,23 +372,13 @@ function checkIngressHealth(services: NormalisedService[], report: Report): void
   }
 }
 
-
-/** Rewrites service names used as hosts in env values, recording each rewrite. */
-function rewriteHosts(services: NormalisedService[], project: string): HostRewrite[] {
-  const rewriter = new HostRewriter(
-    services.map((s) => s.model.name),
-    project,
-  );
-  const out: HostRewrite[] = [];
-  for (const s of services) {
-    for (const [variable, placed] of s.env) {
-      const r = rewriter.rewriteEnv(placed.value, s.model.name, variable);
-      if (r.rewrites.length === 0) continue;
-      s.model.environment[variable] = r.value;
-      const { src } = placed.at;
-      const pos = src ? src.lines.linePos(placed.at.offset) : { line: 0, col: 0 };
-      for (const rw of r.rewrites) out.push({ ...rw, source: { file: src?.path ?? '', line: pos.line, column: pos.col } });
-    }
-  }
-  return out;
+/** Where each env value and each `command` / `entrypoint` word of a service is written. */
+function settingPlace(services: NormalisedService[], nodes: Map<string, SNode>): SettingPlace {
+  const env = new Map(services.map((s) => [s.model.name, s.env]));
+  return (service, where, key) => {
+    if (where === 'environment') return env.get(service)?.get(String(key))?.at;
+    const node = get(nodes.get(service), where);
+    // A list has a position per word; a string command is one value.
+    return node?.kind === 'seq' ? node.items[Number(key)]?.at : node?.at;
+  };
 }

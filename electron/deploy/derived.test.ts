@@ -14,12 +14,12 @@ const project = {
   dir: '/x',
   files: [],
   requiredConfig: [],
-  hostRewrites: [],
+  hostReferences: [],
   services: [
     {
       name: 'api',
       environment: {
-        DATABASE_URL: { kind: 'derived', template: 'postgres://app:${POSTGRES_PASSWORD}@db.shop.internal:5432/app?cost=$$5', names: ['POSTGRES_PASSWORD'] },
+        DATABASE_URL: { kind: 'derived', template: 'postgres://app:${POSTGRES_PASSWORD}@db:5432/app?cost=$$5', names: ['POSTGRES_PASSWORD'] },
         PLAIN: { kind: 'literal', value: 'x' },
         TOKEN: { kind: 'config', name: 'TOKEN' },
       },
@@ -46,13 +46,13 @@ describe('derived config', () => {
     expect(ssmMock.commandCalls(PutParameterCommand)[0]!.args[0].input).toMatchObject({
       Name: '/Berth/shop/_derived/api/DATABASE_URL',
       Type: 'SecureString',
-      Value: `postgres://app:${SECRET}@db.shop.internal:5432/app?cost=$5`,
+      Value: `postgres://app:${SECRET}@db:5432/app?cost=$5`,
       Tags: [{ Key: 'berth:managed-by', Value: 'berth' }, { Key: 'berth:project', Value: 'shop' }],
     });
   });
 
   it('skips a value that did not change, and overwrites one that did', async () => {
-    const current = `postgres://app:${SECRET}@db.shop.internal:5432/app?cost=$5`;
+    const current = `postgres://app:${SECRET}@db:5432/app?cost=$5`;
     ssmMock.on(GetParametersCommand).resolves({ Parameters: [{ Name: '/Berth/shop/POSTGRES_PASSWORD', Value: SECRET }, { Name: '/Berth/shop/_derived/api/DATABASE_URL', Value: current }] });
     expect(await writeDerivedParameters(ssm, project)).toEqual({ written: [], unchanged: ['/Berth/shop/_derived/api/DATABASE_URL'] });
     ssmMock.on(GetParametersCommand).resolves({ Parameters: [{ Name: '/Berth/shop/POSTGRES_PASSWORD', Value: 'new' }, { Name: '/Berth/shop/_derived/api/DATABASE_URL', Value: current }] });

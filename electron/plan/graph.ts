@@ -39,8 +39,10 @@ export function architectureGraph(project: ProjectModel, ingress: IngressPlan): 
   for (const t of ingress.targetGroups) edge({ from: 'alb', to: serviceNodeId(t.service), kind: 'traffic', label: String(t.containerPort) });
 
   const names = new Set(project.services.map((s) => s.name));
-  for (const rewrite of [...project.hostRewrites].sort((a, b) => `${a.service}|${a.host}`.localeCompare(`${b.service}|${b.host}`))) {
-    if (names.has(rewrite.host) && rewrite.host !== rewrite.service) edge({ from: serviceNodeId(rewrite.service), to: serviceNodeId(rewrite.host), kind: 'traffic', label: rewrite.variable });
+  // Traffic a service sends by name: to the service or store its settings name as a host.
+  for (const r of [...project.hostReferences].sort((a, b) => `${a.service}|${a.host}`.localeCompare(`${b.service}|${b.host}`))) {
+    const to = r.answer.kind === 'service' || r.answer.kind === 'store' ? r.answer.service : undefined;
+    if (to && to !== r.service && names.has(to)) edge({ from: serviceNodeId(r.service), to: serviceNodeId(to), kind: 'traffic', label: r.variable ?? r.where });
   }
   for (const s of services) {
     for (const dep of [...s.dependsOn].sort()) if (names.has(dep) && dep !== s.name) edge({ from: serviceNodeId(s.name), to: serviceNodeId(dep), kind: 'traffic' });

@@ -1,6 +1,6 @@
 /**
  * Planning a project: the templates (bootstrap and project), the readable preview (resources,
- * graph, config, host rewrites, URLs), the cost of every mode and the preflight result.
+ * graph, config, how names resolve, URLs), the cost of every mode and the preflight result.
  * Pure and deterministic: the same project and options give the same preview, byte for byte.
  */
 import type { CfnTemplate, DeploymentMode, PlanPreview, PlannedStack, ServiceConfigNeed } from '../../shared/domain/plan';
@@ -52,7 +52,7 @@ export function planProject(project: ProjectModel, options: PlanOptions): PlanPr
     resources,
     graph: architectureGraph(project, planned.ingress),
     config: configNeeds(project),
-    hostRewrites: [...project.hostRewrites],
+    hostReferences: [...project.hostReferences],
     urls: publicUrls(planned.ingress),
     costs: DEPLOYMENT_MODES.map((mode) => estimateCost(project, mode, options.region)),
     preflight: options.preflight === false ? [] : stacks.flatMap((stack) => preflight(stack)),

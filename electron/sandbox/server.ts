@@ -1,4 +1,5 @@
 /** The sandbox's HTTP server on 127.0.0.1: reads each request, applies fault knobs, routes it, writes AWS's answer. */
+import { receiveSignal, SIGNAL_PATH } from './cloudformation/providers/wait-condition';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SandboxCore } from './core';
@@ -69,6 +70,12 @@ export function startServer(options: ServerOptions): Promise<{ server: Server; p
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname === '/_sandbox/health') {
       send(res, { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sandbox: true, name: 'Berth sandbox', endpoint: core.endpoint, region: core.region, account: SANDBOX_ACCOUNT, caller: SANDBOX_CALLER_ARN }) }, requestId);
+      return;
+    }
+    if (url.pathname.startsWith(SIGNAL_PATH) && req.method === 'PUT') {
+      // A wait condition handle's presigned URL: no SigV4 header, as on S3.
+      const outcome = receiveSignal(core, url.pathname.slice(SIGNAL_PATH.length), req.headers['content-type'], body.toString('utf8'));
+      send(res, { status: outcome.status, headers: { 'content-type': 'text/plain' }, body: outcome.message ?? '' }, requestId);
       return;
     }
     const signature = readSignature(req.headers, url.searchParams);

@@ -66,7 +66,7 @@ export const COMPOSE_KEY_SUPPORT: readonly KeySupport[] = [
   { key: `${S}.restart`, status: 'warned', note: 'ECS keeps every service running: a task that exits is started again.', fix: 'Remove `restart`, or run one-off jobs (migrations) as part of the app’s start.', when: 'no-or-on-failure' },
   { key: `${S}.volumes`, status: 'warned', note: 'Not mounted: Fargate tasks have no persistent disks and no access to your files.', fix: 'Copy files into the image, and keep data in a managed store or S3.' },
   { key: `${S}.networks`, status: 'warned', note: 'All services share the project’s private network.', fix: 'Remove it, or accept that every service can reach every other.', when: 'non-default-network' },
-  { key: `${S}.links`, status: 'warned', note: 'Not needed: services reach each other by name (rewritten to `<service>.<project>.internal`).', fix: 'Remove `links`.' },
+  { key: `${S}.links`, status: 'warned', note: 'Not needed: services reach each other by name, as on the compose network (the project’s network looks bare names up in `<project>.internal`).', fix: 'Remove `links`.' },
   { key: `${S}.container_name`, status: 'warned', note: 'ECS names containers itself; reach the service by its service name.', fix: 'Remove `container_name`.' },
   { key: `${S}.hostname`, status: 'warned', note: 'The service is reachable as `<service>.<project>.internal`; a custom hostname is not set.', fix: 'Remove `hostname`.' },
   { key: `${S}.labels`, status: 'warned', note: 'Docker labels are not applied to Fargate tasks.', fix: 'Remove `labels`, or ignore this warning.' },

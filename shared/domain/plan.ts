@@ -124,8 +124,6 @@ export interface VpcCapacity {
   ok: boolean;
   /** When they do not: what is in use and how to make room (raise the quota, delete VPCs). */
   message?: string;
-  /** When they do not: the quota value that fits, its Service Quotas console page, and the CLI command that asks for it. */
-  raise?: { desiredValue: number; consoleUrl: string; command: string };
   /** A caveat (the limit was assumed, or the VPCs could not be counted). */
   note?: string;
 }
@@ -138,7 +136,8 @@ export interface PlanPreview {
   resources: PlannedResource[];
   graph: ArchitectureGraph;
   config: ServiceConfigNeed[];
-  hostRewrites: import('./project').HostRewrite[];
+  /** How names resolve: each host a service's settings name, and what answers it on AWS. */
+  hostReferences: import('./project').HostReference[];
   /** Public URLs that will exist (ALB DNS name is known only after deploy: shown as a pattern). */
   urls: string[];
   costs: CostEstimate[];

@@ -30,27 +30,54 @@ export interface BuildSpec {
  * - config: a whole value from the secrets store (`KEY` with no value, or `${KEY}` not defined locally);
  * - derived: config spliced into a larger string, computed at deploy time into a derived parameter.
  *   `template` writes each config as `${NAME}` and a literal dollar sign as `$$`
- *   (e.g. `postgres://u:${POSTGRES_PASSWORD}@db.myproj.internal:5432/x`); `names` lists the configs once each, in order.
+ *   (e.g. `postgres://u:${POSTGRES_PASSWORD}@db:5432/x`); `names` lists the configs once each, in order.
  */
 export type EnvValue =
   | { kind: 'literal'; value: string }
   | { kind: 'config'; name: string }
   | { kind: 'derived'; template: string; names: string[] };
 
-/** A service name used as a host in an env value, rewritten to its private DNS name. */
-export interface HostRewrite {
-  /** The service whose environment holds the value. */
+/**
+ * What answers a host name on AWS, inside the project's own network whose DNS search domain is
+ * `<project>.internal` (so a bare service name resolves as it does on the compose network).
+ */
+export type HostAnswer =
+  /** A container service of the project: its tasks' addresses at `<name>.<project>.internal`. */
+  | { kind: 'service'; service: string; dnsName: string }
+  /** A managed store (`x-defang-postgres`, `x-defang-redis`): a CNAME at its compose name. */
+  | { kind: 'store'; service: string; store: 'postgres' | 'redis'; dnsName: string }
+  /** A name with dots outside the project's domain: the public DNS answers (through the VPC resolver). */
+  | { kind: 'internet' }
+  /** Nothing: the name does not resolve on AWS; `why` says so in a sentence, `fix` what to write instead. */
+  | { kind: 'nothing'; why: string; fix: string };
+
+/** A host the user wrote in a service's settings, and what answers it on AWS. */
+export interface HostReference {
+  /** The service whose settings name the host. */
   service: string;
-  /** The environment variable. */
-  variable: string;
-  /** The service name found as a host (e.g. `db`). */
+  /** Where it is written: an environment variable (see `variable`), the `command` or the `entrypoint`. */
+  where: 'environment' | 'command' | 'entrypoint';
+  /** The environment variable, when `where` is `environment`. */
+  variable?: string;
+  /** The host as written (e.g. `db`). */
   host: string;
-  /** The whole value before rewriting (a derived template keeps its `${NAME}` placeholders). */
-  from: string;
-  /** The whole value after rewriting (`db` → `db.<project>.internal`). */
-  to: string;
+  answer: HostAnswer;
   /** Where the value is written. */
   source?: SourceRef;
+}
+
+/** What answers, in a few words (`managed PostgreSQL (RDS)`), for the preview table and the CLI. */
+export function hostAnswerWords(answer: HostAnswer): string {
+  switch (answer.kind) {
+    case 'service':
+      return `the ${answer.service} service`;
+    case 'store':
+      return answer.store === 'postgres' ? 'managed PostgreSQL (RDS)' : 'managed Redis (ElastiCache)';
+    case 'internet':
+      return 'the public internet';
+    case 'nothing':
+      return 'nothing';
+  }
 }
 
 export interface Healthcheck {
@@ -139,7 +166,8 @@ export interface ProjectModel {
   files: ComposeFileInfo[];
   services: ServiceModel[];
   requiredConfig: RequiredConfig[];
-  hostRewrites: HostRewrite[];
+  /** Every host named in env values, commands and entrypoints, and what answers it on AWS. */
+  hostReferences: HostReference[];
   /** Profiles that were active while loading (from the options or COMPOSE_PROFILES). */
   profiles?: string[];
   /** Services in the files that are not deployed as containers (provider services, inactive profiles), with the reason. */

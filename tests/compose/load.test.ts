@@ -1,8 +1,9 @@
 /**
  * Golden tests of the loaded project model: extends, override merging, interpolation with .env,
- * required config, host rewriting, managed stores, profiles, project names, ports, healthchecks,
+ * required config, how names resolve, managed stores, profiles, project names, ports, healthchecks,
  * resources and Berth's support rules.
  */
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadProject } from '../../electron/compose/load';
 import type { ServiceModel } from '../../shared/domain/project';
@@ -254,7 +255,7 @@ describe('interpolation, .env and env_file', () => {
     expect(web.ports[0]).toMatchObject({ target: 8080, published: 8080 });
     expect(web.environment).toEqual({
       USER: { kind: 'literal', value: 'app' },
-      URL: { kind: 'derived', template: `postgres://app:\${DB_PASSWORD}@db.proj.internal:5432/app`, names: ['DB_PASSWORD'] },
+      URL: { kind: 'derived', template: `postgres://app:\${DB_PASSWORD}@db:5432/app`, names: ['DB_PASSWORD'] },
       API_KEY: { kind: 'config', name: 'API_KEY' },
       DEFAULTED: { kind: 'literal', value: 'fallback' },
       PRICE: { kind: 'literal', value: '$5' },
@@ -325,46 +326,55 @@ describe('required config (golden)', () => {
   });
 });
 
-describe('host rewriting in a project (golden)', () => {
-  it('rewrites service names used as hosts and records each rewrite', async () => {
-    const r = await loadFiles({
-      'compose.yaml': [
-        'name: myproj',
-        'services:',
-        '  db:',
-        '    image: postgres',
-        '  cache:',
-        '    image: redis',
-        '  web:',
-        '    image: web',
-        '    environment:',
-        '      DB_HOST: db',
-        '      REDIS: cache:6379',
-        '      DATABASE_URL: postgres://u:${POSTGRES_PASSWORD}@db:5432/x',
-        '      SITE: https://example.com',
-        '      ROLE: database',
-      ].join('\n'),
-    });
-    const web = service(r, 'web');
-    expect(web.environment).toMatchObject({
-      DB_HOST: { kind: 'literal', value: 'db.myproj.internal' },
-      REDIS: { kind: 'literal', value: 'cache.myproj.internal:6379' },
-      DATABASE_URL: { kind: 'derived', template: 'postgres://u:${POSTGRES_PASSWORD}@db.myproj.internal:5432/x', names: ['POSTGRES_PASSWORD'] },
+describe('how names resolve in a project (golden)', () => {
+  const files = {
+    'compose.yaml': [
+      'name: myproj',
+      'services:',
+      '  db:',
+      '    image: postgres:16',
+      '    x-defang-postgres: true',
+      '    environment: [POSTGRES_USER=django, POSTGRES_PASSWORD]',
+      '  api:',
+      '    image: api',
+      '  web:',
+      '    image: web',
+      '    environment:',
+      '      DB_HOST: db',
+      '      REDIS_HOST: cache',
+      '      DATABASE_URL: postgres://u:${POSTGRES_PASSWORD}@db:5432/x',
+      '      SITE: https://example.com',
+      '      POSTGRES_USER: django',
+      '    command: ["--upstream", "http://api:8000"]',
+    ].join('\n'),
+  };
+
+  it('keeps every value exactly as the file says', async () => {
+    const r = await loadFiles(files);
+    expect(service(r, 'web').environment).toEqual({
+      DB_HOST: { kind: 'literal', value: 'db' },
+      REDIS_HOST: { kind: 'literal', value: 'cache' },
+      DATABASE_URL: { kind: 'derived', template: 'postgres://u:${POSTGRES_PASSWORD}@db:5432/x', names: ['POSTGRES_PASSWORD'] },
       SITE: { kind: 'literal', value: 'https://example.com' },
-      ROLE: { kind: 'literal', value: 'database' },
+      POSTGRES_USER: { kind: 'literal', value: 'django' },
     });
-    expect(r.project?.hostRewrites.map(({ source, ...rw }) => ({ ...rw, line: source?.line }))).toEqual([
-      { service: 'web', variable: 'DB_HOST', host: 'db', from: 'db', to: 'db.myproj.internal', line: 10 },
-      { service: 'web', variable: 'REDIS', host: 'cache', from: 'cache:6379', to: 'cache.myproj.internal:6379', line: 11 },
-      {
-        service: 'web',
-        variable: 'DATABASE_URL',
-        host: 'db',
-        from: 'postgres://u:${POSTGRES_PASSWORD}@db:5432/x',
-        to: 'postgres://u:${POSTGRES_PASSWORD}@db.myproj.internal:5432/x',
-        line: 12,
-      },
+    expect(service(r, 'web').command).toEqual(['--upstream', 'http://api:8000']);
+  });
+
+  it('says what answers each host, where it is written, and warns at the line of a name nothing answers', async () => {
+    const r = await loadFiles(files);
+    expect(r.project?.hostReferences.map((h) => [h.where === 'environment' ? h.variable : h.where, h.host, h.answer.kind, `${h.source?.line}:${h.source?.column}`])).toEqual([
+      ['DB_HOST', 'db', 'store', '12:7'],
+      ['REDIS_HOST', 'cache', 'nothing', '13:7'],
+      ['DATABASE_URL', 'db', 'store', '14:7'],
+      ['SITE', 'example.com', 'internet', '15:7'],
+      ['command', 'api', 'service', '17:29'],
     ]);
+    const warning = r.diagnostics.find((d) => d.code === 'host-unresolved');
+    expect(warning).toMatchObject({ severity: 'warning', file: join(r.dir, 'compose.yaml'), line: 13, column: 7, path: 'services.web.environment.REDIS_HOST' });
+    expect(warning?.message).toBe('REDIS_HOST of web names the host cache. No service is called cache in this project, so on AWS the name does not resolve.');
+    expect(warning?.fix).toBe('Rename the host to one of: api, db, web (or add a service called cache).');
+    expect(r.diagnostics.filter((d) => d.code === 'host-unresolved')).toHaveLength(1);
   });
 });
 

@@ -20,6 +20,7 @@ function capture(): CommandIo & { stdout: string[]; stderr: string[] } {
 let root: { root: string; remove: () => Promise<void> };
 let sample: string;
 let broken: string;
+let unresolved: string;
 
 beforeAll(async () => {
   root = await sampleRoot();
@@ -27,6 +28,9 @@ beforeAll(async () => {
   broken = join(root.root, 'broken');
   await mkdir(broken);
   await writeFile(join(broken, 'compose.yaml'), 'services:\n  web:\n    image: nginx\n    privileged: true\n    ports: ["80:80"]\n');
+  unresolved = join(root.root, 'unresolved');
+  await mkdir(unresolved);
+  await writeFile(join(unresolved, 'compose.yaml'), 'services:\n  web:\n    image: nginx\n    environment:\n      REDIS_HOST: cache\n      SITE: https://example.com\n');
 });
 afterAll(async () => root?.remove());
 
@@ -43,6 +47,20 @@ describe('berth plan', () => {
     expect(text).toMatch(/\* balanced +\$\d+\.\d\d/);
     expect(text).toContain('an estimate, not a bill');
     expect(text).toContain('Preflight: every template passes');
+  });
+
+  it('prints how names resolve: each host, what answers it, and the values as written', async () => {
+    const io = capture();
+    expect(await runCli(['plan', sample], io)).toBe(0);
+    const text = io.stdout.join('\n');
+    expect(text).toContain('How names resolve (values are deployed as written; a bare name is looked up in django-celery.internal):');
+    expect(text).toContain('  web REDIS_URL: broker → managed Redis (ElastiCache) at broker.django-celery.internal');
+    expect(text).toContain('  web POSTGRES_URL: database → managed PostgreSQL (RDS) at database.django-celery.internal');
+    const other = capture();
+    expect(await runCli(['plan', unresolved], other)).toBe(0);
+    expect(other.stdout).toContain('  web REDIS_HOST: cache → NOTHING — No service is called cache in this project, so on AWS the name does not resolve.');
+    expect(other.stdout).toContain('  web SITE: example.com → the public internet');
+    expect(other.stderr.join('\n')).toMatch(/warning: .*compose\.yaml:5:7: REDIS_HOST of web names the host cache\./);
   });
 
   it('writes each stack’s template, and nothing else, with --out', async () => {

@@ -1,4 +1,5 @@
 /** Hand-built project models for the planner's tests (the shapes the compose engine produces). */
+import { hostReferences } from '../../electron/compose/host-references';
 import type { EnvValue, ProjectModel, ServiceModel } from '../../shared/domain/project';
 
 /** A container service with sensible defaults; override what the test is about. */
@@ -20,8 +21,8 @@ export const literal = (value: string): EnvValue => ({ kind: 'literal', value })
 export const config = (name: string): EnvValue => ({ kind: 'config', name });
 export const derived = (template: string, names: string[]): EnvValue => ({ kind: 'derived', template, names });
 
-/** A project from services; required config is worked out from the environment. */
-export function project(name: string, services: ServiceModel[], hostRewrites: ProjectModel['hostRewrites'] = []): ProjectModel {
+/** A project from services; required config and the hosts its settings name are worked out as the loader does. */
+export function project(name: string, services: ServiceModel[]): ProjectModel {
   const required = new Map<string, { service: string; variable: string }[]>();
   for (const s of services) {
     for (const [variable, value] of Object.entries(s.environment)) {
@@ -39,7 +40,7 @@ export function project(name: string, services: ServiceModel[], hostRewrites: Pr
     files: [{ path: `/projects/${name}/compose.yaml`, role: 'main' }],
     services,
     requiredConfig: [...required.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([n, usedBy]) => ({ name: n, usedBy })),
-    hostRewrites,
+    hostReferences: hostReferences({ name, services }),
   };
 }
 
@@ -52,8 +53,8 @@ export function webWithStores(): ProjectModel {
         build: { context: '/projects/shop/app', dockerfile: 'Dockerfile', args: {}, platform: 'linux/amd64' },
         ports: [{ target: 8000, published: 80, protocol: 'tcp', mode: 'ingress', appProtocol: 'http' }],
         environment: {
-          DATABASE_URL: derived('postgres://shop:${POSTGRES_PASSWORD}@db.shop.internal:5432/shop', ['POSTGRES_PASSWORD']),
-          REDIS_URL: literal('redis://cache.shop.internal:6379'),
+          DATABASE_URL: derived('postgres://shop:${POSTGRES_PASSWORD}@db:5432/shop', ['POSTGRES_PASSWORD']),
+          REDIS_URL: literal('redis://cache:6379'),
           SECRET_KEY: config('SECRET_KEY'),
           DEBUG: literal('false'),
         },
@@ -65,7 +66,7 @@ export function webWithStores(): ProjectModel {
       service('worker', {
         image: 'ghcr.io/example/worker:1.2',
         command: ['python', 'worker.py'],
-        environment: { REDIS_URL: literal('redis://cache.shop.internal:6379') },
+        environment: { REDIS_URL: literal('redis://cache:6379') },
         platform: 'linux/arm64',
         dependsOn: ['cache'],
       }),
@@ -75,11 +76,6 @@ export function webWithStores(): ProjectModel {
         managed: { kind: 'postgres', version: '16.4', user: 'shop', database: 'shop', passwordConfig: 'POSTGRES_PASSWORD', port: 5432 },
       }),
       service('cache', { image: 'redis:7', ports: [{ target: 6379, protocol: 'tcp', mode: 'host' }], managed: { kind: 'redis', version: '7', port: 6379 } }),
-    ],
-    [
-      { service: 'web', variable: 'DATABASE_URL', host: 'db', from: 'db:5432', to: 'db.shop.internal:5432' },
-      { service: 'web', variable: 'REDIS_URL', host: 'cache', from: 'redis://cache:6379', to: 'redis://cache.shop.internal:6379' },
-      { service: 'worker', variable: 'REDIS_URL', host: 'cache', from: 'redis://cache:6379', to: 'redis://cache.shop.internal:6379' },
     ],
   );
 }
@@ -153,12 +149,11 @@ export function apiWithSidecar(): ProjectModel {
           { target: 8125, protocol: 'udp', mode: 'host' },
         ],
         healthcheck: { test: ['CMD', 'wget', '-qO-', 'http://localhost:8080/healthz'], intervalSeconds: 400, timeoutSeconds: 90, retries: 12, startPeriodSeconds: 500, httpPath: '/healthz' },
-        environment: { STATSD: literal('statsd_exporter.metrics_api.internal:8125') },
+        environment: { STATSD: literal('statsd_exporter:8125') },
         dependsOn: ['statsd_exporter'],
       }),
       service('statsd_exporter', { image: 'prom/statsd-exporter:v0.26.0', ports: [{ target: 9102, protocol: 'tcp', mode: 'host' }], command: ['--statsd.listen-udp=:8125'] }),
     ],
-    [{ service: 'api', variable: 'STATSD', host: 'statsd_exporter', from: 'statsd_exporter:8125', to: 'statsd_exporter.metrics_api.internal:8125' }],
   );
 }
 

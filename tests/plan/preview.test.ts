@@ -1,7 +1,7 @@
-/** The preview people read before they pay: grouped resources, graph, config, rewrites, URLs, costs. */
+/** The preview people read before they pay: grouped resources, graph, config, how names resolve, URLs, costs. */
 import { describe, expect, it } from 'vitest';
 import { planProject } from '../../electron/plan/project';
-import { webWithStores, withDomains, workersOnly } from './fixtures';
+import { literal, project, service, webWithStores, withDomains, workersOnly } from './fixtures';
 
 describe('plan preview', () => {
   const preview = planProject(webWithStores(), { mode: 'balanced', region: 'eu-west-1', preflight: false });
@@ -37,13 +37,28 @@ describe('plan preview', () => {
     for (const e of preview.graph.edges) expect(ids.has(e.from) && ids.has(e.to), `${e.from}→${e.to}`).toBe(true);
   });
 
-  it('lists the config each service needs and where it comes from, and the host rewrites', () => {
+  it('draws traffic from a service to the service or store its settings name, even without depends_on', () => {
+    const proxied = project('edge', [
+      service('api', { image: 'example/api:1', environment: { CACHE: literal('redis://cache:6379'), ELSEWHERE: literal('http://nowhere:80') } }),
+      service('cache', { image: 'redis:7', managed: { kind: 'redis', version: '7', port: 6379 } }),
+      service('proxy', { image: 'example/proxy:1', command: ['--upstream', 'http://api:8000'] }),
+    ]);
+    const graph = planProject(proxied, { mode: 'balanced', region: 'us-east-1', preflight: false }).graph;
+    expect(graph.edges.filter((e) => e.kind === 'traffic')).toEqual([
+      { from: 'service:api', to: 'service:cache', kind: 'traffic', label: 'CACHE' },
+      { from: 'service:proxy', to: 'service:api', kind: 'traffic', label: 'command' },
+    ]);
+  });
+
+  it('lists the config each service needs and where it comes from, and what answers each host', () => {
     expect(preview.config.filter((c) => c.source !== 'literal')).toEqual([
       { service: 'db', variable: 'POSTGRES_PASSWORD', source: 'config', names: ['POSTGRES_PASSWORD'] },
       { service: 'web', variable: 'DATABASE_URL', source: 'derived', names: ['POSTGRES_PASSWORD'] },
       { service: 'web', variable: 'SECRET_KEY', source: 'config', names: ['SECRET_KEY'] },
     ]);
-    expect(preview.hostRewrites).toHaveLength(3);
+    expect(preview.hostReferences.map((r) => `${r.service} ${r.variable}: ${r.host} → ${r.answer.kind}`)).toEqual(['web DATABASE_URL: db → store', 'web REDIS_URL: cache → store', 'worker REDIS_URL: cache → store']);
+    // The values are deployed as written: no host is rewritten.
+    expect(preview.config.find((c) => c.variable === 'REDIS_URL')).toEqual({ service: 'web', variable: 'REDIS_URL', source: 'literal', names: [] });
   });
 
   it('shows the public URLs that will exist, HTTPS ones for domains', () => {

@@ -6,6 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DEPLOYMENT_MODES, type DeploymentMode, type PlanPreview } from '../../../shared/domain/plan';
+import { hostAnswerWords } from '../../../shared/domain/project';
 import { loadProject } from '../../compose/load';
 import { canonicalJson, planProject } from '../../plan';
 import { UsageError, type Command, type CommandRun } from '../command';
@@ -45,9 +46,14 @@ export function formatPreview(preview: PlanPreview): string[] {
     lines.push('', 'Config (set with `berth config set`; values are never written into templates):');
     for (const c of needs) lines.push(`  ${c.service} ${c.variable} ← ${c.source === 'derived' ? `derived from ${c.names.join(', ')}` : c.names.join(', ')}`);
   }
-  if (preview.hostRewrites.length > 0) {
-    lines.push('', 'Host names rewritten to private DNS:');
-    for (const h of preview.hostRewrites) lines.push(`  ${h.service} ${h.variable}: ${h.from} → ${h.to}`);
+  if (preview.hostReferences.length > 0) {
+    lines.push('', `How names resolve (values are deployed as written; a bare name is looked up in ${preview.project}.internal):`);
+    for (const r of preview.hostReferences) {
+      const where = r.where === 'environment' ? r.variable : r.where;
+      const dns = r.answer.kind === 'service' || r.answer.kind === 'store' ? ` at ${r.answer.dnsName}` : '';
+      const answer = r.answer.kind === 'nothing' ? `NOTHING — ${r.answer.why}` : `${hostAnswerWords(r.answer)}${dns}`;
+      lines.push(`  ${r.service} ${where}: ${r.host} → ${answer}`);
+    }
   }
   lines.push('', `Estimated monthly cost (list prices of ${preview.costs[0]?.priceRegion ?? preview.region}, ${preview.costs[0]?.priceDate ?? ''}; an estimate, not a bill):`);
   for (const c of preview.costs) lines.push(`  ${c.mode === preview.mode ? '*' : ' '} ${c.mode.padEnd(18)} ${usd(c.monthlyUsd)}`);

@@ -34,7 +34,7 @@ function webTaskDefinition(image: string, extra: Record<string, unknown> = {}) {
     networkMode: 'awsvpc' as const,
     requiresCompatibilities: ['FARGATE' as const],
     executionRoleArn: 'arn:aws:iam::000000000000:role/exec',
-    containerDefinitions: [{ name: 'web', image, essential: true, ...extra, logConfiguration: { logDriver: 'awslogs' as const, options: { 'awslogs-group': '/berth/app', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'web' } } }],
+    containerDefinitions: [{ name: 'web', image, essential: true, portMappings: [{ containerPort: 80 }], ...extra, logConfiguration: { logDriver: 'awslogs' as const, options: { 'awslogs-group': '/berth/app', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'web' } } }],
   };
 }
 
@@ -274,5 +274,23 @@ describe('sandbox ECS, ECR and builds', () => {
     expect(out.ResourceTagMappingList!.map((r) => r.ResourceARN)).toEqual(['arn:aws:ecr:us-east-1:000000000000:repository/berth/app']);
     const clusters = await c.tagging.send(new GetResourcesCommand({ TagFilters: [{ Key: 'berth:managed-by' }], ResourceTypeFilters: ['ecs:cluster'] }));
     expect(clusters.ResourceTagMappingList!.map((r) => r.ResourceARN)).toEqual(['arn:aws:ecs:us-east-1:000000000000:cluster/berth']);
+  });
+  it('runs a task started on its own with no published port as a job: exit 0, or the exit code and echoed lines its script gives', async () => {
+    const job = (command: string[]) => ({ ...webTaskDefinition('python:3.12-slim', { command }), family: 'app-job' });
+    const stopped = async (command: string[]) => {
+      const { taskDefinition } = await c.ecs.send(new RegisterTaskDefinitionCommand({ ...job(command), containerDefinitions: job(command).containerDefinitions.map((d) => ({ ...d, portMappings: [] })) }));
+      const run = await c.ecs.send(new RunTaskCommand({ cluster: 'berth', taskDefinition: taskDefinition!.taskDefinitionArn, networkConfiguration: network }));
+      await sb.settle();
+      const task = (await c.ecs.send(new DescribeTasksCommand({ cluster: 'berth', tasks: [run.tasks![0]!.taskArn!] }))).tasks![0]!;
+      const id = task.taskArn!.split('/').pop();
+      const lines = (await c.logs.send(new FilterLogEventsCommand({ logGroupName: '/berth/app', logStreamNames: [`web/web/${id}`] }))).events!.map((e) => e.message!);
+      return { task, lines };
+    };
+    const ok = await stopped(['python', 'manage.py', 'migrate']);
+    expect(ok.task).toMatchObject({ lastStatus: 'STOPPED', stopCode: 'EssentialContainerExited' });
+    expect(ok.task.containers![0]!.exitCode).toBe(0);
+    const bad = await stopped(['sh', '-c', "echo Applying migrations; echo 'relation \"users\" does not exist' >&2; exit 1"]);
+    expect(bad.task.containers![0]!.exitCode).toBe(1);
+    expect(bad.lines).toEqual(expect.arrayContaining(['Applying migrations', 'relation "users" does not exist']));
   });
 });

@@ -14,6 +14,7 @@ import type { EcsService, EcsTask, EcsTaskDefinition } from '../state';
 import { isAccountRegistry, parseImageReference, runBuild } from './build';
 import { describeResolution, resolveFromTask } from '../network/dns';
 import { hostsOfContainer } from '../network/hosts';
+import { simulatedOutput } from './program';
 import { findTaskDefinition, launchTasks, newDeployment, requestStop, serviceEvent, serviceTasks, type Json } from './store';
 
 interface SimulationState {
@@ -252,6 +253,7 @@ function advance(core: SandboxCore, task: EcsTask, now: number): boolean {
           ...dnsReport(core, td, task, c.name).map((line) => `${SANDBOX_LOG_PREFIX} DNS: ${line}`),
         ]);
       }
+      if (task.plan.kind === 'exit') for (const c of task.containers) containerLog(core, td, task, c.name, simulatedOutput(commandOf(td, task, c.name)));
       task.nextAt = task.plan.kind === 'exit' ? now + core.timing.ms('taskProvisioning') : undefined;
       publishTask(core, task);
       return true;

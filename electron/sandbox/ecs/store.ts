@@ -192,14 +192,23 @@ export function isBuildTask(td: EcsTaskDefinition, overrides: Json): boolean {
   });
 }
 
-// Decides the task's fate: a build exits when its build ends; `exit N` in a command exits with N; anything else serves.
-function planFor(td: EcsTaskDefinition, overrides: Json): EcsTask['plan'] {
+/**
+ * Decides the task's fate (the sandbox cannot run the program, so it reads the intent): a build
+ * exits when its build ends; `exit N` at the end of a command exits with N; a task started on
+ * its own (RunTask, not by a service) whose containers publish no port is a job that completes
+ * (exit 0); anything else serves until stopped.
+ */
+function planFor(td: EcsTaskDefinition, overrides: Json, standalone: boolean): EcsTask['plan'] {
   if (isBuildTask(td, overrides)) return { kind: 'serve' };
-  for (const c of td.body.containerDefinitions as Json[]) {
+  const exited = { stopCode: 'EssentialContainerExited', reason: 'Essential container in task exited' };
+  const containers = td.body.containerDefinitions as Json[];
+  for (const c of containers) {
     if (c.essential === false) continue;
     const m = /(?:^|[\s;&|])exit\s+(\d+)\s*$/.exec(containerCommand(td, overrides, String(c.name)).join(' '));
-    if (m) return { kind: 'exit', exitCode: Number(m[1]), stopCode: 'EssentialContainerExited', reason: 'Essential container in task exited' };
+    if (m) return { kind: 'exit', exitCode: Number(m[1]), ...exited };
   }
+  const publishes = containers.some((c) => Array.isArray(c.portMappings) && c.portMappings.length > 0);
+  if (standalone && !publishes) return { kind: 'exit', exitCode: 0, ...exited };
   return { kind: 'serve' };
 }
 
@@ -233,7 +242,7 @@ export function launchTasks(core: SandboxCore, cluster: EcsCluster, td: EcsTaskD
       containers: (td.body.containerDefinitions as Json[]).map((c) => ({ name: String(c.name), image: String(c.image), lastStatus: 'PENDING', essential: c.essential !== false })),
       overrides,
       nextAt: Date.now() + core.timing.ms('taskProvisioning'),
-      plan: planFor(td, overrides),
+      plan: planFor(td, overrides, options.serviceArn === undefined),
       serviceArn: options.serviceArn,
       deploymentId: options.deploymentId,
       tags: options.tags ?? {},

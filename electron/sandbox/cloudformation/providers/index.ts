@@ -3,6 +3,7 @@ import { containerProviders } from './containers';
 import { infrastructureProviders } from './infrastructure';
 import { genericProvider } from './generic';
 import { networkProviders } from '../../network/providers';
+import { waitConditionProviders } from './wait-condition';
 import { bucketPolicyProvider, bucketProvider, eventRuleProvider, logGroupProvider, logResourcePolicyProvider, parameterProvider } from './services';
 import type { ResourceProvider } from './types';
 
@@ -10,6 +11,7 @@ const PROVIDERS: Record<string, ResourceProvider> = {
   ...infrastructureProviders,
   ...containerProviders,
   ...networkProviders,
+  ...waitConditionProviders,
   'AWS::S3::Bucket': bucketProvider,
   'AWS::S3::BucketPolicy': bucketPolicyProvider,
   'AWS::Logs::LogGroup': logGroupProvider,

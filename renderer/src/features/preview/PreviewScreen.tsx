@@ -16,9 +16,8 @@ import { Screen } from '../../ui/Screen';
 import { ScrollRegion } from '../../ui/ScrollRegion';
 import { MODE_WORDS } from '../../ui/words';
 import { CostComparison } from './CostComparison';
-import { HostRewrites } from './HostRewrites';
+import { HowNamesResolve } from './HowNamesResolve';
 import { ResourceGroups } from './ResourceGroups';
-import { VpcCapacityWarning } from './VpcCapacityWarning';
 
 // The diagram pulls in the layout engine: load it with the Preview, not at start-up.
 const ArchitectureDiagram = lazy(() => import('./ArchitectureDiagram').then((m) => ({ default: m.ArchitectureDiagram })));
@@ -127,7 +126,6 @@ export function PreviewScreen() {
               </List>
             </Alert>
           )}
-          <VpcCapacityWarning capacity={data.vpcCapacity} />
           <NextSteps steps={steps} />
 
           <Card withBorder padding="md" component="section" aria-labelledby="arch-title">
@@ -166,15 +164,15 @@ export function PreviewScreen() {
             )}
           </Card>
 
-          <Card withBorder padding="md" component="section" aria-labelledby="rewrites-title">
-            <Text fw={600} id="rewrites-title">
-              Service names in settings
+          <Card withBorder padding="md" component="section" aria-labelledby="names-title">
+            <Text fw={600} id="names-title">
+              How names resolve
             </Text>
             <Text size="xs" c="dimmed" mb="xs">
-              On your computer, Compose resolves <Code>{data.hostRewrites[0]?.host ?? 'db'}</Code> to the {data.hostRewrites[0]?.host ?? 'db'} container. In AWS each
-              service gets a private DNS name, so Berth rewrites these values.
+              The project gets its own network, which looks bare names up in <Code>{data.project}.internal</Code>: a service name answers in AWS as it does
+              on your computer, and every value reaches the container exactly as written.
             </Text>
-            <HostRewrites rewrites={data.hostRewrites} />
+            <HowNamesResolve references={data.hostReferences} dir={dir} />
           </Card>
 
           <Card withBorder padding="md" component="section" aria-labelledby="resources-title">

@@ -208,10 +208,9 @@ export function ProjectScreen() {
                 Config values it needs
               </Text>
               <RequiredConfig loaded={data} />
-              {data.project.hostRewrites.length > 0 && (
+              {data.project.hostReferences.length > 0 && (
                 <Text size="xs" c="dimmed" mt="xs">
-                  {data.project.hostRewrites.length} service name{data.project.hostRewrites.length > 1 ? 's are' : ' is'} used as a host name in settings; the
-                  preview shows how each is rewritten.
+                  Settings name {data.project.hostReferences.length} host{data.project.hostReferences.length > 1 ? 's' : ''}; the preview shows what answers each one in AWS.
                 </Text>
               )}
             </Card>
