@@ -60,7 +60,8 @@ function networkTemplate(options: { domain?: string; servers?: string[]; hostnam
 }
 
 describe('sandbox DNS: names resolve as the VPC resolver answers them', () => {
-  const s = sandboxForSuite('berth-dns-');
+  // Each test's stack has VPCs of its own: an account that raised "VPCs per Region" past AWS's 5.
+  const s = sandboxForSuite('berth-dns-', { quotas: { vpc: { 'L-F678F1CE': 20 } } });
 
   async function stackWithTask(name: string, options: Parameters<typeof networkTemplate>[0]): Promise<{ task: string; privateIp: string }> {
     await s.c.cloudformation.send(new CreateStackCommand({ StackName: name, TemplateBody: networkTemplate(options) }));

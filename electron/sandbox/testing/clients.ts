@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { buildClients, destroyClients, type AwsClients } from '../../aws/clients';
-import { sandboxClientConfig, startSandbox, type Sandbox } from '../index';
+import { sandboxClientConfig, startSandbox, type Sandbox, type SandboxOptions } from '../index';
 
 export type SandboxClients = AwsClients & { destroy(): void };
 
@@ -15,11 +15,11 @@ export function sandboxClients(sandbox: Sandbox, maxAttempts = 1): SandboxClient
 }
 
 /** A sandbox with its own data folder and clients for one test suite, closed after it. */
-export function sandboxForSuite(prefix: string): { sb: Sandbox; c: SandboxClients } {
+export function sandboxForSuite(prefix: string, options: Omit<SandboxOptions, 'dataDir'> = {}): { sb: Sandbox; c: SandboxClients } {
   const suite = {} as { sb: Sandbox; c: SandboxClients; dir: string };
   beforeAll(async () => {
     suite.dir = await mkdtemp(join(tmpdir(), prefix));
-    suite.sb = await startSandbox({ dataDir: suite.dir });
+    suite.sb = await startSandbox({ ...options, dataDir: suite.dir });
     suite.c = sandboxClients(suite.sb);
   });
   afterAll(async () => {
