@@ -18,6 +18,7 @@ import { MODE_WORDS } from '../../ui/words';
 import { CostComparison } from './CostComparison';
 import { HowNamesResolve } from './HowNamesResolve';
 import { ResourceGroups } from './ResourceGroups';
+import { VpcCapacityWarning } from './VpcCapacityWarning';
 
 // The diagram pulls in the layout engine: load it with the Preview, not at start-up.
 const ArchitectureDiagram = lazy(() => import('./ArchitectureDiagram').then((m) => ({ default: m.ArchitectureDiagram })));
@@ -126,6 +127,7 @@ export function PreviewScreen() {
               </List>
             </Alert>
           )}
+          <VpcCapacityWarning capacity={data.vpcCapacity} />
           <NextSteps steps={steps} />
 
           <Card withBorder padding="md" component="section" aria-labelledby="arch-title">
