@@ -124,6 +124,8 @@ export interface VpcCapacity {
   ok: boolean;
   /** When they do not: what is in use and how to make room (raise the quota, delete VPCs). */
   message?: string;
+  /** When they do not: the quota value that fits, its Service Quotas console page, and the CLI command that asks for it. */
+  raise?: { desiredValue: number; consoleUrl: string; command: string };
   /** A caveat (the limit was assumed, or the VPCs could not be counted). */
   note?: string;
 }
