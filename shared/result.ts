@@ -48,6 +48,7 @@ export const ERROR_CODES = [
   'UPLOAD_FAILED',
   'BUILD_FAILED',
   'ROLLOUT_FAILED',
+  'ONE_OFF_FAILED',
   // Inventory and teardown
   'TEARDOWN_BLOCKED',
   'DELETE_FAILED',

@@ -16,6 +16,7 @@ import { applyIncludes, type IncludeFileLoader } from './include';
 import { interpolateFile } from './interpolate';
 import { canonicalService, dropResets, mergeFiles } from './merge';
 import { normaliseProjectName, projectNameProblem, serviceNameProblem } from './names';
+import { markOneOffs } from './one-off';
 import { normaliseService, type NormalisedService } from './normalize';
 import { checkListenerConflicts, listenerPort } from './ports';
 import { Report } from './report';
@@ -161,6 +162,7 @@ async function load(dir: string, found: string[], options: LoadOptions, report: 
 
   const defined = new Set(serviceEntries.map((e) => e.key));
   checkDependencies(normalised, defined, inactive, providers, report);
+  markOneOffs(normalised, report);
   checkReferences(merged, serviceEntries, inactive, providers, report);
   checkListenerConflicts(
     normalised.map((n) => ({ service: n.model.name, placed: n.ports })),
@@ -350,7 +352,7 @@ function namedVolume(spec: string): string | undefined {
 /** An ingress service should tell the load balancer what to check. */
 function checkIngressHealth(services: NormalisedService[], report: Report): void {
   for (const s of services) {
-    if (s.model.managed) continue;
+    if (s.model.managed || s.model.oneOff) continue;
     const ingress = s.ports.find((p) => p.port.mode === 'ingress' && p.port.protocol === 'tcp');
     if (!ingress) continue;
     const port = ingress.port.target;

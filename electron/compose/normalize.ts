@@ -22,7 +22,10 @@ export interface NormalisedService {
   model: ServiceModel;
   ports: PlacedPort[];
   env: Map<string, PlacedEnv>;
-  dependsOn: { name: string; required: boolean; at: At }[];
+  dependsOn: { name: string; required: boolean; condition: string; at: At }[];
+  /** `restart:` as written (`no`, `on-failure:3`, `always`…), and where. */
+  restart?: string;
+  restartAt?: At;
   /** Where the service is declared, and its healthcheck (for project-wide diagnostics). */
   sourceAt: At;
   healthcheckAt?: At;
@@ -97,10 +100,16 @@ export async function normaliseService(name: string, svc: SNode, declaredAt: At,
   if (deps?.kind === 'map') {
     for (const [dep, e] of deps.entries) {
       const required = get(e.value, 'required');
-      dependsOn.push({ name: dep, required: !(required?.kind === 'scalar' && required.value === false), at: e.keyAt });
+      const condition = str(get(e.value, 'condition')) ?? 'service_started';
+      dependsOn.push({ name: dep, required: !(required?.kind === 'scalar' && required.value === false), condition, at: e.keyAt });
     }
   }
   const out: NormalisedService = { model, ports, env, dependsOn, sourceAt: declaredAt };
+  const restart = get(svc, 'restart');
+  if (restart?.kind === 'scalar' && restart.value !== null) {
+    out.restart = String(restart.value === false ? 'no' : restart.value);
+    out.restartAt = restart.at;
+  }
   const hcNode = get(svc, 'healthcheck');
   if (hcNode) out.healthcheckAt = hcNode.at;
   return out;

@@ -29,10 +29,8 @@ function scalarText(node: SNode): string {
 
 /** Value conditions named in the table's `when`, by id. */
 export const SUPPORT_CONDITIONS: Record<string, (node: SNode) => boolean> = {
-  'no-or-on-failure': (n) => {
-    const v = scalarText(n);
-    return v === 'no' || v.startsWith('on-failure');
-  },
+  // Reported by the one-off reading (electron/compose/one-off.ts), which sees the whole project.
+  'not-a-one-off': () => false,
   'non-default-network': (n) => (n.kind === 'map' ? [...n.entries.keys()].some((k) => k !== 'default') : n.kind === 'seq'),
   true: truthy,
   'not-bridge': (n) => !['bridge', 'default', ''].includes(scalarText(n)),

@@ -20,8 +20,9 @@ import { AppErrorException, raise, type AppError } from '../../shared/result';
 import type { ActiveConnection } from '../aws/connection';
 import { checkPin, pinProject } from '../aws/pin';
 import { ensureBootstrap, type BootstrapTemplateSource } from '../bootstrap/ensure';
+import { plannedBootstrap } from '../bootstrap/template';
 import { loadProject } from '../compose/load';
-import { BOOTSTRAP_TEMPLATE_VERSION, buildBootstrapTemplate, planProject, projectStackName, projectStackParameters } from '../plan';
+import { planProject, projectStackName, projectStackParameters } from '../plan';
 import { assertConfigSet } from '../secrets/store';
 import { runBuilds, type BuildRequest } from './build';
 import { writeDerivedParameters } from './derived';
@@ -33,12 +34,7 @@ import { explainStackFailure, rolloutTargets, watchRollouts } from './rollout';
 import { assertStackIdle, describeStack, discardChangeSet, executeChangeSet, followStack, prepareChangeSet, stackUpToDate, urlsFromOutputs, type WaitKnobs } from './stack';
 import { contextUrl, uploadContext } from './upload';
 import { assertVpcRoom } from './vpc-capacity';
-
-/** The default bootstrap template source: the planner's template at this app's version. */
-export const defaultBootstrapSource: BootstrapTemplateSource = {
-  template: (mode) => buildBootstrapTemplate(mode ? { mode } : {}),
-  version: BOOTSTRAP_TEMPLATE_VERSION,
-};
+import { OneOffRunner, oneOffPlans } from './one-off';
 
 /** Knobs tests and benchmarks turn (the app uses the defaults). */
 export interface PipelineTuning {
@@ -303,8 +299,7 @@ export class DeploymentRun {
     const tuning = this.env.tuning ?? {};
     const bootstrap = await this.step('bootstrap', async () =>
       ensureBootstrap(conn, {
-        source: tuning.bootstrapSource ?? defaultBootstrapSource,
-        mode: input.mode,
+        source: tuning.bootstrapSource ?? plannedBootstrap,
         onEvent: (event) => this.emit({ type: 'stack-event', deploymentId: this.record.id, event }),
         ...(tuning.wait ? { wait: { ...tuning.wait, signal: this.signal } } : { wait: { signal: this.signal } }),
       }),
@@ -458,13 +453,29 @@ export class DeploymentRun {
       this.record.templateHash = createHash('sha256').update(planned.body).digest('hex');
       const parameters = projectStackParameters(outputs, images, planned);
       const cfn = clients.cloudformation;
-      const onEvent = (event: import('../../shared/domain/deploy').StackEvent) => this.emit({ type: 'stack-event', deploymentId: this.record.id, event });
+      const oneOffs = new OneOffRunner(oneOffPlans(planned), {
+        cloudformation: cfn,
+        ecs: clients.ecs,
+        logs: clients.logs,
+        stackName,
+        cluster: outputs.ClusterName ?? outputs.ClusterArn ?? '',
+        deploymentId: this.record.id,
+        onProgress: (run) => this.emit({ type: 'one-off', deploymentId: this.record.id, run }),
+        ...(tuning.pollMs !== undefined ? { pollMs: tuning.pollMs } : {}),
+        ...(tuning.sleep ? { sleep: tuning.sleep } : {}),
+      });
+      // Stack events also start the one-offs, when the stack reaches their wait conditions.
+      const onEvent = (event: import('../../shared/domain/deploy').StackEvent) => {
+        this.emit({ type: 'stack-event', deploymentId: this.record.id, event });
+        oneOffs.onStackEvent(event);
+      };
       // Time has passed while building: look again.
       let stack = builtSomething || input.resuming ? await describeStack(cfn, stackName) : existingStack;
       let followed = false;
       if (input.resuming && stack?.StackStatus?.endsWith('_IN_PROGRESS') && stack.StackStatus !== 'REVIEW_IN_PROGRESS') {
-        // Carry on: the operation this deployment started before the restart.
-        await this.followOrExplain(() => followStack(cfn, stackName, { onEvent, wait: this.followWait(), signal: this.detachController.signal }), project, outputs);
+        // Carry on: the operation this deployment started before the restart (and a one-off it was waiting for).
+        await oneOffs.attachInProgress();
+        await this.followOrExplain(() => oneOffs.explain(() => followStack(cfn, stackName, { onEvent, wait: this.followWait(), signal: this.detachController.signal })), project, outputs);
         followed = true;
         stack = await describeStack(cfn, stackName);
       }
@@ -508,7 +519,7 @@ export class DeploymentRun {
       this.setPhase('stack', 'running', 'Applying the changes.');
       // Once executing, the stack operation runs to its end: cancelling now would leave it half-done.
       const outcome = await this.followOrExplain(
-        () => executeChangeSet(cfn, stackName, prepared.changeSetId!, { onEvent, wait: this.followWait(), signal: this.detachController.signal }),
+        () => oneOffs.explain(() => executeChangeSet(cfn, stackName, prepared.changeSetId!, { onEvent, wait: this.followWait(), signal: this.detachController.signal })),
         project,
         outputs,
       );

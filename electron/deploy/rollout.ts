@@ -23,10 +23,10 @@ export interface RolloutTarget {
   container: string;
 }
 
-/** The project's container services (managed stores are not ECS services). */
+/** The project's ECS services (managed stores and one-offs have none). */
 export function rolloutTargets(project: ProjectModel): RolloutTarget[] {
   return project.services
-    .filter((s) => !s.managed)
+    .filter((s) => !s.managed && !s.oneOff)
     .map((s) => ({ service: s.name, ecsService: ecsServiceName(project.name, containerNameOf(s.name)), container: containerNameOf(s.name) }));
 }
 

@@ -35,7 +35,10 @@ export function estimateCost(project: ProjectModel, mode: DeploymentMode, region
   const add = (item: string, quantity: string, monthly: number) => lines.push({ item, quantity, monthlyUsd: cents(monthly) });
   const notes: string[] = [];
 
-  const services = containerServices(project);
+  // One-offs run for minutes once per deploy: cents, not a monthly line.
+  const services = containerServices(project).filter((s) => !s.oneOff);
+  const oneOffs = containerServices(project).filter((s) => s.oneOff);
+  if (oneOffs.length > 0) notes.push(`${oneOffs.map((s) => s.name).join(', ')} run${oneOffs.length === 1 ? 's' : ''} once per deploy that changes ${oneOffs.length === 1 ? 'it' : 'them'}, for as long as ${oneOffs.length === 1 ? 'it takes' : 'they take'}: Fargate by the second, not counted here.`);
   const usage = { amd64: { tasks: 0, vcpu: 0, gb: 0 }, arm64: { tasks: 0, vcpu: 0, gb: 0 } };
   let spotVcpu = 0;
   let spotGb = 0;

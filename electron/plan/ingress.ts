@@ -63,6 +63,8 @@ export function planIngress(project: ProjectModel): IngressPlan {
   const domains: DomainPlan[] = [];
   const services = [...containerServices(project)].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const service of services) {
+    // A one-off runs and exits before anyone could reach it: its ports are not published.
+    if (service.oneOff) continue;
     const seen = new Map<number, TargetGroupPlan>();
     for (const port of service.ports) {
       // The ALB speaks HTTP only; UDP ports cannot be public (the compose engine reports them).

@@ -27,6 +27,7 @@ import {
   projectToken,
   taskFamilyName,
 } from './names';
+import { addOneOff, oneOffRevision, type OneOffPlan } from './one-off';
 import { postgresFamily, postgresMajor, postgresSupportNote } from './postgres';
 import { addNetwork } from './network';
 import { isValidFargateSize } from './sizing';
@@ -43,6 +44,9 @@ const PROJECT_VPC_CIDR = '10.0.0.0/16';
 
 /** Template metadata the deploy pipeline reads back: which parameter carries which service's image. */
 export const IMAGES_METADATA_KEY = 'berth:images';
+/** Template metadata: the one-off services the pipeline runs while the stack waits for them. */
+export const ONE_OFFS_METADATA_KEY = 'berth:one-offs';
+
 
 const LOG_RETENTION_DAYS = 30;
 /** Short so a rollout does not wait five minutes per task for connections to drain. */
@@ -106,7 +110,7 @@ function sortedByName<T extends { name: string }>(items: T[]): T[] {
 }
 
 /** Builds the project template for one mode. Pure: the same project and mode give the same bytes. */
-export function buildProjectTemplate(project: ProjectModel, mode: DeploymentMode, today = new Date().toISOString().slice(0, 10)): ProjectTemplatePlan {
+export function buildProjectTemplate(project: ProjectModel, mode: DeploymentMode, today = new Date().toISOString().slice(0, 10), images: Record<string, string> = {}): ProjectTemplatePlan {
   const settings = MODE_SETTINGS[mode];
   const p = project.name;
   const tags = tagList(p);
@@ -566,6 +570,23 @@ export function buildProjectTemplate(project: ProjectModel, mode: DeploymentMode
   }
 
   // ---------------------------------------------------------------- container services
+  const oneOffs = new Map<string, OneOffPlan>();
+  for (const s of services) {
+    if (!s.oneOff) continue;
+    const revision = oneOffRevision(s, images[s.name]);
+    const part = idPart(s.name);
+    oneOffs.set(s.name, {
+      service: s.name,
+      container: containerName(s.name),
+      taskDefinition: `${part}TaskDefinition`,
+      handle: `${part}OneOffHandle${revision}`,
+      waitCondition: `${part}OneOffDone${revision}`,
+      subnets: (settings.privateSubnets ? ['PrivateSubnet1', 'PrivateSubnet2'] : ['PublicSubnet1', 'PublicSubnet2']),
+      securityGroup: 'ServiceSecurityGroup',
+      assignPublicIp: !settings.privateSubnets,
+      logGroup: projectLogGroupName(p),
+    });
+  }
   for (const s of services) {
     const part = idPart(s.name);
     const container = containerName(s.name);
@@ -581,12 +602,13 @@ export function buildProjectTemplate(project: ProjectModel, mode: DeploymentMode
       Name: container,
       Image: s.build ? ref(imageParameters[s.name]!) : s.image,
       Essential: true,
-      PortMappings: s.ports.length > 0 ? s.ports.map((port) => ({ ContainerPort: port.target, Protocol: port.protocol })) : undefined,
+      // A one-off is reached by no one: no ports, no health check; it runs and exits.
+      PortMappings: s.ports.length > 0 && !s.oneOff ? s.ports.map((port) => ({ ContainerPort: port.target, Protocol: port.protocol })) : undefined,
       Environment: environment.length > 0 ? environment : undefined,
       Secrets: secrets.length > 0 ? secrets : undefined,
       Command: s.command,
       EntryPoint: s.entrypoint,
-      HealthCheck: containerHealthCheck(s.healthcheck),
+      HealthCheck: s.oneOff ? undefined : containerHealthCheck(s.healthcheck),
       User: s.user,
       WorkingDirectory: s.workingDir,
       ReadonlyRootFilesystem: s.readOnly,
@@ -636,6 +658,20 @@ export function buildProjectTemplate(project: ProjectModel, mode: DeploymentMode
         `How to run ${s.name}: ${s.build ? 'the image Berth builds' : s.image}, its environment, ${secrets.length} secret${secrets.length === 1 ? '' : 's'} read from SSM, logs`,
       ),
     );
+    const serviceDependencies = (): Set<string> => {
+      // Tasks take their DNS search domain and routes when they start: the network comes first.
+      const ids = new Set<string>(network.ready);
+      for (const dep of s.dependsOn) {
+        if (!serviceNames.has(dep) || dep === s.name) continue;
+        ids.add(storeResource.has(dep) ? `${idPart(dep)}DnsRecord` : (oneOffs.get(dep)?.waitCondition ?? `${idPart(dep)}Service`));
+      }
+      return ids;
+    };
+    const oneOff = oneOffs.get(s.name);
+    if (oneOff) {
+      addOneOff(b, oneOff, [...serviceDependencies()], s, own);
+      continue;
+    }
     b.add(
       `${part}Discovery`,
       {
@@ -651,14 +687,8 @@ export function buildProjectTemplate(project: ProjectModel, mode: DeploymentMode
       own(s.name, `DNS name ${s.name}.${namespaceName(p)}`, `Other services reach ${s.name} by name; ECS keeps the addresses current`),
     );
     const targets = ingress.targetGroups.filter((t) => t.service === s.name);
-    const dependsOn = new Set<string>();
+    const dependsOn = serviceDependencies();
     for (const t of targets) for (const l of listenerIdsByTarget.get(t) ?? []) dependsOn.add(l);
-    // Tasks take their DNS search domain and routes when they start: the network comes first.
-    for (const id of network.ready) dependsOn.add(id);
-    for (const dep of s.dependsOn) {
-      if (!serviceNames.has(dep) || dep === s.name) continue;
-      dependsOn.add(storeResource.has(dep) ? `${idPart(dep)}DnsRecord` : `${idPart(dep)}Service`);
-    }
     const grace = targets.length > 0 ? 60 + clamp(s.healthcheck?.startPeriodSeconds ?? 0, 0, 300) : undefined;
     const replicas = replicasFor(mode, s.replicas);
     const capacity = capacityFor(mode, s.platform);
@@ -716,6 +746,11 @@ export function buildProjectTemplate(project: ProjectModel, mode: DeploymentMode
     b.output(`${idPart(domain.service)}HttpsUrl`, `https://${domain.domain}`, `${domain.service} over HTTPS (point ${domain.domain} at LoadBalancerDnsName)`);
   }
 
-  const template = b.template(`Berth project ${p} (${mode})`, { 'berth:project': p, 'berth:mode': mode, [IMAGES_METADATA_KEY]: imageParameters });
+  const template = b.template(`Berth project ${p} (${mode})`, {
+    'berth:project': p,
+    'berth:mode': mode,
+    [IMAGES_METADATA_KEY]: imageParameters,
+    ...(oneOffs.size > 0 ? { [ONE_OFFS_METADATA_KEY]: Object.fromEntries(oneOffs) } : {}),
+  });
   return { stack: finishStack(projectStackName(p), template), resources: b.planned(), ingress };
 }

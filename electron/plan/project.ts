@@ -33,8 +33,8 @@ export function planProject(project: ProjectModel, options: PlanOptions): PlanPr
   if (!/^[a-z0-9][a-z0-9_-]{0,62}$/.test(project.name)) {
     raise('PLAN_INVALID', `"${project.name}" is not a valid project name: use lower-case letters, digits, - and _ (at most 63).`);
   }
-  const bootstrap = planBootstrap({ mode: options.mode, builderImage: options.builderImage });
-  const planned = buildProjectTemplate(project, options.mode);
+  const bootstrap = planBootstrap(options.builderImage ? { builderImage: options.builderImage } : {});
+  const planned = buildProjectTemplate(project, options.mode, undefined, options.images ?? {});
   const stacks = [bootstrap.stack, planned.stack];
   const resources = [...bootstrap.resources, ...planned.resources];
   if (options.images) {

@@ -63,7 +63,14 @@ export const COMPOSE_KEY_SUPPORT: readonly KeySupport[] = [
   { key: `${S}.mem_limit`, status: 'mapped', note: 'Fargate memory size when deploy.resources does not set memory.' },
   { key: `${S}.mem_reservation`, status: 'mapped', note: 'Fargate memory size when deploy.resources does not set memory.' },
   { key: `${S}.expose`, status: 'mapped', note: 'Nothing to do: every port is open between the project’s own services.' },
-  { key: `${S}.restart`, status: 'warned', note: 'ECS keeps every service running: a task that exits is started again.', fix: 'Remove `restart`, or run one-off jobs (migrations) as part of the app’s start.', when: 'no-or-on-failure' },
+  {
+    key: `${S}.restart`,
+    status: 'warned',
+    note: 'ECS keeps every service running: a task that exits is started again. A migration or seed step (or a service another waits for with `service_completed_successfully`) runs once instead, before the services that depend on it.',
+    fix: 'Remove `restart`, or make the step recognisable: a command such as `migrate` or `db:prepare`, or `condition: service_completed_successfully` on the services that wait for it.',
+    // Whether a service runs once depends on the whole project: the one-off reading reports it.
+    when: 'not-a-one-off',
+  },
   { key: `${S}.volumes`, status: 'warned', note: 'Not mounted: Fargate tasks have no persistent disks and no access to your files.', fix: 'Copy files into the image, and keep data in a managed store or S3.' },
   { key: `${S}.networks`, status: 'warned', note: 'All services share the project’s private network.', fix: 'Remove it, or accept that every service can reach every other.', when: 'non-default-network' },
   { key: `${S}.links`, status: 'warned', note: 'Not needed: services reach each other by name, as on the compose network (the project’s network looks bare names up in `<project>.internal`).', fix: 'Remove `links`.' },

@@ -51,6 +51,18 @@ export interface StackEvent {
   label?: string;
 }
 
+/** A one-off service (a migration) run once during the stack update, before the services that wait for it. */
+export interface OneOffRun {
+  service: string;
+  state: 'running' | 'succeeded' | 'failed';
+  taskId?: string;
+  exitCode?: number;
+  /** Why it failed, with its last log line. */
+  message?: string;
+  /** Its last log lines, once it stopped. */
+  lines: string[];
+}
+
 export interface ServiceRollout {
   service: string;
   desired: number;
@@ -67,6 +79,7 @@ export type DeployEvent =
   | { type: 'diff'; deploymentId: string; diff: ChangeSetDiff }
   | { type: 'stack-event'; deploymentId: string; event: StackEvent }
   | { type: 'rollout'; deploymentId: string; rollout: ServiceRollout }
+  | { type: 'one-off'; deploymentId: string; run: OneOffRun }
   | { type: 'finished'; deploymentId: string; record: DeploymentRecord };
 
 export interface DeploymentFailure {

@@ -128,6 +128,11 @@ export interface ServiceModel {
   replicas: number;
   size: FargateSize;
   dependsOn: string[];
+  /**
+   * Runs once, as an ECS task, before the services that depend on it (a migration or seed step);
+   * a non-zero exit stops the deploy. Why Berth reads it so, in the user's words.
+   */
+  oneOff?: { why: string };
   managed?: ManagedStore;
   domainname?: string;
   /** Managed IAM policy ARNs attached to the service's own task role (`x-defang-policies`); none means no AWS permissions. */

@@ -50,6 +50,13 @@ export function printDeployEvent(run: Pick<CommandRun, 'io' | 'json'>, event: De
     case 'rollout':
       say(`  ${event.rollout.service}: ${event.rollout.running}/${event.rollout.desired} running (${event.rollout.state})`);
       break;
+    case 'one-off':
+      if (event.run.state === 'running') say(`  ${event.run.service}: running once${event.run.taskId ? ` (task ${event.run.taskId})` : ''}`);
+      else {
+        for (const line of event.run.lines.slice(-10)) say(`  [${event.run.service}] ${line}`);
+        say(event.run.state === 'succeeded' ? `  ${event.run.service}: done (exit 0)` : `✗ ${event.run.message ?? `${event.run.service} failed`}`);
+      }
+      break;
     case 'finished':
       break;
   }

@@ -199,7 +199,8 @@ function stopNow(core: SandboxCore, td: EcsTaskDefinition | undefined, task: Ecs
     const wasRunning = c.lastStatus === 'RUNNING';
     c.lastStatus = 'STOPPED';
     if (wasRunning && exitCode !== undefined) c.exitCode = exitCode;
-    if (td && wasRunning) containerLog(core, td, task, c.name, [`${SANDBOX_LOG_PREFIX} Container ${c.name} stopped with exit code ${exitCode ?? 0} (${task.stoppedReason ?? 'stopped'}).`]);
+    // A program that exited by itself wrote its own last line; a stopped one gets the stop noted.
+    if (td && wasRunning && task.stopCode !== 'EssentialContainerExited') containerLog(core, td, task, c.name, [`${SANDBOX_LOG_PREFIX} Container ${c.name} stopped with exit code ${exitCode ?? 0} (${task.stoppedReason ?? 'stopped'}).`]);
   }
   publishTask(core, task);
 }

@@ -8,6 +8,7 @@ import {
   type DeployEvent,
   type DeploymentRecord,
   type DeployPhase,
+  type OneOffRun,
   type PhaseState,
   type ServiceRollout,
   type StackEvent,
@@ -36,6 +37,8 @@ export interface DeployView {
   /** Stack events, newest first. */
   stackEvents: StackEvent[];
   rollouts: Record<string, ServiceRollout>;
+  /** One-off services (migrations) run during the stack update, by service. */
+  oneOffs: Record<string, OneOffRun>;
   /** Set once the deployment finished (or when re-attached to a finished one). */
   record: DeploymentRecord | null;
   /** True between losing main (a restart) and finding the deployment again: nothing here can be acted on. */
@@ -48,7 +51,7 @@ function pendingPhases(): DeployView['phases'] {
 
 /** The view before any event of a deployment arrived. */
 export function emptyView(deploymentId: string | null = null): DeployView {
-  return { deploymentId, phases: pendingPhases(), progress: [], buildLogs: {}, diff: null, applying: false, stackEvents: [], rollouts: {}, record: null };
+  return { deploymentId, phases: pendingPhases(), progress: [], buildLogs: {}, diff: null, applying: false, stackEvents: [], rollouts: {}, oneOffs: {}, record: null };
 }
 
 /** Rebuilds what can be known from a record (re-attach after a restart, or a past deployment). */
@@ -92,6 +95,9 @@ export function applyDeployEvent(view: DeployView, event: DeployEvent): DeployVi
       return next;
     case 'rollout':
       next.rollouts = { ...view.rollouts, [event.rollout.service]: event.rollout };
+      return next;
+    case 'one-off':
+      next.oneOffs = { ...view.oneOffs, [event.run.service]: { ...event.run, lines: event.run.lines.slice(-MAX_BUILD_LINES) } };
       return next;
     case 'finished':
       next.record = event.record;
