@@ -18,7 +18,7 @@ import { awaitingApproval, type DeployView } from './deploy-state';
 import { deployStore, useDeployView } from './deploy-store';
 import { DeployStepper } from './DeployStepper';
 import { History } from './History';
-import { BuildOutput, ProgressBars, Rollouts, StackTimeline } from './LiveDetails';
+import { BuildOutput, OneOffs, ProgressBars, Rollouts, StackTimeline } from './LiveDetails';
 import { Outcome } from './Outcome';
 
 /** Finds the running deployment after a restart or a dropped connection, and the end of one that finished meanwhile. */
@@ -146,6 +146,7 @@ function Live({ view, dir }: { view: DeployView; dir: string }) {
             </Accordion>
           )}
           <ProgressBars view={view} />
+          <OneOffs view={view} />
           <Rollouts view={view} />
           <StackTimeline events={view.stackEvents} />
           <BuildOutput view={view} />

@@ -1,4 +1,4 @@
-/** While a deploy runs: progress bars, build output, the stack's events in words, rollouts per service. */
+/** While a deploy runs: progress bars, build output, the stack's events in words, one-off steps, rollouts per service. */
 import { Accordion, Badge, Code, Group, Progress, Stack, Table, Text, Timeline } from '@mantine/core';
 import type { StackEvent } from '../../../../shared/domain/deploy';
 import { ScrollRegion } from '../../ui/ScrollRegion';
@@ -145,5 +145,50 @@ export function Rollouts({ view }: { view: DeployView }) {
         ))}
       </Table.Tbody>
     </Table>
+  );
+}
+
+const ONE_OFF_WORDS = { running: 'running', succeeded: 'done', failed: 'failed' } as const;
+
+/** One-off steps (migrations) that run once during the stack update, before the services that wait for them. */
+export function OneOffs({ view }: { view: DeployView }) {
+  const runs = Object.values(view.oneOffs);
+  if (runs.length === 0) return null;
+  return (
+    <section aria-label="One-off steps">
+      <Text size="sm" fw={600} mb={6}>
+        One-off steps
+      </Text>
+      <Stack gap="xs">
+        {runs.map((r) => (
+          <div key={r.service}>
+            <Group gap={6}>
+              <Text size="sm" fw={500}>
+                {r.service}
+              </Text>
+              <Badge size="sm" variant="light" color={r.state === 'failed' ? 'red' : r.state === 'succeeded' ? 'green' : 'blue'}>
+                {ONE_OFF_WORDS[r.state]}
+                {r.exitCode !== undefined ? ` · exit ${r.exitCode}` : ''}
+              </Badge>
+              {r.taskId && (
+                <Text size="xs" c="dimmed">
+                  task {r.taskId.slice(0, 12)}
+                </Text>
+              )}
+            </Group>
+            <Text size="xs" c={r.state === 'failed' ? 'red' : 'dimmed'}>
+              {r.state === 'running' ? 'Runs once before the services that depend on it; they wait for it to finish.' : (r.message ?? 'Finished; the services that wait for it go on.')}
+            </Text>
+            {r.lines.length > 0 && (
+              <ScrollRegion label={`Output of ${r.service}`} mah={160}>
+                <Code block fz="xs">
+                  {r.lines.join('\n')}
+                </Code>
+              </ScrollRegion>
+            )}
+          </div>
+        ))}
+      </Stack>
+    </section>
   );
 }

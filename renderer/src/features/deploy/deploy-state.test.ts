@@ -43,6 +43,14 @@ describe('deploy view', () => {
     expect(currentPhase(view)).toBe('package');
   });
 
+  it('keeps each one-off step’s latest state, exit code and output', () => {
+    const v = fold([
+      { type: 'one-off', deploymentId: id, run: { service: 'migrate', state: 'running', taskId: 't1', lines: [] } },
+      { type: 'one-off', deploymentId: id, run: { service: 'migrate', state: 'failed', taskId: 't1', exitCode: 1, message: 'migrate exited with 1', lines: ['Applying', 'boom'] } },
+    ]);
+    expect(v.oneOffs.migrate).toMatchObject({ state: 'failed', exitCode: 1, lines: ['Applying', 'boom'] });
+  });
+
   it('ignores events of another deployment', () => {
     const view = emptyView(id);
     expect(applyDeployEvent(view, { type: 'phase', deploymentId: 'other', phase: 'validate', state: 'failed' })).toBe(view);
