@@ -108,7 +108,8 @@ export async function normaliseService(name: string, svc: SNode, declaredAt: At,
   const restart = get(svc, 'restart');
   if (restart?.kind === 'scalar' && restart.value !== null) {
     out.restart = String(restart.value === false ? 'no' : restart.value);
-    out.restartAt = restart.at;
+    // Diagnostics point at the key, as the support rules do.
+    out.restartAt = (svc.kind === 'map' ? svc.entries.get('restart')?.keyAt : undefined) ?? restart.at;
   }
   const hcNode = get(svc, 'healthcheck');
   if (hcNode) out.healthcheckAt = hcNode.at;

@@ -34,7 +34,7 @@ describe('one-off services', () => {
     expect(oneOff.web).toBeUndefined();
     // A long-running worker with restart "no" is no step: ECS keeps it running, and says so.
     expect(oneOff.worker).toBeUndefined();
-    expect(placed(r.diagnostics)).toEqual(['warning compose-key-warned 17:14']);
+    expect(placed(r.diagnostics)).toEqual(['warning compose-key-warned 17:5']);
     expect(r.diagnostics[0]!.message).toContain('`restart` on worker');
   });
 
