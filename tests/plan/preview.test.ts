@@ -73,10 +73,11 @@ describe('plan preview', () => {
     for (const c of preview.costs) expect(c).toEqual(expect.objectContaining({ estimate: true, region: 'eu-west-1', priceRegion: 'eu-west-1' }));
   });
 
-  it('includes the bootstrap stack for the mode (NAT in high availability)', () => {
+  it('puts NAT gateways in the project’s own network in high availability, never in the shared bootstrap', () => {
     const ha = planProject(webWithStores(), { mode: 'high_availability', region: 'eu-west-1', preflight: false });
-    expect(ha.stacks[0]!.template.Resources.NatGateway1).toBeDefined();
-    expect(preview.stacks[0]!.template.Resources.NatGateway1).toBeUndefined();
+    expect(ha.stacks[0]!.template.Resources.NatGateway1).toBeUndefined();
+    expect(ha.stacks[1]!.template.Resources.NatGateway1).toBeDefined();
+    expect(preview.stacks[1]!.template.Resources.NatGateway1).toBeUndefined();
   });
 
   it('shows built image URIs when they are known', () => {
