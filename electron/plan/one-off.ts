@@ -27,12 +27,17 @@ export interface OneOffPlan {
 /** How long the stack waits for a one-off (a long migration included) before it gives up and rolls back. */
 export const ONE_OFF_TIMEOUT_SECONDS = 3600;
 
-/** 8 hex digits naming this revision of the one-off: its settings (not where they are written) and its image. */
+/**
+ * 8 hex digits naming this revision of the one-off: its settings and its image — not where
+ * the project sits on disk or where the service is written (the built image's digest already
+ * says what the build context held).
+ */
 export function oneOffRevision(service: ServiceModel, image: string | undefined): string {
-  const { source: _source, imageSource: _imageSource, ...settings } = service;
+  const { source: _source, imageSource: _imageSource, build, ...settings } = service;
   void _source;
   void _imageSource;
-  return createHash('sha256').update(canonicalJson({ settings, image: image ?? service.image ?? 'built by Berth' })).digest('hex').slice(0, 8);
+  const recipe = build ? { dockerfile: build.dockerfile, args: build.args, target: build.target, platform: build.platform } : undefined;
+  return createHash('sha256').update(canonicalJson({ settings, build: recipe, image: image ?? service.image ?? 'built by Berth' })).digest('hex').slice(0, 8);
 }
 
 type Note = (service: string, description: string, why: string) => ResourceNote;

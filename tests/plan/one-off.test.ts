@@ -43,9 +43,10 @@ describe('one-offs in the project template', () => {
     const changed = shop();
     changed.services[1]!.command = ['python', 'manage.py', 'migrate', '--noinput'];
     expect(id({ migrate: 'repo:migrate-abc' }, changed)).not.toBe(id({ migrate: 'repo:migrate-abc' }));
-    // Where the service is written does not matter.
+    // Where the project sits on disk and where the service is written do not matter.
     const moved = shop();
-    moved.services[1]!.source = { file: '/p/other.yaml', line: 40, column: 3 };
+    moved.services[1]!.source = { file: '/elsewhere/other.yaml', line: 40, column: 3 };
+    moved.services[1]!.build = { ...moved.services[1]!.build!, context: '/elsewhere/app' };
     expect(id({ migrate: 'repo:migrate-abc' }, moved)).toBe(id({ migrate: 'repo:migrate-abc' }));
   });
 
