@@ -2,7 +2,7 @@
 import type { ConfigEntry } from '../../shared/domain/secrets';
 import { connectionManager } from '../aws/connection';
 import { projectConfigNeeds, type ProjectConfigNeeds } from '../secrets/project';
-import { deleteConfig, generateConfig, importDefang, importEnvFile, listConfig, revealConfig, setConfig, type StoredConfig } from '../secrets/store';
+import { deleteConfig, generateConfig, importDefang, importEnvFile, listConfig, listSecretFiles, revealConfig, setConfig, type StoredConfig } from '../secrets/store';
 import type { AppContext } from './context';
 import type { HandlersFor } from './handler-types';
 
@@ -21,7 +21,8 @@ function entryFor(project: ProjectConfigNeeds, stored: StoredConfig): ConfigEntr
 export const secretsHandlers = {
   'secrets:list': async ({ dir }, ctx) => {
     const { ssm, project } = await target(ctx, dir);
-    return listConfig(ssm, project.name, project.requiredConfig);
+    const [listing, secretFiles] = await Promise.all([listConfig(ssm, project.name, project.requiredConfig), listSecretFiles(ssm, project)]);
+    return secretFiles.length > 0 ? { ...listing, secretFiles } : listing;
   },
   'secrets:set': async ({ dir, name, value }, ctx) => {
     const { ssm, project } = await target(ctx, dir);

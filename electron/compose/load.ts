@@ -18,6 +18,7 @@ import { canonicalService, dropResets, mergeFiles } from './merge';
 import { normaliseProjectName, projectNameProblem, serviceNameProblem } from './names';
 import { markOneOffs } from './one-off';
 import { normaliseService, type NormalisedService } from './normalize';
+import { composeSecrets } from './secrets';
 import { checkListenerConflicts, listenerPort } from './ports';
 import { Report } from './report';
 import { requiredConfig } from './required-config';
@@ -164,6 +165,8 @@ async function load(dir: string, found: string[], options: LoadOptions, report: 
   checkDependencies(normalised, defined, inactive, providers, report);
   markOneOffs(normalised, report);
   checkReferences(merged, serviceEntries, inactive, providers, report);
+  const serviceNodes = new Map(serviceEntries.map((e) => [e.key, e.value]));
+  const secrets = await composeSecrets(merged, normalised.map((n) => ({ model: n.model, node: serviceNodes.get(n.model.name)! })), dir, report);
   checkListenerConflicts(
     normalised.map((n) => ({ service: n.model.name, placed: n.ports })),
     report,
@@ -179,7 +182,8 @@ async function load(dir: string, found: string[], options: LoadOptions, report: 
     dir,
     files,
     services,
-    requiredConfig: requiredConfig(services),
+    requiredConfig: requiredConfig(services, secrets),
+    ...(secrets.length > 0 ? { secrets } : {}),
     hostReferences: hostReferences({ name, services, notDeployed }, settingPlace(normalised, byName), report),
     profiles,
     notDeployed,

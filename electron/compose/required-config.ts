@@ -1,8 +1,8 @@
 /** Required config: every name the project needs from Berth's Secrets, with who uses it. */
-import type { RequiredConfig, ServiceModel } from '../../shared/domain/project';
+import type { ComposeSecret, RequiredConfig, ServiceModel } from '../../shared/domain/project';
 
-/** Collects config names from env values (whole and derived) and managed stores, sorted by name. */
-export function requiredConfig(services: readonly ServiceModel[]): RequiredConfig[] {
+/** Collects config names from env values (whole and derived), managed stores and `environment:` secrets, sorted by name. */
+export function requiredConfig(services: readonly ServiceModel[], secrets: readonly ComposeSecret[] = []): RequiredConfig[] {
   const byName = new Map<string, RequiredConfig>();
   const use = (name: string, service: string, variable: string) => {
     let rc = byName.get(name);
@@ -15,6 +15,10 @@ export function requiredConfig(services: readonly ServiceModel[]): RequiredConfi
       else if (value.kind === 'derived') for (const n of value.names) use(n, svc.name, variable);
     }
     if (svc.managed?.passwordConfig) use(svc.managed.passwordConfig, svc.name, 'POSTGRES_PASSWORD');
+    for (const file of svc.secretFiles ?? []) {
+      const secret = secrets.find((s) => s.name === file.secret);
+      if (secret?.source.kind === 'config') use(secret.source.name, svc.name, `secret ${file.secret}`);
+    }
   }
   return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

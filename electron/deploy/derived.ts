@@ -69,24 +69,24 @@ export async function writeDerivedParameters(ssm: SSMClient, project: ProjectMod
       result.unchanged.push(d.parameter);
       continue;
     }
-    try {
-      if (current === undefined) {
-        await ssm.send(
-          new PutParameterCommand({ Name: d.parameter, Value: value, Type: 'SecureString', Tags: berthTags(project.name), Description: `Berth: ${d.variable} of ${d.service}, computed from config` }),
-        );
-      } else {
-        await ssm.send(new PutParameterCommand({ Name: d.parameter, Value: value, Type: 'SecureString', Overwrite: true }));
-        await ssm.send(new AddTagsToResourceCommand({ ResourceType: 'Parameter', ResourceId: d.parameter, Tags: berthTags(project.name) }));
-      }
-    } catch (error) {
-      // The error text could echo the request: say what failed, never with the value.
-      const name = (error as { name?: string }).name ?? 'Error';
-      raise(name.includes('AccessDenied') ? 'ACCESS_DENIED' : name.includes('Throttl') ? 'THROTTLED' : 'AWS_ERROR', `Writing the computed value ${d.variable} of ${d.service} (${d.parameter}) failed: ${name}.`, {
-        parameter: d.parameter,
-        awsError: name,
-      });
-    }
+    await putSecureParameter(ssm, project.name, d.parameter, value, current !== undefined, `Berth: ${d.variable} of ${d.service}, computed from config`, `the computed value ${d.variable} of ${d.service}`);
     result.written.push(d.parameter);
   }
   return result;
+}
+
+/** Writes one SecureString (created tagged, or overwritten and re-tagged); a failure names the parameter, never the value. */
+export async function putSecureParameter(ssm: SSMClient, project: string, parameter: string, value: string, exists: boolean, description: string, what: string): Promise<void> {
+  try {
+    if (!exists) {
+      await ssm.send(new PutParameterCommand({ Name: parameter, Value: value, Type: 'SecureString', Tags: berthTags(project), Description: description }));
+    } else {
+      await ssm.send(new PutParameterCommand({ Name: parameter, Value: value, Type: 'SecureString', Overwrite: true }));
+      await ssm.send(new AddTagsToResourceCommand({ ResourceType: 'Parameter', ResourceId: parameter, Tags: berthTags(project) }));
+    }
+  } catch (error) {
+    // The error text could echo the request: say what failed, never with the value.
+    const name = (error as { name?: string }).name ?? 'Error';
+    raise(name.includes('AccessDenied') ? 'ACCESS_DENIED' : name.includes('Throttl') ? 'THROTTLED' : 'AWS_ERROR', `Writing ${what} (${parameter}) failed: ${name}.`, { parameter, awsError: name });
+  }
 }

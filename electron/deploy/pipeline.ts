@@ -35,6 +35,7 @@ import { assertStackIdle, describeStack, discardChangeSet, executeChangeSet, fol
 import { contextUrl, uploadContext } from './upload';
 import { assertVpcRoom } from './vpc-capacity';
 import { OneOffRunner, oneOffPlans } from './one-off';
+import { writeSecretFiles } from './secret-files';
 
 /** Knobs tests and benchmarks turn (the app uses the defaults). */
 export interface PipelineTuning {
@@ -432,10 +433,13 @@ export class DeploymentRun {
       return undefined;
     });
 
-    // 8. Derived config values.
+    // 8. Derived config values and compose secret files.
     await this.step('secrets', async () => {
-      const result = await writeDerivedParameters(clients.ssm, project);
-      if (result.written.length === 0) return { skipped: result.unchanged.length > 0 ? 'Computed values are up to date.' : 'No computed values.', value: undefined };
+      const derived = await writeDerivedParameters(clients.ssm, project);
+      const files = await writeSecretFiles(clients.ssm, project);
+      const written = derived.written.length + files.written.length;
+      const unchanged = derived.unchanged.length + files.unchanged.length;
+      if (written === 0) return { skipped: unchanged > 0 ? 'Computed values and secret files are up to date.' : 'No computed values or secret files.', value: undefined };
       return undefined;
     });
 

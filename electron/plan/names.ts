@@ -61,6 +61,11 @@ export function derivedParameterName(project: string, service: string, variable:
   return `/Berth/${project}/_derived/${service}/${variable}`;
 }
 
+/** The SecureString a compose `file:` secret is written to at deploy time. */
+export function secretFileParameterName(project: string, secret: string): string {
+  return `/Berth/${project}/_files/${secret}`;
+}
+
 /** The prefix every parameter of a project lives under (what the execution role may read). */
 export function projectParameterPrefix(project: string): string {
   return `/Berth/${project}/`;

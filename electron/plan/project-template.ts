@@ -30,6 +30,7 @@ import {
 import { addOneOff, oneOffRevision, type OneOffPlan } from './one-off';
 import { postgresFamily, postgresMajor, postgresSupportNote } from './postgres';
 import { addNetwork } from './network';
+import { planSecretFiles } from './secret-files';
 import { isValidFargateSize } from './sizing';
 import { finishStack, TemplateBuilder } from './stack';
 
@@ -620,6 +621,11 @@ export function buildProjectTemplate(project: ProjectModel, mode: DeploymentMode
       },
     };
     if (!s.build && !s.image) raise('PLAN_INVALID', `${s.name} has neither an image nor a build section.`, { service: s.name });
+    const secretFiles = planSecretFiles(p, s, project.secrets ?? [], { 'awslogs-group': ref('LogGroup'), 'awslogs-region': ref('AWS::Region') });
+    if (secretFiles) {
+      definition.MountPoints = secretFiles.mountPoints;
+      definition.DependsOn = secretFiles.dependsOn;
+    }
     const policies = s.policies ?? [];
     b.add(
       `${part}TaskRole`,
@@ -648,14 +654,15 @@ export function buildProjectTemplate(project: ProjectModel, mode: DeploymentMode
           RuntimePlatform: { CpuArchitecture: arm ? 'ARM64' : 'X86_64', OperatingSystemFamily: 'LINUX' },
           ExecutionRoleArn: getAtt('ExecutionRole', 'Arn'),
           TaskRoleArn: getAtt(`${part}TaskRole`, 'Arn'),
-          ContainerDefinitions: [definition],
+          ContainerDefinitions: secretFiles ? [secretFiles.init, definition] : [definition],
+          Volumes: secretFiles?.volumes,
           Tags: tags,
         },
       },
       own(
         s.name,
         `Task definition: ${s.size.cpu / 1024} vCPU, ${s.size.memory / 1024} GB, ${arm ? 'arm64' : 'amd64'}`,
-        `How to run ${s.name}: ${s.build ? 'the image Berth builds' : s.image}, its environment, ${secrets.length} secret${secrets.length === 1 ? '' : 's'} read from SSM, logs`,
+        `How to run ${s.name}: ${s.build ? 'the image Berth builds' : s.image}, its environment, ${secrets.length} secret${secrets.length === 1 ? '' : 's'} read from SSM${secretFiles ? `, ${s.secretFiles!.length} secret file${s.secretFiles!.length === 1 ? '' : 's'} in /run/secrets (${s.secretFiles!.map((f) => f.path.slice('/run/secrets/'.length)).join(', ')}) written before it starts` : ''}, logs`,
       ),
     );
     const serviceDependencies = (): Set<string> => {

@@ -15,6 +15,7 @@ import { resumeStacks } from './cloudformation/engine';
 import { forgetSimulation, resumeEcs } from './ecs/simulation';
 import { quotaConfig, setQuotas, type QuotaConfig } from './quotas/catalog';
 import { resolveFromTask, type Resolution } from './network/dns';
+import { filesSeenBy } from './ecs/files';
 
 export type { FaultConfig, ServiceFaults } from './faults';
 export type { QuotaConfig } from './quotas/catalog';
@@ -77,6 +78,8 @@ export interface Sandbox {
   resolveFromTask(taskArn: string, name: string): Resolution;
   /** How the hosts in each container's env and command resolved when the task started. */
   taskResolutions(taskArn: string): Record<string, Resolution[]>;
+  /** The files a container of a task sees in its mounted volumes (absolute paths), with size and SHA-256, never the bytes. */
+  taskFiles(taskArn: string, container: string): { path: string; size: number; sha256: string; mode: string; owner: string; readOnly: boolean }[];
 }
 
 const SAVE_DELAY_MS = 250;
@@ -190,6 +193,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return resolveFromTask(core, task, name);
     },
     taskResolutions: (taskArn) => core.state.ecs.tasks.get(taskArn)?.resolved ?? {},
+    taskFiles: (taskArn, container) => filesSeenBy(core, taskArn, container),
   };
   return sandbox;
 }

@@ -163,6 +163,8 @@ export interface EcsTask {
   network?: { subnets: string[]; securityGroups: string[]; assignPublicIp: boolean };
   /** Cloud Map services (ARNs) the task registers in while it runs. */
   registries?: string[];
+  /** Files written into the task's volumes (by volume and path inside it): size, digest, mode, owner — never the bytes. */
+  files?: { volume: string; path: string; size: number; sha256: string; mode: string; owner: string }[];
   /** Per container: how the hosts in its env and command resolved when it started. */
   resolved?: Record<string, Resolution[]>;
   /** The service scheduler has counted this task's failure. */

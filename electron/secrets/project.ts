@@ -1,5 +1,5 @@
 /** The project a folder holds, as far as config is concerned: its name and the config it needs. */
-import type { RequiredConfig } from '../../shared/domain/project';
+import type { ComposeSecret, RequiredConfig, ServiceModel } from '../../shared/domain/project';
 import { raise } from '../../shared/result';
 import { loadProject } from '../compose/load';
 
@@ -7,6 +7,8 @@ export interface ProjectConfigNeeds {
   name: string;
   dir: string;
   requiredConfig: RequiredConfig[];
+  secrets: ComposeSecret[];
+  services: Pick<ServiceModel, 'name' | 'secretFiles'>[];
 }
 
 /** Loads the compose project in `dir`; raises when it has no compose file or cannot be read. */
@@ -17,5 +19,6 @@ export async function projectConfigNeeds(dir: string): Promise<ProjectConfigNeed
     const first = loaded.diagnostics.find((d) => d.severity === 'error');
     raise('COMPOSE_INVALID', `The compose project in ${dir} could not be read${first ? `: ${first.message}` : ''}. Fix it, then manage its config.`);
   }
-  return { name: loaded.project.name, dir: loaded.project.dir, requiredConfig: loaded.project.requiredConfig };
+  const { name, dir: projectDir, requiredConfig, secrets, services } = loaded.project;
+  return { name, dir: projectDir, requiredConfig, secrets: secrets ?? [], services };
 }

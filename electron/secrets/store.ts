@@ -17,10 +17,13 @@ import { randomInt } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import type { RequiredConfig } from '../../shared/domain/project';
-import { CONFIG_NAME_PATTERN, type ConfigEntry, type ConfigListing } from '../../shared/domain/secrets';
+import { CONFIG_NAME_PATTERN, type ConfigEntry, type ConfigListing, type SecretFileEntry } from '../../shared/domain/secrets';
 import { raise } from '../../shared/result';
 import { berthTags } from '../aws/tags';
 import { parseDotenv } from '../compose/dotenv';
+import { fileProblem } from '../compose/secrets';
+import { secretFileParameterName } from '../plan/names';
+import type { ProjectConfigNeeds } from './project';
 
 /** Where a project's config lives. */
 export function configPrefix(project: string): string {
@@ -135,6 +138,21 @@ export async function listConfig(ssm: SSMClient, project: string, required: read
   };
 }
 
+/** The project's file secrets: where each comes from, whether the file is fit, when a deploy last stored it. Never values. */
+export async function listSecretFiles(ssm: SSMClient, project: Pick<ProjectConfigNeeds, 'name' | 'secrets' | 'services'>): Promise<SecretFileEntry[]> {
+  const files = project.secrets.flatMap((s) => (s.source.kind === 'file' ? [{ name: s.name, path: s.source.path, shown: s.source.shown }] : []));
+  if (files.length === 0) return [];
+  const stored = new Map((await describeUnder(ssm, `/Berth/${project.name}/_files/`, false)).map((p) => [p.Name ?? '', p.LastModifiedDate?.toISOString()]));
+  return Promise.all(
+    files.map(async (f) => {
+      const problem = await fileProblem(f.path);
+      const lastStored = stored.get(secretFileParameterName(project.name, f.name));
+      const mountedBy = project.services.flatMap((s) => (s.secretFiles ?? []).filter((x) => x.secret === f.name).map((x) => ({ service: s.name, path: x.path })));
+      return { name: f.name, file: f.shown, mountedBy, ...(problem ? { problem } : {}), ...(lastStored ? { lastStored } : {}) };
+    }),
+  );
+}
+
 /** Required names that are not set yet. */
 export async function missingConfig(ssm: SSMClient, project: string, required: readonly string[]): Promise<string[]> {
   if (required.length === 0) return [];
@@ -201,9 +219,11 @@ export async function deleteAllConfig(ssm: SSMClient, project: string): Promise<
   return deleteParametersUnder(ssm, configPrefix(project));
 }
 
-/** Deletes the values the deploy pipeline derived from config (`/Berth/<project>/_derived/`); returns how many. */
+/** Deletes what the deploy pipeline wrote from the project (`/Berth/<project>/_derived/` and `_files/`); returns how many. */
 export async function deleteDerivedConfig(ssm: SSMClient, project: string): Promise<number> {
-  return deleteParametersUnder(ssm, `${configPrefix(project)}_derived/`);
+  // Computed values and stored secret files: both are remade from the project at the next deploy.
+  const derived = await deleteParametersUnder(ssm, `${configPrefix(project)}_derived/`);
+  return derived + (await deleteParametersUnder(ssm, `${configPrefix(project)}_files/`));
 }
 
 /** Names of config values still stored for a project (for teardown's "left behind" report). */

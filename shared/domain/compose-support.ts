@@ -34,7 +34,7 @@ export const COMPOSE_KEY_SUPPORT: readonly KeySupport[] = [
   { key: 'models', status: 'warned', note: 'Managed AI models are not provided by Berth yet; nothing is deployed for them.', fix: 'Run the model as a service with an image, or call a hosted model API.' },
   { key: 'networks', status: 'warned', note: 'All services share the project’s private network; separate networks are not reproduced.', fix: 'Remove custom networks, or accept that every service can reach every other.' },
   { key: 'volumes', status: 'warned', note: 'Named volumes are not created: Fargate tasks have no persistent disks, data is lost when a task stops.', fix: 'Keep data in a managed store (x-defang-postgres, x-defang-redis) or S3.' },
-  { key: 'secrets', status: 'rejected', note: 'File-based compose secrets are not deployed.', fix: 'List the name under the service’s environment (`- NAME`) and set it in Berth’s Secrets.' },
+  { key: 'secrets', status: 'mapped', note: '`file:` secrets are read at deploy time into their own SSM SecureString; `environment:` secrets are config values set in Berth’s Secrets. `external:` secrets are refused (Berth cannot read them).' },
   { key: 'configs', status: 'rejected', note: 'Compose configs (files mounted into containers) are not deployed.', fix: 'Copy the file into the image in the Dockerfile, or pass the value through environment.' },
   { key: 'x-*', status: 'mapped', note: 'Extension fields: read for YAML anchors and merge keys; nothing is deployed from them.' },
 
@@ -135,7 +135,7 @@ export const COMPOSE_KEY_SUPPORT: readonly KeySupport[] = [
   { key: `${S}.sysctls`, status: 'rejected', note: 'Berth does not set kernel parameters on Fargate.', fix: 'Remove `sysctls`.' },
   { key: `${S}.volumes_from`, status: 'rejected', note: 'Services cannot share volumes on Fargate.', fix: 'Copy the files into each image, or use S3.' },
   { key: `${S}.external_links`, status: 'rejected', note: 'Containers outside the project do not exist in your AWS account.', fix: 'Deploy the other container as a service of this project.' },
-  { key: `${S}.secrets`, status: 'rejected', note: 'File-based compose secrets are not deployed.', fix: 'List the name under environment (`- NAME`) and set it in Berth’s Secrets.' },
+  { key: `${S}.secrets`, status: 'mapped', note: 'Files in /run/secrets, as compose mounts them: a short-lived container of the task writes them from SSM into a volume the service reads, before the service starts.' },
   { key: `${S}.configs`, status: 'rejected', note: 'Compose configs (files mounted into containers) are not deployed.', fix: 'Copy the file into the image in the Dockerfile.' },
   { key: `${S}.use_api_socket`, status: 'rejected', note: 'There is no Docker daemon socket on Fargate.', fix: 'Remove `use_api_socket`.' },
   { key: `${S}.x-defang-postgres`, status: 'mapped', note: 'Amazon RDS for PostgreSQL (version from the image tag, password from the POSTGRES_PASSWORD config, snapshot on delete).' },

@@ -9,8 +9,8 @@ export interface PortMapping {
   published?: number;
   protocol: 'tcp' | 'udp';
   mode: 'ingress' | 'host';
-  /** `http` (default for ingress), `http2`, `grpc`, or undefined for raw TCP/UDP. */
-  appProtocol?: 'http' | 'http2' | 'grpc';
+  /** `http` (default for ingress), `http2`, `grpc`; `tcp` for raw TCP (network load balancer); undefined for UDP and private ports. */
+  appProtocol?: 'http' | 'http2' | 'grpc' | 'tcp';
 }
 
 /** How an image gets built from local sources. */
@@ -133,6 +133,8 @@ export interface ServiceModel {
    * a non-zero exit stops the deploy. Why Berth reads it so, in the user's words.
    */
   oneOff?: { why: string };
+  /** Compose secrets the service mounts, as files (`/run/secrets/<name>` unless a target says otherwise). */
+  secretFiles?: SecretFile[];
   managed?: ManagedStore;
   domainname?: string;
   /** Managed IAM policy ARNs attached to the service's own task role (`x-defang-policies`); none means no AWS permissions. */
@@ -164,6 +166,28 @@ export interface ComposeFileInfo {
   role: 'main' | 'override' | 'extends' | 'env';
 }
 
+/** One compose secret a service mounts: which secret, at which path, owned and moded as written. */
+export interface SecretFile {
+  secret: string;
+  /** Absolute path in the container, under /run/secrets. */
+  path: string;
+  uid?: string;
+  gid?: string;
+  /** Octal, as compose writes it (default 0444). */
+  mode?: string;
+}
+
+/**
+ * A top-level compose secret Berth deploys: a `file:` read at deploy time into its own
+ * SecureString, or an `environment:` variable that is a config value set in Berth's Secrets.
+ */
+export interface ComposeSecret {
+  name: string;
+  source: { kind: 'file'; path: string; shown: string } | { kind: 'config'; name: string };
+  /** Where the secret is declared. */
+  declared: { file: string; line: number; column: number };
+}
+
 export interface ProjectModel {
   name: string;
   /** Absolute path of the project folder. */
@@ -171,6 +195,8 @@ export interface ProjectModel {
   files: ComposeFileInfo[];
   services: ServiceModel[];
   requiredConfig: RequiredConfig[];
+  /** Top-level compose secrets that deployed services mount. */
+  secrets?: ComposeSecret[];
   /** Every host named in env values, commands and entrypoints, and what answers it on AWS. */
   hostReferences: HostReference[];
   /** Profiles that were active while loading (from the options or COMPOSE_PROFILES). */

@@ -641,7 +641,6 @@ describe("Berth's support rules", () => {
       'warning compose-key-warned services.llm.x-defang-llm',
       'warning compose-key-warned services.model.provider',
       'warning compose-key-warned services.files.x-defang-static-files',
-      'error compose-key-rejected secrets',
     ]);
     expect(r.project?.services.map((s) => s.name)).toEqual(['web', 'llm', 'files']);
     expect(r.project?.notDeployed).toEqual([{ service: 'model', reason: 'Provider services (e.g. AI models) are not deployed by Berth yet.' }]);

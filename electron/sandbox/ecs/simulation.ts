@@ -14,7 +14,7 @@ import type { EcsService, EcsTask, EcsTaskDefinition } from '../state';
 import { isAccountRegistry, parseImageReference, runBuild } from './build';
 import { describeResolution, resolveFromTask } from '../network/dns';
 import { hostsOfContainer } from '../network/hosts';
-import { simulatedOutput } from './program';
+import { simulatedExitCode, simulatedFiles, simulatedOutput } from './program';
 import { findTaskDefinition, launchTasks, newDeployment, requestStop, serviceEvent, serviceTasks, type Json } from './store';
 
 interface SimulationState {
@@ -153,6 +153,34 @@ function containerEnvironment(core: SandboxCore, container: Json): Record<string
   return out;
 }
 
+/**
+ * Containers others wait for to COMPLETE or SUCCEED (a setup step, like Berth's secret-file
+ * writer) run first and exit: what their script writes lands in the task's volumes. Returns why
+ * the task cannot start when one that must succeed did not.
+ */
+function runInitContainers(core: SandboxCore, td: EcsTaskDefinition, task: EcsTask): string | undefined {
+  const definitions = td.body.containerDefinitions as Json[];
+  const awaited = new Map<string, string>();
+  for (const c of definitions) for (const d of (c.dependsOn as { containerName: string; condition: string }[] | undefined) ?? []) if (d.condition === 'SUCCESS' || d.condition === 'COMPLETE') awaited.set(d.containerName, d.condition);
+  for (const [name, condition] of awaited) {
+    const definition = definitions.find((c) => c.name === name)!;
+    const state = task.containers.find((c) => c.name === name)!;
+    const command = commandOf(td, task, name);
+    const env = containerEnvironment(core, definition);
+    const mounts = (definition.mountPoints as { sourceVolume: string; containerPath: string }[] | undefined) ?? [];
+    for (const file of simulatedFiles(command, env)) {
+      const mount = mounts.find((m) => file.path.startsWith(`${m.containerPath.replace(/\/$/, '')}/`));
+      // A write outside every volume stays in the writer's own file system and is gone when it exits.
+      if (mount) task.files = [...(task.files ?? []).filter((f) => !(f.volume === mount.sourceVolume && f.path === file.path.slice(mount.containerPath.replace(/\/$/, '').length + 1))), { ...file, volume: mount.sourceVolume, path: file.path.slice(mount.containerPath.replace(/\/$/, '').length + 1) }];
+    }
+    containerLog(core, td, task, name, simulatedOutput(command));
+    state.lastStatus = 'STOPPED';
+    state.exitCode = simulatedExitCode(command);
+    if (condition === 'SUCCESS' && state.exitCode !== 0) return `CannotStartContainerError: dependency container ${name} exited with code ${state.exitCode}; the containers that need it to succeed were not started`;
+  }
+  return undefined;
+}
+
 /** How each host the container's env and command name resolves from the task's network (host names only, never values). */
 function dnsReport(core: SandboxCore, td: EcsTaskDefinition, task: EcsTask, name: string): string[] {
   const container = (td.body.containerDefinitions as Json[]).find((x) => x.name === name);
@@ -240,10 +268,18 @@ function advance(core: SandboxCore, task: EcsTask, now: number): boolean {
         stopNow(core, td, task, undefined);
         return true;
       }
+      const blocked = runInitContainers(core, td, task);
+      if (blocked) {
+        task.stopCode = 'TaskFailedToStart';
+        task.stoppedReason = blocked;
+        stopNow(core, td, task, undefined);
+        return true;
+      }
       task.lastStatus = 'RUNNING';
       task.startedAt = now;
-      for (const c of task.containers) c.lastStatus = 'RUNNING';
+      for (const c of task.containers) if (c.lastStatus !== 'STOPPED') c.lastStatus = 'RUNNING';
       for (const c of task.containers) {
+        if (c.lastStatus === 'STOPPED') continue;
         const container = (td.body.containerDefinitions as Json[]).find((x) => x.name === c.name)!;
         const env = ((container.environment as { name: string }[] | undefined) ?? []).map((e) => e.name);
         const secrets = ((container.secrets as { name: string }[] | undefined) ?? []).map((e) => e.name);

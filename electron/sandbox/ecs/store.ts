@@ -79,6 +79,7 @@ function validateTaskDefinition(body: Json): void {
     if (typeof c.name !== 'string' || c.name === '') fail('ClientException', 'Container.name should not be null or empty.');
     if (typeof c.image !== 'string' || c.image === '') fail('ClientException', 'Container.image should not be null or empty.');
   }
+  validateContainerLinks(body, containers as Json[]);
   const compat = Array.isArray(body.requiresCompatibilities) ? (body.requiresCompatibilities as string[]) : [];
   if (!compat.includes('FARGATE')) return;
   if (body.networkMode !== 'awsvpc') fail('ClientException', "Fargate only supports network mode 'awsvpc'.");
@@ -89,6 +90,25 @@ function validateTaskDefinition(body: Json): void {
   if (!FARGATE_MEMORY[cpu]?.includes(memory)) fail('ClientException', `No Fargate configuration exists for given values: ${String(body.cpu)} CPU, ${String(body.memory)} memory. See the Amazon ECS documentation for the valid values.`);
   const usesAwslogs = (containers as Json[]).some((c) => (c.logConfiguration as Json | undefined)?.logDriver === 'awslogs');
   if (usesAwslogs && !body.executionRoleArn) fail('ClientException', 'Fargate requires task definition to have execution role ARN to support log driver awslogs.');
+}
+
+/** Container dependencies and mounts as RegisterTaskDefinition checks them. */
+function validateContainerLinks(body: Json, containers: Json[]): void {
+  const byName = new Map(containers.map((c) => [String(c.name), c]));
+  if (byName.size < containers.length) fail('ClientException', 'Container names must be unique within a task definition.');
+  if (!containers.some((c) => c.essential !== false)) fail('ClientException', 'A task definition must have at least one essential container.');
+  const volumes = new Set(((body.volumes as Json[] | undefined) ?? []).map((v) => String(v.name)));
+  for (const c of containers) {
+    for (const d of (c.dependsOn as { containerName?: string; condition?: string }[] | undefined) ?? []) {
+      const target = byName.get(String(d.containerName));
+      if (!target) fail('ClientException', `Cannot depend on container + '${String(d.containerName)}' because it does not exist`);
+      if (!['START', 'COMPLETE', 'SUCCESS', 'HEALTHY'].includes(String(d.condition))) fail('ClientException', `Invalid dependency condition ${String(d.condition)}: use START, COMPLETE, SUCCESS or HEALTHY.`);
+      if ((d.condition === 'SUCCESS' || d.condition === 'COMPLETE') && target.essential !== false) fail('ClientException', 'A dependency container with SUCCESS or COMPLETE condition cannot be an essential container');
+    }
+    for (const m of (c.mountPoints as { sourceVolume?: string }[] | undefined) ?? []) {
+      if (!volumes.has(String(m.sourceVolume))) fail('ClientException', `Invalid 'mountPoints' setting for container '${String(c.name)}': the volume '${String(m.sourceVolume)}' is not defined in the task definition.`);
+    }
+  }
 }
 
 /** Registers a new revision of a family. */

@@ -3,7 +3,7 @@ import { Alert, Badge, Button, Card, Group, Loader, Menu, Modal, Stack, Table, T
 import { IconDots, IconPlus } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useState } from 'react';
-import type { ConfigEntry } from '../../../../shared/domain/secrets';
+import type { ConfigEntry, SecretFileEntry } from '../../../../shared/domain/secrets';
 import { api } from '../../api';
 import { useCurrentProject } from '../../app/current-project';
 import { navigate } from '../../app/routes';
@@ -269,6 +269,7 @@ function SecretsBody({ dir }: { dir: string }) {
           Stored encrypted as SecureString parameters under <code>/Berth/{data.project}/</code> in your account. Containers receive them as environment variables.
         </Text>
       </Card>
+      {data.secretFiles && data.secretFiles.length > 0 && <SecretFiles project={data.project} files={data.secretFiles} />}
       {data.defangImportable.length > 0 && (
         <Card withBorder padding="md">
           <Group justify="space-between">
@@ -295,6 +296,69 @@ function SecretsBody({ dir }: { dir: string }) {
       <SetValueModal dir={dir} name={editing} onClose={() => setEditing(null)} />
       <ImportEnvModal dir={dir} opened={importing} onClose={() => setImporting(false)} />
     </>
+  );
+}
+
+/** Compose secrets whose source is a file: Berth stores the file's contents at each deploy; the file is what you edit. */
+function SecretFiles({ project, files }: { project: string; files: SecretFileEntry[] }) {
+  return (
+    <Card withBorder padding="md" component="section" aria-labelledby="secret-files-title">
+      <Text fw={600} id="secret-files-title" mb="xs">
+        Secret files
+      </Text>
+      <Table aria-label="Secret files" verticalSpacing={6}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Secret</Table.Th>
+            <Table.Th>From file</Table.Th>
+            <Table.Th>Mounted at</Table.Th>
+            <Table.Th>Stored</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {files.map((f) => (
+            <Table.Tr key={f.name}>
+              <Table.Td>
+                <Text size="sm" ff="monospace">
+                  {f.name}
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                <Text size="sm" ff="monospace">
+                  {f.file}
+                </Text>
+                {f.problem && (
+                  <Text size="xs" c="red">
+                    {f.problem}
+                  </Text>
+                )}
+              </Table.Td>
+              <Table.Td>
+                {f.mountedBy.map((m) => (
+                  <Text key={m.service} size="xs">
+                    {m.service}: <code>{m.path}</code>
+                  </Text>
+                ))}
+              </Table.Td>
+              <Table.Td>
+                {f.lastStored ? (
+                  <Badge variant="light" color="green">
+                    {localTime(f.lastStored)}
+                  </Badge>
+                ) : (
+                  <Badge variant="light" color="gray">
+                    at the next deploy
+                  </Badge>
+                )}
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+      <Text size="xs" c="dimmed" mt="xs">
+        Each deploy reads these files on this computer and stores them encrypted under <code>/Berth/{project}/_files/</code>; the containers see them as files, as compose mounts them. Edit the file, then deploy.
+      </Text>
+    </Card>
   );
 }
 
