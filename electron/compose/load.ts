@@ -19,6 +19,8 @@ import { normaliseProjectName, projectNameProblem, serviceNameProblem } from './
 import { markOneOffs } from './one-off';
 import { normaliseService, type NormalisedService } from './normalize';
 import { composeSecrets } from './secrets';
+import { warnEphemeralStores } from './stores';
+import { normaliseService, type NormalisedService } from './normalize';
 import { checkListenerConflicts, listenerPort } from './ports';
 import { Report } from './report';
 import { requiredConfig } from './required-config';
@@ -164,7 +166,7 @@ async function load(dir: string, found: string[], options: LoadOptions, report: 
   const defined = new Set(serviceEntries.map((e) => e.key));
   checkDependencies(normalised, defined, inactive, providers, report);
   markOneOffs(normalised, report);
-  checkReferences(merged, serviceEntries, inactive, providers, report);
+  warnEphemeralStores(normalised, report);
   const serviceNodes = new Map(serviceEntries.map((e) => [e.key, e.value]));
   const secrets = await composeSecrets(merged, normalised.map((n) => ({ model: n.model, node: serviceNodes.get(n.model.name)! })), dir, report);
   checkListenerConflicts(

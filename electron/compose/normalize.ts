@@ -26,6 +26,8 @@ export interface NormalisedService {
   /** `restart:` as written (`no`, `on-failure:3`, `always`…), and where. */
   restart?: string;
   restartAt?: At;
+  /** Where `image:` is written. */
+  imageAt?: At;
   /** Where the service is declared, and its healthcheck (for project-wide diagnostics). */
   sourceAt: At;
   healthcheckAt?: At;
@@ -106,6 +108,8 @@ export async function normaliseService(name: string, svc: SNode, declaredAt: At,
   }
   const out: NormalisedService = { model, ports, env, dependsOn, sourceAt: declaredAt };
   const restart = get(svc, 'restart');
+  const imageKey = svc.kind === 'map' ? svc.entries.get('image')?.keyAt : undefined;
+  if (imageKey) out.imageAt = imageKey;
   if (restart?.kind === 'scalar' && restart.value !== null) {
     out.restart = String(restart.value === false ? 'no' : restart.value);
     // Diagnostics point at the key, as the support rules do.
