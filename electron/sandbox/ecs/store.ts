@@ -378,6 +378,11 @@ export function findService(core: SandboxCore, cluster: EcsCluster, ref: string)
   return core.state.ecs.services.get(arn);
 }
 
+/** ECS attaches a service to at most 5 target groups, as CreateService and UpdateService say. */
+function checkServiceLoadBalancers(loadBalancers: unknown): void {
+  if (Array.isArray(loadBalancers) && loadBalancers.length > 5) fail('InvalidParameterException', 'load balancers can have at most 5 items.');
+}
+
 /** Creates a service with its first deployment; the simulation starts its tasks. */
 export function createService(core: SandboxCore, cluster: EcsCluster, input: Json): EcsService {
   const name = input.serviceName;
@@ -391,6 +396,7 @@ export function createService(core: SandboxCore, cluster: EcsCluster, input: Jso
   if (td.body.networkMode === 'awsvpc' && !(input.networkConfiguration as Json | undefined)?.awsvpcConfiguration) {
     fail('InvalidParameterException', "Network Configuration must be provided when networkMode 'awsvpc' is specified.");
   }
+  checkServiceLoadBalancers(input.loadBalancers);
   const desiredCount = typeof input.desiredCount === 'number' ? input.desiredCount : 0;
   const { serviceName: _n, cluster: _c, taskDefinition: _t, desiredCount: _d, tags, launchType, capacityProviderStrategy, ...config } = input;
   void _n;
@@ -429,6 +435,7 @@ export function updateService(core: SandboxCore, service: EcsService, input: Jso
     if (td.arn !== service.taskDefinition) redeploy = true;
     service.taskDefinition = td.arn;
   }
+  checkServiceLoadBalancers(input.loadBalancers);
   for (const key of ['networkConfiguration', 'loadBalancers', 'serviceRegistries', 'platformVersion']) {
     if (input[key] !== undefined && JSON.stringify(input[key]) !== JSON.stringify(service.config[key])) {
       service.config[key] = input[key];

@@ -9,6 +9,7 @@ import { hex, upperId, uuid } from '../../ids';
 import { availabilityZones } from '../intrinsics';
 import { requireVpcRoom } from '../../ec2/vpcs';
 import { refuseSubnetInUse } from '../../network/providers';
+import { withListenerRules, withLoadBalancerRules, withTargetGroupRules } from './load-balancing';
 import { recorded } from './recorded';
 import { findGeneric, generatedName, registerGeneric, str, type ProviderContext, type ResourceProvider } from './types';
 
@@ -190,7 +191,7 @@ export const infrastructureProviders: Record<string, ResourceProvider> = {
     arn: (ctx, id) => `arn:aws:iam::${ctx.core.account}:inline-policy/${id}`,
     attributes: (_c, id) => ({ Id: id }),
   }),
-  'AWS::ElasticLoadBalancingV2::LoadBalancer': recorded({
+  'AWS::ElasticLoadBalancingV2::LoadBalancer': withLoadBalancerRules(recorded({
     duration: 'loadBalancer',
     nameProperty: 'Name',
     validate(ctx, props) {
@@ -214,9 +215,9 @@ export const infrastructureProviders: Record<string, ResourceProvider> = {
       };
     },
     refresh: (_c, _id, props) => ({ SecurityGroups: Array.isArray(props.SecurityGroups) ? props.SecurityGroups : [] }),
-  }),
-  'AWS::ElasticLoadBalancingV2::TargetGroup': targetGroupProvider,
-  'AWS::ElasticLoadBalancingV2::Listener': recorded({
+  })),
+  'AWS::ElasticLoadBalancingV2::TargetGroup': withTargetGroupRules(targetGroupProvider),
+  'AWS::ElasticLoadBalancingV2::Listener': withListenerRules(recorded({
     validate(ctx, props) {
       const lb = str(props, 'LoadBalancerArn') ?? '';
       if (!findGeneric(ctx.core, 'AWS::ElasticLoadBalancingV2::LoadBalancer', lb)) fail('LoadBalancerNotFound', `One or more load balancers not found`);
@@ -225,7 +226,7 @@ export const infrastructureProviders: Record<string, ResourceProvider> = {
     physicalId: (_ctx, props) => `${str(props, 'LoadBalancerArn')!.replace(':loadbalancer/', ':listener/')}/${hex(16)}`,
     arn: (_c, id) => id,
     attributes: (_c, id) => ({ ListenerArn: id }),
-  }),
+  })),
   'AWS::ElasticLoadBalancingV2::ListenerRule': recorded({
     tagProperty: null,
     physicalId: (_ctx, props) => `${str(props, 'ListenerArn')!.replace(':listener/', ':listener-rule/')}/${hex(16)}`,
