@@ -1,6 +1,6 @@
 /**
  * The monthly cost estimate of a project in one mode, itemised: Fargate vCPU and GB hours (with
- * the Spot discount), load balancer, public IPv4 addresses, NAT, RDS, ElastiCache, logs, images.
+ * the Spot discount), load balancers (application and network), public IPv4 addresses, NAT, RDS, ElastiCache, logs, images.
  * Usage that cannot be known (traffic, log volume) is assumed and stated in the notes.
  */
 import type { CostEstimate, CostLine, DeploymentMode } from '../../shared/domain/plan';
@@ -17,6 +17,8 @@ export const ASSUMED_IMAGE_GB = 0.5;
 const POSTGRES_STORAGE_GB = 20;
 /** One public IPv4 address per AZ on an internet-facing ALB. */
 const ALB_ADDRESSES = 2;
+/** An internet-facing NLB has one public IPv4 address per subnet it is in (the project's two). */
+const NLB_ADDRESSES = 2;
 const NAT_GATEWAYS = 2;
 
 function cents(value: number): number {
@@ -78,7 +80,12 @@ export function estimateCost(project: ProjectModel, mode: DeploymentMode, region
     add('Application load balancer', `1 × ${HOURS_PER_MONTH} h`, HOURS_PER_MONTH * prices.albHour);
     add('Load balancer capacity units', `1 LCU × ${HOURS_PER_MONTH} h (assumed light traffic)`, HOURS_PER_MONTH * prices.albLcuHour);
   }
-  const addresses = (settings.privateSubnets ? 0 : tasks) + (hasAlb ? ALB_ADDRESSES : 0) + (settings.privateSubnets ? NAT_GATEWAYS : 0);
+  const hasNlb = ingress.network.listeners.length > 0;
+  if (hasNlb) {
+    add('Network load balancer', `1 × ${HOURS_PER_MONTH} h`, HOURS_PER_MONTH * prices.nlbHour);
+    add('Network load balancer capacity units', `1 NLCU × ${HOURS_PER_MONTH} h (assumed light traffic)`, HOURS_PER_MONTH * prices.nlcuHour);
+  }
+  const addresses = (settings.privateSubnets ? 0 : tasks) + (hasAlb ? ALB_ADDRESSES : 0) + (hasNlb ? NLB_ADDRESSES : 0) + (settings.privateSubnets ? NAT_GATEWAYS : 0);
   if (addresses > 0) add('Public IPv4 addresses', `${addresses} × ${HOURS_PER_MONTH} h`, addresses * HOURS_PER_MONTH * prices.publicIpv4Hour);
   if (settings.privateSubnets) {
     add('NAT gateways (one per zone, this project’s own)', `${NAT_GATEWAYS} × ${HOURS_PER_MONTH} h`, NAT_GATEWAYS * HOURS_PER_MONTH * prices.natHour);

@@ -4,7 +4,7 @@ import type { ProjectModel } from '../../shared/domain/project';
 import type { IngressPlan } from './ingress';
 import { namespaceName, privateHostName } from './names';
 
-/** Node ids: `internet`, `alb`, `namespace`, `secrets`, and `service:<name>` for services and stores. */
+/** Node ids: `internet`, `alb`, `nlb`, `namespace`, `secrets`, and `service:<name>` for services and stores. */
 export function serviceNodeId(service: string): string {
   return `service:${service}`;
 }
@@ -22,21 +22,31 @@ export function architectureGraph(project: ProjectModel, ingress: IngressPlan): 
   };
   const services = [...project.services].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
+  const network = ingress.network.listeners;
+  if (ingress.listeners.length > 0 || network.length > 0) nodes.push({ id: 'internet', kind: 'internet', label: 'Internet' });
   if (ingress.listeners.length > 0) {
-    nodes.push({ id: 'internet', kind: 'internet', label: 'Internet' });
     nodes.push({ id: 'alb', kind: 'alb', label: 'Load balancer', detail: `ports ${ingress.listeners.map((l) => l.port).join(', ')}` });
     edge({ from: 'internet', to: 'alb', kind: 'traffic', label: ingress.listeners.map((l) => `${l.protocol === 'HTTPS' ? 'https' : 'http'}:${l.port}`).join(', ') });
+  }
+  if (network.length > 0) {
+    // Drawn as a load balancer; its id and label tell it from the HTTP one.
+    nodes.push({ id: 'nlb', kind: 'alb', label: 'Network load balancer', detail: `ports ${network.map((l) => l.port).join(', ')}` });
+    edge({ from: 'internet', to: 'nlb', kind: 'traffic', label: network.map((l) => `${l.protocol === 'TCP_UDP' ? 'tcp+udp' : l.protocol.toLowerCase()}:${l.port}`).join(', ') });
   }
   nodes.push({ id: 'namespace', kind: 'namespace', label: namespaceName(project.name), detail: 'private DNS' });
   for (const s of services) {
     const kind = s.managed ? s.managed.kind : 'service';
     const detail = s.managed
       ? `${s.managed.kind === 'postgres' ? 'RDS PostgreSQL' : 'ElastiCache'} ${s.managed.version}`
-      : `${s.size.cpu / 1024} vCPU, ${s.size.memory / 1024} GB × ${s.replicas}`;
+      : s.oneOff
+        ? `runs once per deploy, ${s.size.cpu / 1024} vCPU`
+        : `${s.size.cpu / 1024} vCPU, ${s.size.memory / 1024} GB × ${s.replicas}`;
     nodes.push({ id: serviceNodeId(s.name), kind, label: s.name, detail });
-    edge({ from: serviceNodeId(s.name), to: 'namespace', kind: 'dns', label: privateHostName(project.name, s.name) });
+    // A one-off exits before anyone could call it: it gets no DNS name.
+    if (!s.oneOff) edge({ from: serviceNodeId(s.name), to: 'namespace', kind: 'dns', label: privateHostName(project.name, s.name) });
   }
   for (const t of ingress.targetGroups) edge({ from: 'alb', to: serviceNodeId(t.service), kind: 'traffic', label: String(t.containerPort) });
+  for (const t of ingress.network.targetGroups) edge({ from: 'nlb', to: serviceNodeId(t.service), kind: 'traffic', label: `${t.containerPort}/${t.protocol === 'TCP_UDP' ? 'tcp+udp' : t.protocol.toLowerCase()}` });
 
   const names = new Set(project.services.map((s) => s.name));
   // Traffic a service sends by name: to the service or store its settings name as a host.
@@ -45,7 +55,10 @@ export function architectureGraph(project: ProjectModel, ingress: IngressPlan): 
     if (to && to !== r.service && names.has(to)) edge({ from: serviceNodeId(r.service), to: serviceNodeId(to), kind: 'traffic', label: r.variable ?? r.where });
   }
   for (const s of services) {
-    for (const dep of [...s.dependsOn].sort()) if (names.has(dep) && dep !== s.name) edge({ from: serviceNodeId(s.name), to: serviceNodeId(dep), kind: 'traffic' });
+    for (const dep of [...s.dependsOn].sort()) {
+      const oneOff = project.services.find((x) => x.name === dep)?.oneOff;
+      if (names.has(dep) && dep !== s.name) edge({ from: serviceNodeId(s.name), to: serviceNodeId(dep), kind: 'traffic', ...(oneOff ? { label: 'waits for it to finish' } : {}) });
+    }
   }
 
   const secretUsers = new Map<string, Set<string>>();
@@ -60,6 +73,7 @@ export function architectureGraph(project: ProjectModel, ingress: IngressPlan): 
       for (const n of value.kind === 'config' ? [value.name] : value.names) set.add(n);
       secretUsers.set(s.name, set);
     }
+    for (const file of s.secretFiles ?? []) secretUsers.set(s.name, new Set([...(secretUsers.get(s.name) ?? []), file.path]));
   }
   if (secretUsers.size > 0) {
     nodes.push({ id: 'secrets', kind: 'secrets', label: 'Secrets', detail: `SSM /Berth/${project.name}/` });

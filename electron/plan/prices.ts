@@ -16,6 +16,9 @@ export interface RegionPrices {
   spotDiscount: number;
   albHour: number;
   albLcuHour: number;
+  /** Network Load Balancer hour and NLCU-hour (one NLCU: 800 new TCP or 400 new UDP flows a second, 1 GB an hour). */
+  nlbHour: number;
+  nlcuHour: number;
   /** Every public IPv4 address, in use or not. */
   publicIpv4Hour: number;
   natHour: number;
@@ -37,6 +40,8 @@ export const PRICE_TABLE: Record<string, RegionPrices> = {
     spotDiscount: 0.7,
     albHour: 0.0225,
     albLcuHour: 0.008,
+    nlbHour: 0.0225,
+    nlcuHour: 0.006,
     publicIpv4Hour: 0.005,
     natHour: 0.045,
     rdsHour: { 'db.t4g.micro': 0.016, 'db.t4g.small': 0.032 },
@@ -54,6 +59,8 @@ export const PRICE_TABLE: Record<string, RegionPrices> = {
     spotDiscount: 0.7,
     albHour: 0.0225,
     albLcuHour: 0.008,
+    nlbHour: 0.0225,
+    nlcuHour: 0.006,
     publicIpv4Hour: 0.005,
     natHour: 0.045,
     rdsHour: { 'db.t4g.micro': 0.016, 'db.t4g.small': 0.032 },
@@ -71,6 +78,8 @@ export const PRICE_TABLE: Record<string, RegionPrices> = {
     spotDiscount: 0.7,
     albHour: 0.0252,
     albLcuHour: 0.008,
+    nlbHour: 0.0252,
+    nlcuHour: 0.006,
     publicIpv4Hour: 0.005,
     natHour: 0.048,
     rdsHour: { 'db.t4g.micro': 0.018, 'db.t4g.small': 0.036 },
@@ -88,6 +97,8 @@ export const PRICE_TABLE: Record<string, RegionPrices> = {
     spotDiscount: 0.7,
     albHour: 0.027,
     albLcuHour: 0.008,
+    nlbHour: 0.027,
+    nlcuHour: 0.006,
     publicIpv4Hour: 0.005,
     natHour: 0.052,
     rdsHour: { 'db.t4g.micro': 0.019, 'db.t4g.small': 0.037 },
@@ -105,6 +116,8 @@ export const PRICE_TABLE: Record<string, RegionPrices> = {
     spotDiscount: 0.7,
     albHour: 0.0252,
     albLcuHour: 0.008,
+    nlbHour: 0.0252,
+    nlcuHour: 0.006,
     publicIpv4Hour: 0.005,
     natHour: 0.059,
     rdsHour: { 'db.t4g.micro': 0.025, 'db.t4g.small': 0.05 },

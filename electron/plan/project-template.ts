@@ -30,6 +30,8 @@ import {
 import { addOneOff, oneOffRevision, type OneOffPlan } from './one-off';
 import { postgresFamily, postgresMajor, postgresSupportNote } from './postgres';
 import { addNetwork } from './network';
+import { networkServiceRules } from './network-ingress';
+import { addNetworkLoadBalancer, networkAttachments, networkServiceIngress } from './network-load-balancer';
 import { planSecretFiles } from './secret-files';
 import { isValidFargateSize } from './sizing';
 import { finishStack, TemplateBuilder } from './stack';
@@ -222,13 +224,16 @@ export function buildProjectTemplate(project: ProjectModel, mode: DeploymentMode
         Properties: {
           GroupDescription: `${p}: services, reachable from the load balancer and each other`,
           VpcId: network.vpc,
-          SecurityGroupIngress: ingress.servicePorts.map((port) => ({
-            IpProtocol: 'tcp',
-            FromPort: port,
-            ToPort: port,
-            SourceSecurityGroupId: getAtt('LoadBalancerSecurityGroup', 'GroupId'),
-            Description: `Port ${port} from the load balancer`,
-          })),
+          SecurityGroupIngress: [
+            ...ingress.servicePorts.map((port) => ({
+              IpProtocol: 'tcp',
+              FromPort: port,
+              ToPort: port,
+              SourceSecurityGroupId: getAtt('LoadBalancerSecurityGroup', 'GroupId'),
+              Description: `Port ${port} from the load balancer`,
+            })),
+            ...networkServiceIngress(networkServiceRules(ingress.network)),
+          ],
           Tags: tags,
         },
       },
@@ -395,6 +400,8 @@ export function buildProjectTemplate(project: ProjectModel, mode: DeploymentMode
     });
     b.output('LoadBalancerDnsName', getAtt('LoadBalancer', 'DNSName'), 'DNS name of the load balancer');
   }
+
+  addNetworkLoadBalancer(b, { project: p, plan: ingress.network, services, vpc: network.vpc, publicSubnets: network.publicSubnets, tags, shared, own });
 
   // ---------------------------------------------------------------- IAM
   const hasBuilt = Object.keys(imageParameters).length > 0;
@@ -696,7 +703,10 @@ export function buildProjectTemplate(project: ProjectModel, mode: DeploymentMode
     const targets = ingress.targetGroups.filter((t) => t.service === s.name);
     const dependsOn = serviceDependencies();
     for (const t of targets) for (const l of listenerIdsByTarget.get(t) ?? []) dependsOn.add(l);
-    const grace = targets.length > 0 ? 60 + clamp(s.healthcheck?.startPeriodSeconds ?? 0, 0, 300) : undefined;
+    const nlb = networkAttachments(ingress.network, s.name, container);
+    for (const l of nlb.listeners) dependsOn.add(l);
+    const loadBalancers = [...targets.map((t) => ({ ContainerName: container, ContainerPort: t.containerPort, TargetGroupArn: ref(targetGroupIds.get(t)!) })), ...nlb.loadBalancers];
+    const grace = loadBalancers.length > 0 ? 60 + clamp(s.healthcheck?.startPeriodSeconds ?? 0, 0, 300) : undefined;
     const replicas = replicasFor(mode, s.replicas);
     const capacity = capacityFor(mode, s.platform);
     b.add(
@@ -723,8 +733,7 @@ export function buildProjectTemplate(project: ProjectModel, mode: DeploymentMode
             },
           },
           ServiceRegistries: [{ RegistryArn: getAtt(`${part}Discovery`, 'Arn') }],
-          LoadBalancers:
-            targets.length > 0 ? targets.map((t) => ({ ContainerName: container, ContainerPort: t.containerPort, TargetGroupArn: ref(targetGroupIds.get(t)!) })) : undefined,
+          LoadBalancers: loadBalancers.length > 0 ? loadBalancers : undefined,
           HealthCheckGracePeriodSeconds: grace,
           PropagateTags: 'SERVICE',
           EnableECSManagedTags: true,

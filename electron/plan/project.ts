@@ -77,13 +77,17 @@ export function configNeeds(project: ProjectModel): ServiceConfigNeed[] {
   return out;
 }
 
-/** The public URLs that will exist; the load balancer's DNS name is known only after deploy. */
+/** The public URLs and addresses that will exist; the load balancers' DNS names are known only after deploy. */
 export function publicUrls(ingress: IngressPlan): string[] {
   const urls: string[] = [];
   for (const l of ingress.listeners) {
     if (l.action.kind === 'forward') urls.push(`http://<load-balancer-dns>${l.port === 80 ? '' : `:${l.port}`} → ${l.action.target.service}:${l.action.target.containerPort}`);
   }
   for (const d of ingress.domains) urls.push(`https://${d.domain} → ${d.service}:${d.target.containerPort}`);
+  for (const l of ingress.network.listeners) {
+    const over = l.protocol === 'TCP_UDP' ? 'TCP and UDP' : l.protocol;
+    urls.push(`<network-load-balancer-dns>:${l.port} (${over}) → ${l.target.service}:${l.target.containerPort}`);
+  }
   return urls;
 }
 

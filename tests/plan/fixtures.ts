@@ -182,3 +182,30 @@ export function manyServices(n: number, name = 'big'): ProjectModel {
   }
   return project(name, services);
 }
+
+/**
+ * A game server with an HTTP status page next to its UDP game port and raw-TCP RCON port, an
+ * MQTT broker (a well-known non-HTTP port) and a DNS server on 53 over both TCP and UDP.
+ */
+export function gameWithHttp(): ProjectModel {
+  return project('arena', [
+    service('game', {
+      image: 'itzg/minecraft-bedrock-server:2025.6.0',
+      ports: [
+        { target: 8080, published: 80, protocol: 'tcp', mode: 'ingress', appProtocol: 'http' },
+        { target: 19132, protocol: 'udp', mode: 'ingress' },
+        { target: 25575, protocol: 'tcp', mode: 'ingress', appProtocol: 'tcp' },
+      ],
+      healthcheck: { test: ['CMD', 'curl', '-f', 'http://localhost:8080/status'], intervalSeconds: 20, timeoutSeconds: 5, retries: 3, startPeriodSeconds: 30, httpPath: '/status' },
+    }),
+    service('broker', { image: 'eclipse-mosquitto:2.0', ports: [{ target: 1883, protocol: 'tcp', mode: 'ingress' }] }),
+    service('dns', {
+      image: 'coredns/coredns:1.11.3',
+      ports: [
+        { target: 53, protocol: 'tcp', mode: 'ingress', appProtocol: 'tcp' },
+        { target: 53, protocol: 'udp', mode: 'ingress' },
+      ],
+    }),
+    service('voice', { image: 'mumblevoip/mumble-server:v1.5', ports: [{ target: 64738, protocol: 'udp', mode: 'ingress' }] }),
+  ]);
+}

@@ -5,11 +5,12 @@ import { BOOTSTRAP_OUTPUTS, buildBootstrapTemplate } from '../../electron/plan/b
 import { derivedParameterName, idPart, imageParameterName, projectStackName, projectToken } from '../../electron/plan/names';
 import { planProject, projectStackParameters } from '../../electron/plan/project';
 import { checkSecurityGroupRules } from '../../electron/plan/ingress';
+import { estimateCost } from '../../electron/plan/cost';
 import { buildProjectTemplate } from '../../electron/plan/project-template';
 import type { CfnResource, CfnTemplate, DeploymentMode } from '../../shared/domain/plan';
 import type { ProjectModel } from '../../shared/domain/project';
 import { AppErrorException } from '../../shared/result';
-import { apiWithSidecar, config, manyServices, project, service, staticSite, webWithStores, withDomains, workersOnly } from './fixtures';
+import { apiWithSidecar, config, gameWithHttp, manyServices, project, service, staticSite, webWithStores, withDomains, workersOnly } from './fixtures';
 
 const MODES: DeploymentMode[] = ['affordable', 'balanced', 'high_availability'];
 
@@ -309,6 +310,104 @@ describe('project template', () => {
   });
 });
 
+describe('UDP and raw TCP ports: the network load balancer', () => {
+  const t = () => template(gameWithHttp());
+
+  it('keeps HTTP on the ALB and puts UDP, raw TCP and well-known non-HTTP ports on an internet-facing NLB in the public subnets', () => {
+    const lbs = Object.fromEntries(ofType(t(), 'AWS::ElasticLoadBalancingV2::LoadBalancer').map(([id, r]) => [id, (r.Properties as any).Type]));
+    expect(lbs).toEqual({ LoadBalancer: 'application', NetworkLoadBalancer: 'network' });
+    const nlb = props(t(), 'NetworkLoadBalancer');
+    expect(nlb).toMatchObject({ Scheme: 'internet-facing', Subnets: [{ Ref: 'PublicSubnet1' }, { Ref: 'PublicSubnet2' }], SecurityGroups: [{ 'Fn::GetAtt': ['NetworkLoadBalancerSecurityGroup', 'GroupId'] }] });
+    const listeners = ofType(t(), 'AWS::ElasticLoadBalancingV2::Listener').map(([id, r]) => [id, (r.Properties as any).Protocol, (r.Properties as any).LoadBalancerArn.Ref]);
+    expect(listeners).toEqual([
+      ['Listener80', 'HTTP', 'LoadBalancer'],
+      ['NetworkListener53', 'TCP_UDP', 'NetworkLoadBalancer'],
+      ['NetworkListener1883', 'TCP', 'NetworkLoadBalancer'],
+      ['NetworkListener19132', 'UDP', 'NetworkLoadBalancer'],
+      ['NetworkListener25575', 'TCP', 'NetworkLoadBalancer'],
+      ['NetworkListener64738', 'UDP', 'NetworkLoadBalancer'],
+    ]);
+  });
+
+  it('gives each network port its own target group of the same protocol, health-checked over TCP (never UDP)', () => {
+    const groups = Object.fromEntries(ofType(t(), 'AWS::ElasticLoadBalancingV2::TargetGroup').map(([id, r]) => [id, r.Properties as any]));
+    expect(Object.keys(groups).sort()).toEqual(['BrokerNetworkTargetGroup1883', 'DnsNetworkTargetGroup53', 'GameNetworkTargetGroup19132', 'GameNetworkTargetGroup25575', 'GameTargetGroup8080', 'VoiceNetworkTargetGroup64738']);
+    expect(groups.DnsNetworkTargetGroup53).toMatchObject({ Protocol: 'TCP_UDP', TargetType: 'ip', Port: 53, HealthCheckProtocol: 'TCP', HealthCheckPort: 'traffic-port' });
+    // A UDP port is checked on a TCP port of the same service; a UDP-only service on its own port number.
+    expect(groups.GameNetworkTargetGroup19132).toMatchObject({ Protocol: 'UDP', HealthCheckProtocol: 'TCP', HealthCheckPort: '8080', HealthCheckIntervalSeconds: 20 });
+    expect(groups.VoiceNetworkTargetGroup64738).toMatchObject({ Protocol: 'UDP', HealthCheckProtocol: 'TCP', HealthCheckPort: 'traffic-port' });
+    expect(groups.BrokerNetworkTargetGroup1883).toMatchObject({ Protocol: 'TCP', HealthCheckProtocol: 'TCP' });
+    for (const [id, g] of Object.entries(groups)) {
+      if (!id.includes('Network')) continue;
+      // Paths and matchers are refused for TCP health checks.
+      expect(g.HealthCheckPath).toBeUndefined();
+      expect(g.Matcher).toBeUndefined();
+      expect(g.TargetGroupAttributes).toEqual([{ Key: 'deregistration_delay.timeout_seconds', Value: '10' }]);
+    }
+    expect(groups.GameTargetGroup8080).toMatchObject({ Protocol: 'HTTP', HealthCheckPath: '/status' });
+  });
+
+  it('attaches a service to its ALB and NLB target groups and starts it after their listeners', () => {
+    const game = t().Resources.GameService!;
+    expect((game.Properties as any).LoadBalancers).toEqual([
+      { ContainerName: 'game', ContainerPort: 8080, TargetGroupArn: { Ref: 'GameTargetGroup8080' } },
+      { ContainerName: 'game', ContainerPort: 19132, TargetGroupArn: { Ref: 'GameNetworkTargetGroup19132' } },
+      { ContainerName: 'game', ContainerPort: 25575, TargetGroupArn: { Ref: 'GameNetworkTargetGroup25575' } },
+    ]);
+    expect(game.DependsOn).toEqual(expect.arrayContaining(['Listener80', 'NetworkListener19132', 'NetworkListener25575']));
+    expect((t().Resources.VoiceService!.Properties as any).HealthCheckGracePeriodSeconds).toBe(60);
+    expect(props(t(), 'DnsTaskDefinition').ContainerDefinitions[0].PortMappings).toEqual([
+      { ContainerPort: 53, Protocol: 'tcp' },
+      { ContainerPort: 53, Protocol: 'udp' },
+    ]);
+  });
+
+  it('opens the NLB to the internet and the services to the NLB with the right protocol, health-check ports included', () => {
+    expect(props(t(), 'NetworkLoadBalancerSecurityGroup').SecurityGroupIngress.map((r: any) => `${r.FromPort}/${r.IpProtocol} ${r.CidrIp}`)).toEqual([
+      '53/tcp 0.0.0.0/0',
+      '53/udp 0.0.0.0/0',
+      '1883/tcp 0.0.0.0/0',
+      '19132/udp 0.0.0.0/0',
+      '25575/tcp 0.0.0.0/0',
+      '64738/udp 0.0.0.0/0',
+    ]);
+    const fromNlb = props(t(), 'ServiceSecurityGroup').SecurityGroupIngress.filter((r: any) => r.SourceSecurityGroupId['Fn::GetAtt'][0] === 'NetworkLoadBalancerSecurityGroup');
+    expect(fromNlb.map((r: any) => `${r.FromPort}/${r.IpProtocol}`)).toEqual(['53/tcp', '53/udp', '1883/tcp', '8080/tcp', '19132/udp', '25575/tcp', '64738/tcp', '64738/udp']);
+    expect(props(t(), 'LoadBalancerSecurityGroup').SecurityGroupIngress.map((r: any) => r.FromPort)).toEqual([80]);
+  });
+
+  it('outputs <dns>:<port> addresses, lists them with their protocol, and prices the NLB in every mode', () => {
+    const outputs = t().Outputs!;
+    expect(outputs.DnsAddress53).toEqual({ Value: { 'Fn::Sub': '${NetworkLoadBalancer.DNSName}:53' }, Description: 'dns port 53 over TCP and UDP' });
+    expect(outputs.GameAddress19132!.Description).toBe('game port 19132 over UDP');
+    const preview = planProject(gameWithHttp(), { mode: 'balanced', region: 'us-east-1', preflight: false });
+    expect(preview.urls).toContain('<network-load-balancer-dns>:19132 (UDP) → game:19132');
+    expect(preview.urls).toContain('<network-load-balancer-dns>:53 (TCP and UDP) → dns:53');
+    expect(preview.resources.find((r) => r.logicalId === 'GameNetworkTargetGroup19132')?.why).toContain('AWS cannot check health over UDP');
+    expect(preview.graph.nodes.map((n) => n.id)).toEqual(expect.arrayContaining(['alb', 'nlb']));
+    for (const mode of MODES) {
+      const lines = estimateCost(gameWithHttp(), mode, 'us-east-1').lines;
+      expect(lines.find((l) => l.item === 'Network load balancer')?.monthlyUsd).toBe(16.43);
+      expect(lines.find((l) => l.item === 'Network load balancer capacity units')?.monthlyUsd).toBe(4.38);
+    }
+    const httpOnly = estimateCost(webWithStores(), 'balanced', 'us-east-1').lines.map((l) => l.item);
+    expect(httpOnly).not.toContain('Network load balancer');
+  });
+
+  it('refuses what AWS cannot do: a sixth target group on one service, a domain on UDP only, 51 NLB listeners', () => {
+    const six = project('six', [service('game', { image: 'x', ports: Array.from({ length: 6 }, (_, i) => ({ target: 27015 + i, protocol: 'udp' as const, mode: 'ingress' as const })) })]);
+    expect(errorOf(() => template(six)).message).toBe('game has 6 public ports; an ECS service can be attached to at most 5 target groups.');
+    const domain = project('dom', [service('voice', { image: 'x', domainname: 'voice.example.com', ports: [{ target: 64738, protocol: 'udp', mode: 'ingress' }] })]);
+    expect(errorOf(() => template(domain)).message).toContain('HTTPS for a domain needs an HTTP port');
+    const raw = (n: number, protocol: 'tcp' | 'udp') =>
+      project('many', Array.from({ length: Math.ceil(n / 5) }, (_, k) => service(`g${k}`, { image: 'x', ports: Array.from({ length: Math.min(5, n - 5 * k) }, (_, i) => ({ target: 30000 + 5 * k + i, protocol, mode: 'ingress' as const, ...(protocol === 'tcp' ? { appProtocol: 'tcp' as const } : {}) })) })));
+    expect(ofType(template(raw(50, 'tcp')), 'AWS::ElasticLoadBalancingV2::Listener')).toHaveLength(50);
+    expect(errorOf(() => template(raw(51, 'tcp'))).message).toContain('51 network load balancer listeners');
+    // UDP-only ports need a UDP rule and a TCP health-check rule each on the services' group.
+    expect(errorOf(() => template(raw(30, 'udp'))).message).toBe('The services security group would need 61 inbound rules; a security group allows 60.');
+  });
+});
+
 describe('limits', () => {
   it('marks a template over 51,200 bytes for upload and keeps a small one inline', () => {
     expect(buildProjectTemplate(staticSite(), 'balanced').stack.needsUpload).toBe(false);
@@ -326,12 +425,15 @@ describe('limits', () => {
     expect(error.appError.details).toEqual(expect.objectContaining({ limit: 500 }));
   });
 
+  /** `n` public HTTP ports, five per service. */
+  const publicPorts = (n: number) =>
+    Array.from({ length: Math.ceil(n / 5) }, (_, k) =>
+      service(`web${k}`, { image: 'nginx', ports: Array.from({ length: Math.min(5, n - 5 * k) }, (_, i) => ({ target: 8000 + 5 * k + i, protocol: 'tcp' as const, mode: 'ingress' as const })) }),
+    );
+
   it('allows 50 listeners and refuses 51', () => {
-    const ports = (n: number) =>
-      project(
-        'ports',
-        [service('web', { image: 'nginx', ports: Array.from({ length: n }, (_, i) => ({ target: 8000 + i, protocol: 'tcp' as const, mode: 'ingress' as const })) })],
-      );
+    // Five public ports per service, the most ECS attaches to one service.
+    const ports = (n: number) => project('ports', publicPorts(n));
     expect(ofType(template(ports(50)), 'AWS::ElasticLoadBalancingV2::Listener')).toHaveLength(50);
     const error = errorOf(() => template(ports(51)));
     expect(error.code).toBe('LIMIT_EXCEEDED');
@@ -344,7 +446,7 @@ describe('limits', () => {
     expect(error.code).toBe('LIMIT_EXCEEDED');
     expect(error.message).toContain('61 inbound rules');
     // At the listener limit the load balancer's group holds one rule per listener, under the quota.
-    const ports = project('ports', [service('web', { image: 'nginx', ports: Array.from({ length: 50 }, (_, i) => ({ target: 8000 + i, protocol: 'tcp' as const, mode: 'ingress' as const })) })]);
+    const ports = project('ports', publicPorts(50));
     expect(props(template(ports), 'LoadBalancerSecurityGroup').SecurityGroupIngress).toHaveLength(50);
     expect(props(template(ports), 'ServiceSecurityGroup').SecurityGroupIngress).toHaveLength(50);
   });
