@@ -6,6 +6,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
+import { ingressCarrier } from '../../shared/domain/ingress-ports';
 import type { ComposeFileInfo, LoadedProject, ProjectModel, ServiceModel } from '../../shared/domain/project';
 import { defaultComposeSelection, findComposeFiles } from './discover';
 import { parseDotenv } from './dotenv';
@@ -359,7 +360,8 @@ function namedVolume(spec: string): string | undefined {
 function checkIngressHealth(services: NormalisedService[], report: Report): void {
   for (const s of services) {
     if (s.model.managed || s.model.oneOff) continue;
-    const ingress = s.ports.find((p) => p.port.mode === 'ingress' && p.port.protocol === 'tcp');
+    // Only the application load balancer checks GET <path>; the network one connects over TCP.
+    const ingress = s.ports.find((p) => p.port.mode === 'ingress' && ingressCarrier(p.port) === 'application');
     if (!ingress) continue;
     const port = ingress.port.target;
     if (!s.model.healthcheck) {

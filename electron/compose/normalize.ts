@@ -6,7 +6,7 @@ import { serviceEnvironment, type EnvFileCache, type PlacedEnv } from './environ
 import { DEFAULT_FARGATE_SIZE, fargateSize } from './fargate';
 import { serviceHealthcheck } from './healthcheck';
 import { versionFromImage } from './image';
-import { servicePorts, type PlacedPort } from './ports';
+import { checkDomainIngress, servicePorts, type PlacedPort } from './ports';
 import type { Report } from './report';
 import { get, lineCol, str, type At, type SNode } from './tree';
 import { parseBytes, parseCpus, parseDuration, shellWords } from './units';
@@ -82,6 +82,7 @@ export async function normaliseService(name: string, svc: SNode, declaredAt: At,
   if (managed) model.managed = managed;
   const domainname = str(get(svc, 'domainname'));
   if (domainname) model.domainname = domainname;
+  if (domainname) checkDomainIngress(name, get(svc, 'domainname')?.at, ports, report);
   const policies = servicePolicies(name, get(svc, 'x-defang-policies'), report);
   if (policies.length > 0) model.policies = policies;
   const grace = stopGrace(name, get(svc, 'stop_grace_period'), report);

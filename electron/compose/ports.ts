@@ -1,8 +1,9 @@
 /**
  * Ports: the short syntax (`[HOST_IP:][PUBLISHED:]TARGET[/PROTOCOL]`) and the long form, with
- * Berth's rules: targets in 1–65535, no ranges, UDP only privately (a load balancer speaks HTTP),
- * no duplicates.
+ * Berth's rules: targets in 1–65535, no ranges, no duplicates. Public HTTP ports go through the
+ * application load balancer; public UDP and raw TCP through the network load balancer.
  */
+import { ingressCarrier, NON_HTTP_PORTS } from '../../shared/domain/ingress-ports';
 import type { PortMapping } from '../../shared/domain/project';
 import type { Report } from './report';
 import { get, str, type At, type SNode } from './tree';
@@ -13,23 +14,8 @@ export interface PlacedPort {
   at: At;
 }
 
-/** Well-known ports of protocols that are not HTTP (a public HTTP load balancer cannot serve them). */
-const NON_HTTP_PORTS: Record<number, string> = {
-  21: 'FTP',
-  22: 'SSH',
-  25: 'SMTP',
-  53: 'DNS',
-  1433: 'SQL Server',
-  1521: 'Oracle',
-  3306: 'MySQL',
-  5432: 'PostgreSQL',
-  5672: 'AMQP',
-  6379: 'Redis',
-  9042: 'Cassandra',
-  9092: 'Kafka',
-  11211: 'Memcached',
-  27017: 'MongoDB',
-};
+/** ECS attaches a service to at most 5 target groups: one per public container port. */
+const MAX_PUBLIC_PORTS_PER_SERVICE = 5;
 
 /** Parses and checks a service's ports; problems are reported and the port left out. */
 export function servicePorts(node: SNode | undefined, service: string, report: Report): PlacedPort[] {
@@ -38,15 +24,6 @@ export function servicePorts(node: SNode | undefined, service: string, report: R
   for (const item of node.items) {
     const port = item.kind === 'map' ? longPort(item, report) : shortPort(item, report);
     if (!port) continue;
-    if (port.protocol === 'udp' && port.mode === 'ingress') {
-      report.error(
-        'port-udp-ingress',
-        `Port ${port.target}/udp of ${service} is public (mode: ingress), but the load balancer only carries HTTP over TCP.`,
-        'Set `mode: host` to keep the UDP port private to the project, or use TCP.',
-        item.at,
-      );
-      continue;
-    }
     if (port.mode === 'host' && port.published !== undefined && port.published !== port.target) {
       report.warning(
         'port-host-published',
@@ -55,10 +32,11 @@ export function servicePorts(node: SNode | undefined, service: string, report: R
         item.at,
       );
     }
-    if (port.mode === 'ingress' && port.protocol === 'tcp' && NON_HTTP_PORTS[port.target]) {
+    const known = NON_HTTP_PORTS[port.target];
+    if (port.mode === 'ingress' && port.protocol === 'tcp' && port.appProtocol === 'tcp' && known?.store) {
       report.warning(
-        'port-ingress-not-http',
-        `Port ${port.target} of ${service} looks like ${NON_HTTP_PORTS[port.target] as string}, but ingress ports are served over HTTP by a public load balancer.`,
+        'port-public-store',
+        `Port ${port.target} of ${service} looks like ${known.name}: it becomes public on the internet, over TCP through the network load balancer.`,
         'Add `mode: host` to keep it private to the project (other services still reach it).',
         item.at,
       );
@@ -68,9 +46,55 @@ export function servicePorts(node: SNode | undefined, service: string, report: R
       report.error('port-duplicate', `Port ${port.target}/${port.protocol} of ${service} is listed twice.`, 'Remove one of the two entries.', item.at);
       continue;
     }
+    if (port.mode === 'ingress' && publicTargets(out).size >= MAX_PUBLIC_PORTS_PER_SERVICE && !publicTargets(out).has(targetKey(port))) {
+      report.error(
+        'port-too-many-public',
+        `${service} would have more than ${MAX_PUBLIC_PORTS_PER_SERVICE} public container ports; an ECS service can be attached to at most ${MAX_PUBLIC_PORTS_PER_SERVICE} load balancer target groups.`,
+        'Keep at most 5 public ports (`mode: host` keeps the others private), or split the service.',
+        item.at,
+      );
+      continue;
+    }
     out.push({ port, at: item.at });
   }
+  checkUdpHealth(out, service, report);
   return out;
+}
+
+/** A target group's key: HTTP ports and network ports of one container port get one each. */
+function targetKey(p: PortMapping): string {
+  return `${ingressCarrier(p)}:${p.target}`;
+}
+
+function publicTargets(placed: PlacedPort[]): Set<string> {
+  return new Set(placed.filter((p) => p.port.mode === 'ingress').map((p) => targetKey(p.port)));
+}
+
+/** AWS cannot check health over UDP: a public UDP port is checked by a TCP connection, so some TCP port must answer. */
+function checkUdpHealth(placed: PlacedPort[], service: string, report: Report): void {
+  if (placed.some((p) => p.port.protocol === 'tcp')) return;
+  const udp = placed.find((p) => p.port.mode === 'ingress' && p.port.protocol === 'udp');
+  if (!udp) return;
+  const port = udp.port.target;
+  report.warning(
+    'port-udp-health-check',
+    `The network load balancer checks UDP port ${port} of ${service} by opening a TCP connection to port ${port} (AWS has no UDP health checks): unless the container also accepts TCP there, its tasks are marked unhealthy.`,
+    `Also publish a TCP port the container listens on (e.g. a status or query port, \`mode: host\` is enough); the load balancer checks that one.`,
+    udp.at,
+  );
+}
+
+/** A service with a domain name needs an HTTP port for its HTTPS host rule; UDP or raw TCP ports alone cannot carry it. */
+export function checkDomainIngress(service: string, domainAt: At | undefined, placed: PlacedPort[], report: Report): void {
+  const ingress = placed.filter((p) => p.port.mode === 'ingress');
+  if (!domainAt || ingress.length === 0 || ingress.some((p) => ingressCarrier(p.port) === 'application')) return;
+  const first = ingress[0]!.port;
+  report.error(
+    'domainname-no-http',
+    `${service} sets domainname, but its public port${ingress.length > 1 ? 's are' : ' is'} ${ingress.map((p) => `${p.port.target}/${p.port.protocol}`).join(', ')}: HTTPS for a domain needs an HTTP port, and the network load balancer that carries ${first.protocol === 'udp' ? 'UDP' : 'raw TCP'} serves no domain.`,
+    'Publish the HTTP port of the service too, or remove `domainname`.',
+    domainAt,
+  );
 }
 
 /** The public port an ingress port listens on. */
@@ -159,12 +183,11 @@ function checkTarget(
   const mapping: PortMapping = { target, protocol, mode };
   if (published !== undefined) mapping.published = published;
   if (mode === 'ingress' && protocol === 'tcp') {
-    const app = (appProtocolRaw ?? 'http').toLowerCase();
+    const app = appProtocolRaw?.toLowerCase();
+    // Any other app_protocol (tcp, postgresql, mqtt, https...) passes through the network load balancer as raw TCP.
     if (app === 'http' || app === 'http2' || app === 'grpc') mapping.appProtocol = app;
-    else {
-      report.warning('port-app-protocol', `app_protocol "${appProtocolRaw ?? ''}" is not http, http2 or grpc; the load balancer uses http.`, 'Use http, http2 or grpc.', at);
-      mapping.appProtocol = 'http';
-    }
+    else if (app !== undefined) mapping.appProtocol = 'tcp';
+    else mapping.appProtocol = NON_HTTP_PORTS[target] ? 'tcp' : 'http';
   }
   return mapping;
 }

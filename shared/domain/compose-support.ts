@@ -41,7 +41,7 @@ export const COMPOSE_KEY_SUPPORT: readonly KeySupport[] = [
   // Services
   { key: `${S}.image`, status: 'mapped', note: 'Container image of the task definition (pulled through the ECR pull-through cache for ECR Public).' },
   { key: `${S}.build`, status: 'mapped', note: 'Built in your account (Kaniko on Fargate) from the uploaded context, pushed to ECR `berth/<project>`.' },
-  { key: `${S}.ports`, status: 'mapped', note: '`mode: ingress` → public through the Application Load Balancer; `mode: host` → private, reachable by the project’s services.' },
+  { key: `${S}.ports`, status: 'mapped', note: '`mode: ingress` → public: HTTP through the Application Load Balancer, UDP and raw TCP (databases, DNS, MQTT, game servers) through the Network Load Balancer; `mode: host` → private, reachable by the project’s services.' },
   { key: `${S}.environment`, status: 'mapped', note: 'Task environment; names without a value (and unset `${NAME}`) come from Berth’s Secrets (SSM SecureString).' },
   { key: `${S}.env_file`, status: 'mapped', note: 'Read at load time; its variables become task environment (below `environment`).' },
   { key: `${S}.command`, status: 'mapped', note: 'Container `command`.' },
@@ -191,9 +191,9 @@ export const COMPOSE_KEY_SUPPORT: readonly KeySupport[] = [
   // Ports (long form)
   { key: `${S}.ports[].target`, status: 'mapped', note: 'Container port; target group port for ingress.' },
   { key: `${S}.ports[].published`, status: 'mapped', note: 'Load balancer listener port for ingress; ignored for host ports.' },
-  { key: `${S}.ports[].protocol`, status: 'mapped', note: 'tcp or udp (udp only with mode: host).' },
-  { key: `${S}.ports[].mode`, status: 'mapped', note: '`ingress` (default): public through the load balancer; `host`: private.' },
-  { key: `${S}.ports[].app_protocol`, status: 'mapped', note: 'Target group protocol version: http, http2 or grpc.' },
+  { key: `${S}.ports[].protocol`, status: 'mapped', note: 'tcp or udp; a public UDP port is a UDP listener of the Network Load Balancer, the same port as tcp and udp one TCP_UDP listener.' },
+  { key: `${S}.ports[].mode`, status: 'mapped', note: '`ingress` (default): public through a load balancer; `host`: private.' },
+  { key: `${S}.ports[].app_protocol`, status: 'mapped', note: 'http, http2 or grpc: the Application Load Balancer’s target group protocol version; any other value (tcp, postgresql, https...) is raw TCP through the Network Load Balancer. Unset: http, except on well-known non-HTTP ports (5432, 3306, 6379, 1883, 53, 25565...).' },
   { key: `${S}.ports[].name`, status: 'warned', note: 'Port names are not used.', fix: 'Remove `name`.' },
   { key: `${S}.ports[].host_ip`, status: 'warned', note: 'The load balancer listens on all addresses.', fix: 'Remove `host_ip`.' },
 

@@ -500,7 +500,7 @@ describe('x-defang-policies', () => {
 });
 
 describe('port rules', () => {
-  it('reports UDP ingress, ranges, bad targets, duplicates, conflicts and private remaps', async () => {
+  it('reports ranges, bad targets, duplicates, conflicts and private remaps, and makes UDP ingress public', async () => {
     const r = await loadFiles({
       'compose.yaml': [
         'services:',
@@ -523,7 +523,6 @@ describe('port rules', () => {
       ].join('\n'),
     });
     expect(brief(r.diagnostics)).toEqual([
-      'error port-udp-ingress services.a.ports[0]',
       'error port-range services.a.ports[1]',
       'error port-target-range services.a.ports[2]',
       'error port-duplicate services.a.ports[4]',
@@ -532,6 +531,7 @@ describe('port rules', () => {
       'error port-published-conflict services.b.ports[0]',
     ]);
     expect(service(r, 'a').ports).toEqual([
+      { target: 53, published: 53, protocol: 'udp', mode: 'ingress' },
       { target: 80, published: 8080, protocol: 'tcp', mode: 'ingress', appProtocol: 'http' },
       { target: 5432, published: 6543, protocol: 'tcp', mode: 'host' },
       { target: 53, protocol: 'udp', mode: 'host' },
@@ -539,9 +539,61 @@ describe('port rules', () => {
     ]);
   });
 
-  it('warns when a database port is public', async () => {
+  it('makes a public database port raw TCP on the network load balancer, and warns that it is open to the internet', async () => {
     const r = await loadFiles({ 'compose.yaml': 'services:\n  db:\n    image: postgres\n    healthcheck: {test: ["CMD", "pg_isready"]}\n    ports: ["5432:5432"]\n' });
-    expect(brief(r.diagnostics)).toEqual(['warning healthcheck-not-http services.db.healthcheck', 'warning port-ingress-not-http services.db.ports[0]']);
+    // The network load balancer connects over TCP: no HTTP healthcheck is asked for.
+    const ingress = r.diagnostics.filter((d) => d.code.startsWith('port-') || d.code.startsWith('healthcheck-'));
+    expect(brief(ingress)).toEqual(['warning port-public-store services.db.ports[0]']);
+    expect(ingress[0]!.message).toBe('Port 5432 of db looks like PostgreSQL: it becomes public on the internet, over TCP through the network load balancer.');
+    expect(service(r, 'db').ports).toEqual([{ target: 5432, published: 5432, protocol: 'tcp', mode: 'ingress', appProtocol: 'tcp' }]);
+  });
+
+  it('maps UDP, raw TCP (app_protocol) and well-known non-HTTP ports next to HTTP ones, without diagnostics', async () => {
+    const r = await loadFiles({
+      'compose.yaml': [
+        'services:',
+        '  game:',
+        '    image: itzg/minecraft-server',
+        '    healthcheck: {test: ["CMD", "curl", "-f", "http://localhost:8080/status"]}',
+        '    ports:',
+        '      - "80:8080"',
+        '      - "25565:25565"',
+        '      - "19132:19132/udp"',
+        '      - {target: 25575, app_protocol: rcon}',
+        '  dns:',
+        '    image: coredns/coredns',
+        '    ports: ["53:53/tcp", "53:53/udp"]',
+      ].join('\n'),
+    });
+    expect(brief(r.diagnostics)).toEqual([]);
+    expect(service(r, 'game').ports.map((p) => `${p.target}/${p.protocol} ${p.appProtocol ?? '-'}`)).toEqual(['8080/tcp http', '25565/tcp tcp', '19132/udp -', '25575/tcp tcp']);
+    expect(service(r, 'dns').ports.map((p) => `${p.target}/${p.protocol} ${p.appProtocol ?? '-'}`)).toEqual(['53/tcp tcp', '53/udp -']);
+  });
+
+  it('points at what AWS cannot carry: a sixth public port, a domain on UDP only, a UDP port nothing can health-check', async () => {
+    const r = await loadFiles({
+      'compose.yaml': [
+        'services:',
+        '  relay:',
+        '    image: x',
+        '    ports: ["27015/udp", "27016/udp", "27017/udp", "27018/udp", "27019/udp", "27020/udp"]',
+        '  voice:',
+        '    image: y',
+        '    domainname: voice.example.com',
+        '    ports: ["64738:64738/udp"]',
+      ].join('\n'),
+    });
+    expect(brief(r.diagnostics)).toEqual([
+      'warning port-udp-health-check services.relay.ports[0]',
+      'error port-too-many-public services.relay.ports[5]',
+      'error domainname-no-http services.voice.domainname',
+      'warning port-udp-health-check services.voice.ports[0]',
+    ]);
+    const at = (code: string) => r.diagnostics.find((d) => d.code === code)!;
+    expect([at('port-too-many-public').line, at('port-too-many-public').column]).toEqual([4, 78]);
+    expect([at('domainname-no-http').line, at('domainname-no-http').column]).toEqual([7, 17]);
+    expect(at('domainname-no-http').message).toContain('HTTPS for a domain needs an HTTP port');
+    expect(at('port-udp-health-check').message).toContain('AWS has no UDP health checks');
   });
 });
 
