@@ -18,7 +18,6 @@ import { interpolateFile } from './interpolate';
 import { canonicalService, dropResets, mergeFiles } from './merge';
 import { normaliseProjectName, projectNameProblem, serviceNameProblem } from './names';
 import { markOneOffs } from './one-off';
-import { normaliseService, type NormalisedService } from './normalize';
 import { composeSecrets } from './secrets';
 import { warnEphemeralStores } from './stores';
 import { normaliseService, type NormalisedService } from './normalize';
@@ -170,6 +169,7 @@ async function load(dir: string, found: string[], options: LoadOptions, report: 
   warnEphemeralStores(normalised, report);
   const serviceNodes = new Map(serviceEntries.map((e) => [e.key, e.value]));
   const secrets = await composeSecrets(merged, normalised.map((n) => ({ model: n.model, node: serviceNodes.get(n.model.name)! })), dir, report);
+  checkReferences(merged, serviceEntries, inactive, providers, report);
   checkListenerConflicts(
     normalised.map((n) => ({ service: n.model.name, placed: n.ports })),
     report,

@@ -108,9 +108,9 @@ export async function normaliseService(name: string, svc: SNode, declaredAt: At,
     }
   }
   const out: NormalisedService = { model, ports, env, dependsOn, sourceAt: declaredAt };
-  const restart = get(svc, 'restart');
   const imageKey = svc.kind === 'map' ? svc.entries.get('image')?.keyAt : undefined;
   if (imageKey) out.imageAt = imageKey;
+  const restart = get(svc, 'restart');
   if (restart?.kind === 'scalar' && restart.value !== null) {
     out.restart = String(restart.value === false ? 'no' : restart.value);
     // Diagnostics point at the key, as the support rules do.
