@@ -261,7 +261,8 @@ describe('interpolation, .env and env_file', () => {
       PRICE: { kind: 'literal', value: '$5' },
       TEMPLATE_WITH_DOLLAR: { kind: 'derived', template: '$$HOME/${SECRET_PATH}', names: ['SECRET_PATH'] },
     });
-    expect(r.diagnostics).toEqual([]);
+    // Only the note that the plain postgres container keeps no data across tasks.
+    expect(brief(r.diagnostics)).toEqual(['warning store-data-ephemeral services.db.image']);
     expect(r.project?.files.map((f) => f.role)).toEqual(['env', 'main']);
   });
 
@@ -408,7 +409,7 @@ describe('managed stores', () => {
     expect(service(r, 'vector').managed?.version).toBe('16');
     expect(service(r, 'cache').managed).toEqual({ kind: 'redis', version: '7.2', port: 6379 });
     expect(service(r, 'plain').managed).toBeUndefined();
-    expect(brief(r.diagnostics)).toEqual(['warning managed-password-literal services.pg.environment.POSTGRES_PASSWORD']);
+    expect(brief(r.diagnostics)).toEqual(['warning managed-password-literal services.pg.environment.POSTGRES_PASSWORD', 'warning store-data-ephemeral services.plain.image']);
   });
 });
 
@@ -713,6 +714,7 @@ describe('include', () => {
     expect(service(r, 'web').dependsOn).toEqual(['db']);
     expect(r.diagnostics.map((d) => `${d.code} ${d.file.replace(`${r.dir}/`, '')}:${d.line} ${d.path}`)).toEqual([
       'compose-key-warned compose.yaml:7 services.web.volumes',
+      'store-data-ephemeral infra/compose.yaml:3 services.db.image',
       'compose-key-warned infra/compose.yaml:6 volumes',
     ]);
   });
