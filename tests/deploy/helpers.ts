@@ -6,6 +6,7 @@ import type { DeployEvent, DeploymentRecord } from '../../shared/domain/deploy';
 import type { DeploymentMode } from '../../shared/domain/plan';
 import { createContext, type AppContext } from '../../electron/api/context';
 import { connectionManager } from '../../electron/aws/connection';
+import { describeStack } from '../../electron/aws/stacks';
 import { deployments } from '../../electron/deploy/deployments';
 import type { PipelineTuning } from '../../electron/deploy/pipeline';
 import { loadProject } from '../../electron/compose/load';
@@ -95,4 +96,15 @@ export async function runBerth(args: string[], dataDir: string, stdin = ''): Pro
   const io: CommandIo = { out: (l) => out.push(l), err: (l) => err.push(l), readStdin: async () => stdin, interrupted: new Promise(() => undefined) };
   const code = await runCli(args, io, () => createContext({ shell: 'cli', version: '0.0.0-test', dataDir }));
   return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+/** The AWS clients of a test app's connection. */
+export function clientsOf(app: TestApp) {
+  return connectionManager(app.ctx).require().clients;
+}
+
+/** The ECS cluster the bootstrap stack made. */
+export async function clusterOf(app: TestApp): Promise<string> {
+  const bootstrap = await describeStack(clientsOf(app).cloudformation, 'berth-bootstrap');
+  return bootstrap!.Outputs!.find((o) => o.OutputKey === 'ClusterName')!.OutputValue!;
 }

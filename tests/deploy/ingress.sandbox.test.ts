@@ -10,16 +10,13 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { connectionManager } from '../../electron/aws/connection';
 import { describeStack } from '../../electron/aws/stacks';
 import { ecsServiceName, projectStackName } from '../../electron/plan/names';
-import { deploy, sandboxAppForSuite } from './helpers';
+import { clientsOf, clusterOf, deploy, sandboxAppForSuite } from './helpers';
 
 const suite = sandboxAppForSuite();
 
-function clients() {
-  return connectionManager(suite.app.ctx).require().clients;
-}
+const clients = () => clientsOf(suite.app);
 
 /** A game server: a status page over HTTP and the game itself over UDP. */
 async function gameProject(): Promise<string> {
@@ -60,8 +57,7 @@ describe('non-HTTP ingress', () => {
     expect(physical('NetworkListener19132')).toContain(':listener/net/');
     expect(ofType('AWS::ElasticLoadBalancingV2::TargetGroup')).toEqual(['GameNetworkTargetGroup19132', 'GameTargetGroup8080']);
 
-    const bootstrap = await describeStack(clients().cloudformation, 'berth-bootstrap');
-    const cluster = bootstrap!.Outputs!.find((o) => o.OutputKey === 'ClusterName')!.OutputValue!;
+    const cluster = await clusterOf(suite.app);
     const service = (await clients().ecs.send(new DescribeServicesCommand({ cluster, services: [ecsServiceName('arena', 'game')] }))).services![0]!;
     expect(service.loadBalancers).toEqual([
       { containerName: 'game', containerPort: 8080, targetGroupArn: physical('GameTargetGroup8080') },

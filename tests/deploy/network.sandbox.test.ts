@@ -9,23 +9,16 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { connectionManager } from '../../electron/aws/connection';
-import { describeStack } from '../../electron/aws/stacks';
 import { ecsServiceName, projectStackName } from '../../electron/plan/names';
 import { sampleProject } from './fixtures';
-import { deploy, sandboxAppForSuite, setAllConfig, vpcQuota } from './helpers';
+import { clientsOf, clusterOf, deploy, sandboxAppForSuite, setAllConfig, vpcQuota } from './helpers';
 
 // Four projects, each with its own VPC, next to the default VPC and the bootstrap's.
 const suite = sandboxAppForSuite(vpcQuota(6));
 
-function clients() {
-  return connectionManager(suite.app.ctx).require().clients;
-}
+const clients = () => clientsOf(suite.app);
 
-async function cluster(): Promise<string> {
-  const bootstrap = await describeStack(clients().cloudformation, 'berth-bootstrap');
-  return bootstrap!.Outputs!.find((o) => o.OutputKey === 'ClusterName')!.OutputValue!;
-}
+const cluster = () => clusterOf(suite.app);
 
 /** The running task of a project's service. */
 async function taskOf(project: string, service: string): Promise<string> {

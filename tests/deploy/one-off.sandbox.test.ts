@@ -7,21 +7,15 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { connectionManager } from '../../electron/aws/connection';
 import { describeStack } from '../../electron/aws/stacks';
 import { ecsServiceName } from '../../electron/plan/names';
-import { deploy, sandboxAppForSuite } from './helpers';
+import { clientsOf, clusterOf, deploy, sandboxAppForSuite } from './helpers';
 
 const suite = sandboxAppForSuite();
 
-function clients() {
-  return connectionManager(suite.app.ctx).require().clients;
-}
+const clients = () => clientsOf(suite.app);
 
-async function cluster(): Promise<string> {
-  const bootstrap = await describeStack(clients().cloudformation, 'berth-bootstrap');
-  return bootstrap!.Outputs!.find((o) => o.OutputKey === 'ClusterName')!.OutputValue!;
-}
+const cluster = () => clusterOf(suite.app);
 
 async function writeProject(dir: string, migrate: string[], name = 'shop', version = '1'): Promise<void> {
   await writeFile(

@@ -12,21 +12,17 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { connectionManager } from '../../electron/aws/connection';
-import { describeStack } from '../../electron/aws/stacks';
 import { loadProject } from '../../electron/compose/load';
 import { ecsServiceName } from '../../electron/plan/names';
 import { setConfig } from '../../electron/secrets/store';
-import { deploy, sandboxAppForSuite } from './helpers';
+import { clientsOf, clusterOf, deploy, sandboxAppForSuite } from './helpers';
 
 const suite = sandboxAppForSuite();
 const PASSWORD = 'canary-db-password-7f3a9c';
 const API_KEY = 'canary-api-key-0b52e1';
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 
-function clients() {
-  return connectionManager(suite.app.ctx).require().clients;
-}
+const clients = () => clientsOf(suite.app);
 
 async function project(files: Record<string, string>): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'berth-secrets-'));
@@ -61,8 +57,7 @@ describe('compose secrets as files', () => {
     expect(record.failure?.message).toBeUndefined();
     expect(record.outcome).toBe('succeeded');
 
-    const bootstrap = await describeStack(clients().cloudformation, 'berth-bootstrap');
-    const cluster = bootstrap!.Outputs!.find((o) => o.OutputKey === 'ClusterName')!.OutputValue!;
+    const cluster = await clusterOf(suite.app);
     const [arn] = (await clients().ecs.send(new ListTasksCommand({ cluster, serviceName: ecsServiceName('vault', 'app') }))).taskArns!;
     const files = suite.sandbox.taskFiles(arn!, 'app');
     expect(files).toEqual(
