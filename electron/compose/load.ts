@@ -20,6 +20,7 @@ import { normaliseProjectName, projectNameProblem, serviceNameProblem } from './
 import { markOneOffs } from './one-off';
 import { composeSecrets } from './secrets';
 import { warnEphemeralStores } from './stores';
+import { namedVolume, namedVolumes } from './volumes';
 import { normaliseService, type NormalisedService } from './normalize';
 import { checkListenerConflicts, listenerPort } from './ports';
 import { Report } from './report';
@@ -166,9 +167,10 @@ async function load(dir: string, found: string[], options: LoadOptions, report: 
   const defined = new Set(serviceEntries.map((e) => e.key));
   checkDependencies(normalised, defined, inactive, providers, report);
   markOneOffs(normalised, report);
-  warnEphemeralStores(normalised, report);
   const serviceNodes = new Map(serviceEntries.map((e) => [e.key, e.value]));
   const secrets = await composeSecrets(merged, normalised.map((n) => ({ model: n.model, node: serviceNodes.get(n.model.name)! })), dir, report);
+  const volumes = namedVolumes(merged, normalised.map((n) => ({ model: n.model, node: serviceNodes.get(n.model.name)! })), report);
+  warnEphemeralStores(normalised, report);
   checkReferences(merged, serviceEntries, inactive, providers, report);
   checkListenerConflicts(
     normalised.map((n) => ({ service: n.model.name, placed: n.ports })),
@@ -187,6 +189,7 @@ async function load(dir: string, found: string[], options: LoadOptions, report: 
     services,
     requiredConfig: requiredConfig(services, secrets),
     ...(secrets.length > 0 ? { secrets } : {}),
+    ...(volumes.length > 0 ? { volumes } : {}),
     hostReferences: hostReferences({ name, services, notDeployed }, settingPlace(normalised, byName), report),
     profiles,
     notDeployed,
@@ -345,15 +348,6 @@ function checkReferences(merged: SNode, services: SEntry[], inactive: Map<string
       }
     }
   }
-}
-
-/** The named volume of a short-syntax mount (`data:/var/lib/x`), or undefined for paths and anonymous volumes. */
-function namedVolume(spec: string): string | undefined {
-  const parts = spec.split(':');
-  if (parts.length < 2) return undefined;
-  const source = parts[0] as string;
-  if (source === '' || /^[./~]/.test(source) || /^[A-Za-z]$/.test(source) || source.includes('/') || source.includes('$')) return undefined;
-  return source;
 }
 
 /** An ingress service should tell the load balancer what to check. */

@@ -18,14 +18,17 @@ const STORES: { image: RegExp; what: string; managed?: string }[] = [
 export function warnEphemeralStores(services: NormalisedService[], report: Report): void {
   for (const s of services) {
     const m = s.model;
-    if (m.managed || m.oneOff || !m.image) continue;
+    // A named volume (EFS) keeps the data across tasks, as compose keeps it across containers.
+    if (m.managed || m.oneOff || !m.image || (m.volumes ?? []).length > 0) continue;
     const store = STORES.find((x) => x.image.test(m.image!.toLowerCase()));
     if (!store) continue;
     const at = s.imageAt ?? s.sourceAt;
     report.warning(
       'store-data-ephemeral',
       `${m.name} runs ${store.what} (${m.image}) as a plain container: its data lives on the task's disk and is lost whenever the task is replaced — every deploy that changes it, a crash, and every Spot interruption in affordable mode.`,
-      store.managed ? `Add \`${store.managed}\` to ${m.name} for a managed, backed-up ${store.what}.` : `Point the app at a managed database (Amazon RDS) and keep ${m.name} for local runs only, or accept that its data is temporary.`,
+      store.managed
+        ? `Add \`${store.managed}\` to ${m.name} for a managed, backed-up ${store.what}, or mount a named volume at its data folder (kept on Amazon EFS).`
+        : `Mount a named volume at its data folder (kept on Amazon EFS), or point the app at a managed database (Amazon RDS).`,
       at,
     );
   }

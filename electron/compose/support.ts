@@ -31,6 +31,14 @@ function scalarText(node: SNode): string {
 export const SUPPORT_CONDITIONS: Record<string, (node: SNode) => boolean> = {
   // Reported by the one-off reading (electron/compose/one-off.ts), which sees the whole project.
   'not-a-one-off': () => false,
+  // Bind mounts (a path of your computer) cannot reach Fargate; named volumes are EFS.
+  'has-bind-mount': (n) =>
+    n.kind === 'seq' &&
+    n.items.some((i) => {
+      if (i.kind === 'scalar') return /^[./~]|^[A-Za-z]:/.test(scalarText(i)) && scalarText(i).includes(':');
+      const type = i.kind === 'map' ? i.entries.get('type')?.value : undefined;
+      return type !== undefined && scalarText(type) === 'bind';
+    }),
   'non-default-network': (n) => (n.kind === 'map' ? [...n.entries.keys()].some((k) => k !== 'default') : n.kind === 'seq'),
   true: truthy,
   'not-bridge': (n) => !['bridge', 'default', ''].includes(scalarText(n)),

@@ -20,6 +20,8 @@ const ALB_ADDRESSES = 2;
 /** An internet-facing NLB has one public IPv4 address per subnet it is in (the project's two). */
 const NLB_ADDRESSES = 2;
 const NAT_GATEWAYS = 2;
+/** A volume's size is unknown before it holds data: a small database's worth. */
+const ASSUMED_VOLUME_GB = 1;
 
 function cents(value: number): number {
   return Math.round(value * 100) / 100;
@@ -120,6 +122,12 @@ export function estimateCost(project: ProjectModel, mode: DeploymentMode, region
   if (built > 0) {
     const gb = built * ASSUMED_IMAGE_GB;
     add('ECR image storage', `${fmt(gb)} GB (assumed ${ASSUMED_IMAGE_GB} GB per built image)`, gb * prices.ecrGbMonth);
+  }
+  const volumes = project.volumes ?? [];
+  if (volumes.length > 0) {
+    const gb = volumes.length * ASSUMED_VOLUME_GB;
+    add('EFS volumes', `${fmt(gb)} GB (assumed ${ASSUMED_VOLUME_GB} GB per volume: ${volumes.join(', ')})`, gb * prices.efsGbMonth);
+    notes.push('Volumes are billed for what they hold: the EFS line grows with the data you keep.');
   }
   if (priceRegion !== region) notes.push(`No price table for ${region}: ${priceRegion} prices are shown.`);
   notes.push('Data transfer, requests and storage growth are not included.');

@@ -29,6 +29,8 @@ export interface RegionPrices {
   logsIngestGb: number;
   logsStoreGbMonth: number;
   ecrGbMonth: number;
+  /** EFS Standard storage per GB-month (elastic throughput is billed by use, not here). */
+  efsGbMonth: number;
 }
 
 export const PRICE_TABLE: Record<string, RegionPrices> = {
@@ -50,6 +52,7 @@ export const PRICE_TABLE: Record<string, RegionPrices> = {
     logsIngestGb: 0.5,
     logsStoreGbMonth: 0.03,
     ecrGbMonth: 0.1,
+    efsGbMonth: 0.3,
   },
   'us-west-2': {
     fargateVcpuHour: 0.04048,
@@ -69,6 +72,7 @@ export const PRICE_TABLE: Record<string, RegionPrices> = {
     logsIngestGb: 0.5,
     logsStoreGbMonth: 0.03,
     ecrGbMonth: 0.1,
+    efsGbMonth: 0.3,
   },
   'eu-west-1': {
     fargateVcpuHour: 0.04048,
@@ -88,6 +92,7 @@ export const PRICE_TABLE: Record<string, RegionPrices> = {
     logsIngestGb: 0.57,
     logsStoreGbMonth: 0.03,
     ecrGbMonth: 0.1,
+    efsGbMonth: 0.33,
   },
   'eu-central-1': {
     fargateVcpuHour: 0.04656,
@@ -107,6 +112,7 @@ export const PRICE_TABLE: Record<string, RegionPrices> = {
     logsIngestGb: 0.63,
     logsStoreGbMonth: 0.0324,
     ecrGbMonth: 0.1,
+    efsGbMonth: 0.36,
   },
   'ap-southeast-1': {
     fargateVcpuHour: 0.05056,
@@ -126,6 +132,7 @@ export const PRICE_TABLE: Record<string, RegionPrices> = {
     logsIngestGb: 0.7,
     logsStoreGbMonth: 0.033,
     ecrGbMonth: 0.1,
+    efsGbMonth: 0.36,
   },
 };
 

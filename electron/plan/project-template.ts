@@ -33,6 +33,7 @@ import { addNetwork } from './network';
 import { networkServiceRules } from './network-ingress';
 import { addNetworkLoadBalancer, networkAttachments, networkServiceIngress } from './network-load-balancer';
 import { planSecretFiles } from './secret-files';
+import { addFileSystem, serviceVolumes } from './volumes';
 import { isValidFargateSize } from './sizing';
 import { finishStack, TemplateBuilder } from './stack';
 
@@ -277,6 +278,9 @@ export function buildProjectTemplate(project: ProjectModel, mode: DeploymentMode
       shared('Firewall of the database and cache', `Only the project’s services may connect, on ${storePorts.join(' and ')}`),
     );
   }
+
+  // ---------------------------------------------------------------- named volumes
+  const fileSystem = services.length > 0 ? addFileSystem(b, p, project.volumes ?? [], network, tags, shared) : undefined;
 
   // ---------------------------------------------------------------- load balancer
   const targetGroupIds = new Map<TargetGroupPlan, string>();
@@ -629,16 +633,23 @@ export function buildProjectTemplate(project: ProjectModel, mode: DeploymentMode
     };
     if (!s.build && !s.image) raise('PLAN_INVALID', `${s.name} has neither an image nor a build section.`, { service: s.name });
     const secretFiles = planSecretFiles(p, s, project.secrets ?? [], { 'awslogs-group': ref('LogGroup'), 'awslogs-region': ref('AWS::Region') });
-    if (secretFiles) {
-      definition.MountPoints = secretFiles.mountPoints;
-      definition.DependsOn = secretFiles.dependsOn;
-    }
+    if (secretFiles) definition.DependsOn = secretFiles.dependsOn;
+    const volumes = serviceVolumes(s, fileSystem);
+    const mountPoints = [...(secretFiles?.mountPoints ?? []), ...volumes.mountPoints];
+    if (mountPoints.length > 0) definition.MountPoints = mountPoints;
+    const taskVolumes = [...(secretFiles?.volumes ?? []), ...volumes.volumes];
     const policies = s.policies ?? [];
     b.add(
       `${part}TaskRole`,
       {
         Type: 'AWS::IAM::Role',
-        Properties: { AssumeRolePolicyDocument: ecsTaskRoleTrust(), ManagedPolicyArns: policies.length > 0 ? policies : undefined, Tags: tags },
+        Properties: {
+          AssumeRolePolicyDocument: ecsTaskRoleTrust(),
+          ManagedPolicyArns: policies.length > 0 ? policies : undefined,
+          // Mounting its volumes is the one AWS call ECS makes as the task itself.
+          Policies: volumes.statements.length > 0 ? [{ PolicyName: 'mount-volumes', PolicyDocument: policy(volumes.statements) }] : undefined,
+          Tags: tags,
+        },
       },
       own(
         s.name,
@@ -662,19 +673,21 @@ export function buildProjectTemplate(project: ProjectModel, mode: DeploymentMode
           ExecutionRoleArn: getAtt('ExecutionRole', 'Arn'),
           TaskRoleArn: getAtt(`${part}TaskRole`, 'Arn'),
           ContainerDefinitions: secretFiles ? [secretFiles.init, definition] : [definition],
-          Volumes: secretFiles?.volumes,
+          Volumes: taskVolumes.length > 0 ? taskVolumes : undefined,
           Tags: tags,
         },
       },
       own(
         s.name,
         `Task definition: ${s.size.cpu / 1024} vCPU, ${s.size.memory / 1024} GB, ${arm ? 'arm64' : 'amd64'}`,
-        `How to run ${s.name}: ${s.build ? 'the image Berth builds' : s.image}, its environment, ${secrets.length} secret${secrets.length === 1 ? '' : 's'} read from SSM${secretFiles ? `, ${s.secretFiles!.length} secret file${s.secretFiles!.length === 1 ? '' : 's'} in /run/secrets (${s.secretFiles!.map((f) => f.path.slice('/run/secrets/'.length)).join(', ')}) written before it starts` : ''}, logs`,
+        `How to run ${s.name}: ${s.build ? 'the image Berth builds' : s.image}, its environment, ${secrets.length} secret${secrets.length === 1 ? '' : 's'} read from SSM${secretFiles ? `, ${s.secretFiles!.length} secret file${s.secretFiles!.length === 1 ? '' : 's'} in /run/secrets (${s.secretFiles!.map((f) => f.path.slice('/run/secrets/'.length)).join(', ')}) written before it starts` : ''}${(s.volumes ?? []).length > 0 ? `, volumes ${s.volumes!.map((v) => `${v.volume} at ${v.path}${v.readOnly ? ' (read-only)' : ''}`).join(', ')} on EFS` : ''}, logs`,
       ),
     );
     const serviceDependencies = (): Set<string> => {
       // Tasks take their DNS search domain and routes when they start: the network comes first.
       const ids = new Set<string>(network.ready);
+      // A task mounts its volumes as it starts: their mount targets must be there.
+      if (fileSystem && (s.volumes ?? []).length > 0) for (const id of fileSystem.ready) ids.add(id);
       for (const dep of s.dependsOn) {
         if (!serviceNames.has(dep) || dep === s.name) continue;
         ids.add(storeResource.has(dep) ? `${idPart(dep)}DnsRecord` : (oneOffs.get(dep)?.waitCondition ?? `${idPart(dep)}Service`));

@@ -396,6 +396,17 @@ export interface SandboxState {
   events: { rules: Map<string, EventRule> };
   /** Applied Service Quotas values by `<region>/<service code>/<quota code>`; null: AWS exposes no applied value for it. */
   quotas: { applied: Map<string, number | null> };
+  /** Files kept on EFS, by access point id and path inside it (size and digest only). */
+  efs: { files: Map<string, StoredFile[]> };
+}
+
+/** A file a simulated program wrote: never its bytes. */
+export interface StoredFile {
+  path: string;
+  size: number;
+  sha256: string;
+  mode: string;
+  owner: string;
 }
 
 /** A fresh, empty sandbox. */
@@ -412,6 +423,7 @@ export function emptyState(): SandboxState {
     resources: new Map(),
     events: { rules: new Map() },
     quotas: { applied: new Map() },
+    efs: { files: new Map() },
   };
 }
 

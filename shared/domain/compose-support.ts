@@ -33,7 +33,7 @@ export const COMPOSE_KEY_SUPPORT: readonly KeySupport[] = [
   { key: 'services', status: 'mapped', note: 'One ECS service on Fargate per compose service (or RDS / ElastiCache for managed stores).' },
   { key: 'models', status: 'warned', note: 'Managed AI models are not provided by Berth yet; nothing is deployed for them.', fix: 'Run the model as a service with an image, or call a hosted model API.' },
   { key: 'networks', status: 'warned', note: 'All services share the project’s private network; separate networks are not reproduced.', fix: 'Remove custom networks, or accept that every service can reach every other.' },
-  { key: 'volumes', status: 'warned', note: 'Named volumes are not created: Fargate tasks have no persistent disks, data is lost when a task stops.', fix: 'Keep data in a managed store (x-defang-postgres, x-defang-redis) or S3.' },
+  { key: 'volumes', status: 'mapped', note: 'Named volumes → one encrypted Amazon EFS file system per project, an access point per volume: data survives task replacement. Only the `local` driver maps; `driver_opts` and `external` are refused.' },
   { key: 'secrets', status: 'mapped', note: '`file:` secrets are read at deploy time into their own SSM SecureString; `environment:` secrets are config values set in Berth’s Secrets. `external:` secrets are refused (Berth cannot read them).' },
   { key: 'configs', status: 'rejected', note: 'Compose configs (files mounted into containers) are not deployed.', fix: 'Copy the file into the image in the Dockerfile, or pass the value through environment.' },
   { key: 'x-*', status: 'mapped', note: 'Extension fields: read for YAML anchors and merge keys; nothing is deployed from them.' },
@@ -71,7 +71,7 @@ export const COMPOSE_KEY_SUPPORT: readonly KeySupport[] = [
     // Whether a service runs once depends on the whole project: the one-off reading reports it.
     when: 'not-a-one-off',
   },
-  { key: `${S}.volumes`, status: 'warned', note: 'Not mounted: Fargate tasks have no persistent disks and no access to your files.', fix: 'Copy files into the image, and keep data in a managed store or S3.' },
+  { key: `${S}.volumes`, status: 'warned', note: 'Named volumes are mounted from EFS; bind mounts of your files (`./src:/app`) are not: Fargate tasks have no access to your computer.', fix: 'Copy those files into the image (COPY in the Dockerfile); keep named volumes for data.', when: 'has-bind-mount' },
   { key: `${S}.networks`, status: 'warned', note: 'All services share the project’s private network.', fix: 'Remove it, or accept that every service can reach every other.', when: 'non-default-network' },
   { key: `${S}.links`, status: 'warned', note: 'Not needed: services reach each other by name, as on the compose network (the project’s network looks bare names up in `<project>.internal`).', fix: 'Remove `links`.' },
   { key: `${S}.container_name`, status: 'warned', note: 'ECS names containers itself; reach the service by its service name.', fix: 'Remove `container_name`.' },

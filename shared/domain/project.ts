@@ -135,6 +135,8 @@ export interface ServiceModel {
   oneOff?: { why: string };
   /** Compose secrets the service mounts, as files (`/run/secrets/<name>` unless a target says otherwise). */
   secretFiles?: SecretFile[];
+  /** Named volumes it mounts (EFS access points on AWS). */
+  volumes?: VolumeMount[];
   managed?: ManagedStore;
   domainname?: string;
   /** Managed IAM policy ARNs attached to the service's own task role (`x-defang-policies`); none means no AWS permissions. */
@@ -164,6 +166,14 @@ export interface ComposeFileInfo {
   path: string;
   /** `extends` also covers compose files pulled in by `include`; `env` is `.env` and every env_file read. */
   role: 'main' | 'override' | 'extends' | 'env';
+}
+
+/** A named volume mounted into a service. */
+export interface VolumeMount {
+  volume: string;
+  /** Absolute path in the container. */
+  path: string;
+  readOnly: boolean;
 }
 
 /** One compose secret a service mounts: which secret, at which path, owned and moded as written. */
@@ -197,6 +207,8 @@ export interface ProjectModel {
   requiredConfig: RequiredConfig[];
   /** Top-level compose secrets that deployed services mount. */
   secrets?: ComposeSecret[];
+  /** Named volumes deployed services mount: one EFS access point each. */
+  volumes?: string[];
   /** Every host named in env values, commands and entrypoints, and what answers it on AWS. */
   hostReferences: HostReference[];
   /** Profiles that were active while loading (from the options or COMPOSE_PROFILES). */

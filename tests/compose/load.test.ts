@@ -712,10 +712,11 @@ describe('include', () => {
     expect(service(r, 'db').image).toBe('postgres:16');
     expect(service(r, 'init').build?.context).toBe(`${r.dir}/infra/db-init`);
     expect(service(r, 'web').dependsOn).toEqual(['db']);
+    // A named volume declared by the included file is the project's, on EFS.
+    expect(service(r, 'web').volumes).toEqual([{ volume: 'pgdata', path: '/x', readOnly: false }]);
+    expect(r.project?.volumes).toEqual(['pgdata']);
     expect(r.diagnostics.map((d) => `${d.code} ${d.file.replace(`${r.dir}/`, '')}:${d.line} ${d.path}`)).toEqual([
-      'compose-key-warned compose.yaml:7 services.web.volumes',
       'store-data-ephemeral infra/compose.yaml:3 services.db.image',
-      'compose-key-warned infra/compose.yaml:6 volumes',
     ]);
   });
 

@@ -15,6 +15,7 @@ import { isAccountRegistry, parseImageReference, runBuild } from './build';
 import { describeResolution, resolveFromTask } from '../network/dns';
 import { hostsOfContainer } from '../network/hosts';
 import { simulatedExitCode, simulatedFiles, simulatedOutput } from './program';
+import { efsMountFailure, efsStore, keepOnEfs } from './volumes';
 import { findTaskDefinition, launchTasks, newDeployment, requestStop, serviceEvent, serviceTasks, type Json } from './store';
 
 interface SimulationState {
@@ -153,6 +154,20 @@ function containerEnvironment(core: SandboxCore, container: Json): Record<string
   return out;
 }
 
+/** Keeps what a container's script writes into its volumes: on EFS across tasks, on a task volume for the task. */
+function recordWrites(core: SandboxCore, td: EcsTaskDefinition, task: EcsTask, definition: Json, command: string[]): void {
+  const mounts = (definition.mountPoints as { sourceVolume: string; containerPath: string; readOnly?: boolean }[] | undefined) ?? [];
+  for (const file of simulatedFiles(command, containerEnvironment(core, definition))) {
+    const mount = mounts.find((m) => file.path.startsWith(`${m.containerPath.replace(/\/$/, '')}/`));
+    // A write outside every volume stays in the container's own file system and is gone with it; a read-only mount takes none.
+    if (!mount || mount.readOnly) continue;
+    const path = file.path.slice(mount.containerPath.replace(/\/$/, '').length + 1);
+    const efs = efsStore(td, mount.sourceVolume);
+    if (efs) keepOnEfs(core, efs, { ...file, path });
+    else task.files = [...(task.files ?? []).filter((f) => !(f.volume === mount.sourceVolume && f.path === path)), { ...file, volume: mount.sourceVolume, path }];
+  }
+}
+
 /**
  * Containers others wait for to COMPLETE or SUCCEED (a setup step, like Berth's secret-file
  * writer) run first and exit: what their script writes lands in the task's volumes. Returns why
@@ -166,13 +181,7 @@ function runInitContainers(core: SandboxCore, td: EcsTaskDefinition, task: EcsTa
     const definition = definitions.find((c) => c.name === name)!;
     const state = task.containers.find((c) => c.name === name)!;
     const command = commandOf(td, task, name);
-    const env = containerEnvironment(core, definition);
-    const mounts = (definition.mountPoints as { sourceVolume: string; containerPath: string }[] | undefined) ?? [];
-    for (const file of simulatedFiles(command, env)) {
-      const mount = mounts.find((m) => file.path.startsWith(`${m.containerPath.replace(/\/$/, '')}/`));
-      // A write outside every volume stays in the writer's own file system and is gone when it exits.
-      if (mount) task.files = [...(task.files ?? []).filter((f) => !(f.volume === mount.sourceVolume && f.path === file.path.slice(mount.containerPath.replace(/\/$/, '').length + 1))), { ...file, volume: mount.sourceVolume, path: file.path.slice(mount.containerPath.replace(/\/$/, '').length + 1) }];
-    }
+    recordWrites(core, td, task, definition, command);
     containerLog(core, td, task, name, simulatedOutput(command));
     state.lastStatus = 'STOPPED';
     state.exitCode = simulatedExitCode(command);
@@ -260,7 +269,7 @@ function advance(core: SandboxCore, task: EcsTask, now: number): boolean {
       return true;
     case 'PENDING': {
       task.pullStoppedAt = now;
-      const failure = startFailure(core, td, task);
+      const failure = startFailure(core, td, task) ?? efsMountFailure(core, td, task);
       if (failure) {
         task.stopCode = 'TaskFailedToStart';
         task.stoppedReason = failure;
@@ -280,6 +289,8 @@ function advance(core: SandboxCore, task: EcsTask, now: number): boolean {
       for (const c of task.containers) if (c.lastStatus !== 'STOPPED') c.lastStatus = 'RUNNING';
       for (const c of task.containers) {
         if (c.lastStatus === 'STOPPED') continue;
+        const definition = (td.body.containerDefinitions as Json[]).find((x) => x.name === c.name);
+        if (definition) recordWrites(core, td, task, definition, commandOf(td, task, c.name));
         const container = (td.body.containerDefinitions as Json[]).find((x) => x.name === c.name)!;
         const env = ((container.environment as { name: string }[] | undefined) ?? []).map((e) => e.name);
         const secrets = ((container.secrets as { name: string }[] | undefined) ?? []).map((e) => e.name);

@@ -8,6 +8,8 @@ import { ResourceFailure, allTags, generatedName, str, type ProviderContext, typ
 
 // Keys whose values are maps of user-chosen names: their own keys keep their case.
 const MAP_KEYS = new Set(['Options', 'DockerLabels', 'Labels', 'DriverOpts', 'SecretOptions']);
+// Where the ECS API's name is not the CloudFormation name with a lower-case first letter.
+const API_NAMES: Record<string, string> = { EFSVolumeConfiguration: 'efsVolumeConfiguration', FilesystemId: 'fileSystemId', IAM: 'iam', FSxWindowsFileServerVolumeConfiguration: 'fsxWindowsFileServerVolumeConfiguration' };
 
 /** CloudFormation's PascalCase properties → the ECS API's camelCase shape (map keys untouched). */
 export function toApiShape(value: unknown, preserve = false): unknown {
@@ -15,7 +17,7 @@ export function toApiShape(value: unknown, preserve = false): unknown {
   if (value === null || typeof value !== 'object') return value;
   const out: Json = {};
   for (const [key, v] of Object.entries(value)) {
-    const apiKey = preserve ? key : key.charAt(0).toLowerCase() + key.slice(1);
+    const apiKey = preserve ? key : (API_NAMES[key] ?? key.charAt(0).toLowerCase() + key.slice(1));
     out[apiKey] = MAP_KEYS.has(key) && v && typeof v === 'object' && !Array.isArray(v) ? { ...(v as Json) } : toApiShape(v);
   }
   return out;

@@ -4,6 +4,7 @@ import { infrastructureProviders } from './infrastructure';
 import { genericProvider } from './generic';
 import { networkProviders } from '../../network/providers';
 import { waitConditionProviders } from './wait-condition';
+import { efsProviders } from './efs';
 import { bucketPolicyProvider, bucketProvider, eventRuleProvider, logGroupProvider, logResourcePolicyProvider, parameterProvider } from './services';
 import type { ResourceProvider } from './types';
 
@@ -12,6 +13,7 @@ const PROVIDERS: Record<string, ResourceProvider> = {
   ...containerProviders,
   ...networkProviders,
   ...waitConditionProviders,
+  ...efsProviders,
   'AWS::S3::Bucket': bucketProvider,
   'AWS::S3::BucketPolicy': bucketPolicyProvider,
   'AWS::Logs::LogGroup': logGroupProvider,
