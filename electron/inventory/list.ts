@@ -170,8 +170,9 @@ export async function regionInventory(conn: InventoryConnection, options: Invent
   for (const mapping of await listTaggedResources(conn)) {
     const arn = mapping.ResourceARN ?? '';
     if (!arn) continue;
-    // Resources a stack made are listed under their stack.
-    if (mapping.Tags?.some((t) => t.Key === 'aws:cloudformation:stack-name')) continue;
+    // Resources a stack made are listed under their stack; one its stack kept when it went (a volume) is a leftover.
+    const madeBy = mapping.Tags?.find((t) => t.Key === 'aws:cloudformation:stack-name')?.Value;
+    if (madeBy !== undefined && stacks.some((s) => s.StackName === madeBy)) continue;
     if (physicalIds.has(arn) || [...physicalIds].some((id) => arn.endsWith(`:${id}`) || arn.endsWith(`/${id}`))) continue;
     const type = arnType(arn);
     // Stacks themselves are tagged too; they are listed above.

@@ -86,10 +86,10 @@ async function deleteStack(conn: TeardownConnection, run: TeardownRun, stackName
 }
 
 /** RDS snapshots tagged for the project (final snapshots CloudFormation kept). */
-async function projectSnapshots(conn: TeardownConnection, project: string): Promise<string[]> {
+async function projectKept(conn: TeardownConnection, project: string, type: RegExp): Promise<string[]> {
   return (await listTaggedResources(conn))
-    .filter((m) => m.ResourceARN && projectOf(m.Tags) === project && /^rds:(cluster-)?snapshot$/.test(arnType(m.ResourceARN)))
-    .map((m) => m.ResourceARN!.split(':').pop()!);
+    .filter((m) => m.ResourceARN && projectOf(m.Tags) === project && type.test(arnType(m.ResourceARN)))
+    .map((m) => m.ResourceARN!.split(/[:/]/).pop()!);
 }
 
 /** Tears a project down; returns what was left behind on purpose. Raises on a failed step. */
@@ -141,8 +141,11 @@ export async function teardownProject(conn: TeardownConnection, options: Project
     return { skipped: 'Kept build contexts and deployment records.' };
   });
 
-  for (const id of await projectSnapshots(conn, project)) {
+  for (const id of await projectKept(conn, project, /^rds:(cluster-)?snapshot$/)) {
     leftBehind.push(`RDS final snapshot ${id} (kept so your data survives; delete it in the RDS console when no longer needed)`);
+  }
+  for (const id of await projectKept(conn, project, /^elasticfilesystem:file-system$/)) {
+    leftBehind.push(`EFS file system ${id} with the project's named volumes (kept so your data survives; delete it in the EFS console when no longer needed)`);
   }
   return { ok: true, message: `${project} is torn down.`, leftBehind };
 }

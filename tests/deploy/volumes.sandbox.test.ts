@@ -9,7 +9,10 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { connectionManager } from '../../electron/aws/connection';
 import { loadProject } from '../../electron/compose/load';
+import { regionInventory } from '../../electron/inventory/list';
+import { teardownProject } from '../../electron/inventory/teardown';
 import { ecsServiceName } from '../../electron/plan/names';
 import { clientsOf, clusterOf, deploy, sandboxAppForSuite } from './helpers';
 
@@ -61,6 +64,14 @@ describe('named volumes', () => {
     const after = await appTask();
     expect(after).not.toBe(before);
     expect(suite.sandbox.taskFiles(after, 'app')).toEqual([expect.objectContaining({ path: '/data/marker', sha256: sha('v1\n') })]);
+  });
+
+  it('keeps the volumes when the project is torn down, says so, and lists them in the inventory', async () => {
+    const conn = connectionManager(suite.app.ctx).require();
+    const outcome = await teardownProject(conn, { project: 'notes', deleteConfig: true, deleteUploads: true, onEvent: () => undefined, wait: { initialIntervalMs: 20, maxIntervalMs: 100 } });
+    expect(outcome.leftBehind).toEqual(expect.arrayContaining([expect.stringMatching(/^EFS file system fs-[0-9a-f]{17} with the project's named volumes \(kept so your data survives/)]));
+    const inventory = await regionInventory(conn);
+    expect(inventory.leftovers).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'elasticfilesystem:file-system', project: 'notes', leftover: true })]));
   });
 
   it('refuses a volume driver Berth cannot map, at its line', async () => {

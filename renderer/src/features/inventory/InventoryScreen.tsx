@@ -25,6 +25,8 @@ const TAGGED_WORDS: Record<string, string> = {
   'ecs:cluster': 'Container cluster',
   'ecs:service': 'Running service',
   'ecs:task-definition': 'Container definition',
+  'elasticfilesystem:file-system': 'Volumes (EFS file system, kept)',
+  'elasticfilesystem:access-point': 'Volume folder (EFS access point)',
 };
 
 /** A tagged resource's kind in words ("ecr:repository" → "Image registry"). */

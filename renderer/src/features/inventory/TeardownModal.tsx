@@ -101,8 +101,8 @@ export function TeardownModal({ target, onClose }: { target: TeardownTarget | nu
           <Stack>
             {target?.kind === 'project' ? (
               <Text size="sm">
-                Deletes the project’s services, load balancer, databases and images. Databases leave a final snapshot, listed here afterwards. The files on your
-                computer are not touched.
+                Deletes the project’s services, load balancer, databases and images. Databases leave a final snapshot and named volumes keep their EFS file
+                system, both listed here afterwards. The files on your computer are not touched.
               </Text>
             ) : (
               <Text size="sm">
