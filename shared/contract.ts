@@ -183,6 +183,8 @@ export const methods = {
         confirm: z.string(),
         deleteConfig: z.boolean(),
         deleteUploads: z.boolean(),
+        /** Also delete the EFS file system of the project's named volumes (their data is gone for good). */
+        deleteVolumes: z.boolean().optional(),
         /** After a DELETE_FAILED: logical ids to keep in the account so the rest can be deleted. */
         retain: z.array(z.string().regex(/^[A-Za-z0-9]{1,255}$/, 'Not a logical resource id')).max(100).optional(),
       })

@@ -11,10 +11,10 @@ import type { HandlersFor } from './handler-types';
 export const inventoryHandlers = {
   'inventory:list': async ({ allRegions }, ctx) =>
     listInventory(connectionManager(ctx).require(), { allRegions: allRegions ?? false, version: ctx.version, cost: localProjectCost(ctx.dataDir) }),
-  'inventory:teardownProject': async ({ project, deleteConfig, deleteUploads, retain }, ctx) => {
+  'inventory:teardownProject': async ({ project, deleteConfig, deleteUploads, deleteVolumes, retain }, ctx) => {
     const conn = connectionManager(ctx).require();
     const { operationId } = startTeardownOperation(ctx, projectStackName(project), (onEvent) =>
-      teardownProject(conn, { project, deleteConfig, deleteUploads, ...(retain ? { retain } : {}), onEvent }),
+      teardownProject(conn, { project, deleteConfig, deleteUploads, deleteVolumes: deleteVolumes === true, ...(retain ? { retain } : {}), onEvent }),
     );
     return { operationId };
   },

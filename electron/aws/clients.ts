@@ -5,6 +5,7 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { EFSClient } from '@aws-sdk/client-efs';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
@@ -28,6 +29,7 @@ export interface AwsClients {
   ec2: EC2Client;
   /** The account's applied quotas (VPCs per Region). */
   quotas: ServiceQuotasClient;
+  efs: EFSClient;
 }
 
 /** Attempts per call: adaptive mode also rate-limits the client after throttling responses. */
@@ -67,6 +69,7 @@ export function buildClients(config: ClientSettings, s3PathStyle: boolean): AwsC
     tagging: new ResourceGroupsTaggingAPIClient(config),
     ec2: new EC2Client(config),
     quotas: new ServiceQuotasClient(config),
+    efs: new EFSClient(config),
   };
 }
 

@@ -4,6 +4,7 @@
  * is emptied of every version first). Both are idempotent: what is already gone is skipped.
  */
 import { DeleteStackCommand, UpdateTerminationProtectionCommand } from '@aws-sdk/client-cloudformation';
+import { DeleteFileSystemCommand } from '@aws-sdk/client-efs';
 import { DeleteRepositoryCommand, DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
 import type { TeardownEvent } from '../../shared/domain/inventory';
 import { AppErrorException, raise } from '../../shared/result';
@@ -16,6 +17,7 @@ import { countStoredConfig, deleteAllConfig, deleteDerivedConfig } from '../secr
 import { deleteAllVersions, hasObjects } from './bucket';
 import { listProjectStacks, listTaggedResources, arnType } from './list';
 import { projectOf } from '../aws/tags';
+import { withRetry } from '../deploy/retry';
 
 export type TeardownConnection = Pick<ActiveConnection, 'clients'>;
 
@@ -34,6 +36,8 @@ export interface ProjectTeardownOptions extends TeardownRun {
   project: string;
   deleteConfig: boolean;
   deleteUploads: boolean;
+  /** Delete the project's kept EFS file system too (its volumes' data is gone for good). */
+  deleteVolumes?: boolean;
   /** Logical ids to keep (after a DELETE_FAILED the user chose to retain them). */
   retain?: string[];
 }
@@ -92,6 +96,18 @@ async function projectKept(conn: TeardownConnection, project: string, type: RegE
     .map((m) => m.ResourceARN!.split(/[:/]/).pop()!);
 }
 
+/** Deletes a kept file system once its mount targets (deleted with the stack) are gone; an already deleted one is fine. */
+async function deleteFileSystem(conn: TeardownConnection, id: string): Promise<void> {
+  try {
+    await withRetry(() => conn.clients.efs.send(new DeleteFileSystemCommand({ FileSystemId: id })));
+  } catch (error) {
+    const name = (error as { name?: string }).name;
+    if (name === 'FileSystemNotFound') return;
+    if (name === 'FileSystemInUse') raise('DELETE_FAILED', `The EFS file system ${id} still has mount targets; delete them in the EFS console, then delete the file system.`, { fileSystem: id });
+    throw error;
+  }
+}
+
 /** Tears a project down; returns what was left behind on purpose. Raises on a failed step. */
 export async function teardownProject(conn: TeardownConnection, options: ProjectTeardownOptions): Promise<TeardownOutcome> {
   const { project } = options;
@@ -144,8 +160,14 @@ export async function teardownProject(conn: TeardownConnection, options: Project
   for (const id of await projectKept(conn, project, /^rds:(cluster-)?snapshot$/)) {
     leftBehind.push(`RDS final snapshot ${id} (kept so your data survives; delete it in the RDS console when no longer needed)`);
   }
-  for (const id of await projectKept(conn, project, /^elasticfilesystem:file-system$/)) {
-    leftBehind.push(`EFS file system ${id} with the project's named volumes (kept so your data survives; delete it in the EFS console when no longer needed)`);
+  const volumes = await projectKept(conn, project, /^elasticfilesystem:file-system$/);
+  if (options.deleteVolumes && volumes.length > 0) {
+    await step(options, target, 'volumes', async () => {
+      for (const id of volumes) await deleteFileSystem(conn, id);
+      return { done: `Deleted the EFS file system${volumes.length === 1 ? '' : 's'} ${volumes.join(', ')} and the volumes' data.` };
+    });
+  } else {
+    for (const id of volumes) leftBehind.push(`EFS file system ${id} with the project's named volumes (kept so your data survives; delete it in the EFS console when no longer needed)`);
   }
   return { ok: true, message: `${project} is torn down.`, leftBehind };
 }

@@ -17,6 +17,7 @@ import { CFN_NAMESPACE, handleCloudFormation } from './cloudformation/api';
 import { handleEcr } from './ecr';
 import { handleEcs } from './ecs';
 import { handleTagging } from './tagging';
+import { efsOperationName, handleEfs } from './efs';
 import { ec2Error, EC2_NAMESPACE, handleEc2 } from './ec2';
 import { handleServiceQuotas } from './quotas';
 
@@ -56,7 +57,7 @@ export function serviceOf(signature: Signature, req: Pick<SandboxRequest, 'heade
 }
 
 // EC2 is a query protocol of its own: flattened lists in, lowerCamel XML and `<Response><Errors>` out.
-type Protocol = 'query' | 'ec2' | 'json' | 'rest-xml';
+type Protocol = 'query' | 'ec2' | 'json' | 'rest-json' | 'rest-xml';
 
 interface ServiceEntry {
   protocol: Protocol;
@@ -75,6 +76,7 @@ const SERVICES: Partial<Record<ServiceName, ServiceEntry>> = {
   tagging: { protocol: 'json', handle: handleTagging },
   ec2: { protocol: 'ec2', namespace: EC2_NAMESPACE, handle: handleEc2 },
   servicequotas: { protocol: 'json', handle: handleServiceQuotas },
+  elasticfilesystem: { protocol: 'rest-json', handle: handleEfs },
 };
 
 /** True when the sandbox implements the service. */
@@ -91,6 +93,7 @@ export function operationOf(service: ServiceName, req: SandboxRequest): string {
   const entry = entryOf(service);
   if (entry.protocol === 'json') return jsonOperationName(req);
   if (entry.protocol === 'query' || entry.protocol === 'ec2') return new URLSearchParams(req.body.toString('utf8')).get('Action') ?? '';
+  if (entry.protocol === 'rest-json') return efsOperationName(req);
   return s3OperationName(req);
 }
 
@@ -102,7 +105,8 @@ export function route(service: ServiceName, req: SandboxRequest, core: SandboxCo
 /** Renders an error in the service's wire format so the SDK raises its own exception class. */
 export function renderError(service: ServiceName, error: SandboxError, req: Pick<SandboxRequest, 'requestId' | 'method'>): SandboxResponse {
   const entry = entryOf(service);
-  if (entry.protocol === 'json') return jsonError(error, req.requestId);
+  // REST-JSON services read the error type from the same header as JSON ones.
+  if (entry.protocol === 'json' || entry.protocol === 'rest-json') return jsonError(error, req.requestId);
   if (entry.protocol === 'query') return queryError(error, entry.namespace!, req.requestId);
   if (entry.protocol === 'ec2') return ec2Error(error, req.requestId);
   return s3Error(error, req.requestId, req.method);

@@ -396,7 +396,7 @@ export interface SandboxState {
   events: { rules: Map<string, EventRule> };
   /** Applied Service Quotas values by `<region>/<service code>/<quota code>`; null: AWS exposes no applied value for it. */
   quotas: { applied: Map<string, number | null> };
-  /** Files kept on EFS, by access point id and path inside it (size and digest only). */
+  /** Files kept on EFS, by `<file system>:<folder>` and path inside it (size and digest only). */
   efs: { files: Map<string, StoredFile[]> };
 }
 

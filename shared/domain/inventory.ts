@@ -41,6 +41,7 @@ export interface TeardownOptions {
   project: string;
   deleteConfig: boolean;
   deleteUploads: boolean;
+  deleteVolumes?: boolean;
 }
 
 export type TeardownEvent =

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { DescribeTaskDefinitionCommand, DescribeTasksCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
+import { DeleteFileSystemCommand, DescribeFileSystemsCommand, FileSystemInUse } from '@aws-sdk/client-efs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,10 +69,26 @@ describe('named volumes', () => {
 
   it('keeps the volumes when the project is torn down, says so, and lists them in the inventory', async () => {
     const conn = connectionManager(suite.app.ctx).require();
+    // EFS refuses to delete a file system its mount targets still serve.
+    const [fs] = (await conn.clients.efs.send(new DescribeFileSystemsCommand({}))).FileSystems!;
+    await expect(conn.clients.efs.send(new DeleteFileSystemCommand({ FileSystemId: fs!.FileSystemId! }))).rejects.toBeInstanceOf(FileSystemInUse);
     const outcome = await teardownProject(conn, { project: 'notes', deleteConfig: true, deleteUploads: true, onEvent: () => undefined, wait: { initialIntervalMs: 20, maxIntervalMs: 100 } });
     expect(outcome.leftBehind).toEqual(expect.arrayContaining([expect.stringMatching(/^EFS file system fs-[0-9a-f]{17} with the project's named volumes \(kept so your data survives/)]));
     const inventory = await regionInventory(conn);
     expect(inventory.leftovers).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'elasticfilesystem:file-system', project: 'notes', leftover: true })]));
+  });
+
+  it('deletes the volumes with the project when asked, data and all', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'berth-volumes-'));
+    suite.folders.push(dir);
+    await writeFile(join(dir, 'compose.yaml'), compose('echo v2 > /data/marker; exec python -m http.server 8000').replace('name: notes', 'name: scratch'));
+    expect((await deploy(suite.app, dir, 'balanced')).outcome).toBe('succeeded');
+    const conn = connectionManager(suite.app.ctx).require();
+    const tagged = async () => (await conn.clients.efs.send(new DescribeFileSystemsCommand({}))).FileSystems!.filter((f) => f.Tags?.some((t) => t.Key === 'berth:project' && t.Value === 'scratch'));
+    expect(await tagged()).toHaveLength(1);
+    const outcome = await teardownProject(conn, { project: 'scratch', deleteConfig: true, deleteUploads: true, deleteVolumes: true, onEvent: () => undefined, wait: { initialIntervalMs: 20, maxIntervalMs: 100 } });
+    expect(outcome.leftBehind.some((l) => l.includes('EFS'))).toBe(false);
+    expect(await tagged()).toHaveLength(0);
   });
 
   it('refuses a volume driver Berth cannot map, at its line', async () => {

@@ -10,7 +10,7 @@ export function filesSeenBy(core: SandboxCore, taskArn: string, container: strin
   if (!task || !definition) return [];
   const mounts = (definition.mountPoints as { sourceVolume: string; containerPath: string; readOnly?: boolean }[] | undefined) ?? [];
   return mounts.flatMap((m) => {
-    const efs = efsStore(td, m.sourceVolume);
+    const efs = efsStore(core, td, m.sourceVolume);
     const files = efs ? (core.state.efs.files.get(efs) ?? []) : (task.files ?? []).filter((f) => f.volume === m.sourceVolume);
     return files.map((f) => ({ path: `${m.containerPath.replace(/\/$/, '')}/${f.path}`, size: f.size, sha256: f.sha256, mode: f.mode, owner: f.owner, readOnly: m.readOnly === true }));
   });

@@ -162,7 +162,7 @@ function recordWrites(core: SandboxCore, td: EcsTaskDefinition, task: EcsTask, d
     // A write outside every volume stays in the container's own file system and is gone with it; a read-only mount takes none.
     if (!mount || mount.readOnly) continue;
     const path = file.path.slice(mount.containerPath.replace(/\/$/, '').length + 1);
-    const efs = efsStore(td, mount.sourceVolume);
+    const efs = efsStore(core, td, mount.sourceVolume);
     if (efs) keepOnEfs(core, efs, { ...file, path });
     else task.files = [...(task.files ?? []).filter((f) => !(f.volume === mount.sourceVolume && f.path === path)), { ...file, volume: mount.sourceVolume, path }];
   }

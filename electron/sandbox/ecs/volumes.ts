@@ -52,11 +52,14 @@ export function efsMountFailure(core: SandboxCore, td: EcsTaskDefinition, task: 
   return undefined;
 }
 
-/** Where a volume's files are kept: the access point (or file system) for EFS, undefined for a task volume. */
-export function efsStore(td: EcsTaskDefinition, volume: string): string | undefined {
+/** Where a volume's files are kept — `<file system>:<folder>` (an access point's root, else /) — undefined for a task volume. */
+export function efsStore(core: SandboxCore, td: EcsTaskDefinition, volume: string): string | undefined {
   const v = efsVolumes(td).find((x) => x.name === volume);
   if (!v) return undefined;
-  return v.efsVolumeConfiguration!.authorizationConfig?.accessPointId ?? String(v.efsVolumeConfiguration!.fileSystemId);
+  const fs = String(v.efsVolumeConfiguration!.fileSystemId);
+  const ap = v.efsVolumeConfiguration!.authorizationConfig?.accessPointId;
+  const root = ap ? ((findGeneric(core, ACCESS_POINT, ap)?.properties.RootDirectory as { Path?: string } | undefined)?.Path ?? '/') : '/';
+  return `${fs}:${root}`;
 }
 
 /** Keeps one written file on EFS. */

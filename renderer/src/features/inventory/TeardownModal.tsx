@@ -51,6 +51,8 @@ export function TeardownModal({ target, onClose }: { target: TeardownTarget | nu
   const [typed, setTyped] = useState('');
   const [deleteConfig, setDeleteConfig] = useState(false);
   const [deleteUploads, setDeleteUploads] = useState(true);
+  // Data is the one thing a teardown cannot give back: kept unless asked.
+  const [deleteVolumes, setDeleteVolumes] = useState(false);
   const [operationId, setOperationId] = useState<string | null>(null);
   const [progress, setProgress] = useState<Progress>({ steps: [], events: [] });
   const early = useRef<(TeardownEvent & { operationId: string })[]>([]);
@@ -67,7 +69,7 @@ export function TeardownModal({ target, onClose }: { target: TeardownTarget | nu
   const start = useMutation({
     mutationFn: () =>
       target?.kind === 'project'
-        ? api['inventory:teardownProject']({ project: target.project, confirm: typed, deleteConfig, deleteUploads })
+        ? api['inventory:teardownProject']({ project: target.project, confirm: typed, deleteConfig, deleteUploads, deleteVolumes })
         : api['inventory:teardownBootstrap']({ confirm: 'berth-bootstrap' }),
     onSuccess: ({ operationId: id }) => {
       setOperationId(id);
@@ -114,6 +116,12 @@ export function TeardownModal({ target, onClose }: { target: TeardownTarget | nu
               <>
                 <Checkbox label="Also delete the project’s config values (secrets)" checked={deleteConfig} onChange={(e) => setDeleteConfig(e.currentTarget.checked)} />
                 <Checkbox label="Also delete uploaded source packages" checked={deleteUploads} onChange={(e) => setDeleteUploads(e.currentTarget.checked)} />
+                <Checkbox
+                  label="Also delete the project’s volumes (EFS) and the data in them"
+                  description="Kept by default, like database snapshots: this cannot be undone."
+                  checked={deleteVolumes}
+                  onChange={(e) => setDeleteVolumes(e.currentTarget.checked)}
+                />
               </>
             )}
             <TextInput
