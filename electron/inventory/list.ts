@@ -1,7 +1,7 @@
 /**
  * Inventory: everything Berth owns in a region — its stacks with their resources, tagged
  * resources outside stacks (ECR repositories, parameters, bucket prefixes), leftovers of
- * projects whose stack is gone, and RDS snapshots kept after a teardown.
+ * projects whose stack is gone, and RDS snapshots and EFS volumes kept after a teardown.
  */
 import { DescribeStacksCommand, GetTemplateCommand, ListStackResourcesCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import { GetResourcesCommand, type ResourceTagMapping } from '@aws-sdk/client-resource-groups-tagging-api';
@@ -160,6 +160,7 @@ export async function regionInventory(conn: InventoryConnection, options: Invent
   const outside: TaggedResource[] = [];
   const leftovers: TaggedResource[] = [];
   const snapshots: Inventory['snapshots'] = [];
+  const volumes: NonNullable<Inventory['volumes']> = [];
   const place = (arn: string, type: string, project: string | undefined) => {
     const leftover = project !== undefined && !liveProjects.has(project);
     const item: TaggedResource = { arn, type, leftover, ...(project !== undefined ? { project } : {}) };
@@ -178,6 +179,10 @@ export async function regionInventory(conn: InventoryConnection, options: Invent
     // Stacks themselves are tagged too; they are listed above.
     if (type === 'cloudformation:stack') continue;
     const project = projectOf(mapping.Tags);
+    if (type === 'elasticfilesystem:file-system' && madeBy !== undefined) {
+      volumes.push({ id: arn.split('/').pop() ?? arn, ...(project ? { project } : {}) });
+      continue;
+    }
     if (type === 'rds:snapshot' || type === 'rds:cluster-snapshot') {
       snapshots.push({ id: arn.split(':').pop() ?? arn, ...(project ? { project } : {}) });
       continue;
@@ -189,5 +194,5 @@ export async function regionInventory(conn: InventoryConnection, options: Invent
   const bucket = stackOutputs(bootstrap).BucketName;
   if (bucket) for (const p of await bucketPrefixes(conn, bucket)) place(p.arn, 's3:prefix', p.project);
 
-  return { account: conn.identity.account, region, stacks: inventoryStacks, outside, leftovers, snapshots };
+  return { account: conn.identity.account, region, stacks: inventoryStacks, outside, leftovers, snapshots, ...(volumes.length > 0 ? { volumes } : {}) };
 }

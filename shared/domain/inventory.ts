@@ -35,6 +35,8 @@ export interface Inventory {
   outside: TaggedResource[];
   leftovers: TaggedResource[];
   snapshots: { id: string; project?: string; createdAt?: string }[];
+  /** EFS file systems of named volumes kept after a teardown (their data is still there). */
+  volumes?: { id: string; project?: string }[];
 }
 
 export interface TeardownOptions {

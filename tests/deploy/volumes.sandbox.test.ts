@@ -75,7 +75,8 @@ describe('named volumes', () => {
     const outcome = await teardownProject(conn, { project: 'notes', deleteConfig: true, deleteUploads: true, onEvent: () => undefined, wait: { initialIntervalMs: 20, maxIntervalMs: 100 } });
     expect(outcome.leftBehind).toEqual(expect.arrayContaining([expect.stringMatching(/^EFS file system fs-[0-9a-f]{17} with the project's named volumes \(kept so your data survives/)]));
     const inventory = await regionInventory(conn);
-    expect(inventory.leftovers).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'elasticfilesystem:file-system', project: 'notes', leftover: true })]));
+    expect(inventory.volumes).toEqual([{ id: fs!.FileSystemId!, project: 'notes' }]);
+    expect(inventory.leftovers.filter((l) => l.type.startsWith('elasticfilesystem'))).toEqual([]);
   });
 
   it('deletes the volumes with the project when asked, data and all', async () => {

@@ -25,7 +25,7 @@ const TAGGED_WORDS: Record<string, string> = {
   'ecs:cluster': 'Container cluster',
   'ecs:service': 'Running service',
   'ecs:task-definition': 'Container definition',
-  'elasticfilesystem:file-system': 'Volumes (EFS file system, kept)',
+  'elasticfilesystem:file-system': 'Volumes (EFS file system)',
   'elasticfilesystem:access-point': 'Volume folder (EFS access point)',
 };
 
@@ -170,7 +170,8 @@ function RegionInventory({ inv, onTeardown }: { inv: Inventory; onTeardown: (t: 
   const projects = inv.stacks.filter((s) => s.kind === 'project');
   const bootstrap = inv.stacks.find((s) => s.kind === 'bootstrap');
   const total = inv.stacks.reduce((sum, s) => sum + (s.monthlyUsd ?? 0), 0);
-  const empty = inv.stacks.length === 0 && inv.outside.length === 0 && inv.leftovers.length === 0 && inv.snapshots.length === 0;
+  const kept = inv.volumes ?? [];
+  const empty = inv.stacks.length === 0 && inv.outside.length === 0 && inv.leftovers.length === 0 && inv.snapshots.length === 0 && kept.length === 0;
   return (
     <Card withBorder padding="md" component="section" aria-label={`Region ${inv.region}`}>
       <Group justify="space-between" mb="sm">
@@ -205,6 +206,21 @@ function RegionInventory({ inv, onTeardown }: { inv: Inventory; onTeardown: (t: 
             </Alert>
           )}
           <TaggedList title="Outside the stacks" list={inv.outside} hint="Images, config values and other things Berth created next to the stacks." />
+          {kept.length > 0 && (
+            <Stack gap={2} component="section" aria-label="Volumes kept">
+              <Text size="sm" fw={600}>
+                Volumes kept (EFS)
+              </Text>
+              {kept.map((v) => (
+                <Text size="xs" key={v.id}>
+                  {v.id} {v.project ? `(${v.project})` : ''}
+                </Text>
+              ))}
+              <Text size="xs" c="dimmed">
+                Their data is still there, billed by the GB. Tear the project down again with “Also delete the project’s volumes” to remove them.
+              </Text>
+            </Stack>
+          )}
           {inv.snapshots.length > 0 && (
             <Stack gap={2}>
               <Text size="sm" fw={600}>
