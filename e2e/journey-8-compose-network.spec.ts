@@ -1,6 +1,7 @@
 // Journey 8: a compose app as it runs on the compose network — its own network with bare service
-// names, a migrate step that runs once before the web service, and a secret file — seen in the
-// Preview, the Deploy screen and the Secrets screen.
+// names, a migrate step that runs once before the web service, a secret file and a named volume —
+// seen in the Preview, the Secrets and Deploy screens, and the Inventory after a teardown that
+// keeps the volume.
 import { join } from 'node:path';
 import { expectAccessible } from './a11y';
 import { expect, openProject, snap, test } from './fixtures';
@@ -19,6 +20,7 @@ services:
     image: python:3.12-slim
     command: ["python", "-m", "http.server", "8000"]
     secrets: [db_password]
+    volumes: ["ledger-data:/data"]
   migrate:
     image: python:3.12-slim
     restart: "no"
@@ -26,6 +28,8 @@ services:
 secrets:
   db_password:
     file: ./db_password.txt
+volumes:
+  ledger-data: {}
 `;
 
 test('own network, bare names, a one-off migrate and a secret file, from Preview to Deploy', async ({ appPage: page, app, sandbox }) => {
@@ -45,6 +49,7 @@ test('own network, bare names, a one-off migrate and a secret file, from Preview
   await expect(page.getByText(/Runs migrate once \(python manage\.py migrate\) before the services that depend on it/)).toBeVisible();
   await page.getByRole('button', { name: /Shared by the whole project/ }).click();
   await expect(page.getByText(/DNS search domain ledger\.internal/)).toBeVisible();
+  await expect(page.getByText('Encrypted file system for ledger-data')).toBeVisible();
   await snap(page, 'preview-names-and-one-off');
   await expectAccessible(page, 'Preview (names, one-off)');
 
@@ -69,4 +74,21 @@ test('own network, bare names, a one-off migrate and a secret file, from Preview
   await page.getByRole('link', { name: 'Secrets' }).click();
   await expect(page.getByRole('table', { name: 'Secret files' })).not.toContainText('at the next deploy');
   expect(await page.content()).not.toContain('e2e-file-secret-Qx81');
+
+  // Teardown keeps the volume unless asked, and the inventory lists it afterwards.
+  await page.getByRole('link', { name: 'Inventory' }).click();
+  const region = page.getByRole('region', { name: 'Region us-east-1' });
+  await region.getByRole('button', { name: 'Tear down ledger' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Tear down ledger' });
+  await expect(dialog.getByLabel('Also delete the project’s volumes (EFS) and the data in them')).not.toBeChecked();
+  await dialog.getByLabel('Type ledger to confirm').fill('ledger');
+  await snap(page, 'teardown-keeps-volumes');
+  await dialog.getByRole('button', { name: 'Tear down' }).click();
+  await expect(dialog.getByTestId('teardown-outcome')).toContainText('Done', { timeout: 90_000 });
+  await expect(dialog).toContainText(/EFS file system fs-[0-9a-f]+ with the project's named volumes \(kept/);
+  await dialog.getByRole('button', { name: 'Close', exact: true }).click();
+  const kept = region.getByRole('region', { name: 'Volumes kept' });
+  await expect(kept).toContainText('(ledger)');
+  await snap(page, 'inventory-volumes-kept');
+  await expectAccessible(page, 'Inventory (volumes kept)');
 });
