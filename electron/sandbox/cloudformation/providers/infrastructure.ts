@@ -110,6 +110,28 @@ const targetGroupProvider: ResourceProvider = {
   },
 };
 
+/** The VPC of the first subnet the sandbox knows in a list. */
+function vpcOfSubnets(ctx: ProviderContext, subnetIds: unknown): string | undefined {
+  for (const id of Array.isArray(subnetIds) ? subnetIds : []) {
+    const subnet = findGeneric(ctx.core, 'AWS::EC2::Subnet', String(id));
+    if (subnet) return String(subnet.properties.VpcId);
+  }
+  return undefined;
+}
+
+/** RDS refuses to move a DB subnet group to another VPC: a new group (and a moved or new instance) is the way. */
+function stayInVpc(provider: ResourceProvider): ResourceProvider {
+  return {
+    ...provider,
+    update(ctx, resource, props, previous) {
+      const before = vpcOfSubnets(ctx, previous.SubnetIds);
+      const after = vpcOfSubnets(ctx, props.SubnetIds);
+      if (before && after && before !== after) fail('InvalidParameterValue', 'The new Subnets are not in the same Vpc as the existing subnet group');
+      return provider.update!(ctx, resource, props, previous);
+    },
+  };
+}
+
 export const infrastructureProviders: Record<string, ResourceProvider> = {
   'AWS::EC2::VPC': recorded({
     validate: (ctx) => requireVpcRoom(ctx),
@@ -257,7 +279,7 @@ export const infrastructureProviders: Record<string, ResourceProvider> = {
     attributes: (ctx, id) => ({ Id: id, Arn: `arn:aws:servicediscovery:${ctx.core.region}:${ctx.core.account}:service/${id}` }),
     refresh: (ctx, _id, props) => ({ Name: str(props, 'Name') ?? ctx.logicalId }),
   }),
-  'AWS::RDS::DBSubnetGroup': recorded({
+  'AWS::RDS::DBSubnetGroup': stayInVpc(recorded({
     nameProperty: 'DBSubnetGroupName',
     validate(ctx, props) {
       const zones = subnetZones(ctx, props.SubnetIds);
@@ -265,7 +287,7 @@ export const infrastructureProviders: Record<string, ResourceProvider> = {
     },
     physicalId: (ctx, props) => (str(props, 'DBSubnetGroupName') ?? generatedName(ctx, 255)).toLowerCase(),
     arn: (ctx, id) => `arn:aws:rds:${ctx.core.region}:${ctx.core.account}:subgrp:${id}`,
-  }),
+  })),
   'AWS::RDS::DBParameterGroup': recorded({
     nameProperty: 'DBParameterGroupName',
     validate(_ctx, props) {
