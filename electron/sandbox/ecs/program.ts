@@ -56,10 +56,15 @@ export function simulatedFiles(command: string[], env: Record<string, string>): 
   return [...files.values()];
 }
 
+/** The exit code a command ends with (`exit N` last), undefined when it says none. */
+export function statedExitCode(command: string[]): number | undefined {
+  const m = /(?:^|[\s;&|])exit\s+(\d+)\s*$/.exec(command.join(' '));
+  return m ? Number(m[1]) : undefined;
+}
+
 /** The exit code the script ends with (`exit N` last), 0 otherwise. */
 export function simulatedExitCode(command: string[]): number {
-  const m = /(?:^|[\s;&|])exit\s+(\d+)\s*$/.exec(command.join(' '));
-  return m ? Number(m[1]) : 0;
+  return statedExitCode(command) ?? 0;
 }
 
 /** The lines the script's echo and printf statements write, in order. */

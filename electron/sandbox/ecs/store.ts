@@ -5,6 +5,7 @@ import { hex, uuid } from '../ids';
 import { epoch } from '../protocol/json';
 import type { EcsCluster, EcsDeployment, EcsService, EcsTask, EcsTaskDefinition } from '../state';
 import { availabilityZones } from '../cloudformation/intrinsics';
+import { statedExitCode } from './program';
 
 export type Json = Record<string, unknown>;
 
@@ -224,8 +225,8 @@ function planFor(td: EcsTaskDefinition, overrides: Json, standalone: boolean): E
   const containers = td.body.containerDefinitions as Json[];
   for (const c of containers) {
     if (c.essential === false) continue;
-    const m = /(?:^|[\s;&|])exit\s+(\d+)\s*$/.exec(containerCommand(td, overrides, String(c.name)).join(' '));
-    if (m) return { kind: 'exit', exitCode: Number(m[1]), ...exited };
+    const code = statedExitCode(containerCommand(td, overrides, String(c.name)));
+    if (code !== undefined) return { kind: 'exit', exitCode: code, ...exited };
   }
   const publishes = containers.some((c) => Array.isArray(c.portMappings) && c.portMappings.length > 0);
   if (standalone && !publishes) return { kind: 'exit', exitCode: 0, ...exited };
