@@ -1,5 +1,5 @@
 /** Running deployments against a sandbox in tests: a context, a connection, counted AWS calls. */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DeployEvent, DeploymentRecord } from '../../shared/domain/deploy';
@@ -107,4 +107,15 @@ export function clientsOf(app: TestApp) {
 export async function clusterOf(app: TestApp): Promise<string> {
   const bootstrap = await describeStack(clientsOf(app).cloudformation, 'berth-bootstrap');
   return bootstrap!.Outputs!.find((o) => o.OutputKey === 'ClusterName')!.OutputValue!;
+}
+
+/** A temp project folder for one suite (removed after it), holding `files` (path → text). */
+export async function suiteProject(suite: { folders: string[] }, files: Record<string, string>, prefix = 'berth-project-'): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  suite.folders.push(dir);
+  for (const [path, text] of Object.entries(files)) {
+    await mkdir(join(dir, path, '..'), { recursive: true });
+    await writeFile(join(dir, path), text);
+  }
+  return dir;
 }

@@ -3,13 +3,12 @@
  * depend on them; a failing one stops the deploy with its log line and rolls the stack back.
  */
 import { DescribeServicesCommand, DescribeTasksCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeStack } from '../../electron/aws/stacks';
 import { ecsServiceName } from '../../electron/plan/names';
-import { clientsOf, clusterOf, deploy, sandboxAppForSuite } from './helpers';
+import { clientsOf, clusterOf, deploy, sandboxAppForSuite, suiteProject } from './helpers';
 
 const suite = sandboxAppForSuite();
 
@@ -54,8 +53,7 @@ async function webTasks(project = 'shop') {
 
 describe('one-off services', () => {
   it('runs migrate once before web, never as a service, and not again when nothing changed', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'berth-oneoff-'));
-    suite.folders.push(dir);
+    const dir = await suiteProject(suite, {}, 'berth-oneoff-');
     await writeProject(dir, ['python', 'manage.py', 'migrate']);
     const record = await deploy(suite.app, dir, 'balanced');
     expect(record.failure?.message).toBeUndefined();
@@ -76,8 +74,7 @@ describe('one-off services', () => {
   });
 
   it('stops the deploy with the failing step’s exit code and last log line, before web’s new version rolls out', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'berth-oneoff-'));
-    suite.folders.push(dir);
+    const dir = await suiteProject(suite, {}, 'berth-oneoff-');
     await writeProject(dir, ['python', 'manage.py', 'migrate'], 'depot');
     expect((await deploy(suite.app, dir, 'balanced')).outcome).toMatch(/succeeded|nothing-to-change/);
     const before = (await clients().ecs.send(new DescribeServicesCommand({ cluster: await cluster(), services: [ecsServiceName('depot', 'web')] }))).services![0]!.taskDefinition;

@@ -8,14 +8,11 @@ import { DescribeTaskDefinitionCommand, DescribeTasksCommand, ListTasksCommand }
 import { GetTemplateCommand } from '@aws-sdk/client-cloudformation';
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadProject } from '../../electron/compose/load';
 import { ecsServiceName } from '../../electron/plan/names';
 import { setConfig } from '../../electron/secrets/store';
-import { clientsOf, clusterOf, deploy, sandboxAppForSuite } from './helpers';
+import { clientsOf, clusterOf, deploy, sandboxAppForSuite, suiteProject } from './helpers';
 
 const suite = sandboxAppForSuite();
 const PASSWORD = 'canary-db-password-7f3a9c';
@@ -24,12 +21,7 @@ const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 
 const clients = () => clientsOf(suite.app);
 
-async function project(files: Record<string, string>): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'berth-secrets-'));
-  suite.folders.push(dir);
-  for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
-  return dir;
-}
+const project = (files: Record<string, string>) => suiteProject(suite, files, 'berth-secrets-');
 
 const COMPOSE = [
   'name: vault',

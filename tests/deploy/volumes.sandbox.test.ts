@@ -6,8 +6,7 @@
 import { createHash } from 'node:crypto';
 import { DescribeTaskDefinitionCommand, DescribeTasksCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
 import { DeleteFileSystemCommand, DescribeFileSystemsCommand, FileSystemInUse } from '@aws-sdk/client-efs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { connectionManager } from '../../electron/aws/connection';
@@ -15,7 +14,7 @@ import { loadProject } from '../../electron/compose/load';
 import { regionInventory } from '../../electron/inventory/list';
 import { teardownProject } from '../../electron/inventory/teardown';
 import { ecsServiceName } from '../../electron/plan/names';
-import { clientsOf, clusterOf, deploy, sandboxAppForSuite } from './helpers';
+import { clientsOf, clusterOf, deploy, sandboxAppForSuite, suiteProject } from './helpers';
 
 const suite = sandboxAppForSuite();
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -45,9 +44,7 @@ async function appTask(): Promise<string> {
 
 describe('named volumes', () => {
   it('keeps what the task wrote to its volume for the task that replaces it', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'berth-volumes-'));
-    suite.folders.push(dir);
-    await writeFile(join(dir, 'compose.yaml'), compose('echo v1 > /data/marker; exec python -m http.server 8000'));
+    const dir = await suiteProject(suite, { 'compose.yaml': compose('echo v1 > /data/marker; exec python -m http.server 8000') });
     const first = await deploy(suite.app, dir, 'balanced');
     expect(first.failure?.message).toBeUndefined();
     const before = await appTask();
@@ -80,9 +77,7 @@ describe('named volumes', () => {
   });
 
   it('deletes the volumes with the project when asked, data and all', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'berth-volumes-'));
-    suite.folders.push(dir);
-    await writeFile(join(dir, 'compose.yaml'), compose('echo v2 > /data/marker; exec python -m http.server 8000').replace('name: notes', 'name: scratch'));
+    const dir = await suiteProject(suite, { 'compose.yaml': compose('echo v2 > /data/marker; exec python -m http.server 8000').replace('name: notes', 'name: scratch') });
     expect((await deploy(suite.app, dir, 'balanced')).outcome).toBe('succeeded');
     const conn = connectionManager(suite.app.ctx).require();
     const tagged = async () => (await conn.clients.efs.send(new DescribeFileSystemsCommand({}))).FileSystems!.filter((f) => f.Tags?.some((t) => t.Key === 'berth:project' && t.Value === 'scratch'));
@@ -93,9 +88,7 @@ describe('named volumes', () => {
   });
 
   it('refuses a volume driver Berth cannot map, at its line', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'berth-volumes-'));
-    suite.folders.push(dir);
-    await writeFile(join(dir, 'compose.yaml'), compose('exec sleep 1d', 'rexray/ebs'));
+    const dir = await suiteProject(suite, { 'compose.yaml': compose('exec sleep 1d', 'rexray/ebs') });
     const loaded = await loadProject(dir, { env: {} });
     const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
     expect(errors.map((e) => `${e.code} ${e.line}:${e.column}`)).toEqual(['volume-driver-unmapped 11:13']);
