@@ -50,6 +50,12 @@ const PROJECT_VPC_CIDR = '10.0.0.0/16';
 export const IMAGES_METADATA_KEY = 'berth:images';
 /** Template metadata: the one-off services the pipeline runs while the stack waits for them. */
 export const ONE_OFFS_METADATA_KEY = 'berth:one-offs';
+/**
+ * Template metadata: the snapshot each managed store was restored from when it moved into the
+ * project's own network. CloudFormation needs the same DBSnapshotIdentifier / SnapshotName on
+ * every later update, or it replaces the store with an empty one.
+ */
+export const RESTORED_METADATA_KEY = 'berth:restored-from';
 
 
 const LOG_RETENTION_DAYS = 30;
@@ -114,7 +120,14 @@ function sortedByName<T extends { name: string }>(items: T[]): T[] {
 }
 
 /** Builds the project template for one mode. Pure: the same project and mode give the same bytes. */
-export function buildProjectTemplate(project: ProjectModel, mode: DeploymentMode, today = new Date().toISOString().slice(0, 10), images: Record<string, string> = {}): ProjectTemplatePlan {
+export function buildProjectTemplate(
+  project: ProjectModel,
+  mode: DeploymentMode,
+  today = new Date().toISOString().slice(0, 10),
+  images: Record<string, string> = {},
+  /** Store name → the snapshot it was (or is being) restored from; see RESTORED_METADATA_KEY. */
+  restores: Record<string, string> = {},
+): ProjectTemplatePlan {
   const settings = MODE_SETTINGS[mode];
   const p = project.name;
   const tags = tagList(p);
@@ -435,9 +448,13 @@ export function buildProjectTemplate(project: ProjectModel, mode: DeploymentMode
   }
 
   // ---------------------------------------------------------------- managed stores
+  // A subnet group cannot move to another VPC: stores restored into the project's network get new ones.
+  const moved = Object.keys(restores).length > 0;
+  const databaseSubnetGroup = moved ? 'ProjectDatabaseSubnetGroup' : 'DatabaseSubnetGroup';
+  const cacheSubnetGroup = moved ? 'ProjectCacheSubnetGroup' : 'CacheSubnetGroup';
   if (stores.some((s) => s.managed!.kind === 'postgres')) {
     b.add(
-      'DatabaseSubnetGroup',
+      databaseSubnetGroup,
       {
         Type: 'AWS::RDS::DBSubnetGroup',
         Properties: { DBSubnetGroupDescription: `${p}: private subnets for databases`, SubnetIds: network.privateSubnets, Tags: tags },
@@ -447,7 +464,7 @@ export function buildProjectTemplate(project: ProjectModel, mode: DeploymentMode
   }
   if (stores.some((s) => s.managed!.kind === 'redis')) {
     b.add(
-      'CacheSubnetGroup',
+      cacheSubnetGroup,
       { Type: 'AWS::ElastiCache::SubnetGroup', Properties: { Description: `${p}: private subnets for caches`, SubnetIds: network.privateSubnets, Tags: tags } },
       shared('Cache subnet group', 'Keeps the cache in the private subnets of both zones'),
     );
@@ -490,6 +507,7 @@ export function buildProjectTemplate(project: ProjectModel, mode: DeploymentMode
         ),
       );
       const supportNote = postgresSupportNote(store, major, today);
+      const restoredFrom = restores[store.name];
       b.add(
         id,
         {
@@ -503,7 +521,6 @@ export function buildProjectTemplate(project: ProjectModel, mode: DeploymentMode
             DBInstanceClass: settings.postgresInstanceClass,
             AllocatedStorage: String(POSTGRES_STORAGE_GB),
             StorageType: 'gp3',
-            StorageEncrypted: true,
             PubliclyAccessible: false,
             MultiAZ: settings.postgresMultiAz,
             BackupRetentionPeriod: settings.postgresBackupDays,
@@ -511,11 +528,17 @@ export function buildProjectTemplate(project: ProjectModel, mode: DeploymentMode
             DeletionProtection: false,
             AutoMinorVersionUpgrade: true,
             Port: String(managed.port),
-            MasterUsername: user,
-            // A dynamic reference: CloudFormation reads the SecureString itself, the template never holds it.
-            MasterUserPassword: `{{resolve:ssm-secure:${configParameterName(p, passwordConfig)}}}`,
-            ...(database === 'postgres' ? {} : { DBName: database }),
-            DBSubnetGroupName: ref('DatabaseSubnetGroup'),
+            // A restored database keeps the user, password, name and encryption of its snapshot (CloudFormation refuses them).
+            ...(restoredFrom
+              ? { DBSnapshotIdentifier: restoredFrom }
+              : {
+                  StorageEncrypted: true,
+                  MasterUsername: user,
+                  // A dynamic reference: CloudFormation reads the SecureString itself, the template never holds it.
+                  MasterUserPassword: `{{resolve:ssm-secure:${configParameterName(p, passwordConfig)}}}`,
+                  ...(database === 'postgres' ? {} : { DBName: database }),
+                }),
+            DBSubnetGroupName: ref(databaseSubnetGroup),
             VPCSecurityGroups: [getAtt('StoreSecurityGroup', 'GroupId')],
             Tags: tags,
           },
@@ -523,7 +546,7 @@ export function buildProjectTemplate(project: ProjectModel, mode: DeploymentMode
         own(
           store.name,
           `PostgreSQL ${major} on RDS (${settings.postgresInstanceClass}${settings.postgresMultiAz ? ', Multi-AZ' : ''}), TLS optional`,
-          `Replaces the ${store.name} container with a managed, encrypted, backed-up database; a snapshot is kept when it is deleted or replaced. Clients may connect without TLS, as to the compose postgres, or with it (sslmode=require)${supportNote ? `. ${supportNote}` : ''}`,
+          `${restoredFrom ? `Restored from snapshot ${restoredFrom} in the project’s own network. ` : ''}Replaces the ${store.name} container with a managed, encrypted, backed-up database; a snapshot is kept when it is deleted or replaced. Clients may connect without TLS, as to the compose postgres, or with it (sslmode=require)${supportNote ? `. ${supportNote}` : ''}`,
         ),
       );
       address = getAtt(id, 'Endpoint.Address');
@@ -549,7 +572,8 @@ export function buildProjectTemplate(project: ProjectModel, mode: DeploymentMode
             // Apps connect with plain redis:// as they did in compose; the network is private.
             TransitEncryptionEnabled: false,
             Port: managed.port,
-            CacheSubnetGroupName: ref('CacheSubnetGroup'),
+            ...(restores[store.name] ? { SnapshotName: restores[store.name] } : {}),
+            CacheSubnetGroupName: ref(cacheSubnetGroup),
             SecurityGroupIds: [getAtt('StoreSecurityGroup', 'GroupId')],
             Tags: tags,
           },
@@ -557,7 +581,7 @@ export function buildProjectTemplate(project: ProjectModel, mode: DeploymentMode
         own(
           store.name,
           `${engine === 'valkey' ? 'Valkey' : 'Redis'} ${version} on ElastiCache (${settings.redisNodes} × ${settings.redisNodeType})`,
-          `Replaces the ${store.name} container with a managed cache${failover ? ' with automatic failover' : ''}`,
+          `${restores[store.name] ? `Restored from snapshot ${restores[store.name]} in the project’s own network. ` : ''}Replaces the ${store.name} container with a managed cache${failover ? ' with automatic failover' : ''}`,
         ),
       );
       address = getAtt(id, 'PrimaryEndPoint.Address');
@@ -780,6 +804,7 @@ export function buildProjectTemplate(project: ProjectModel, mode: DeploymentMode
     'berth:mode': mode,
     [IMAGES_METADATA_KEY]: imageParameters,
     ...(oneOffs.size > 0 ? { [ONE_OFFS_METADATA_KEY]: Object.fromEntries(oneOffs) } : {}),
+    ...(moved ? { [RESTORED_METADATA_KEY]: restores } : {}),
   });
   return { stack: finishStack(projectStackName(p), template), resources: b.planned(), ingress };
 }

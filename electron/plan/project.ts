@@ -26,6 +26,8 @@ export interface PlanOptions {
   builderImage?: string;
   /** Run preflight on both templates (default true; it loads the specification once per process). */
   preflight?: boolean;
+  /** Managed stores restored from a snapshot into the project's own network: store name → snapshot. */
+  restores?: Record<string, string>;
 }
 
 /** Plans `project` in one mode: templates, preview, costs of all three modes, preflight problems. */
@@ -34,7 +36,7 @@ export function planProject(project: ProjectModel, options: PlanOptions): PlanPr
     raise('PLAN_INVALID', `"${project.name}" is not a valid project name: use lower-case letters, digits, - and _ (at most 63).`);
   }
   const bootstrap = planBootstrap(options.builderImage ? { builderImage: options.builderImage } : {});
-  const planned = buildProjectTemplate(project, options.mode, undefined, options.images ?? {});
+  const planned = buildProjectTemplate(project, options.mode, undefined, options.images ?? {}, options.restores ?? {});
   const stacks = [bootstrap.stack, planned.stack];
   const resources = [...bootstrap.resources, ...planned.resources];
   if (options.images) {

@@ -177,6 +177,26 @@ describe('project template', () => {
     }
   });
 
+  it('restores stores moved into the project’s network from their snapshots, in new subnet groups, and records the snapshots', () => {
+    const plan = buildProjectTemplate(webWithStores(), 'balanced', '2026-12-01', {}, { db: 'berth-shop-db-move-1', cache: 'berth-shop-cache-move-1' });
+    const t = plan.stack.template;
+    const db = props(t, 'DbDatabase');
+    expect(db.DBSnapshotIdentifier).toBe('berth-shop-db-move-1');
+    // CloudFormation takes these from the snapshot and refuses them beside DBSnapshotIdentifier.
+    for (const key of ['MasterUsername', 'MasterUserPassword', 'DBName', 'StorageEncrypted']) expect(db, key).not.toHaveProperty(key);
+    // A subnet group cannot change VPC: the restored stores get new ones.
+    expect(db.DBSubnetGroupName).toEqual({ Ref: 'ProjectDatabaseSubnetGroup' });
+    expect(props(t, 'CacheCache')).toEqual(expect.objectContaining({ SnapshotName: 'berth-shop-cache-move-1', CacheSubnetGroupName: { Ref: 'ProjectCacheSubnetGroup' } }));
+    expect(t.Resources.DatabaseSubnetGroup).toBeUndefined();
+    expect(t.Metadata!['berth:restored-from']).toEqual({ db: 'berth-shop-db-move-1', cache: 'berth-shop-cache-move-1' });
+    expect(plan.resources.find((r) => r.logicalId === 'DbDatabase')!.why).toContain('Restored from snapshot berth-shop-db-move-1');
+
+    const fresh = template(webWithStores());
+    expect(props(fresh, 'DbDatabase')).toEqual(expect.objectContaining({ StorageEncrypted: true, MasterUsername: 'shop', DBSubnetGroupName: { Ref: 'DatabaseSubnetGroup' } }));
+    expect(props(fresh, 'DbDatabase')).not.toHaveProperty('DBSnapshotIdentifier');
+    expect(fresh.Metadata!['berth:restored-from']).toBeUndefined();
+  });
+
   it('gives each database a parameter group of its major with TLS optional, and says so in the preview', () => {
     const plan = buildProjectTemplate(webWithStores(), 'balanced', '2026-12-01');
     const t = plan.stack.template;
