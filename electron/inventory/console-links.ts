@@ -73,5 +73,6 @@ export function arnConsoleUrl(region: string, account: string, arn: string): str
   if (service === 'ecr' && resource.startsWith('repository/')) return resourceConsoleUrl(region, account, 'AWS::ECR::Repository', resource.slice('repository/'.length));
   if (service === 'ssm' && resource.startsWith('parameter/')) return resourceConsoleUrl(region, account, 'AWS::SSM::Parameter', resource.slice('parameter'.length));
   if (service === 'rds' && resource.startsWith('snapshot:')) return regional(region, `rds/home?region=${region}#db-snapshot:id=${encodeURIComponent(resource.slice('snapshot:'.length))}`);
+  if (service === 'elasticache' && resource.startsWith('snapshot:')) return regional(region, `elasticache/home?region=${region}#/snapshots/${encodeURIComponent(resource.slice('snapshot:'.length))}`);
   return undefined;
 }

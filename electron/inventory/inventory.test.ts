@@ -66,6 +66,7 @@ describe('regionInventory', () => {
         { ResourceARN: 'arn:aws:ecr:us-east-1:111122223333:repository/berth/shop', Tags: projectTags('shop') },
         { ResourceARN: 'arn:aws:ssm:us-east-1:111122223333:parameter/Berth/gone/API_KEY', Tags: projectTags('gone') },
         { ResourceARN: 'arn:aws:rds:us-east-1:111122223333:snapshot:berth-gone-db-final', Tags: projectTags('gone') },
+        { ResourceARN: 'arn:aws:elasticache:us-east-1:111122223333:snapshot:berth-shop-cache-move-20261202', Tags: projectTags('shop') },
         { ResourceARN: 'arn:aws:s3:::berth-bucket', Tags: [...berth, { Key: 'aws:cloudformation:stack-name', Value: 'berth-bootstrap' }] },
       ],
     });
@@ -90,7 +91,10 @@ describe('regionInventory', () => {
       ['ssm:parameter', 'gone', true],
       ['s3:prefix', 'gone', true],
     ]);
-    expect(inv.snapshots).toEqual([{ id: 'berth-gone-db-final', project: 'gone' }]);
+    expect(inv.snapshots).toEqual([
+      { id: 'berth-gone-db-final', kind: 'database', project: 'gone' },
+      { id: 'berth-shop-cache-move-20261202', kind: 'cache', project: 'shop' },
+    ]);
   });
 
   it('gives no console links for a custom endpoint', async () => {

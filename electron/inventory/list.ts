@@ -183,8 +183,8 @@ export async function regionInventory(conn: InventoryConnection, options: Invent
       volumes.push({ id: arn.split('/').pop() ?? arn, ...(project ? { project } : {}) });
       continue;
     }
-    if (type === 'rds:snapshot' || type === 'rds:cluster-snapshot') {
-      snapshots.push({ id: arn.split(':').pop() ?? arn, ...(project ? { project } : {}) });
+    if (type === 'rds:snapshot' || type === 'rds:cluster-snapshot' || type === 'elasticache:snapshot') {
+      snapshots.push({ id: arn.split(':').pop() ?? arn, kind: type === 'elasticache:snapshot' ? 'cache' : 'database', ...(project ? { project } : {}) });
       continue;
     }
     place(arn, type, project);

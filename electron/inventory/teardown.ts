@@ -89,7 +89,7 @@ async function deleteStack(conn: TeardownConnection, run: TeardownRun, stackName
   return { done: retain?.length ? `${stackName} deleted; kept ${retain.join(', ')}.` : `${stackName} deleted.` };
 }
 
-/** RDS snapshots tagged for the project (final snapshots CloudFormation kept). */
+/** Resources of one type tagged for the project that outlive its stack (snapshots, file systems). */
 async function projectKept(conn: TeardownConnection, project: string, type: RegExp): Promise<string[]> {
   return (await listTaggedResources(conn))
     .filter((m) => m.ResourceARN && projectOf(m.Tags) === project && type.test(arnType(m.ResourceARN)))
@@ -159,6 +159,9 @@ export async function teardownProject(conn: TeardownConnection, options: Project
 
   for (const id of await projectKept(conn, project, /^rds:(cluster-)?snapshot$/)) {
     leftBehind.push(`RDS final snapshot ${id} (kept so your data survives; delete it in the RDS console when no longer needed)`);
+  }
+  for (const id of await projectKept(conn, project, /^elasticache:snapshot$/)) {
+    leftBehind.push(`ElastiCache snapshot ${id} (kept so your data survives; delete it in the ElastiCache console when no longer needed)`);
   }
   const volumes = await projectKept(conn, project, /^elasticfilesystem:file-system$/);
   if (options.deleteVolumes && volumes.length > 0) {

@@ -34,7 +34,8 @@ export interface Inventory {
   stacks: InventoryStack[];
   outside: TaggedResource[];
   leftovers: TaggedResource[];
-  snapshots: { id: string; project?: string; createdAt?: string }[];
+  /** Database (RDS) and cache (ElastiCache) snapshots: final ones CloudFormation kept, and those a store move took. */
+  snapshots: { id: string; project?: string; createdAt?: string; kind?: 'database' | 'cache' }[];
   /** EFS file systems of named volumes kept after a teardown (their data is still there). */
   volumes?: { id: string; project?: string }[];
 }

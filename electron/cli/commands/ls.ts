@@ -26,8 +26,8 @@ export function formatInventory(inv: Inventory): string[] {
     for (const r of inv.leftovers) lines.push(`    ${r.type}  ${r.arn}  (${r.project})`);
   }
   if (inv.snapshots.length > 0) {
-    lines.push('  Database snapshots kept after a teardown:');
-    for (const s of inv.snapshots) lines.push(`    ${s.id}${s.project ? `  (${s.project})` : ''}`);
+    lines.push('  Snapshots kept (after a teardown or a move into a project network):');
+    for (const s of inv.snapshots) lines.push(`    ${s.kind === 'cache' ? 'cache' : 'database'}  ${s.id}${s.project ? `  (${s.project})` : ''}`);
   }
   return lines;
 }

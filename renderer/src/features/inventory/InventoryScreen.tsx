@@ -224,11 +224,11 @@ function RegionInventory({ inv, onTeardown }: { inv: Inventory; onTeardown: (t: 
           {inv.snapshots.length > 0 && (
             <Stack gap={2}>
               <Text size="sm" fw={600}>
-                Database snapshots kept
+                Snapshots kept
               </Text>
               {inv.snapshots.map((s) => (
                 <Text size="xs" key={s.id}>
-                  {s.id} {s.project ? `(${s.project})` : ''} {s.createdAt ? `· ${localTime(s.createdAt)}` : ''}
+                  {s.kind === 'cache' ? 'Cache' : 'Database'} snapshot {s.id} {s.project ? `(${s.project})` : ''} {s.createdAt ? `· ${localTime(s.createdAt)}` : ''}
                 </Text>
               ))}
             </Stack>
