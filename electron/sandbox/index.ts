@@ -16,6 +16,7 @@ import { forgetSimulation, resumeEcs } from './ecs/simulation';
 import { quotaConfig, setQuotas, type QuotaConfig } from './quotas/catalog';
 import { resolveFromTask, type Resolution } from './network/dns';
 import { filesSeenBy } from './ecs/files';
+import { snapshotDataOf, storeDataOf } from './stores/introspection';
 
 export type { FaultConfig, ServiceFaults } from './faults';
 export type { QuotaConfig } from './quotas/catalog';
@@ -80,6 +81,10 @@ export interface Sandbox {
   taskResolutions(taskArn: string): Record<string, Resolution[]>;
   /** The files a container of a task sees in its mounted volumes (absolute paths), with size and SHA-256, never the bytes. */
   taskFiles(taskArn: string, container: string): { path: string; size: number; sha256: string; mode: string; owner: string; readOnly: boolean }[];
+  /** Which data a DB instance, replication group or cache cluster holds (by physical id or endpoint host name), the snapshot it was restored from, and its VPC; undefined when there is no such store. */
+  storeData(physicalIdOrEndpoint: string): { dataId: string; restoredFrom?: string; vpcId?: string } | undefined;
+  /** What an RDS or ElastiCache snapshot (by name or ARN) captured: the data, how many running tasks could write to its store then, and the store; undefined when there is none. */
+  snapshotOf(name: string): { dataId: string; clientsAtSnapshot: number; source: string } | undefined;
 }
 
 const SAVE_DELAY_MS = 250;
@@ -194,6 +199,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     taskResolutions: (taskArn) => core.state.ecs.tasks.get(taskArn)?.resolved ?? {},
     taskFiles: (taskArn, container) => filesSeenBy(core, taskArn, container),
+    storeData: (idOrEndpoint) => storeDataOf(core, idOrEndpoint),
+    snapshotOf: (name) => snapshotDataOf(core, name),
   };
   return sandbox;
 }

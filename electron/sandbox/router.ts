@@ -20,6 +20,8 @@ import { handleTagging } from './tagging';
 import { efsOperationName, handleEfs } from './efs';
 import { ec2Error, EC2_NAMESPACE, handleEc2 } from './ec2';
 import { handleServiceQuotas } from './quotas';
+import { handleRds, RDS_NAMESPACE } from './rds';
+import { ELASTICACHE_NAMESPACE, handleElastiCache } from './elasticache';
 
 /** What the signature says about the caller. */
 export interface Signature {
@@ -77,6 +79,8 @@ const SERVICES: Partial<Record<ServiceName, ServiceEntry>> = {
   ec2: { protocol: 'ec2', namespace: EC2_NAMESPACE, handle: handleEc2 },
   servicequotas: { protocol: 'json', handle: handleServiceQuotas },
   elasticfilesystem: { protocol: 'rest-json', handle: handleEfs },
+  rds: { protocol: 'query', namespace: RDS_NAMESPACE, handle: handleRds },
+  elasticache: { protocol: 'query', namespace: ELASTICACHE_NAMESPACE, handle: handleElastiCache },
 };
 
 /** True when the sandbox implements the service. */

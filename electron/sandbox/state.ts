@@ -372,6 +372,35 @@ export interface GenericResource {
   attributes: Record<string, unknown>;
   /** Properties as created (secrets never stored: dynamic references stay unresolved). */
   properties: Record<string, unknown>;
+  /** A database or cache: which data it holds. */
+  data?: StoreData;
+  /** A database or cache snapshot: what it captured. */
+  snapshot?: SnapshotData;
+}
+
+/** The data a database or cache holds, as a lineage: a snapshot captures it, a restore carries it. */
+export interface StoreData {
+  /** Fresh for a store created empty; the snapshot's for a store restored from one. */
+  dataId: string;
+  /** The snapshot the store was restored from. */
+  restoredFrom?: string;
+  /** When the store finishes creating (epoch ms). */
+  availableAt: number;
+  /** Settings a restore inherits from the snapshot (engine, master user, encryption...). */
+  inherited?: Record<string, unknown>;
+}
+
+/** What a snapshot captured of its store, and when it is complete. */
+export interface SnapshotData {
+  dataId: string;
+  /** Running tasks that could write to the store when the snapshot was taken (writes after it are not in it). */
+  clientsAtSnapshot: number;
+  /** The DB instance or replication group it was taken of. */
+  source: string;
+  /** When it turns `available` (epoch ms); `creating` before. */
+  readyAt: number;
+  /** The store's settings a restore inherits. */
+  settings: Record<string, unknown>;
 }
 
 /** EventBridge rules (from the project stack) that forward ECS state changes to a log group. */

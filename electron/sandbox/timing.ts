@@ -12,6 +12,8 @@ export const REALISTIC_MS = {
   loadBalancer: 180_000,
   database: 480_000,
   cache: 360_000,
+  /** A manual RDS or ElastiCache snapshot of a small store. */
+  snapshot: 120_000,
   natGateway: 100_000,
   certificate: 30_000,
   ecsService: 60_000,

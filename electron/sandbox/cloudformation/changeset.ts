@@ -9,6 +9,7 @@ import { loadCfnSpec } from '../../cfnspec/index';
 import { changedProperties, scopeFor, type PreparedTemplate } from './engine';
 import { containsUnknown, evaluate, referencedNames } from './intrinsics';
 import { providerFor } from './providers';
+import { replacementOf } from './replacement';
 
 export interface ChangeDetail {
   Target: { Attribute: 'Properties' | 'Tags'; Name: string; RequiresRecreation: 'Always' | 'Conditionally' | 'Never' };
@@ -55,7 +56,7 @@ export function computeChanges(core: SandboxCore, stack: Stack, prepared: Prepar
       const source = dynamic ? 'ResourceReference' : [...refs].some((r) => changedParams.has(r)) ? 'ParameterReference' : 'DirectModification';
       const causing = dynamic ? [...refs].find((r) => pending.has(r)) : source === 'ParameterReference' ? [...refs].find((r) => changedParams.has(r)) : undefined;
       return {
-        Target: { Attribute: name === resourceSpec?.tagProperty ? 'Tags' : 'Properties', Name: name, RequiresRecreation: RECREATION[resourceSpec?.properties[name]?.replacement ?? 'no'] },
+        Target: { Attribute: name === resourceSpec?.tagProperty ? 'Tags' : 'Properties', Name: name, RequiresRecreation: RECREATION[replacementOf(def.Type, name, current.properties[name], props[name])] },
         Evaluation: dynamic ? 'Dynamic' : 'Static',
         ChangeSource: source,
         ...(causing ? { CausingEntity: causing } : {}),

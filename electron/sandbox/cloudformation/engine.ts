@@ -7,7 +7,6 @@ import { SandboxError } from '../errors';
 import type { SandboxCore } from '../core';
 import { uuid } from '../ids';
 import type { JournalEntry, Stack, StackEvent, StackOperation, StackOutput, StackResource } from '../state';
-import { loadCfnSpec } from '../../cfnspec/index';
 import { hasDynamicReference, resolveDynamicReferences } from './dynamic-refs';
 import { dependencies, topologicalOrder } from './graph';
 import { evaluate, evaluateConditions, Unknown, type EvalScope } from './intrinsics';
@@ -17,6 +16,7 @@ import { genericAttribute } from './providers/generic';
 import { ResourceFailure, type ProviderContext, type ProvisionedResource } from './providers/types';
 import { parseTemplate, usesLanguageExtensions, type Template } from './template';
 import { propertyErrors } from './validate-properties';
+import { replacementFor } from './replacement';
 import type { StackParameter } from '../state';
 
 export interface PreparedTemplate {
@@ -179,18 +179,6 @@ export function changedProperties(before: Record<string, unknown>, after: Record
   return [...keys].filter((k) => !deepEqual(before[k], after[k]));
 }
 
-/** Whether changing these properties replaces a resource of this type. */
-export function requiresReplacement(type: string, changed: string[]): 'yes' | 'maybe' | 'no' {
-  const spec = loadCfnSpec().resource(type);
-  let result: 'yes' | 'maybe' | 'no' = 'no';
-  for (const key of changed) {
-    const r = spec?.properties[key]?.replacement ?? 'no';
-    if (r === 'yes') return 'yes';
-    if (r === 'maybe') result = 'maybe';
-  }
-  return result;
-}
-
 function evaluateProperties(core: SandboxCore, stack: Stack, prepared: PreparedTemplate, id: string): Record<string, unknown> {
   const def = prepared.template.Resources[id]!;
   return evaluate(def.Properties ?? {}, scopeFor(core, stack, prepared)) as Record<string, unknown>;
@@ -269,7 +257,7 @@ async function updateStep(core: SandboxCore, stack: Stack, prepared: PreparedTem
         core.changed();
         return true;
       }
-      const replace = !provider.update || requiresReplacement(def.Type, changed) === 'yes';
+      const replace = !provider.update || replacementFor(def.Type, changed, current.properties, props) === 'yes';
       entry = { kind: replace ? 'replaced' : 'updated', previous: clone(current) };
       op.journal[id] = entry;
       if (replace) {
@@ -283,6 +271,8 @@ async function updateStep(core: SandboxCore, stack: Stack, prepared: PreparedTem
         current.physicalId = created.physicalId;
         current.attributes = created.attributes;
         current.properties = props;
+        // The old physical resource goes in the cleanup phase (honouring UpdateReplacePolicy), or comes back on rollback.
+        stack.replaced.push({ logicalId: id, resource: clone(entry.previous!) });
         setResourceStatus(core, stack, current, 'UPDATE_IN_PROGRESS', 'Resource creation Initiated', true);
       } else {
         setResourceStatus(core, stack, current, 'UPDATE_IN_PROGRESS', undefined, true);
@@ -509,6 +499,8 @@ async function runUpdateRollback(core: SandboxCore, stack: Stack, op: StackOpera
       if (op.skip?.includes(id)) {
         entry.reverted = true;
         stack.resources[id] = { ...old, status: 'UPDATE_COMPLETE', reason: 'Resource skipped during rollback', updatedAt: Date.now() };
+        // The old physical resource is current again: cleanup must not delete it.
+        stack.replaced = stack.replaced.filter((x) => !(x.logicalId === id && x.resource.physicalId === old.physicalId));
         setResourceStatus(core, stack, stack.resources[id]!, 'UPDATE_COMPLETE', 'Resource skipped during rollback');
         continue;
       }

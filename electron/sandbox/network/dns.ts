@@ -58,14 +58,21 @@ function registeredAddresses(core: SandboxCore, serviceArn: string): string[] {
   return out.sort();
 }
 
+const STORE_WORDS: Record<string, string> = { 'AWS::RDS::DBInstance': 'RDS DB instance', 'AWS::ElastiCache::ReplicationGroup': 'ElastiCache replication group', 'AWS::ElastiCache::CacheCluster': 'ElastiCache cluster' };
+
+/** How a resolution names the store that answered (`RDS DB instance abc`), so who resolved a store can be found again. */
+export function storeTarget(type: string, physicalId: string): string {
+  return `${STORE_WORDS[type] ?? type} ${physicalId}`;
+}
+
 /** A name the sandbox itself handed out (an RDS or ElastiCache endpoint). */
 function managedEndpoint(core: SandboxCore, fqdn: string): Pick<Resolution, 'answer' | 'target'> | undefined {
   if (!fqdn.endsWith(`.${SANDBOX_DNS_SUFFIX}`)) return undefined;
   for (const r of core.state.resources.values()) {
     const a = r.attributes;
-    if (r.type === 'AWS::RDS::DBInstance' && a['Endpoint.Address'] === fqdn) return { answer: 'database', target: `RDS DB instance ${r.physicalId}` };
-    if (r.type === 'AWS::ElastiCache::ReplicationGroup' && [a['PrimaryEndPoint.Address'], a['ReaderEndPoint.Address'], a['ConfigurationEndPoint.Address']].includes(fqdn)) return { answer: 'cache', target: `ElastiCache replication group ${r.physicalId}` };
-    if (r.type === 'AWS::ElastiCache::CacheCluster' && a['RedisEndpoint.Address'] === fqdn) return { answer: 'cache', target: `ElastiCache cluster ${r.physicalId}` };
+    if (r.type === 'AWS::RDS::DBInstance' && a['Endpoint.Address'] === fqdn) return { answer: 'database', target: storeTarget(r.type, r.physicalId) };
+    if (r.type === 'AWS::ElastiCache::ReplicationGroup' && [a['PrimaryEndPoint.Address'], a['ReaderEndPoint.Address'], a['ConfigurationEndPoint.Address']].includes(fqdn)) return { answer: 'cache', target: storeTarget(r.type, r.physicalId) };
+    if (r.type === 'AWS::ElastiCache::CacheCluster' && a['RedisEndpoint.Address'] === fqdn) return { answer: 'cache', target: storeTarget(r.type, r.physicalId) };
   }
   return undefined;
 }

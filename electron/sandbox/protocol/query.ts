@@ -99,3 +99,25 @@ export function required(input: QueryInput, key: string): string {
   }
   return v;
 }
+
+/** Reads a list whose items carry their own name (`Tags.Tag.1.Key`, `Filters.Filter.1.Name`: RDS, ElastiCache) or are `member`s. */
+export function namedList(input: QueryInput, key: string): QueryValue[] {
+  const value = input[key];
+  if (Array.isArray(value)) return value;
+  if (!value || typeof value !== 'object') return [];
+  const names = Object.keys(value);
+  const inner = names.length === 1 ? value[names[0]!] : undefined;
+  if (Array.isArray(inner)) return inner;
+  if (!inner || typeof inner !== 'object') return [];
+  return Object.keys(inner)
+    .filter((k) => /^\d+$/.test(k))
+    .sort((a, b) => Number(a) - Number(b))
+    .map((k) => inner[k]!);
+}
+
+/** Reads `[{Key, Value}]` tags from a named list into a map. */
+export function tagMap(input: QueryInput, key = 'Tags'): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const t of namedList(input, key)) if (t && typeof t === 'object' && !Array.isArray(t)) out[str(t, 'Key') ?? ''] = str(t, 'Value') ?? '';
+  return out;
+}

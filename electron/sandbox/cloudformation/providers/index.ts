@@ -5,6 +5,8 @@ import { genericProvider } from './generic';
 import { networkProviders } from '../../network/providers';
 import { waitConditionProviders } from './wait-condition';
 import { efsProviders } from './efs';
+import { rdsProviders } from './rds';
+import { elastiCacheProviders } from './elasticache';
 import { bucketPolicyProvider, bucketProvider, eventRuleProvider, logGroupProvider, logResourcePolicyProvider, parameterProvider } from './services';
 import type { ResourceProvider } from './types';
 
@@ -14,6 +16,8 @@ const PROVIDERS: Record<string, ResourceProvider> = {
   ...networkProviders,
   ...waitConditionProviders,
   ...efsProviders,
+  ...rdsProviders,
+  ...elastiCacheProviders,
   'AWS::S3::Bucket': bucketProvider,
   'AWS::S3::BucketPolicy': bucketPolicyProvider,
   'AWS::Logs::LogGroup': logGroupProvider,

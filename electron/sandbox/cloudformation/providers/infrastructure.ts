@@ -1,7 +1,8 @@
 /**
  * Resources the sandbox records without an API of its own: VPC pieces, IAM, load balancers,
- * certificates, databases, caches, Cloud Map and DNS records. Ids, ARNs and attributes are shaped
- * like AWS's; every host name ends in `sandbox.berth.local` and public IPs come from a documentation range.
+ * certificates, Cloud Map and DNS records (databases and caches: `rds.ts`, `elasticache.ts`). Ids,
+ * ARNs and attributes are shaped like AWS's; every host name ends in `sandbox.berth.local` and
+ * public IPs come from a documentation range.
  */
 import { fail } from '../../errors';
 import { SANDBOX_DNS_SUFFIX } from '../../identity';
@@ -11,29 +12,11 @@ import { requireVpcRoom } from '../../ec2/vpcs';
 import { refuseSubnetInUse } from '../../network/providers';
 import { withListenerRules, withLoadBalancerRules, withTargetGroupRules } from './load-balancing';
 import { recorded } from './recorded';
-import { findGeneric, generatedName, registerGeneric, str, type ProviderContext, type ResourceProvider } from './types';
+import { subnetZones } from './subnets';
+import { findGeneric, generatedName, str, type ProviderContext, type ResourceProvider } from './types';
 
 /** A managed policy ARN as IAM parses it: partition, `aws` or a 12-digit account, `policy/`, optional path, name. */
 const MANAGED_POLICY_ARN = /^arn:aws(-cn|-us-gov)?:iam::(aws|\d{12}):policy\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,128}$/;
-
-/** The DB parameter group families RDS has for PostgreSQL majors it offers (postgres11 … postgres18). */
-const POSTGRES_FAMILIES = new Set(Array.from({ length: 8 }, (_, i) => `postgres${11 + i}`));
-
-/** RDS refuses a parameter group of another engine major than the instance's (InvalidParameterCombination). */
-function requireParameterGroupFamily(ctx: ProviderContext, props: Record<string, unknown>): void {
-  const name = str(props, 'DBParameterGroupName');
-  if (!name) return;
-  const group = findGeneric(ctx.core, 'AWS::RDS::DBParameterGroup', name.toLowerCase());
-  if (!group) fail('DBParameterGroupNotFound', `DBParameterGroup not found: ${name}`, 404);
-  const engine = (str(props, 'Engine') ?? '').toLowerCase();
-  const major = /^(\d+)/.exec(str(props, 'EngineVersion') ?? '')?.[1];
-  if (engine !== 'postgres' || !major) return;
-  const family = String(group.properties.Family ?? '');
-  const expected = `postgres${major}`;
-  if (family !== expected) {
-    fail('InvalidParameterCombination', `The Parameter Group ${name} with DBParameterGroupFamily ${family} cannot be used for this instance. Please use a Parameter Group with DBParameterGroupFamily ${expected}`);
-  }
-}
 
 const ec2Arn = (kind: string) => (ctx: ProviderContext, id: string) => `arn:aws:ec2:${ctx.core.region}:${ctx.core.account}:${kind}/${id}`;
 const idOf = (prefix: string) => () => `${prefix}-${hex(17)}`;
@@ -49,18 +32,6 @@ function requireVpc(ctx: ProviderContext, vpcId: string | undefined): void {
 function azId(region: string, az: string): string {
   const short = region.replace(/^(\w\w)-(\w)\w*-(\d+)$/, '$1$2$3');
   return `${short}-az${'abcdef'.indexOf(az.slice(-1)) + 1}`;
-}
-
-/** The availability zones of known subnets (undefined when a subnet is not the sandbox's). */
-function subnetZones(ctx: ProviderContext, subnetIds: unknown): string[] | undefined {
-  if (!Array.isArray(subnetIds)) return undefined;
-  const zones: string[] = [];
-  for (const id of subnetIds) {
-    const subnet = findGeneric(ctx.core, 'AWS::EC2::Subnet', String(id));
-    if (!subnet) return undefined;
-    zones.push(String(subnet.attributes.AvailabilityZone));
-  }
-  return zones;
 }
 
 /** Standalone ingress and egress rules behave alike: they need an existing group. */
@@ -109,28 +80,6 @@ const targetGroupProvider: ResourceProvider = {
     return recordedTargetGroup.create(ctx, props);
   },
 };
-
-/** The VPC of the first subnet the sandbox knows in a list. */
-function vpcOfSubnets(ctx: ProviderContext, subnetIds: unknown): string | undefined {
-  for (const id of Array.isArray(subnetIds) ? subnetIds : []) {
-    const subnet = findGeneric(ctx.core, 'AWS::EC2::Subnet', String(id));
-    if (subnet) return String(subnet.properties.VpcId);
-  }
-  return undefined;
-}
-
-/** RDS refuses to move a DB subnet group to another VPC: a new group (and a moved or new instance) is the way. */
-function stayInVpc(provider: ResourceProvider): ResourceProvider {
-  return {
-    ...provider,
-    update(ctx, resource, props, previous) {
-      const before = vpcOfSubnets(ctx, previous.SubnetIds);
-      const after = vpcOfSubnets(ctx, props.SubnetIds);
-      if (before && after && before !== after) fail('InvalidParameterValue', 'The new Subnets are not in the same Vpc as the existing subnet group');
-      return provider.update!(ctx, resource, props, previous);
-    },
-  };
-}
 
 export const infrastructureProviders: Record<string, ResourceProvider> = {
   'AWS::EC2::VPC': recorded({
@@ -278,100 +227,5 @@ export const infrastructureProviders: Record<string, ResourceProvider> = {
     arn: (ctx, id) => `arn:aws:servicediscovery:${ctx.core.region}:${ctx.core.account}:service/${id}`,
     attributes: (ctx, id) => ({ Id: id, Arn: `arn:aws:servicediscovery:${ctx.core.region}:${ctx.core.account}:service/${id}` }),
     refresh: (ctx, _id, props) => ({ Name: str(props, 'Name') ?? ctx.logicalId }),
-  }),
-  'AWS::RDS::DBSubnetGroup': stayInVpc(recorded({
-    nameProperty: 'DBSubnetGroupName',
-    validate(ctx, props) {
-      const zones = subnetZones(ctx, props.SubnetIds);
-      if (zones && new Set(zones).size < 2) fail('DBSubnetGroupDoesNotCoverEnoughAZs', `The DB subnet group doesn't meet Availability Zone (AZ) coverage requirement. Current AZ coverage: ${[...new Set(zones)].join(', ')}. Add subnets to cover at least 2 AZs.`);
-    },
-    physicalId: (ctx, props) => (str(props, 'DBSubnetGroupName') ?? generatedName(ctx, 255)).toLowerCase(),
-    arn: (ctx, id) => `arn:aws:rds:${ctx.core.region}:${ctx.core.account}:subgrp:${id}`,
-  })),
-  'AWS::RDS::DBParameterGroup': recorded({
-    nameProperty: 'DBParameterGroupName',
-    validate(_ctx, props) {
-      const family = str(props, 'Family') ?? '';
-      if (!family) fail('InvalidParameterValue', 'The parameter ParameterGroupFamily must be provided and must not be empty.');
-      if (family.startsWith('postgres') && !POSTGRES_FAMILIES.has(family)) fail('InvalidParameterValue', `ParameterGroupFamily ${family} is not a valid parameter group family`);
-    },
-    physicalId: (ctx, props) => (str(props, 'DBParameterGroupName') ?? generatedName(ctx, 255)).toLowerCase(),
-    arn: (ctx, id) => `arn:aws:rds:${ctx.core.region}:${ctx.core.account}:pg:${id}`,
-    attributes: (_c, id) => ({ DBParameterGroupName: id }),
-  }),
-  'AWS::RDS::DBInstance': recorded({
-    duration: 'database',
-    nameProperty: 'DBInstanceIdentifier',
-    validate(ctx, props) {
-      const password = str(props, 'MasterUserPassword');
-      if (password !== undefined) {
-        if (password.length < 8) fail('InvalidParameterValue', 'The parameter MasterUserPassword is not a valid password because it is shorter than 8 characters.');
-        if (/[/@" ]/.test(password) || /[^\x20-\x7e]/.test(password)) fail('InvalidParameterValue', "The parameter MasterUserPassword is not a valid password. Only printable ASCII characters besides '/', '@', '\"', ' ' may be used.");
-      }
-      const group = str(props, 'DBSubnetGroupName');
-      if (group && !findGeneric(ctx.core, 'AWS::RDS::DBSubnetGroup', group.toLowerCase())) fail('DBSubnetGroupNotFoundFault', `DBSubnetGroup '${group}' not found`, 404);
-      requireParameterGroupFamily(ctx, props);
-    },
-    physicalId: (ctx, props) => (str(props, 'DBInstanceIdentifier') ?? generatedName(ctx, 63, true)).toLowerCase(),
-    arn: (ctx, id) => `arn:aws:rds:${ctx.core.region}:${ctx.core.account}:db:${id}`,
-    attributes: (ctx, id, props) => {
-      const engine = (str(props, 'Engine') ?? 'postgres').toLowerCase();
-      const port = str(props, 'Port') ?? (engine.includes('postgres') ? '5432' : engine.includes('sqlserver') ? '1433' : engine.includes('oracle') ? '1521' : '3306');
-      return {
-        'Endpoint.Address': `${id}.${hex(12)}.${ctx.core.region}.rds.${SANDBOX_DNS_SUFFIX}`,
-        'Endpoint.Port': port,
-        'Endpoint.HostedZoneId': 'ZSANDBOXBERTHRDS',
-        DBInstanceArn: `arn:aws:rds:${ctx.core.region}:${ctx.core.account}:db:${id}`,
-        DbiResourceId: `db-${upperId(26)}`,
-        DBInstanceStatus: 'available',
-        InstanceCreateTime: new Date().toISOString(),
-      };
-    },
-    snapshot(ctx, resource) {
-      const name = `${ctx.stack.name}-${ctx.logicalId}-${hex(12)}`.toLowerCase().slice(0, 255);
-      const arn = `arn:aws:rds:${ctx.core.region}:${ctx.core.account}:snapshot:${name}`;
-      const db = findGeneric(ctx.core, 'AWS::RDS::DBInstance', resource.physicalId);
-      registerGeneric({ ...ctx, type: 'AWS::RDS::DBSnapshot' }, arn, name, { DBSnapshotArn: arn, SourceDBInstanceIdentifier: resource.physicalId }, {}, db?.tags ?? {});
-    },
-  }),
-  'AWS::ElastiCache::SubnetGroup': recorded({
-    nameProperty: 'CacheSubnetGroupName',
-    physicalId: (ctx, props) => (str(props, 'CacheSubnetGroupName') ?? generatedName(ctx, 255)).toLowerCase(),
-    arn: (ctx, id) => `arn:aws:elasticache:${ctx.core.region}:${ctx.core.account}:subnetgroup:${id}`,
-  }),
-  'AWS::ElastiCache::ReplicationGroup': recorded({
-    duration: 'cache',
-    nameProperty: 'ReplicationGroupId',
-    physicalId: (ctx, props) => (str(props, 'ReplicationGroupId') ?? generatedName(ctx, 40, true).replace(/--+/g, '-').replace(/-$/, '')).toLowerCase(),
-    arn: (ctx, id) => `arn:aws:elasticache:${ctx.core.region}:${ctx.core.account}:replicationgroup:${id}`,
-    attributes: (ctx, id, props) => {
-      const zone = `${hex(6)}.${ctx.core.region.replace(/^(\w\w)-(\w)\w*-(\d+)$/, '$1$2$3')}.cache.${SANDBOX_DNS_SUFFIX}`;
-      const port = str(props, 'Port') ?? '6379';
-      const replicas = Number(str(props, 'ReplicasPerNodeGroup') ?? Math.max(0, Number(str(props, 'NumCacheClusters') ?? '1') - 1));
-      const readers = Array.from({ length: replicas + 1 }, (_, i) => `${id}-00${i + 1}.${zone}`);
-      return {
-        'PrimaryEndPoint.Address': `master.${id}.${zone}`,
-        'PrimaryEndPoint.Port': port,
-        'ReaderEndPoint.Address': `replica.${id}.${zone}`,
-        'ReaderEndPoint.Port': port,
-        'ConfigurationEndPoint.Address': `clustercfg.${id}.${zone}`,
-        'ConfigurationEndPoint.Port': port,
-        'ReadEndPoint.Addresses': readers.join(','),
-        'ReadEndPoint.Ports': readers.map(() => port).join(','),
-        'ReadEndPoint.Addresses.List': readers,
-        'ReadEndPoint.Ports.List': readers.map(() => port),
-      };
-    },
-  }),
-  'AWS::ElastiCache::CacheCluster': recorded({
-    duration: 'cache',
-    nameProperty: 'ClusterName',
-    physicalId: (ctx, props) => (str(props, 'ClusterName') ?? generatedName(ctx, 40, true).replace(/--+/g, '-').replace(/-$/, '')).toLowerCase(),
-    arn: (ctx, id) => `arn:aws:elasticache:${ctx.core.region}:${ctx.core.account}:cluster:${id}`,
-    attributes: (ctx, id, props) => {
-      const host = `${id}.${hex(6)}.0001.${ctx.core.region.replace(/^(\w\w)-(\w)\w*-(\d+)$/, '$1$2$3')}.cache.${SANDBOX_DNS_SUFFIX}`;
-      const port = str(props, 'Port') ?? (str(props, 'Engine') === 'memcached' ? '11211' : '6379');
-      return { 'RedisEndpoint.Address': host, 'RedisEndpoint.Port': port, 'ConfigurationEndpoint.Address': host, 'ConfigurationEndpoint.Port': port };
-    },
   }),
 };
