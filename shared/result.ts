@@ -49,6 +49,7 @@ export const ERROR_CODES = [
   'BUILD_FAILED',
   'ROLLOUT_FAILED',
   'ONE_OFF_FAILED',
+  'STORE_MOVE_FAILED',
   // Inventory and teardown
   'TEARDOWN_BLOCKED',
   'DELETE_FAILED',

@@ -6,8 +6,10 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EFSClient } from '@aws-sdk/client-efs';
+import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { RDSClient } from '@aws-sdk/client-rds';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { S3Client } from '@aws-sdk/client-s3';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
@@ -30,6 +32,10 @@ export interface AwsClients {
   /** The account's applied quotas (VPCs per Region). */
   quotas: ServiceQuotasClient;
   efs: EFSClient;
+  /** Database snapshots before a store moves into the project's own network. */
+  rds: RDSClient;
+  /** Cache snapshots, likewise. */
+  elasticache: ElastiCacheClient;
 }
 
 /** Attempts per call: adaptive mode also rate-limits the client after throttling responses. */
@@ -70,6 +76,8 @@ export function buildClients(config: ClientSettings, s3PathStyle: boolean): AwsC
     ec2: new EC2Client(config),
     quotas: new ServiceQuotasClient(config),
     efs: new EFSClient(config),
+    rds: new RDSClient(config),
+    elasticache: new ElastiCacheClient(config),
   };
 }
 

@@ -36,6 +36,7 @@ import { contextUrl, uploadContext } from './upload';
 import { assertVpcRoom } from './vpc-capacity';
 import { OneOffRunner, oneOffPlans } from './one-off';
 import { writeSecretFiles } from './secret-files';
+import { deployedStores, snapshotStores, startServices, stopServices, type MoveEnvironment } from './store-move';
 
 /** Knobs tests and benchmarks turn (the app uses the defaults). */
 export interface PipelineTuning {
@@ -445,24 +446,15 @@ export class DeploymentRun {
 
     // 9. The project stack.
     const stackOutcome = await this.step<{ changed: boolean; outputs: Record<string, string> }>('stack', async () => {
-      const preview = planProject(project, { mode: input.mode, region: conn.target.region, account: conn.identity.account, images, preflight: tuning.preflight ?? true });
-      const planned = preview.stacks.find((s) => s.stackName === stackName);
-      if (!planned) raise('INTERNAL', `The plan has no stack named ${stackName}.`);
-      if (preview.preflight.length > 0) {
-        const first = preview.preflight[0]!;
-        raise('PREFLIGHT_FAILED', `The generated template failed its checks (${preview.preflight.length} problem${preview.preflight.length === 1 ? '' : 's'}): ${first.logicalId} ${first.path}: ${first.message}`, {
-          problems: preview.preflight.slice(0, 20),
-        });
-      }
-      this.record.templateHash = createHash('sha256').update(planned.body).digest('hex');
-      const parameters = projectStackParameters(outputs, images, planned);
       const cfn = clients.cloudformation;
-      const oneOffs = new OneOffRunner(oneOffPlans(planned), {
+      const cluster = outputs.ClusterName ?? outputs.ClusterArn ?? '';
+      // One-offs do not depend on where the stores are: a plan without preflight names them.
+      const oneOffs = new OneOffRunner(oneOffPlans(this.planStack(project, images, {}, false)), {
         cloudformation: cfn,
         ecs: clients.ecs,
         logs: clients.logs,
         stackName,
-        cluster: outputs.ClusterName ?? outputs.ClusterArn ?? '',
+        cluster,
         deploymentId: this.record.id,
         onProgress: (run) => this.emit({ type: 'one-off', deploymentId: this.record.id, run }),
         ...(tuning.pollMs !== undefined ? { pollMs: tuning.pollMs } : {}),
@@ -484,7 +476,27 @@ export class DeploymentRun {
         stack = await describeStack(cfn, stackName);
       }
       assertStackIdle(stack);
+      // Stores still in the shared VPC of an earlier Berth move into the project's network, restored from snapshots.
+      const stores = await deployedStores(cfn, stack, project, this.record.startedAt);
+      const restores = { ...stores.restores, ...Object.fromEntries(stores.moves.map((m) => [m.store, m.snapshot])) };
+      const moveEnv: MoveEnvironment = {
+        cloudformation: cfn,
+        ecs: clients.ecs,
+        rds: clients.rds,
+        elasticache: clients.elasticache,
+        stackName,
+        project: project.name,
+        cluster,
+        onStep: (message) => this.setPhase('stack', 'running', message),
+        ...(tuning.pollMs !== undefined ? { pollMs: tuning.pollMs } : {}),
+        ...(tuning.sleep ? { sleep: tuning.sleep } : {}),
+      };
+      const planned = this.planStack(project, images, restores, tuning.preflight ?? true);
+      this.record.templateHash = createHash('sha256').update(planned.body).digest('hex');
+      const parameters = projectStackParameters(outputs, images, planned);
       if (await stackUpToDate(cfn, stack, planned, parameters)) {
+        // A move interrupted after its stack update finished still has its services to start.
+        if (Object.keys(restores).length > 0) await startServices(moveEnv);
         this.emit({ type: 'diff', deploymentId: this.record.id, diff: { stackName, changeSetName: '', changes: [], empty: true } });
         return { skipped: followed ? 'The stack operation already under way finished.' : 'Nothing to change.', value: { changed: followed, outputs: outputsOf(stack) } };
       }
@@ -500,7 +512,7 @@ export class DeploymentRun {
         signal: this.signal,
         ...(tuning.wait ? { wait: tuning.wait } : {}),
       });
-      this.emit({ type: 'diff', deploymentId: this.record.id, diff: prepared.diff });
+      this.emit({ type: 'diff', deploymentId: this.record.id, diff: stores.moves.length > 0 ? { ...prepared.diff, moves: stores.moves } : prepared.diff });
       if (prepared.diff.empty || !prepared.changeSetId) {
         return { skipped: 'Nothing to change.', value: { changed: followed, outputs: outputsOf(stack) } };
       }
@@ -520,13 +532,39 @@ export class DeploymentRun {
         await discardChangeSet(cfn, stackName, prepared.changeSetId);
         raise('CANCELLED', 'The deployment was cancelled before changing the stack.');
       }
+      if (stores.moves.length > 0) {
+        try {
+          await stopServices(moveEnv);
+          await snapshotStores(moveEnv, stores.moves);
+        } catch (error) {
+          await startServices(moveEnv).catch(() => undefined);
+          await discardChangeSet(cfn, stackName, prepared.changeSetId);
+          throw error;
+        }
+      }
       this.setPhase('stack', 'running', 'Applying the changes.');
       // Once executing, the stack operation runs to its end: cancelling now would leave it half-done.
-      const outcome = await this.followOrExplain(
-        () => oneOffs.explain(() => executeChangeSet(cfn, stackName, prepared.changeSetId!, { onEvent, wait: this.followWait(), signal: this.detachController.signal })),
-        project,
-        outputs,
-      );
+      let outcome: Awaited<ReturnType<typeof executeChangeSet>>;
+      try {
+        outcome = await this.followOrExplain(
+          () => oneOffs.explain(() => executeChangeSet(cfn, stackName, prepared.changeSetId!, { onEvent, wait: this.followWait(), signal: this.detachController.signal })),
+          project,
+          outputs,
+        );
+      } catch (error) {
+        if (stores.moves.length === 0 || this.detached) throw error;
+        // Rolled back: the old stores are untouched; the services go back to work on them.
+        await startServices(moveEnv).catch(() => undefined);
+        const failure = toAppError(error);
+        const names = stores.moves.map((m) => m.store).join(' and ');
+        throw new AppErrorException(
+          failure.code,
+          `${failure.message}\n${names} stayed in the shared network with all their data, and the services were started again on them. The snapshots taken for the move are kept: ${stores.moves.map((m) => m.snapshot).join(', ')}.`,
+          failure.details,
+        );
+      }
+      // The services stopped for a move start again, now on the restored stores.
+      if (Object.keys(restores).length > 0) await startServices(moveEnv);
       return { changed: true, outputs: outcome.outputs };
     });
     this.record.urls = urlsFromOutputs(stackOutcome.outputs);
@@ -551,6 +589,22 @@ export class DeploymentRun {
 
     // 11. Record (written by run() once the outcome is final).
     await this.step('record', async () => undefined);
+  }
+
+  /** The project stack as planned for this run (preflight problems stop it). */
+  private planStack(project: ProjectModel, images: Record<string, string>, restores: Record<string, string>, preflight: boolean) {
+    const conn = this.env.connection();
+    const stackName = projectStackName(project.name);
+    const preview = planProject(project, { mode: this.input.mode, region: conn.target.region, account: conn.identity.account, images, restores, preflight });
+    const planned = preview.stacks.find((s) => s.stackName === stackName);
+    if (!planned) raise('INTERNAL', `The plan has no stack named ${stackName}.`);
+    if (preview.preflight.length > 0) {
+      const first = preview.preflight[0]!;
+      raise('PREFLIGHT_FAILED', `The generated template failed its checks (${preview.preflight.length} problem${preview.preflight.length === 1 ? '' : 's'}): ${first.logicalId} ${first.path}: ${first.message}`, {
+        problems: preview.preflight.slice(0, 20),
+      });
+    }
+    return planned;
   }
 
   /** Stack waiting that a detach interrupts at once (not after the current poll interval). */

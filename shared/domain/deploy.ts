@@ -37,6 +37,22 @@ export interface ChangeSetDiff {
   changes: ChangeSetChange[];
   /** True when the change set was empty: nothing to change. */
   empty: boolean;
+  /** Managed stores this deploy moves into the project's own network (restored from a snapshot). */
+  moves?: StoreMove[];
+}
+
+/**
+ * A managed store leaving the shared VPC of an earlier Berth: the services stop, the store is
+ * snapshotted, and its replacement in the project's network is restored from that snapshot.
+ */
+export interface StoreMove {
+  store: string;
+  kind: 'postgres' | 'redis';
+  /** The DB instance or replication group in the stack, and its physical id. */
+  logicalId: string;
+  physicalId: string;
+  /** The snapshot taken before the move and restored after it (kept afterwards). */
+  snapshot: string;
 }
 
 export interface StackEvent {

@@ -12,7 +12,10 @@ function bytes(n: number): string {
 export function diffLines(diff: ChangeSetDiff): string[] {
   if (diff.empty) return ['Nothing to change.'];
   const mark = (c: ChangeSetDiff['changes'][number]) => (c.action === 'Add' ? '+' : c.action === 'Remove' ? '-' : c.replacement === 'True' || c.replacement === 'Conditional' ? '!' : '~');
-  return [`Changes to ${diff.stackName}:`, ...diff.changes.map((c) => `  ${mark(c)} ${c.description}`)];
+  const moves = (diff.moves ?? []).map(
+    (m) => `  Moving ${m.store} into the project's own network: the services stop, ${m.store} is snapshotted as ${m.snapshot} and restored from it, then the services start again.`,
+  );
+  return [`Changes to ${diff.stackName}:`, ...moves, ...diff.changes.map((c) => `  ${mark(c)} ${c.description}`)];
 }
 
 /** Prints one event (text mode: to stderr, so stdout keeps the result; JSON mode: one JSON line each). */

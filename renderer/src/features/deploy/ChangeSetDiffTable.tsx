@@ -2,6 +2,7 @@
 import { Badge, Group, Table, Text, Tooltip } from '@mantine/core';
 import type { ChangeSetChange, ChangeSetDiff } from '../../../../shared/domain/deploy';
 import { AwsTerm } from '../../ui/AwsTerm';
+import { StoreMoves } from './StoreMoves';
 
 type Kind = 'add' | 'modify' | 'replace' | 'remove' | 'other';
 
@@ -37,6 +38,7 @@ export function ChangeSetDiffTable({ diff }: { diff: ChangeSetDiff }) {
   const sorted = [...diff.changes].sort((a, b) => order.indexOf(changeKind(a)) - order.indexOf(changeKind(b)));
   return (
     <>
+      <StoreMoves moves={diff.moves ?? []} />
       <Group gap="xs" mb="xs" role="group" aria-label="Summary of changes">
         {(['add', 'modify', 'replace', 'remove'] as Kind[]).map((k) =>
           counts[k] > 0 ? (
