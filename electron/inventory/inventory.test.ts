@@ -66,7 +66,8 @@ describe('regionInventory', () => {
         { ResourceARN: 'arn:aws:ecr:us-east-1:111122223333:repository/berth/shop', Tags: projectTags('shop') },
         { ResourceARN: 'arn:aws:ssm:us-east-1:111122223333:parameter/Berth/gone/API_KEY', Tags: projectTags('gone') },
         { ResourceARN: 'arn:aws:rds:us-east-1:111122223333:snapshot:berth-gone-db-final', Tags: projectTags('gone') },
-        { ResourceARN: 'arn:aws:elasticache:us-east-1:111122223333:snapshot:berth-shop-cache-move-20261202', Tags: projectTags('shop') },
+        // A snapshot may carry the tags of the stack whose store it copied: still a kept snapshot.
+        { ResourceARN: 'arn:aws:elasticache:us-east-1:111122223333:snapshot:berth-shop-cache-move-20261202', Tags: [...projectTags('shop'), { Key: 'aws:cloudformation:stack-name', Value: 'berth-shop' }] },
         { ResourceARN: 'arn:aws:s3:::berth-bucket', Tags: [...berth, { Key: 'aws:cloudformation:stack-name', Value: 'berth-bootstrap' }] },
       ],
     });

@@ -171,20 +171,21 @@ export async function regionInventory(conn: InventoryConnection, options: Invent
   for (const mapping of await listTaggedResources(conn)) {
     const arn = mapping.ResourceARN ?? '';
     if (!arn) continue;
+    const type = arnType(arn);
+    const project = projectOf(mapping.Tags);
+    // Snapshots outlive what they copy (and may carry its stack's tags): always listed as kept.
+    if (type === 'rds:snapshot' || type === 'rds:cluster-snapshot' || type === 'elasticache:snapshot') {
+      snapshots.push({ id: arn.split(':').pop() ?? arn, kind: type === 'elasticache:snapshot' ? 'cache' : 'database', ...(project ? { project } : {}) });
+      continue;
+    }
     // Resources a stack made are listed under their stack; one its stack kept when it went (a volume) is a leftover.
     const madeBy = mapping.Tags?.find((t) => t.Key === 'aws:cloudformation:stack-name')?.Value;
     if (madeBy !== undefined && stacks.some((s) => s.StackName === madeBy)) continue;
     if (physicalIds.has(arn) || [...physicalIds].some((id) => arn.endsWith(`:${id}`) || arn.endsWith(`/${id}`))) continue;
-    const type = arnType(arn);
     // Stacks themselves are tagged too; they are listed above.
     if (type === 'cloudformation:stack') continue;
-    const project = projectOf(mapping.Tags);
     if (type === 'elasticfilesystem:file-system' && madeBy !== undefined) {
       volumes.push({ id: arn.split('/').pop() ?? arn, ...(project ? { project } : {}) });
-      continue;
-    }
-    if (type === 'rds:snapshot' || type === 'rds:cluster-snapshot' || type === 'elasticache:snapshot') {
-      snapshots.push({ id: arn.split(':').pop() ?? arn, kind: type === 'elasticache:snapshot' ? 'cache' : 'database', ...(project ? { project } : {}) });
       continue;
     }
     place(arn, type, project);

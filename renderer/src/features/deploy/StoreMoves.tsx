@@ -8,7 +8,7 @@ export function StoreMoves({ moves }: { moves: readonly StoreMove[] }) {
   if (moves.length === 0) return null;
   const names = moves.map((m) => m.store).join(' and ');
   return (
-    <Alert color="orange" title={`${names} move${moves.length === 1 ? 's' : ''} into the project’s own network`} mb="sm" role="note" aria-label="Stores that move">
+    <Alert color="orange" title={`${names} move${moves.length === 1 ? 's' : ''} into the project’s own network`} mb="sm" role="note">
       <Text size="sm" mb={4}>
         This project was deployed when Berth ran every project in one shared network. A database or cache cannot change network in
         place, so applying these changes:
