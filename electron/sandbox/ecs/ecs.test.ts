@@ -294,4 +294,29 @@ describe('sandbox ECS, ECR and builds', () => {
     expect(bad.task.containers![0]!.exitCode).toBe(1);
     expect(bad.lines).toEqual(expect.arrayContaining(['Applying migrations', 'relation "users" does not exist']));
   });
+  it('words task definition and dependency failures as ECS does', async () => {
+    const base = webTaskDefinition('nginx:1.27');
+    const withMount = { ...base, containerDefinitions: base.containerDefinitions.map((d) => ({ ...d, mountPoints: [{ sourceVolume: 'data', containerPath: '/data' }] })) };
+    await expect(c.ecs.send(new RegisterTaskDefinitionCommand(withMount))).rejects.toThrow("Unknown volume 'data'.");
+
+    // A writer that must succeed before the app starts, and fails.
+    const app = base.containerDefinitions[0]!;
+    const { taskDefinition } = await c.ecs.send(
+      new RegisterTaskDefinitionCommand({
+        ...base,
+        family: 'app-init',
+        containerDefinitions: [
+          { ...app, name: 'init', image: 'busybox:1.36', essential: false, portMappings: [], command: ['sh', '-c', 'exit 2'] },
+          { ...app, dependsOn: [{ containerName: 'init', condition: 'SUCCESS' }] },
+        ],
+      }),
+    );
+    const run = await c.ecs.send(new RunTaskCommand({ cluster: 'berth', taskDefinition: taskDefinition!.taskDefinitionArn, networkConfiguration: network }));
+    await sb.settle();
+    const task = (await c.ecs.send(new DescribeTasksCommand({ cluster: 'berth', tasks: [run.tasks![0]!.taskArn!] }))).tasks![0]!;
+    expect(task.lastStatus).toBe('STOPPED');
+    expect(task.stoppedReason).toBe(
+      'CannotStartContainerError: dependency graph: failed to resolve container ordering dependency [init(busybox:1.36) (STOPPED->RUNNING) - Exit: 2] for target [web] as dependency did not exit successfully.',
+    );
+  });
 });

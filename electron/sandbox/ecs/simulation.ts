@@ -185,7 +185,11 @@ function runInitContainers(core: SandboxCore, td: EcsTaskDefinition, task: EcsTa
     containerLog(core, td, task, name, simulatedOutput(command));
     state.lastStatus = 'STOPPED';
     state.exitCode = simulatedExitCode(command);
-    if (condition === 'SUCCESS' && state.exitCode !== 0) return `CannotStartContainerError: dependency container ${name} exited with code ${state.exitCode}; the containers that need it to succeed were not started`;
+    // The ECS agent's words when a SUCCESS dependency exits non-zero (the dependents never start).
+    if (condition === 'SUCCESS' && state.exitCode !== 0) {
+      const dependents = definitions.filter((c) => ((c.dependsOn as { containerName: string }[] | undefined) ?? []).some((d) => d.containerName === name)).map((c) => c.name);
+      return `CannotStartContainerError: dependency graph: failed to resolve container ordering dependency [${name}(${definition.image}) (STOPPED->RUNNING) - Exit: ${state.exitCode}] for target [${dependents.join(', ')}] as dependency did not exit successfully.`;
+    }
   }
   return undefined;
 }

@@ -107,7 +107,7 @@ function validateContainerLinks(body: Json, containers: Json[]): void {
       if ((d.condition === 'SUCCESS' || d.condition === 'COMPLETE') && target.essential !== false) fail('ClientException', 'A dependency container with SUCCESS or COMPLETE condition cannot be an essential container');
     }
     for (const m of (c.mountPoints as { sourceVolume?: string }[] | undefined) ?? []) {
-      if (!volumes.has(String(m.sourceVolume))) fail('ClientException', `Invalid 'mountPoints' setting for container '${String(c.name)}': the volume '${String(m.sourceVolume)}' is not defined in the task definition.`);
+      if (!volumes.has(String(m.sourceVolume))) fail('ClientException', `Unknown volume '${String(m.sourceVolume)}'.`);
     }
   }
 }

@@ -42,9 +42,11 @@ export function efsMountFailure(core: SandboxCore, td: EcsTaskDefinition, task: 
     if (!findGeneric(core, FILE_SYSTEM, fs)) return `ResourceInitializationError: failed to invoke EFS utils commands to set up EFS volumes: stderr: Failed to resolve "${dns}" - check that your file system ID is correct.`;
     const targets = [...core.state.resources.values()].filter((r) => r.type === MOUNT_TARGET && r.properties.FileSystemId === fs);
     const inZone = targets.find((r) => String(findGeneric(core, 'AWS::EC2::Subnet', String(r.properties.SubnetId))?.attributes.AvailabilityZone) === task.availabilityZone);
-    if (!inZone) return `ResourceInitializationError: failed to invoke EFS utils commands to set up EFS volumes: stderr: Failed to resolve "${dns}" - check that your file system ID is correct, and ensure that the VPC has an EFS mount target for this file system ID in ${task.availabilityZone}.`;
+    if (!inZone) {
+      return `ResourceInitializationError: failed to invoke EFS utils commands to set up EFS volumes: stderr: Failed to resolve "${dns}" - check that your file system ID is correct, and ensure that the VPC has an EFS mount target for this file system ID. See https://docs.aws.amazon.com/console/efs/mount-dns-name for more detail. Attempting to lookup mount target ip address using botocore. Failed to import necessary dependency botocore, please install botocore first. : unsuccessful EFS utils command execution; code: 1`;
+    }
     if (!admitsNfs(core, ((inZone.properties.SecurityGroups as unknown[]) ?? []).map(String), task.network?.securityGroups ?? [])) {
-      return `ResourceInitializationError: failed to invoke EFS utils commands to set up EFS volumes: stderr: mount.nfs4: Connection timed out : unsuccessful EFS utils command execution; code: 32`;
+      return `ResourceInitializationError: failed to invoke EFS utils commands to set up EFS volumes: stderr: Mount attempt 1/3 failed due to timeout after 15 sec, wait 0 sec before next attempt. Mount attempt 2/3 failed due to timeout after 15 sec, wait 0 sec before next attempt. b'mount.nfs4: Connection timed out' : unsuccessful EFS utils command execution; code: 32`;
     }
     const ap = config.authorizationConfig?.accessPointId;
     if (ap && !findGeneric(core, ACCESS_POINT, ap)) return `ResourceInitializationError: failed to invoke EFS utils commands to set up EFS volumes: stderr: access point ${ap} does not exist`;

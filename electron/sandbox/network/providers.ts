@@ -11,9 +11,6 @@ import type { SandboxCore } from '../core';
 const DHCP_OPTIONS = 'AWS::EC2::DHCPOptions';
 export const DHCP_ASSOCIATION = 'AWS::EC2::VPCDHCPOptionsAssociation';
 
-/** A domain name as DHCP hands it out: labels of letters, digits and hyphens, space-separated when several. */
-const DOMAIN_LIST = /^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*( ([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)*$/;
-
 const RECORD_SET = 'AWS::Route53::RecordSet';
 
 /** A record's name as Route 53 stores it: lower case, with the trailing dot. */
@@ -65,8 +62,7 @@ export const networkProviders: Record<string, ResourceProvider> = {
   [RECORD_SET]: recordSetProvider,
   [DHCP_OPTIONS]: recorded({
     validate(_ctx, props) {
-      const domain = str(props, 'DomainName');
-      if (domain !== undefined && !DOMAIN_LIST.test(domain)) fail('InvalidParameterValue', `Value (${domain}) for parameter domain-name is invalid.`);
+      // EC2 documents no rule for domain-name (several space-separated domains are allowed), so none is invented here.
       const servers = Array.isArray(props.DomainNameServers) ? props.DomainNameServers.map(String) : [];
       if (servers.length > 4) fail('InvalidParameterValue', 'Value for parameter domain-name-servers is invalid: at most 4 servers.');
     },
