@@ -560,6 +560,9 @@ export function buildProjectTemplate(
         id,
         {
           Type: 'AWS::ElastiCache::ReplicationGroup',
+          // As for databases: a final snapshot when the cache is deleted or replaced (queues and sessions live here too).
+          DeletionPolicy: 'Snapshot',
+          UpdateReplacePolicy: 'Snapshot',
           Properties: {
             ReplicationGroupDescription: `${p} ${store.name}`,
             Engine: engine,
@@ -581,7 +584,7 @@ export function buildProjectTemplate(
         own(
           store.name,
           `${engine === 'valkey' ? 'Valkey' : 'Redis'} ${version} on ElastiCache (${settings.redisNodes} × ${settings.redisNodeType})`,
-          `${restores[store.name] ? `Restored from snapshot ${restores[store.name]} in the project’s own network. ` : ''}Replaces the ${store.name} container with a managed cache${failover ? ' with automatic failover' : ''}`,
+          `${restores[store.name] ? `Restored from snapshot ${restores[store.name]} in the project’s own network. ` : ''}Replaces the ${store.name} container with a managed cache${failover ? ' with automatic failover' : ''}; a snapshot is kept when it is deleted or replaced`,
         ),
       );
       address = getAtt(id, 'PrimaryEndPoint.Address');

@@ -167,6 +167,7 @@ describe('project template', () => {
       expect(p).toEqual(expect.objectContaining({ Engine: 'postgres', EngineVersion: '16', StorageEncrypted: true, PubliclyAccessible: false, MasterUsername: 'shop', DBName: 'shop' }));
       expect(p.MultiAZ).toBe(mode === 'high_availability');
       expect(p.DBInstanceClass).toBe(mode === 'affordable' ? 'db.t4g.micro' : 'db.t4g.small');
+      expect(t.Resources.CacheCache).toMatchObject({ DeletionPolicy: 'Snapshot', UpdateReplacePolicy: 'Snapshot' });
       const cache = props(t, 'CacheCache');
       expect(cache.NumCacheClusters).toBe(mode === 'high_availability' ? 2 : 1);
       expect(cache.AutomaticFailoverEnabled).toBe(mode === 'high_availability');
