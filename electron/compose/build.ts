@@ -1,7 +1,12 @@
-/** Build settings: the context folder and Dockerfile must exist on disk, since Berth packages them. */
+/**
+ * Build settings: the context folder must exist on disk, since Berth packages it, and either hold
+ * the Dockerfile or — like Defang, when `build.dockerfile` is not set and there is no Dockerfile —
+ * an app Railpack recognises.
+ */
 import { stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import type { BuildSpec, Platform } from '../../shared/domain/project';
+import { RAILPACK_PLAN_FILE, type BuildSpec, type Platform } from '../../shared/domain/project';
+import { detectRailpack } from './railpack';
 import type { Report } from './report';
 import { get, str, type SNode } from './tree';
 
@@ -18,8 +23,10 @@ async function kind(path: string): Promise<'dir' | 'file' | null> {
 
 /**
  * Reads `build` (canonical mapping form) into a BuildSpec; reports a remote, missing or
- * non-folder context and a missing Dockerfile. Build args without a value take the variable
- * from `lookup`, or are left out with a warning.
+ * non-folder context and a missing Dockerfile named by `build.dockerfile`. A context without
+ * the default Dockerfile is built with Railpack, when Railpack recognises the app in it. Build
+ * args without a value take the variable from `lookup`, or are left out with a warning. Build
+ * secrets are read with the project's secrets (see secrets.ts).
  */
 export async function serviceBuild(
   node: SNode | undefined,
@@ -52,7 +59,7 @@ export async function serviceBuild(
       }
     }
   }
-  const spec: BuildSpec = { context, dockerfile, args, platform };
+  const spec: BuildSpec = { context, builder: 'dockerfile', dockerfile, args, platform };
   const target = str(get(node, 'target'));
   if (target) spec.target = target;
 
@@ -73,7 +80,16 @@ export async function serviceBuild(
     return spec;
   }
   spec.dockerfile = rel.split(sep).join('/');
-  if ((await kind(dockerfilePath)) !== 'file') {
+  const dockerfileKind = await kind(dockerfilePath);
+  if (dockerfileKind === null && !dockerfileNode) {
+    // No Dockerfile and none asked for: Railpack plans the build from the app's own files.
+    spec.builder = 'railpack';
+    spec.dockerfile = RAILPACK_PLAN_FILE;
+    const detected = await detectRailpack(context, service, at, report);
+    if (detected) spec.railpack = detected;
+    return spec;
+  }
+  if (dockerfileKind !== 'file') {
     report.error('dockerfile-missing', `The Dockerfile of ${service} does not exist: ${dockerfilePath}.`, 'Create it, or set `build.dockerfile` to the right file name (relative to the context).', dockerfileNode?.at ?? at, dockerfilePath);
   }
   return spec;

@@ -1,7 +1,7 @@
 /** Required config: every name the project needs from Berth's Secrets, with who uses it. */
 import type { ComposeSecret, RequiredConfig, ServiceModel } from '../../shared/domain/project';
 
-/** Collects config names from env values (whole and derived), managed stores and `environment:` secrets, sorted by name. */
+/** Collects config names from env values (whole and derived), managed stores and `environment:` secrets (mounted or given to the build), sorted by name. */
 export function requiredConfig(services: readonly ServiceModel[], secrets: readonly ComposeSecret[] = []): RequiredConfig[] {
   const byName = new Map<string, RequiredConfig>();
   const use = (name: string, service: string, variable: string) => {
@@ -18,6 +18,10 @@ export function requiredConfig(services: readonly ServiceModel[], secrets: reado
     for (const file of svc.secretFiles ?? []) {
       const secret = secrets.find((s) => s.name === file.secret);
       if (secret?.source.kind === 'config') use(secret.source.name, svc.name, `secret ${file.secret}`);
+    }
+    for (const b of svc.build?.secrets ?? []) {
+      const secret = secrets.find((s) => s.name === b.secret);
+      if (secret?.source.kind === 'config') use(secret.source.name, svc.name, `build secret ${b.id}`);
     }
   }
   return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -2,8 +2,9 @@
  * Compose secrets (`secrets:` at the top level and on services), as compose mounts them: a
  * file per secret at `/run/secrets/<name>` (or its `target`). A `file:` source is read at deploy
  * time into its own SecureString; an `environment:` source names a config value set in Berth's
- * Secrets (the desktop app has no shell environment to read it from). Values never enter the
- * model: only where they come from.
+ * Secrets (the desktop app has no shell environment to read it from). `build.secrets` name the
+ * same top-level secrets, which reach BuildKit as build secrets. Values never enter the model:
+ * only where they come from.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, posix, relative, resolve } from 'node:path';
@@ -27,6 +28,7 @@ export async function composeSecrets(root: SNode, services: { model: ServiceMode
   const definitions = new Map(defined?.kind === 'map' ? [...defined.entries.values()].map((e) => [e.key, e] as const) : []);
   const used = new Set<string>();
   for (const { model, node } of services) {
+    for (const source of buildSecrets(model, node, definitions, report)) used.add(source);
     const list = get(node, 'secrets');
     if (list?.kind !== 'seq') continue;
     const files: SecretFile[] = [];
@@ -63,6 +65,35 @@ export async function composeSecrets(root: SNode, services: { model: ServiceMode
     if (secret) out.push(secret);
   }
   return out;
+}
+
+/**
+ * Reads a service's `build.secrets` into its BuildSpec and gives the secrets it uses. BuildKit
+ * sees each as the id `target` (long form), else the secret's name, as docker compose passes
+ * them (`addSecretsConfig` in docker/compose `pkg/compose/build.go`).
+ */
+function buildSecrets(model: ServiceModel, node: SNode, definitions: Map<string, unknown>, report: Report): string[] {
+  const list = get(get(node, 'build'), 'secrets');
+  if (!model.build || list?.kind !== 'seq') return [];
+  const secrets: { id: string; secret: string }[] = [];
+  for (const item of list.items) {
+    const source = item.kind === 'map' ? str(get(item, 'source')) : str(item);
+    if (!source) continue;
+    if (!definitions.has(source)) {
+      report.error('secret-unknown', `The build of ${model.name} uses the secret ${source}, but no top-level secret is called ${source}.`, `Declare it under the top-level \`secrets:\` (e.g. \`${source}: {environment: ${source.toUpperCase().replace(/[^A-Z0-9_]/g, '_')}}\`), or fix the name.`, item.at);
+      continue;
+    }
+    const id = (item.kind === 'map' ? str(get(item, 'target')) : undefined) || source;
+    const ignored = item.kind === 'map' ? (['uid', 'gid', 'mode'] as const).filter((k) => get(item, k) !== undefined) : [];
+    if (ignored.length > 0) {
+      // docker compose ignores them too: a build secret is mounted by the Dockerfile's RUN --mount.
+      report.warning('build-secret-mode-ignored', `The build of ${model.name} sets ${ignored.join(', ')} on the secret ${source}; BuildKit does not take them for build secrets, so they are ignored.`, 'Set them where the Dockerfile mounts it: `RUN --mount=type=secret,id=' + id + ',uid=…,mode=…`.', get(item, ignored[0]!)!.at);
+    }
+    secrets.push({ id, secret: source });
+  }
+  if (secrets.length === 0) return [];
+  model.build.secrets = secrets;
+  return secrets.map((s) => s.secret);
 }
 
 async function readDefinition(name: string, node: SNode, at: At, projectDir: string, report: Report): Promise<ComposeSecret | undefined> {

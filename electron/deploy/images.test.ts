@@ -38,12 +38,23 @@ describe('image repositories', () => {
   });
 
   it('tags builds by context digest and every setting that changes the image', () => {
-    const base = { dockerfile: 'Dockerfile', args: { A: '1', B: '2' }, platform: 'linux/amd64' as const };
+    const base = { builder: 'dockerfile' as const, dockerfile: 'Dockerfile', args: { A: '1', B: '2' }, platform: 'linux/amd64' as const };
     const d = buildDigest('c'.repeat(64), base);
     expect(d).toMatch(/^[0-9a-f]{64}$/);
     expect(buildDigest('c'.repeat(64), { ...base, args: { B: '2', A: '1' } })).toBe(d);
     expect(buildDigest('c'.repeat(64), { ...base, args: { A: '1', B: '3' } })).not.toBe(d);
     expect(buildDigest('c'.repeat(64), { ...base, platform: 'linux/arm64' })).not.toBe(d);
     expect(buildDigest('d'.repeat(64), base)).not.toBe(d);
+  });
+
+  it('tells a Railpack build from a Dockerfile build, and builds given other secrets apart (by id and secret, never value)', () => {
+    const base = { builder: 'dockerfile' as const, dockerfile: 'Dockerfile', args: {}, platform: 'linux/amd64' as const };
+    const d = buildDigest('c'.repeat(64), base);
+    expect(buildDigest('c'.repeat(64), { ...base, builder: 'railpack' })).not.toBe(d);
+    const secrets = [{ id: 'npmrc', secret: 'npm_token' }, { id: 'pip', secret: 'pip_conf' }];
+    const withSecrets = buildDigest('c'.repeat(64), { ...base, secrets });
+    expect(withSecrets).not.toBe(d);
+    expect(buildDigest('c'.repeat(64), { ...base, secrets: [...secrets].reverse() })).toBe(withSecrets);
+    expect(buildDigest('c'.repeat(64), { ...base, secrets: [{ id: 'npmrc', secret: 'other_token' }, secrets[1]!] })).not.toBe(withSecrets);
   });
 });

@@ -22,15 +22,17 @@ export function cacheRepositoryName(project: string): string {
 
 /**
  * The image tag of one build: the sha256 of the context digest and every build setting that
- * changes the image (Dockerfile, args, target, platform), so a changed build arg rebuilds even
- * when the files did not change, and an unchanged build is never rebuilt.
+ * changes the image (builder, Dockerfile, args, target, platform, which secrets it is given:
+ * ids and secret names, never values), so a changed build arg rebuilds even when the files did
+ * not change, and an unchanged build is never rebuilt.
  */
-export function buildDigest(contextDigest: string, build: Pick<BuildSpec, 'dockerfile' | 'args' | 'target' | 'platform'>): string {
+export function buildDigest(contextDigest: string, build: Pick<BuildSpec, 'builder' | 'dockerfile' | 'args' | 'target' | 'platform' | 'secrets'>): string {
   const args = Object.keys(build.args)
     .sort()
     .map((k) => [k, build.args[k]]);
+  const secrets = (build.secrets ?? []).map((s) => [s.id, s.secret]).sort((a, b) => (a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : 0));
   return createHash('sha256')
-    .update(JSON.stringify({ context: contextDigest, dockerfile: build.dockerfile, args, target: build.target ?? null, platform: build.platform }))
+    .update(JSON.stringify({ context: contextDigest, builder: build.builder, dockerfile: build.dockerfile, args, target: build.target ?? null, platform: build.platform, secrets }))
     .digest('hex');
 }
 

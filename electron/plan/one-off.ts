@@ -36,7 +36,11 @@ export function oneOffRevision(service: ServiceModel, image: string | undefined)
   const { source: _source, imageSource: _imageSource, build, ...settings } = service;
   void _source;
   void _imageSource;
-  const recipe = build ? { dockerfile: build.dockerfile, args: build.args, target: build.target, platform: build.platform } : undefined;
+  // Builder and build secret ids only when they differ from a plain Dockerfile build, so the
+  // revisions of one-offs deployed before they existed stay the same (and do not run again).
+  const recipe = build
+    ? { dockerfile: build.dockerfile, args: build.args, target: build.target, platform: build.platform, ...(build.builder === 'railpack' ? { builder: build.builder } : {}), ...(build.secrets?.length ? { secrets: build.secrets } : {}) }
+    : undefined;
   return createHash('sha256').update(canonicalJson({ settings, build: recipe, image: image ?? service.image ?? 'built by Berth' })).digest('hex').slice(0, 8);
 }
 

@@ -7,7 +7,7 @@
  * project stack never locks the bootstrap's outputs.
  */
 import type { DeploymentMode, PlannedResource, PlannedStack } from '../../shared/domain/plan';
-import type { EnvValue, Healthcheck, ProjectModel } from '../../shared/domain/project';
+import { imageBuildWords, type EnvValue, type Healthcheck, type ProjectModel } from '../../shared/domain/project';
 import { raise } from '../../shared/result';
 import { arn, ecsTaskRoleTrust, ecsTasksTrust, getAtt, policy, ref, sub, tagList, type PolicyStatement } from './cfn';
 import { containerServices, planIngress, type IngressPlan, type TargetGroupPlan } from './ingress';
@@ -707,7 +707,7 @@ export function buildProjectTemplate(
       own(
         s.name,
         `Task definition: ${s.size.cpu / 1024} vCPU, ${s.size.memory / 1024} GB, ${arm ? 'arm64' : 'amd64'}`,
-        `How to run ${s.name}: ${s.build ? 'the image Berth builds' : s.image}, its environment, ${secrets.length} secret${secrets.length === 1 ? '' : 's'} read from SSM${secretFiles ? `, ${s.secretFiles!.length} secret file${s.secretFiles!.length === 1 ? '' : 's'} in /run/secrets (${s.secretFiles!.map((f) => f.path.slice('/run/secrets/'.length)).join(', ')}) written before it starts` : ''}${(s.volumes ?? []).length > 0 ? `, volumes ${s.volumes!.map((v) => `${v.volume} at ${v.path}${v.readOnly ? ' (read-only)' : ''}`).join(', ')} on EFS` : ''}, logs`,
+        `How to run ${s.name}: ${s.build ? `the image ${imageBuildWords(s.build)}` : s.image}, its environment, ${secrets.length} secret${secrets.length === 1 ? '' : 's'} read from SSM${secretFiles ? `, ${s.secretFiles!.length} secret file${s.secretFiles!.length === 1 ? '' : 's'} in /run/secrets (${s.secretFiles!.map((f) => f.path.slice('/run/secrets/'.length)).join(', ')}) written before it starts` : ''}${(s.volumes ?? []).length > 0 ? `, volumes ${s.volumes!.map((v) => `${v.volume} at ${v.path}${v.readOnly ? ' (read-only)' : ''}`).join(', ')} on EFS` : ''}, logs`,
       ),
     );
     const serviceDependencies = (): Set<string> => {

@@ -155,7 +155,7 @@ export const COMPOSE_KEY_SUPPORT: readonly KeySupport[] = [
   { key: `${S}.build.dockerfile_inline`, status: 'rejected', note: 'Inline Dockerfiles are not packaged.', fix: 'Write the Dockerfile into the build context.' },
   { key: `${S}.build.entitlements`, status: 'rejected', note: 'Builds run unprivileged on Fargate.', fix: 'Remove `entitlements`.' },
   { key: `${S}.build.ssh`, status: 'rejected', note: 'Builds in your account have no access to your SSH agent.', fix: 'Fetch private dependencies before building, or vendor them into the context.' },
-  { key: `${S}.build.secrets`, status: 'rejected', note: 'Build secrets are not passed to the builder.', fix: 'Fetch what needs secrets at run time, from environment config.' },
+  { key: `${S}.build.secrets`, status: 'mapped', note: 'BuildKit build secrets (`RUN --mount=type=secret,id=…`; the id is `target`, else the secret’s name), from the top-level `secrets:` (`file:` or `environment:`). They reach BuildKit from SSM at build time, never in the image or the build logs.' },
   { key: `${S}.build.additional_contexts`, status: 'rejected', note: 'Only one build context is packaged.', fix: 'Move the files into the main context.' },
   { key: `${S}.build.privileged`, status: 'rejected', note: 'Builds run unprivileged on Fargate.', fix: 'Remove `privileged`.', when: 'true' },
   { key: `${S}.build.labels`, status: 'warned', note: 'Image labels are not applied by the builder.', fix: 'Use LABEL in the Dockerfile.' },

@@ -14,14 +14,53 @@ export interface PortMapping {
 }
 
 /** How an image gets built from local sources. */
+/** The Railpack plan file, which BuildKit reads in a Dockerfile's place for a `railpack` build. */
+export const RAILPACK_PLAN_FILE = 'railpack-plan.json';
+
 export interface BuildSpec {
   /** Absolute path of the build context folder. */
   context: string;
-  /** Dockerfile path relative to the context (default `Dockerfile`). */
+  /**
+   * How the image is built, both by BuildKit: from the context's Dockerfile, or, when the context
+   * has none (and names none), from the plan Railpack makes for the app it detects there.
+   */
+  builder: 'dockerfile' | 'railpack';
+  /**
+   * `dockerfile`: the Dockerfile path relative to the context (default `Dockerfile`).
+   * `railpack`: always `railpack-plan.json` (RAILPACK_PLAN_FILE), the plan `railpack prepare`
+   * writes at build time outside the context; nothing of that name is read from the context.
+   */
   dockerfile: string;
+  /** `railpack` only: what Berth detected, in Railpack's words (e.g. Python, from requirements.txt). */
+  railpack?: RailpackDetection;
   args: Record<string, string>;
   target?: string;
+  /**
+   * Compose build secrets: `id` is what BuildKit sees (`RUN --mount=type=secret,id=…`; the
+   * long form's `target`, else the secret's name), `secret` the top-level compose secret whose
+   * value it gets. Values are never in the model.
+   */
+  secrets?: { id: string; secret: string }[];
   platform: Platform;
+}
+
+/**
+ * How an image is built, in a few words, for the preview and the services table: `built with
+ * Railpack (detected: Python)` or `built from Dockerfile (BuildKit)`.
+ */
+export function imageBuildWords(build: Pick<BuildSpec, 'builder' | 'dockerfile' | 'railpack'>): string {
+  if (build.builder === 'dockerfile') return `built from ${build.dockerfile} (BuildKit)`;
+  const r = build.railpack;
+  if (!r) return 'built with Railpack';
+  return r.evidence.length === 1 && r.evidence[0] === 'railpack.json' ? `built with Railpack (${r.provider}, set in railpack.json)` : `built with Railpack (detected: ${r.provider})`;
+}
+
+/** The Railpack provider that builds a Dockerfile-less context, and the files that chose it. */
+export interface RailpackDetection {
+  /** Railpack's provider name as its own messages print it: Php, Golang, Java, … Python, Node, … Shell. */
+  provider: string;
+  /** The files that made Railpack pick it, in the order it looks (`railpack.json` when that names the provider). */
+  evidence: string[];
 }
 
 /**

@@ -60,7 +60,7 @@ describe('a clean project', () => {
     expect(r.project?.name).toBe('shop');
     expect(service(r, 'web')).toEqual({
       name: 'web',
-      build: { context: `${r.dir}/web`, dockerfile: 'Dockerfile', args: { VERSION: '1.2', EMPTY: '' }, target: 'runtime', platform: 'linux/arm64' },
+      build: { context: `${r.dir}/web`, builder: 'dockerfile', dockerfile: 'Dockerfile', args: { VERSION: '1.2', EMPTY: '' }, target: 'runtime', platform: 'linux/arm64' },
       ports: [
         { target: 8080, published: 80, protocol: 'tcp', mode: 'ingress', appProtocol: 'http' },
         { target: 9090, protocol: 'tcp', mode: 'host' },

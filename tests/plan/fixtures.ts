@@ -50,7 +50,7 @@ export function webWithStores(): ProjectModel {
     'shop',
     [
       service('web', {
-        build: { context: '/projects/shop/app', dockerfile: 'Dockerfile', args: {}, platform: 'linux/amd64' },
+        build: { context: '/projects/shop/app', builder: 'dockerfile', dockerfile: 'Dockerfile', args: {}, platform: 'linux/amd64' },
         ports: [{ target: 8000, published: 80, protocol: 'tcp', mode: 'ingress', appProtocol: 'http' }],
         environment: {
           DATABASE_URL: derived('postgres://shop:${POSTGRES_PASSWORD}@db:5432/shop', ['POSTGRES_PASSWORD']),
@@ -95,7 +95,7 @@ export function staticSite(): ProjectModel {
 export function withDomains(): ProjectModel {
   return project('brand', [
     service('app', {
-      build: { context: '/projects/brand/app', dockerfile: 'Dockerfile', args: {}, platform: 'linux/amd64' },
+      build: { context: '/projects/brand/app', builder: 'dockerfile', dockerfile: 'Dockerfile', args: {}, platform: 'linux/amd64' },
       ports: [
         { target: 3000, published: 3000, protocol: 'tcp', mode: 'ingress', appProtocol: 'http' },
         { target: 9229, protocol: 'tcp', mode: 'host' },
@@ -105,7 +105,7 @@ export function withDomains(): ProjectModel {
       replicas: 2,
     }),
     service('api', {
-      build: { context: '/projects/brand/api', dockerfile: 'Dockerfile', args: {}, platform: 'linux/arm64' },
+      build: { context: '/projects/brand/api', builder: 'dockerfile', dockerfile: 'Dockerfile', args: {}, platform: 'linux/arm64' },
       ports: [{ target: 50051, published: 50051, protocol: 'tcp', mode: 'ingress', appProtocol: 'grpc' }],
       domainname: 'api.example.com',
       platform: 'linux/arm64',
@@ -128,7 +128,7 @@ export function workersOnly(): ProjectModel {
       replicas: 0,
     }),
     service('consumer', {
-      build: { context: '/projects/jobs/consumer', dockerfile: 'Dockerfile', args: {}, platform: 'linux/amd64' },
+      build: { context: '/projects/jobs/consumer', builder: 'dockerfile', dockerfile: 'Dockerfile', args: {}, platform: 'linux/amd64' },
       environment: { API_TOKEN: config('API_TOKEN'), WEBHOOK: derived('https://hooks.example.com/${HOOK_ID}?t=${API_TOKEN}', ['HOOK_ID', 'API_TOKEN']) },
       replicas: 3,
       size: { cpu: 2048, memory: 4096 },
@@ -142,7 +142,7 @@ export function apiWithSidecar(): ProjectModel {
     'metrics_api',
     [
       service('api', {
-        build: { context: '/projects/metrics_api', dockerfile: 'Dockerfile', args: {}, platform: 'linux/amd64' },
+        build: { context: '/projects/metrics_api', builder: 'dockerfile', dockerfile: 'Dockerfile', args: {}, platform: 'linux/amd64' },
         ports: [
           { target: 8080, published: 8080, protocol: 'tcp', mode: 'ingress', appProtocol: 'http' },
           { target: 9090, protocol: 'tcp', mode: 'host' },
@@ -174,7 +174,7 @@ export function manyServices(n: number, name = 'big'): ProjectModel {
     const public_ = i % 5 === 0;
     services.push(
       service(`svc-${letters(i)}`, {
-        build: { context: `/projects/${name}/svc${i}`, dockerfile: 'Dockerfile', args: {}, platform: 'linux/amd64' },
+        build: { context: `/projects/${name}/svc${i}`, builder: 'dockerfile', dockerfile: 'Dockerfile', args: {}, platform: 'linux/amd64' },
         ports: public_ ? [{ target: 8080, published: 8000 + i, protocol: 'tcp', mode: 'ingress', appProtocol: 'http' }] : [{ target: 8080, protocol: 'tcp', mode: 'host' }],
         environment: { SERVICE_INDEX: literal(String(i)), SHARED_SECRET: config('SHARED_SECRET') },
       }),

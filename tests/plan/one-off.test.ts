@@ -50,6 +50,19 @@ describe('one-offs in the project template', () => {
     expect(id({ migrate: 'repo:migrate-abc' }, moved)).toBe(id({ migrate: 'repo:migrate-abc' }));
   });
 
+  it('before its image is built, tells a Railpack build and build secrets apart; a plain Dockerfile build keeps the revision it had', () => {
+    const id = (p = shop()) => oneOffPlans(buildProjectTemplate(p, 'balanced', '2026-12-01').stack)[0]!.waitCondition;
+    const withBuild = (extra: Record<string, unknown>) => {
+      const p = shop();
+      p.services[1]!.build = { ...p.services[1]!.build!, ...extra };
+      return p;
+    };
+    // shop()'s build predates `builder`: saying `dockerfile` out loud changes nothing.
+    expect(id(withBuild({ builder: 'dockerfile' }))).toBe(id());
+    expect(id(withBuild({ builder: 'railpack', dockerfile: 'railpack-plan.json' }))).not.toBe(id(withBuild({ dockerfile: 'railpack-plan.json' })));
+    expect(id(withBuild({ secrets: [{ id: 'pip', secret: 'pip_conf' }] }))).not.toBe(id());
+  });
+
   it('runs in private subnets without a public address in high availability, and costs no monthly line', () => {
     const [plan] = oneOffPlans(buildProjectTemplate(shop(), 'high_availability').stack);
     expect(plan).toMatchObject({ subnets: ['PrivateSubnet1', 'PrivateSubnet2'], assignPublicIp: false });

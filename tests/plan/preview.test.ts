@@ -80,6 +80,19 @@ describe('plan preview', () => {
     expect(preview.stacks[1]!.template.Resources.NatGateway1).toBeUndefined();
   });
 
+  it('says how each built image is built: from its Dockerfile with BuildKit, or with Railpack and what it detected', () => {
+    expect(preview.resources.find((r) => r.logicalId === 'WebTaskDefinition')!.why).toContain('How to run web: the image built from Dockerfile (BuildKit),');
+    const railpack = project('py', [
+      service('api', { build: { context: '/projects/py/api', builder: 'railpack', dockerfile: 'railpack-plan.json', railpack: { provider: 'Python', evidence: ['requirements.txt'] }, args: {}, platform: 'linux/amd64' } }),
+      service('site', { build: { context: '/projects/py/site', builder: 'railpack', dockerfile: 'railpack-plan.json', railpack: { provider: 'Staticfile', evidence: ['railpack.json'] }, args: {}, platform: 'linux/amd64' } }),
+      service('worker', { build: { context: '/projects/py/worker', builder: 'dockerfile', dockerfile: 'docker/worker.Dockerfile', args: {}, platform: 'linux/amd64' } }),
+    ]);
+    const why = (id: string) => planProject(railpack, { mode: 'balanced', region: 'eu-west-1', preflight: false }).resources.find((r) => r.logicalId === id)!.why;
+    expect(why('ApiTaskDefinition')).toContain('How to run api: the image built with Railpack (detected: Python),');
+    expect(why('SiteTaskDefinition')).toContain('How to run site: the image built with Railpack (Staticfile, set in railpack.json),');
+    expect(why('WorkerTaskDefinition')).toContain('How to run worker: the image built from docker/worker.Dockerfile (BuildKit),');
+  });
+
   it('shows built image URIs when they are known', () => {
     const withImages = planProject(webWithStores(), { mode: 'balanced', region: 'eu-west-1', preflight: false, images: { web: '1.dkr.ecr.eu-west-1.amazonaws.com/berth/shop:web-abc' } });
     expect(withImages.resources.find((r) => r.logicalId === 'WebTaskDefinition')!.description).toContain('berth/shop:web-abc');

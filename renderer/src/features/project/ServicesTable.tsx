@@ -41,10 +41,13 @@ function Source({ service, dir }: { service: ServiceModel; dir: string }) {
     );
   }
   if (service.build) {
+    // A Railpack build has no Dockerfile; its `dockerfile` is the plan file, not worth showing.
+    const railpack = service.build.builder === 'railpack';
     return (
       <Text size="sm">
-        Built from <code>{relativeTo(dir, service.build.context) || '.'}</code>
-        {service.build.dockerfile !== 'Dockerfile' ? (
+        {railpack ? `Built with Railpack${service.build.railpack ? ` (${service.build.railpack.provider})` : ''} from ` : 'Built from '}
+        <code>{relativeTo(dir, service.build.context) || '.'}</code>
+        {!railpack && service.build.dockerfile !== 'Dockerfile' ? (
           <>
             {' '}
             (<code>{service.build.dockerfile}</code>)
