@@ -316,6 +316,11 @@ export class DeploymentRun {
     const contextKeyOf = (s: (typeof built)[number]) => `${s.build.context}\0${s.build.dockerfile}`;
     const byContext = new Map<string, PackagedContext>();
     await this.step('package', async () => {
+      // Contexts without a Dockerfile need the Railpack builder, which comes with the CodeBuild builders (not yet in this version).
+      const railpack = built.filter((s) => s.build.builder === 'railpack');
+      if (railpack.length > 0) {
+        raise('PACKAGE_FAILED', `${railpack.map((s) => s.name).join(', ')} ${railpack.length === 1 ? 'has' : 'have'} no Dockerfile and would be built with Railpack, which this version of Berth cannot run yet. Add a Dockerfile to the build context to deploy now.`, { services: railpack.map((s) => s.name) });
+      }
       const unique = [...new Map(built.map((s) => [contextKeyOf(s), s])).values()];
       if (unique.length === 0) return { skipped: 'No service builds an image.', value: undefined };
       for (const s of unique) {
