@@ -6,12 +6,34 @@
 import {
   DescribeStackEventsCommand,
   DescribeStacksCommand,
+  GetTemplateCommand,
+  ListStackResourcesCommand,
   type CloudFormationClient,
   type Stack,
   type StackEvent as CfnStackEvent,
+  type StackResourceSummary,
 } from '@aws-sdk/client-cloudformation';
+import { parse } from 'yaml';
 import type { StackEvent } from '../../shared/domain/deploy';
 import { raise } from '../../shared/result';
+
+/** Every resource of a stack, all pages. */
+export async function listStackResources(cfn: CloudFormationClient, stackName: string): Promise<StackResourceSummary[]> {
+  const resources: StackResourceSummary[] = [];
+  let token: string | undefined;
+  do {
+    const out = await cfn.send(new ListStackResourcesCommand({ StackName: stackName, ...(token ? { NextToken: token } : {}) }));
+    resources.push(...(out.StackResourceSummaries ?? []));
+    token = out.NextToken;
+  } while (token);
+  return resources;
+}
+
+/** The template a stack was last given, parsed (Berth writes JSON, which YAML reads too). */
+export async function deployedTemplate(cfn: CloudFormationClient, stackName: string): Promise<{ Metadata?: Record<string, unknown>; Resources?: Record<string, { Type?: string; Properties?: Record<string, unknown> }> }> {
+  const out = await cfn.send(new GetTemplateCommand({ StackName: stackName, TemplateStage: 'Original' }));
+  return (parse(out.TemplateBody ?? '{}') ?? {}) as Awaited<ReturnType<typeof deployedTemplate>>;
+}
 
 /** True for the "Stack with id X does not exist" ValidationError. */
 export function isStackMissing(error: unknown): boolean {

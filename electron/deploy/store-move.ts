@@ -7,14 +7,14 @@
  * snapshots in the new network. The services start again when the stack is done, on the restored
  * stores — or, when the stack rolls back, on the old ones, which are untouched.
  */
-import { GetTemplateCommand, ListStackResourcesCommand, type CloudFormationClient, type Stack } from '@aws-sdk/client-cloudformation';
+import type { CloudFormationClient, Stack } from '@aws-sdk/client-cloudformation';
 import { DescribeServicesCommand, UpdateServiceCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import { CreateSnapshotCommand, DescribeSnapshotsCommand, type ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { CreateDBSnapshotCommand, DescribeDBSnapshotsCommand, type RDSClient } from '@aws-sdk/client-rds';
-import { parse } from 'yaml';
 import type { StoreMove } from '../../shared/domain/deploy';
 import type { ProjectModel } from '../../shared/domain/project';
 import { raise } from '../../shared/result';
+import { deployedTemplate, listStackResources } from '../aws/stacks';
 import { berthTags } from '../aws/tags';
 import { idPart } from '../plan/names';
 import { RESTORED_METADATA_KEY } from '../plan/project-template';
@@ -27,28 +27,12 @@ export interface DeployedStores {
   moves: StoreMove[];
 }
 
-interface TemplateShape {
-  Metadata?: Record<string, unknown>;
-  Resources?: Record<string, { Type?: string; Properties?: Record<string, unknown> }>;
-}
-
-/** The stack's deployed template (Berth writes JSON, which YAML reads too). */
-async function deployedTemplate(cfn: CloudFormationClient, stackName: string): Promise<TemplateShape> {
-  const out = await cfn.send(new GetTemplateCommand({ StackName: stackName, TemplateStage: 'Original' }));
-  return (parse(out.TemplateBody ?? '{}') ?? {}) as TemplateShape;
-}
-
-/** Logical id → physical id of every resource in the stack. */
+/** Logical id → type and physical id of every resource in the stack. */
 async function stackResources(cfn: CloudFormationClient, stackName: string): Promise<Map<string, { type: string; physicalId: string }>> {
   const found = new Map<string, { type: string; physicalId: string }>();
-  let token: string | undefined;
-  do {
-    const page = await cfn.send(new ListStackResourcesCommand({ StackName: stackName, NextToken: token }));
-    for (const r of page.StackResourceSummaries ?? []) {
-      if (r.LogicalResourceId && r.PhysicalResourceId) found.set(r.LogicalResourceId, { type: r.ResourceType ?? '', physicalId: r.PhysicalResourceId });
-    }
-    token = page.NextToken;
-  } while (token);
+  for (const r of await listStackResources(cfn, stackName)) {
+    if (r.LogicalResourceId && r.PhysicalResourceId) found.set(r.LogicalResourceId, { type: r.ResourceType ?? '', physicalId: r.PhysicalResourceId });
+  }
   return found;
 }
 

@@ -3,14 +3,14 @@
  * resources outside stacks (ECR repositories, parameters, bucket prefixes), leftovers of
  * projects whose stack is gone, and RDS snapshots and EFS volumes kept after a teardown.
  */
-import { DescribeStacksCommand, GetTemplateCommand, ListStackResourcesCommand, type Stack } from '@aws-sdk/client-cloudformation';
+import { DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import { GetResourcesCommand, type ResourceTagMapping } from '@aws-sdk/client-resource-groups-tagging-api';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { Inventory, InventoryResource, InventoryStack, TaggedResource } from '../../shared/domain/inventory';
 import type { DeploymentMode } from '../../shared/domain/plan';
 import { DEPLOYMENT_MODES } from '../../shared/domain/plan';
 import type { ActiveConnection } from '../aws/connection';
-import { stackConsoleUrl, stackOutputs } from '../aws/stacks';
+import { deployedTemplate, listStackResources, stackConsoleUrl, stackOutputs } from '../aws/stacks';
 import { isManagedByBerth, MANAGED_BY_KEY, MANAGED_BY_VALUE, projectOf } from '../aws/tags';
 import { BOOTSTRAP_STACK } from '../bootstrap/ensure';
 import { arnConsoleUrl, resourceConsoleUrl } from './console-links';
@@ -55,31 +55,23 @@ export async function listProjectStacks(conn: Pick<ActiveConnection, 'clients'>)
 }
 
 async function stackResources(conn: InventoryConnection, stackName: string, links: boolean): Promise<InventoryResource[]> {
-  const resources: InventoryResource[] = [];
-  let token: string | undefined;
-  do {
-    const out = await conn.clients.cloudformation.send(new ListStackResourcesCommand({ StackName: stackName, ...(token ? { NextToken: token } : {}) }));
-    for (const r of out.StackResourceSummaries ?? []) {
-      const resource: InventoryResource = {
-        logicalId: r.LogicalResourceId ?? '',
-        physicalId: r.PhysicalResourceId ?? '',
-        type: r.ResourceType ?? '',
-        status: r.ResourceStatus ?? '',
-      };
-      const url = links && resource.physicalId ? resourceConsoleUrl(conn.target.region, conn.identity.account, resource.type, resource.physicalId) : undefined;
-      if (url) resource.consoleUrl = url;
-      resources.push(resource);
-    }
-    token = out.NextToken;
-  } while (token);
-  return resources;
+  return (await listStackResources(conn.clients.cloudformation, stackName)).map((r) => {
+    const resource: InventoryResource = {
+      logicalId: r.LogicalResourceId ?? '',
+      physicalId: r.PhysicalResourceId ?? '',
+      type: r.ResourceType ?? '',
+      status: r.ResourceStatus ?? '',
+    };
+    const url = links && resource.physicalId ? resourceConsoleUrl(conn.target.region, conn.identity.account, resource.type, resource.physicalId) : undefined;
+    if (url) resource.consoleUrl = url;
+    return resource;
+  });
 }
 
 /** The deployment mode a project stack was deployed in (template metadata), if readable. */
 async function deployedMode(conn: InventoryConnection, stackName: string): Promise<DeploymentMode | undefined> {
   try {
-    const out = await conn.clients.cloudformation.send(new GetTemplateCommand({ StackName: stackName, TemplateStage: 'Original' }));
-    const mode = (JSON.parse(out.TemplateBody ?? '{}') as { Metadata?: Record<string, unknown> }).Metadata?.['berth:mode'];
+    const mode = (await deployedTemplate(conn.clients.cloudformation, stackName)).Metadata?.['berth:mode'];
     return (DEPLOYMENT_MODES as readonly unknown[]).includes(mode) ? (mode as DeploymentMode) : undefined;
   } catch {
     return undefined;
