@@ -13,6 +13,7 @@ import { deleteState, emptyState, loadState, saveState, stateFile } from './stat
 import { Scheduler, Timing, type Speed } from './timing';
 import { resumeStacks } from './cloudformation/engine';
 import { forgetSimulation, resumeEcs } from './ecs/simulation';
+import { resumeCodeBuild } from './codebuild';
 import { quotaConfig, setQuotas, type QuotaConfig } from './quotas/catalog';
 import { resolveFromTask, type Resolution } from './network/dns';
 import { filesSeenBy } from './ecs/files';
@@ -152,6 +153,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   // Work that was running when the sandbox last stopped picks up where it was.
   resumeStacks(core);
   resumeEcs(core);
+  resumeCodeBuild(core);
 
   const sandbox: Sandbox = {
     endpoint: core.endpoint,

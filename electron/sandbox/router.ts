@@ -22,6 +22,7 @@ import { ec2Error, EC2_NAMESPACE, handleEc2 } from './ec2';
 import { handleServiceQuotas } from './quotas';
 import { handleRds, RDS_NAMESPACE } from './rds';
 import { ELASTICACHE_NAMESPACE, handleElastiCache } from './elasticache';
+import { handleCodeBuild } from './codebuild';
 
 /** What the signature says about the caller. */
 export interface Signature {
@@ -47,6 +48,7 @@ const TARGET_PREFIXES: Record<string, ServiceName> = {
   AmazonEC2ContainerRegistry_V20150921: 'ecr',
   ResourceGroupsTaggingAPI_20170126: 'tagging',
   ServiceQuotasV20190624: 'servicequotas',
+  CodeBuild_20161006: 'codebuild',
 };
 
 /** The service a request is for (undefined when it names none the sandbox speaks). */
@@ -81,6 +83,7 @@ const SERVICES: Partial<Record<ServiceName, ServiceEntry>> = {
   elasticfilesystem: { protocol: 'rest-json', handle: handleEfs },
   rds: { protocol: 'query', namespace: RDS_NAMESPACE, handle: handleRds },
   elasticache: { protocol: 'query', namespace: ELASTICACHE_NAMESPACE, handle: handleElastiCache },
+  codebuild: { protocol: 'json', handle: handleCodeBuild },
 };
 
 /** True when the sandbox implements the service. */

@@ -155,8 +155,6 @@ export interface EcsTask {
   serviceArn?: string;
   deploymentId?: string;
   tags: Record<string, string>;
-  /** Build tasks: the work already written to the log, so a restart does not repeat it. */
-  buildDone?: boolean;
   privateIp: string;
   availabilityZone: string;
   /** The awsvpc network the task's ENI is in (subnets, security groups, public IP). */
@@ -412,6 +410,63 @@ export interface EventRule {
   targets: { id: string; arn: string }[];
 }
 
+/** A CodeBuild project (what CreateProject or AWS::CodeBuild::Project made). */
+export interface CodeBuildProject {
+  name: string;
+  arn: string;
+  description?: string;
+  serviceRole: string;
+  source: { type: string; buildspec?: string };
+  artifacts: { type: string };
+  environment: { type: string; image: string; computeType: string; privilegedMode: boolean; environmentVariables: CodeBuildVariable[] };
+  timeoutInMinutes: number;
+  queuedTimeoutInMinutes: number;
+  logs: { status: 'ENABLED' | 'DISABLED'; groupName?: string; streamName?: string };
+  tags: Record<string, string>;
+  created: number;
+  lastModified: number;
+  /** Builds started so far (the next build number is one more). */
+  buildCount: number;
+}
+
+export interface CodeBuildVariable {
+  name: string;
+  value: string;
+  type: 'PLAINTEXT' | 'PARAMETER_STORE' | 'SECRETS_MANAGER';
+}
+
+export interface CodeBuildPhase {
+  phaseType: string;
+  phaseStatus?: 'SUCCEEDED' | 'FAILED' | 'FAULT' | 'TIMED_OUT' | 'IN_PROGRESS' | 'STOPPED';
+  startTime: number;
+  endTime?: number;
+  contexts?: { statusCode: string; message: string }[];
+}
+
+/** One build: its phases as they ran, and where the simulation resumes after a restart. */
+export interface CodeBuildBuild {
+  id: string;
+  arn: string;
+  buildNumber: number;
+  projectName: string;
+  status: 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED' | 'FAULT' | 'TIMED_OUT' | 'STOPPED';
+  currentPhase: string;
+  phases: CodeBuildPhase[];
+  startTime: number;
+  endTime?: number;
+  /** The project's variables with the overrides applied (Parameter Store ones hold the parameter name, never its value). */
+  variables: CodeBuildVariable[];
+  environment: CodeBuildProject['environment'];
+  timeoutInMinutes: number;
+  queuedTimeoutInMinutes: number;
+  logs?: { groupName: string; streamName: string };
+  initiator: string;
+  stopRequested?: boolean;
+  /** Log lines written so far, and when the current phase began: a restart re-runs the phase without writing its lines twice. */
+  linesWritten: number;
+  phaseLines?: number;
+}
+
 export interface SandboxState {
   format: 1;
   createdAt: number;
@@ -427,6 +482,7 @@ export interface SandboxState {
   quotas: { applied: Map<string, number | null> };
   /** Files kept on EFS, by `<file system>:<folder>` and path inside it (size and digest only). */
   efs: { files: Map<string, StoredFile[]> };
+  codebuild: { projects: Map<string, CodeBuildProject>; builds: Map<string, CodeBuildBuild> };
 }
 
 /** A file a simulated program wrote: never its bytes. */
@@ -453,6 +509,7 @@ export function emptyState(): SandboxState {
     events: { rules: new Map() },
     quotas: { applied: new Map() },
     efs: { files: new Map() },
+    codebuild: { projects: new Map(), builds: new Map() },
   };
 }
 

@@ -23,6 +23,10 @@ export const REALISTIC_MS = {
   taskPulling: 15_000,
   taskStopping: 20_000,
   buildStep: 3_000,
+  /** CodeBuild starting a build container (small, on demand). */
+  buildProvisioning: 25_000,
+  /** A CodeBuild phase without much work (download source, post build, finalizing). */
+  buildPhase: 2_000,
   changeSet: 3_000,
 } as const;
 

@@ -12,10 +12,9 @@ import {
   StopTaskCommand,
   UpdateServiceCommand,
   ClientException,
-  type Task,
 } from '@aws-sdk/client-ecs';
 import { BatchDeleteImageCommand, CreateRepositoryCommand, DeleteRepositoryCommand, DescribeImagesCommand, GetLifecyclePolicyCommand, LifecyclePolicyNotFoundException, PutLifecyclePolicyCommand, RepositoryNotEmptyException, RepositoryNotFoundException, TagResourceCommand, ListTagsForResourceCommand } from '@aws-sdk/client-ecr';
-import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { CreateLogGroupCommand, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
@@ -23,6 +22,7 @@ import { CreateStackCommand, DescribeStackEventsCommand, DescribeStacksCommand, 
 import { startSandbox, type Sandbox } from '../index';
 import { sandboxClients, type SandboxClients } from '../testing/clients';
 import { buildContext } from '../testing/context';
+import { createBuilder, runImageBuild } from '../testing/builds';
 
 const network = { awsvpcConfiguration: { subnets: ['subnet-1'], securityGroups: ['sg-1'], assignPublicIp: 'ENABLED' as const } };
 
@@ -38,7 +38,7 @@ function webTaskDefinition(image: string, extra: Record<string, unknown> = {}) {
   };
 }
 
-describe('sandbox ECS, ECR and builds', () => {
+describe('sandbox ECS and ECR', () => {
   let sb: Sandbox;
   let c: SandboxClients;
   beforeAll(async () => {
@@ -49,99 +49,14 @@ describe('sandbox ECS, ECR and builds', () => {
     await c.logs.send(new CreateLogGroupCommand({ logGroupName: '/berth/builds' }));
     await c.s3.send(new CreateBucketCommand({ Bucket: 'berth-bootstrap' }));
     await c.ecr.send(new CreateRepositoryCommand({ repositoryName: 'berth/app', tags: [{ Key: 'berth:project', Value: 'app' }] }));
+    // The image the services below run, pushed as a build pushes it.
+    await createBuilder({ sb, c }, 'berth-images');
+    const built = await runImageBuild({ sb, c }, 'berth-images', { key: 'uploads/app/ctx1.tar.gz', context: await buildContext({ Dockerfile: 'FROM node:20-alpine\nCOPY . /app\n' }), image: '000000000000.dkr.ecr.us-east-1.amazonaws.com/berth/app:ctx1' });
+    expect(built.build.buildStatus, built.log.join('\n')).toBe('SUCCEEDED');
   });
   afterAll(async () => {
     c.destroy();
     await sb.close();
-  });
-
-  async function runBuild(contextKey: string, destinationTag: string, extraArgs: string[] = []): Promise<Task> {
-    const { taskDefinition } = await c.ecs.send(
-      new RegisterTaskDefinitionCommand({
-        family: 'berth-build',
-        cpu: '1024',
-        memory: '2048',
-        networkMode: 'awsvpc',
-        requiresCompatibilities: ['FARGATE'],
-        executionRoleArn: 'arn:aws:iam::000000000000:role/build',
-        containerDefinitions: [{ name: 'kaniko', image: 'cgr.dev/chainguard/kaniko@sha256:0000', essential: true, logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/berth/builds', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'build' } } }],
-      }),
-    );
-    const run = await c.ecs.send(
-      new RunTaskCommand({
-        cluster: 'berth',
-        taskDefinition: taskDefinition!.taskDefinitionArn,
-        launchType: 'FARGATE',
-        networkConfiguration: network,
-        overrides: { containerOverrides: [{ name: 'kaniko', command: [`--context=s3://berth-bootstrap/${contextKey}`, '--dockerfile=Dockerfile', `--destination=000000000000.dkr.ecr.us-east-1.amazonaws.com/berth/app:${destinationTag}`, ...extraArgs] }] },
-      }),
-    );
-    expect(run.tasks![0]!.lastStatus).toBe('PROVISIONING');
-    await sb.settle();
-    return (await c.ecs.send(new DescribeTasksCommand({ cluster: 'berth', tasks: [run.tasks![0]!.taskArn!] }))).tasks![0]!;
-  }
-
-  async function buildLog(task: Task): Promise<string[]> {
-    const id = task.taskArn!.split('/').pop()!;
-    const out = await c.logs.send(new FilterLogEventsCommand({ logGroupName: '/berth/builds', logStreamNames: [`build/kaniko/${id}`] }));
-    return out.events!.map((e) => e.message!);
-  }
-
-  it('builds an image from an S3 context: logs the Dockerfile steps and records it with a digest in ECR', async () => {
-    const context = await buildContext({ Dockerfile: 'FROM node:20-alpine\nWORKDIR /app\nCOPY package.json .\nRUN npm ci \\\n  --omit=dev\nCOPY src ./src\nCMD ["node", "src/index.js"]\n', 'package.json': '{}', 'src/index.js': 'console.log(1)' });
-    await c.s3.send(new PutObjectCommand({ Bucket: 'berth-bootstrap', Key: 'uploads/app/ctx1.tar.gz', Body: context }));
-    const task = await runBuild('uploads/app/ctx1.tar.gz', 'ctx1');
-    expect(task.lastStatus).toBe('STOPPED');
-    expect(task.containers![0]!.exitCode).toBe(0);
-    expect(task.stopCode).toBe('EssentialContainerExited');
-    const log = await buildLog(task);
-    expect(log.every((l) => l.startsWith('[sandbox] '))).toBe(true);
-    expect(log).toContain('[sandbox] STEP 4/6: RUN npm ci --omit=dev');
-    const images = await c.ecr.send(new DescribeImagesCommand({ repositoryName: 'berth/app', imageIds: [{ imageTag: 'ctx1' }] }));
-    const digest = images.imageDetails![0]!.imageDigest!;
-    expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(log).toContain(`[sandbox] Pushed 000000000000.dkr.ecr.us-east-1.amazonaws.com/berth/app@${digest}`);
-    // The builder exits by itself after its last line, as Kaniko does; no stop line follows it.
-    expect(log.at(-1)).toMatch(/^\[sandbox\] Pushed 000000000000\.dkr\.ecr\.us-east-1\.amazonaws\.com\/berth\/app@sha256:[0-9a-f]{64}$/);
-  });
-
-  it('fails a build like a real one: missing context, corrupt archive, no Dockerfile, missing COPY source, unknown repository', async () => {
-    const cases: [string, Buffer | undefined, string, string][] = [
-      ['uploads/app/missing.tar.gz', undefined, 'ctx', 'NoSuchKey'],
-      ['uploads/app/corrupt.tar.gz', Buffer.from('not a gzip'), 'ctx', 'unable to unpack the build context'],
-      ['uploads/app/nodockerfile.tar.gz', await buildContext({ 'README.md': 'x' }), 'ctx', 'please provide a valid path to a Dockerfile'],
-      ['uploads/app/nocopy.tar.gz', await buildContext({ Dockerfile: 'FROM alpine\nCOPY missing.txt /\n' }), 'ctx', 'lstat /kaniko/buildcontext/missing.txt: no such file or directory'],
-      ['uploads/app/typo.tar.gz', await buildContext({ Dockerfile: 'FORM alpine\n' }), 'ctx', 'unknown instruction: FORM'],
-    ];
-    for (const [key, body, tag, expected] of cases) {
-      if (body) await c.s3.send(new PutObjectCommand({ Bucket: 'berth-bootstrap', Key: key, Body: body }));
-      const task = await runBuild(key, tag);
-      expect(task.containers![0]!.exitCode, key).toBe(1);
-      expect((await buildLog(task)).join('\n'), key).toContain(expected);
-    }
-    expect((await c.ecr.send(new DescribeImagesCommand({ repositoryName: 'berth/app' }))).imageDetails).toHaveLength(1);
-  });
-
-  it('reads COPY sources after ARG and ENV expansion, with build-arg overrides, and skips a wildcard that matches nothing', async () => {
-    const dockerfile = [
-      'ARG DIR=src',
-      'FROM node:20-alpine AS base',
-      'ARG DIR',
-      'ENV CONF="prod"',
-      'COPY ${DIR}/index.js config/${CONF}.json package.json package-lock.json* .npmrc* ./',
-      'FROM base',
-      'COPY config/$CONF.json ${MISSING:-config}/ /app/',
-    ].join('\n');
-    const files = { Dockerfile: dockerfile, 'src/index.js': '1', 'config/prod.json': '{}', 'package.json': '{}' };
-    await c.s3.send(new PutObjectCommand({ Bucket: 'berth-bootstrap', Key: 'uploads/app/vars.tar.gz', Body: await buildContext(files) }));
-    const ok = await runBuild('uploads/app/vars.tar.gz', 'vars');
-    const log = await buildLog(ok);
-    expect(ok.containers![0]!.exitCode, log.join('\n')).toBe(0);
-    expect(log).toContain('[sandbox] warning: no files found matching package-lock.json*: skipping it');
-    // A build arg replaces the default, and a source that then does not exist fails the build.
-    const overridden = await runBuild('uploads/app/vars.tar.gz', 'vars2', ['--build-arg=DIR=lib']);
-    expect(overridden.containers![0]!.exitCode).toBe(1);
-    expect((await buildLog(overridden)).join('\n')).toContain('lstat /kaniko/buildcontext/lib/index.js: no such file or directory');
   });
 
   it('runs tasks through PROVISIONING → RUNNING → STOPPED with container lines in the awslogs stream', async () => {

@@ -11,7 +11,7 @@ import { findParameter } from '../ssm';
 import { createLogGroup, writeLog } from '../logs/store';
 import { findImage } from '../ecr';
 import type { EcsService, EcsTask, EcsTaskDefinition } from '../state';
-import { isAccountRegistry, parseImageReference, runBuild } from './build';
+import { isAccountRegistry, parseImageReference } from '../codebuild/images';
 import { describeResolution, resolveFromTask } from '../network/dns';
 import { hostsOfContainer } from '../network/hosts';
 import { simulatedExitCode, simulatedFiles, simulatedOutput } from './program';
@@ -204,31 +204,6 @@ function dnsReport(core: SandboxCore, td: EcsTaskDefinition, task: EcsTask, name
   return resolutions.map(describeResolution);
 }
 
-function startBuild(core: SandboxCore, td: EcsTaskDefinition, task: EcsTask): void {
-  const s = sim(core);
-  if (s.builds.has(task.arn)) return;
-  s.builds.add(task.arn);
-  const container = task.containers.find((c) => c.essential) ?? task.containers[0]!;
-  core.scheduler.run(async () => {
-    try {
-      const code = await runBuild(
-        core,
-        task,
-        commandOf(td, task, container.name),
-        (lines) => containerLog(core, td, task, container.name, lines),
-        () => core.scheduler.sleep(core.timing.ms('buildStep')),
-      );
-      task.plan = { kind: 'exit', exitCode: code, stopCode: 'EssentialContainerExited', reason: 'Essential container in task exited' };
-      task.buildDone = true;
-      task.nextAt = Date.now();
-      core.changed();
-    } finally {
-      s.builds.delete(task.arn);
-    }
-    reconcile(core);
-  });
-}
-
 function stopNow(core: SandboxCore, td: EcsTaskDefinition | undefined, task: EcsTask, exitCode: number | undefined): void {
   const now = Date.now();
   task.lastStatus = 'STOPPED';
@@ -248,11 +223,6 @@ function stopNow(core: SandboxCore, td: EcsTaskDefinition | undefined, task: Ecs
 
 /** Moves one task a step; returns true when it changed. */
 function advance(core: SandboxCore, task: EcsTask, now: number): boolean {
-  if (task.lastStatus === 'RUNNING' && task.desiredStatus === 'RUNNING' && task.plan.kind === 'serve' && !task.buildDone) {
-    // A running build task whose build is not under way (just started, or the sandbox restarted mid-build).
-    const buildTd = findTaskDefinition(core, task.taskDefinitionArn);
-    if (buildTd && isBuild(buildTd, task)) startBuild(core, buildTd, task);
-  }
   if (task.lastStatus === 'STOPPED' || task.nextAt === undefined || task.nextAt > now) return false;
   const td = findTaskDefinition(core, task.taskDefinitionArn);
   if (!td) {
@@ -340,13 +310,6 @@ function advance(core: SandboxCore, task: EcsTask, now: number): boolean {
       stopNow(core, td, task, task.plan.kind === 'exit' ? task.plan.exitCode : 0);
       return true;
   }
-}
-
-function isBuild(td: EcsTaskDefinition, task: EcsTask): boolean {
-  return (td.body.containerDefinitions as Json[]).some((c) => {
-    const args = commandOf(td, task, String(c.name)).join(' ');
-    return /kaniko|executor/i.test(String(c.image)) || (/--context/.test(args) && /--destination|--no-push/.test(args));
-  });
 }
 
 // ---- services ----

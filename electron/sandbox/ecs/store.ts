@@ -204,23 +204,12 @@ function containerCommand(td: EcsTaskDefinition, overrides: Json, name: string):
   return [...entry, ...command];
 }
 
-/** Whether a task runs the Kaniko executor (an image build). */
-export function isBuildTask(td: EcsTaskDefinition, overrides: Json): boolean {
-  return (td.body.containerDefinitions as Json[]).some((c) => {
-    const image = String(c.image);
-    const args = containerCommand(td, overrides, String(c.name)).join(' ');
-    return /kaniko|executor/i.test(image) || (/--context/.test(args) && /--destination|--no-push/.test(args));
-  });
-}
-
 /**
- * Decides the task's fate (the sandbox cannot run the program, so it reads the intent): a build
- * exits when its build ends; `exit N` at the end of a command exits with N; a task started on
+ * Decides the task's fate (the sandbox cannot run the program, so it reads the intent): `exit N` at the end of a command exits with N; a task started on
  * its own (RunTask, not by a service) whose containers publish no port is a job that completes
  * (exit 0); anything else serves until stopped.
  */
 function planFor(td: EcsTaskDefinition, overrides: Json, standalone: boolean): EcsTask['plan'] {
-  if (isBuildTask(td, overrides)) return { kind: 'serve' };
   const exited = { stopCode: 'EssentialContainerExited', reason: 'Essential container in task exited' };
   const containers = td.body.containerDefinitions as Json[];
   for (const c of containers) {

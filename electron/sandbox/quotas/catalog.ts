@@ -29,7 +29,22 @@ export const VPCS_PER_REGION: QuotaDefinition = {
   globalQuota: false,
 };
 
-const QUOTAS: QuotaDefinition[] = [VPCS_PER_REGION];
+/**
+ * CodeBuild's "Concurrently running builds for Linux/Small environment" (new accounts often have
+ * 1 to 5 applied). Past it builds queue; past five times it StartBuild refuses.
+ */
+export const CODEBUILD_LINUX_SMALL_BUILDS: QuotaDefinition = {
+  serviceCode: 'codebuild',
+  serviceName: 'AWS CodeBuild',
+  quotaCode: 'L-9D07B6EF',
+  quotaName: 'Concurrently running builds for Linux/Small environment',
+  defaultValue: 20,
+  adjustable: true,
+  unit: 'None',
+  globalQuota: false,
+};
+
+const QUOTAS: QuotaDefinition[] = [VPCS_PER_REGION, CODEBUILD_LINUX_SMALL_BUILDS];
 
 /**
  * Applied values by service code, then quota code: `{ vpc: { 'L-F678F1CE': 2 } }`. `null` makes

@@ -19,6 +19,7 @@ export function taggedResources(core: SandboxCore): { arn: string; tags: Record<
   for (const r of s.ecr.repositories.values()) out.push({ arn: r.arn, tags: r.tags });
   for (const st of s.cloudformation.stacks.values()) if (st.status !== 'DELETE_COMPLETE') out.push({ arn: st.id, tags: st.tags });
   for (const r of s.resources.values()) out.push({ arn: r.arn, tags: r.tags });
+  for (const p of s.codebuild.projects.values()) out.push({ arn: p.arn, tags: p.tags });
   return out;
 }
 

@@ -7,6 +7,7 @@ import { waitConditionProviders } from './wait-condition';
 import { efsProviders } from './efs';
 import { rdsProviders } from './rds';
 import { elastiCacheProviders } from './elasticache';
+import { codeBuildProviders } from './codebuild';
 import { bucketPolicyProvider, bucketProvider, eventRuleProvider, logGroupProvider, logResourcePolicyProvider, parameterProvider } from './services';
 import type { ResourceProvider } from './types';
 
@@ -18,6 +19,7 @@ const PROVIDERS: Record<string, ResourceProvider> = {
   ...efsProviders,
   ...rdsProviders,
   ...elastiCacheProviders,
+  ...codeBuildProviders,
   'AWS::S3::Bucket': bucketProvider,
   'AWS::S3::BucketPolicy': bucketPolicyProvider,
   'AWS::Logs::LogGroup': logGroupProvider,
