@@ -68,7 +68,16 @@ test('an unchanged redeploy does nothing, and a changed file rebuilds only its s
   expect(third).toContain('Deployed');
   await expect(page.getByText('Build output of web')).toBeVisible();
   await expect(page.getByText('Build output of admin')).toHaveCount(0);
+  // The build ran on CodeBuild: its ending, and BuildKit's own lines in its output.
+  await expect(page.getByLabel('Build of web: Built')).toBeVisible();
+  await page.getByText('Build output of web').click();
+  const output = page.getByRole('region', { name: 'Build output of web' });
+  await expect(output).toContainText('Phase complete: BUILD State: SUCCEEDED');
+  await expect(output).toContainText(/#\d+ \[\d\/\d\] COPY /);
   await expectAccessible(page, 'Deploy (redeployed, build output)');
+  await snap(page, 'deploy-build-output');
+  // History prices the image builds: one build, billed by the minute.
+  await expect(page.getByRole('table', { name: 'Deployment history' }).getByRole('row').nth(1)).toContainText(/1 · 1 min · \$0\.00\d/);
   await expect(page.getByRole('table', { name: 'Deployment history' }).getByRole('row')).toHaveCount(4);
 
   // The project list remembers where the project lives and how its last deployment went.

@@ -4,6 +4,7 @@
  */
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { CodeBuildClient } from '@aws-sdk/client-codebuild';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EFSClient } from '@aws-sdk/client-efs';
 import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
@@ -32,6 +33,8 @@ export interface AwsClients {
   /** The account's applied quotas (VPCs per Region). */
   quotas: ServiceQuotasClient;
   efs: EFSClient;
+  /** Image builds (BuildKit on CodeBuild). */
+  codebuild: CodeBuildClient;
   /** Database snapshots before a store moves into the project's own network. */
   rds: RDSClient;
   /** Cache snapshots, likewise. */
@@ -76,6 +79,7 @@ export function buildClients(config: ClientSettings, s3PathStyle: boolean): AwsC
     ec2: new EC2Client(config),
     quotas: new ServiceQuotasClient(config),
     efs: new EFSClient(config),
+    codebuild: new CodeBuildClient(config),
     rds: new RDSClient(config),
     elasticache: new ElastiCacheClient(config),
   };

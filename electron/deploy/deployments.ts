@@ -10,7 +10,7 @@ import { raise } from '../../shared/result';
 import type { AppContext } from '../api/context';
 import { connectionManager } from '../aws/connection';
 import { loadProject } from '../compose/load';
-import { BOOTSTRAP_STACK_NAME, projectStackName } from '../plan';
+import { BOOTSTRAP_STACK_NAME, projectRepositoryName, projectStackName } from '../plan';
 import { runningBuilds } from './build';
 import { DeploymentRun, type PipelineTuning } from './pipeline';
 import { bucketRecords, localRecords, mergeHistory, newDeploymentId, saveLocalRecord, type LocalRecord } from './records';
@@ -117,9 +117,12 @@ function createDeployments(ctx: AppContext, tuning: PipelineTuning | undefined):
     const status = stack?.StackStatus ?? '';
     if (status.endsWith('_IN_PROGRESS') && status !== 'REVIEW_IN_PROGRESS') return true;
     const bootstrap = await describeStack(conn.clients.cloudformation, BOOTSTRAP_STACK_NAME);
-    const cluster = stackOutputs(bootstrap).ClusterName;
-    if (!cluster) return false;
-    return (await runningBuilds(conn.clients.ecs, { cluster, project })).size > 0;
+    const outputs = stackOutputs(bootstrap);
+    if (!outputs.BuildProjectAmd64 || !outputs.BuildProjectArm64) return false;
+    // Builds are CodeBuild's: one pushing to this project's repository is this project's.
+    const repository = `/${projectRepositoryName(project)}:`;
+    const running = await runningBuilds(conn.clients.codebuild, { projects: { 'linux/amd64': outputs.BuildProjectAmd64, 'linux/arm64': outputs.BuildProjectArm64 } });
+    return [...running.keys()].some((image) => image.includes(repository));
   };
 
   /** Resumes an interrupted deployment when AWS still works on it; otherwise closes its record. */

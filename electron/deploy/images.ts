@@ -1,6 +1,6 @@
 /**
  * The project's image repositories in ECR: `berth/<project>` for images (tagged by build
- * digest, scanned on push, old images expire) and `berth/<project>/cache` for Kaniko's layer
+ * digest, scanned on push, old images expire) and `berth/<project>/cache` for BuildKit's layer
  * cache. Created when missing, tagged as Berth's.
  */
 import {
@@ -15,7 +15,7 @@ import type { BuildSpec } from '../../shared/domain/project';
 import { berthTags } from '../aws/tags';
 import { projectRepositoryName } from '../plan';
 
-/** The repository holding Kaniko's layer cache for a project (inside the build role's `berth/*` grant). */
+/** The repository holding BuildKit's registry layer cache for a project (inside the build role's `berth/*` grant). */
 export function cacheRepositoryName(project: string): string {
   return `${projectRepositoryName(project)}/cache`;
 }

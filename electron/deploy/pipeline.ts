@@ -25,6 +25,8 @@ import { loadProject } from '../compose/load';
 import { planProject, projectStackName, projectStackParameters } from '../plan';
 import { assertConfigSet } from '../secrets/store';
 import { runBuilds, type BuildRequest } from './build';
+import { buildRun, buildSecretParameter } from './build-records';
+import { BUILD_PROJECTS } from '../plan/bootstrap';
 import { writeDerivedParameters } from './derived';
 import { toAppError } from './errors';
 import { buildDigest, ensureRepositories, existingImageTags } from './images';
@@ -316,11 +318,6 @@ export class DeploymentRun {
     const contextKeyOf = (s: (typeof built)[number]) => `${s.build.context}\0${s.build.dockerfile}`;
     const byContext = new Map<string, PackagedContext>();
     await this.step('package', async () => {
-      // Contexts without a Dockerfile need the Railpack builder, which comes with the CodeBuild builders (not yet in this version).
-      const railpack = built.filter((s) => s.build.builder === 'railpack');
-      if (railpack.length > 0) {
-        raise('PACKAGE_FAILED', `${railpack.map((s) => s.name).join(', ')} ${railpack.length === 1 ? 'has' : 'have'} no Dockerfile and would be built with Railpack, which this version of Berth cannot run yet. Add a Dockerfile to the build context to deploy now.`, { services: railpack.map((s) => s.name) });
-      }
       const unique = [...new Map(built.map((s) => [contextKeyOf(s), s])).values()];
       if (unique.length === 0) return { skipped: 'No service builds an image.', value: undefined };
       for (const s of unique) {
@@ -376,10 +373,12 @@ export class DeploymentRun {
             services: [s.name],
             tag,
             contextUrl: contextUrl(bucket, project.name, p.digest),
+            builder: s.build.builder,
             dockerfile: p.dockerfile,
             args: s.build.args,
             ...(s.build.target ? { target: s.build.target } : {}),
             platform: s.build.platform,
+            secrets: (s.build.secrets ?? []).map((b) => ({ id: b.id, parameter: buildSecretParameter(project, b.secret) })),
           });
         }
       }
@@ -389,19 +388,14 @@ export class DeploymentRun {
       for (const r of requests.values()) for (const service of r.services) images[service] = `${repos.uri}:${r.tag}`;
       if (needed.length === 0) return { skipped: 'Every image is already built.', value: undefined };
       builtSomething = true;
-      const subnets = (outputs.PublicSubnetIds ?? '').split(',').filter(Boolean);
       let finished = 0;
       this.progress('build', 0, needed.length, 'steps');
       const outcome = await runBuilds(
-        clients.ecs,
+        clients.codebuild,
         clients.logs,
         {
           project: project.name,
-          cluster: outputs.ClusterName ?? outputs.ClusterArn ?? '',
-          taskDefinitions: { 'linux/amd64': outputs.BuildTaskDefinitionAmd64 ?? '', 'linux/arm64': outputs.BuildTaskDefinitionArm64 ?? '' },
-          subnets,
-          securityGroups: outputs.BuildSecurityGroupId ? [outputs.BuildSecurityGroupId] : [],
-          logGroup: outputs.BuildLogGroup ?? '/berth/builds',
+          projects: { 'linux/amd64': outputs.BuildProjectAmd64 ?? BUILD_PROJECTS['linux/amd64'], 'linux/arm64': outputs.BuildProjectArm64 ?? BUILD_PROJECTS['linux/arm64'] },
           repositoryUri: repos.uri,
           cacheUri: repos.cacheUri,
         },
@@ -412,13 +406,16 @@ export class DeploymentRun {
           onLog: (request, lines) => {
             for (const service of request.services) this.emit({ type: 'build-log', deploymentId: this.record.id, service, lines });
           },
-          onStarted: (request, _taskArn, stream) => {
+          onStarted: (request, _buildId, stream) => {
             this.record.buildLogStreams ??= {};
             for (const service of request.services) this.record.buildLogStreams[service] = stream;
             void this.saveLocal();
           },
-          onState: (request, state) => {
-            if (state === 'STOPPED') this.progress('build', ++finished, needed.length, 'steps', request.services.join(', '));
+          onPhase: (request, phase) => this.emit({ type: 'build-phase', deploymentId: this.record.id, services: request.services, phase }),
+          onFinished: (request, result) => {
+            (this.record.builds ??= []).push(buildRun(request, result, conn.target.region));
+            this.emit({ type: 'build-phase', deploymentId: this.record.id, services: request.services, phase: 'COMPLETED', status: result.status });
+            this.progress('build', ++finished, needed.length, 'steps', request.services.join(', '));
           },
           ...(tuning.pollMs !== undefined ? { pollMs: tuning.pollMs } : {}),
           ...(tuning.maxPollMs !== undefined ? { maxPollMs: tuning.maxPollMs } : {}),

@@ -91,6 +91,7 @@ export function resourceLabel(type: string): string {
   const labels: Record<string, string> = {
     'AWS::ECS::Service': 'ECS service',
     'AWS::ECS::TaskDefinition': 'task definition',
+    'AWS::CodeBuild::Project': 'image builder (CodeBuild project)',
     'AWS::ElasticLoadBalancingV2::LoadBalancer': 'load balancer',
     'AWS::ElasticLoadBalancingV2::Listener': 'load balancer listener',
     'AWS::ElasticLoadBalancingV2::ListenerRule': 'listener rule',

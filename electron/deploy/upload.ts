@@ -15,7 +15,7 @@ export function contextKey(project: string, digest: string): string {
   return `uploads/${project}/${digest}.tar.gz`;
 }
 
-/** The `s3://` URL Kaniko reads a context from. */
+/** The `s3://` URL a build downloads its context from. */
 export function contextUrl(bucket: string, project: string, digest: string): string {
   return `s3://${bucket}/${contextKey(project, digest)}`;
 }

@@ -28,6 +28,8 @@ export function resourceConsoleUrl(region: string, account: string, type: string
       const [family, revision] = (parts?.[0] ?? '').split(':');
       return family && revision ? regional(region, `ecs/v2/task-definitions/${family}/${revision}?${q}`) : undefined;
     }
+    case 'AWS::CodeBuild::Project':
+      return regional(region, `codesuite/codebuild/projects/${encodeURIComponent(physicalId)}/history?${q}`);
     case 'AWS::Logs::LogGroup':
       return regional(region, `cloudwatch/home?${q}#logsV2:log-groups/log-group/${encodeURIComponent(encodeURIComponent(physicalId))}`);
     case 'AWS::EC2::VPC':

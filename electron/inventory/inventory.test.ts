@@ -47,6 +47,7 @@ function seedBootstrap() {
     resources: [
       { logicalId: 'ArtifactBucket', type: 'AWS::S3::Bucket', physicalId: 'berth-bucket' },
       { logicalId: 'Cluster', type: 'AWS::ECS::Cluster', physicalId: 'berth' },
+      { logicalId: 'BuildProjectAmd64', type: 'AWS::CodeBuild::Project', physicalId: 'berth-images-amd64' },
     ],
   });
 }
@@ -83,6 +84,8 @@ describe('regionInventory', () => {
     expect(shop.consoleUrl).toContain('cloudformation/home?region=us-east-1');
     expect(shop.resources[0]).toMatchObject({ logicalId: 'WebService', type: 'AWS::ECS::Service', consoleUrl: 'https://us-east-1.console.aws.amazon.com/ecs/v2/clusters/berth/services/shop-web?region=us-east-1' });
     expect(inv.stacks[0]!.resources.find((r) => r.type === 'AWS::S3::Bucket')?.consoleUrl).toBe('https://s3.console.aws.amazon.com/s3/buckets/berth-bucket?region=us-east-1');
+    // The image builders are the bootstrap's: listed with it, removed with it.
+    expect(inv.stacks[0]!.resources.find((r) => r.type === 'AWS::CodeBuild::Project')?.consoleUrl).toBe('https://us-east-1.console.aws.amazon.com/codesuite/codebuild/projects/berth-images-amd64/history?region=us-east-1');
     expect(inv.outside.map((r) => [r.type, r.project])).toEqual([
       ['ecr:repository', 'shop'],
       ['s3:prefix', 'shop'],

@@ -117,7 +117,7 @@ export async function teardownProject(conn: TeardownConnection, options: Project
   const bucket = stackOutputs(bootstrap).BucketName;
 
   await step(options, target, 'images', async () => {
-    // The project's repository and those under it (Kaniko's layer cache lives at `<repo>/cache`).
+    // The project's repository and those under it (BuildKit's layer cache lives at `<repo>/cache`).
     const names = await projectRepositories(conn, projectRepositoryName(project));
     if (names.length === 0) return { skipped: `No image repository ${projectRepositoryName(project)}.` };
     for (const repositoryName of names) {

@@ -137,16 +137,16 @@ describe('sources', () => {
   });
 
   it('limits a deployment to its time window and its build streams', () => {
-    const records = [record('d1', '2025-01-01T00:00:00.000Z', { web: 'build/kaniko/t1' }), record('d2', '2025-01-02T00:00:00.000Z', { web: 'build/kaniko/t2' })];
+    const records = [record('d1', '2025-01-01T00:00:00.000Z', { web: 'build/t1' }), record('d2', '2025-01-02T00:00:00.000Z', { web: 'build/t2' })];
     const q = resolveQuery({ project: 'shop', deploymentId: 'd1', includeBuilds: true, includeEvents: true }, { services: ['web'], records });
     expect(q.since).toBe(Date.parse('2025-01-01T00:00:00.000Z'));
     expect(q.until).toBe(Date.parse('2025-01-02T00:00:00.000Z'));
     expect(q.groups).toEqual([
       { kind: 'service', group: '/berth/shop' },
-      { kind: 'build', group: '/berth/builds', streamNames: ['build/kaniko/t1'] },
+      { kind: 'build', group: '/berth/builds', streamNames: ['build/t1'] },
       { kind: 'events', group: '/aws/events/berth/shop' },
     ]);
-    expect(q.serviceOfContainer('build/kaniko/t1')).toBe('web');
+    expect(q.serviceOfContainer('build/t1')).toBe('web');
   });
 
   it('turns an ECS task state change into one readable line', () => {

@@ -4,51 +4,36 @@
  * bootstraps get updated and a newer one is never silently downgraded.
  */
 import type { PlannedResource, PlannedStack } from '../../shared/domain/plan';
-import { arn, ecsTasksTrust, getAtt, join, policy, ref, sub, tagList } from './cfn';
+import { buildspec } from './buildspec';
+import { arn, getAtt, join, policy, ref, sub, tagList } from './cfn';
 import { addNetwork } from './network';
 import { finishStack, TemplateBuilder } from './stack';
 
 export const BOOTSTRAP_STACK_NAME = 'berth-bootstrap';
 /** The version this build of Berth writes; compare with the deployed stack's `TemplateVersion` output. */
-export const BOOTSTRAP_TEMPLATE_VERSION = 2;
+export const BOOTSTRAP_TEMPLATE_VERSION = 3;
 
 /**
- * The image builder: Chainguard's maintained Kaniko fork (Google archived Kaniko in June 2025),
- * as published by the kaniko-build project for linux/amd64 and linux/arm64. The full executor
- * (not `-slim`) because it carries the ECR credential helper, so pushes use the task role.
- * Pinned to a release tag: append `@sha256:<digest>` here once the digest is verified; the
- * `BuilderImage` parameter lets an account override it.
+ * CodeBuild's curated images (Amazon Linux 2023, Docker with buildx): BuildKit builds a
+ * Dockerfile exactly as `docker build` does — cache, secret and bind mounts, heredocs,
+ * `# syntax=` frontends. (Kaniko, which Berth used before, is archived and refuses them.)
  */
-export const DEFAULT_BUILDER_IMAGE = 'ghcr.io/kaniko-build/dist/chainguard-dev-kaniko/executor:v1.25.11';
-
-/** Build tasks get this much room: Kaniko unpacks base images on local disk. */
-const BUILD_CPU = '2048';
-const BUILD_MEMORY = '8192';
-const BUILD_DISK_GIB = 50;
+export const BUILD_IMAGES = { amd64: 'aws/codebuild/amazonlinux-x86_64-standard:5.0', arm64: 'aws/codebuild/amazonlinux-aarch64-standard:3.0' } as const;
+/** The CodeBuild projects, one per architecture (one bootstrap per account and Region, so fixed names). */
+export const BUILD_PROJECTS = { 'linux/amd64': 'berth-images-amd64', 'linux/arm64': 'berth-images-arm64' } as const;
+/** The Railpack release a context without a Dockerfile is built with (its frontend image matches it). */
+export const RAILPACK_VERSION = '0.37.0';
+/** Builds longer than this are stopped by CodeBuild (TIMED_OUT). */
+const BUILD_TIMEOUT_MINUTES = 60;
 const VPC_CIDR = '10.80.0.0/16';
 
 /** The outputs project stacks and the deploy pipeline read (all of them are strings). */
-export const BOOTSTRAP_OUTPUTS = [
-  'TemplateVersion',
-  'BucketName',
-  'ClusterName',
-  'ClusterArn',
-  'VpcId',
-  'PublicSubnetIds',
-  'BuildTaskDefinitionAmd64',
-  'BuildTaskDefinitionArm64',
-  'BuildSecurityGroupId',
-  'BuildLogGroup',
-  'BuildExecutionRoleArn',
-  'BuildTaskRoleArn',
-  'BuilderImage',
-  'PullThroughCachePrefix',
-] as const;
+export const BOOTSTRAP_OUTPUTS = ['TemplateVersion', 'BucketName', 'ClusterName', 'ClusterArn', 'BuildProjectAmd64', 'BuildProjectArm64', 'BuildLogGroup', 'BuildRoleArn', 'PullThroughCachePrefix'] as const;
 export type BootstrapOutputName = (typeof BOOTSTRAP_OUTPUTS)[number];
 /** Outputs of the shared network projects used before each got its own (kept while one still does). */
-export const LEGACY_NETWORK_OUTPUTS = { privateSubnets: 'PrivateSubnetIds', nat: 'NatGateways' } as const;
+export const LEGACY_NETWORK_OUTPUTS = { vpc: 'VpcId', publicSubnets: 'PublicSubnetIds', privateSubnets: 'PrivateSubnetIds', nat: 'NatGateways' } as const;
 
-/** The log group Kaniko build tasks write to. */
+/** The log group image builds write to. */
 export const BUILD_LOG_GROUP = '/berth/builds';
 /** Where project stacks' EventBridge rules write (covered by the bootstrap's log resource policy). */
 export const EVENTS_LOG_GROUP_PREFIX = '/aws/events/berth/';
@@ -56,8 +41,6 @@ export const EVENTS_LOG_GROUP_PREFIX = '/aws/events/berth/';
 export const PULL_THROUGH_CACHE_PREFIX = 'ecr-public';
 
 export interface BootstrapOptions {
-  /** Overrides the builder image default (the template parameter's Default). */
-  builderImage?: string;
   /**
    * Keeps the shared private subnets (and NAT gateways) that projects deployed by Berth before
    * per-project networks still run in, so updating the bootstrap never pulls the network from
@@ -85,12 +68,6 @@ export function planBootstrap(options: BootstrapOptions = {}): BootstrapPlan {
   const b = new TemplateBuilder('bootstrap');
   const tags = tagList();
   const note = (description: string, why: string) => ({ group: SHARED, description, why });
-
-  b.parameter('BuilderImage', {
-    Type: 'String',
-    Default: options.builderImage ?? DEFAULT_BUILDER_IMAGE,
-    Description: 'Container image of the Kaniko executor that builds project images',
-  });
 
   // ---------------------------------------------------------------- bucket
   b.add(
@@ -146,14 +123,14 @@ export function planBootstrap(options: BootstrapOptions = {}): BootstrapPlan {
         Tags: tags,
       },
     },
-    note('ECS cluster with Fargate and Fargate Spot capacity', 'Runs every project’s containers and the image builds, with no servers to manage'),
+    note('ECS cluster with Fargate and Fargate Spot capacity', 'Runs every project’s containers, with no servers to manage'),
   );
 
-  // ---------------------------------------------------------------- network
-  // Image builds run here. Projects have networks of their own; the private subnets (and NAT)
-  // stay only while a project deployed before that still runs in them.
+  // ---------------------------------------------------------------- legacy network
+  // Projects have networks of their own and builds run in CodeBuild's: the shared network of
+  // an earlier Berth stays only while a project deployed then still runs in it.
   const legacy = options.legacyProjectNetwork;
-  addNetwork(b, { name: 'berth', cidr: VPC_CIDR, privateSubnets: legacy !== undefined, nat: legacy?.nat ?? false, note });
+  if (legacy) addNetwork(b, { name: 'berth', cidr: VPC_CIDR, privateSubnets: true, nat: legacy.nat, note });
 
   // ---------------------------------------------------------------- image builds
   b.add(
@@ -161,55 +138,26 @@ export function planBootstrap(options: BootstrapOptions = {}): BootstrapPlan {
     { Type: 'AWS::Logs::LogGroup', Properties: { LogGroupName: BUILD_LOG_GROUP, RetentionInDays: 30, Tags: tags } },
     note('Log group /berth/builds', 'Build output is streamed to you while images build, and kept 30 days'),
   );
-  b.add(
-    'BuildSecurityGroup',
-    {
-      Type: 'AWS::EC2::SecurityGroup',
-      Properties: {
-        GroupDescription: 'Berth image builds: outbound only',
-        VpcId: ref('Vpc'),
-        SecurityGroupEgress: [{ IpProtocol: '-1', CidrIp: '0.0.0.0/0', Description: 'Base images, packages and ECR' }],
-        Tags: tags,
-      },
-    },
-    note('Firewall for image builds: outbound only', 'Builds download base images and push to ECR; nothing may connect to them'),
-  );
-  b.add(
-    'BuildExecutionRole',
-    {
-      Type: 'AWS::IAM::Role',
-      Properties: {
-        AssumeRolePolicyDocument: ecsTasksTrust(),
-        Policies: [
-          {
-            PolicyName: 'build-logs',
-            PolicyDocument: policy([
-              { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [getAtt('BuildLogGroup', 'Arn')] },
-            ]),
-          },
-        ],
-        Tags: tags,
-      },
-    },
-    note('Role ECS uses to start build tasks', 'Writes build logs; nothing else'),
-  );
   const repositories = arn('ecr', 'repository/berth/*');
   const cacheRepositories = arn('ecr', `repository/${PULL_THROUGH_CACHE_PREFIX}/*`);
   b.add(
-    'BuildTaskRole',
+    'BuildRole',
     {
       Type: 'AWS::IAM::Role',
       Properties: {
-        AssumeRolePolicyDocument: ecsTasksTrust(),
+        AssumeRolePolicyDocument: policy([{ Effect: 'Allow', Principal: { Service: 'codebuild.amazonaws.com' }, Action: ['sts:AssumeRole'] }]),
         Policies: [
           {
             PolicyName: 'build',
             PolicyDocument: policy([
+              { Sid: 'BuildLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [getAtt('BuildLogGroup', 'Arn')] },
               { Sid: 'ReadContexts', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [sub('${ArtifactBucket.Arn}/uploads/*')] },
+              // Build secrets reach BuildKit from Berth's parameters, resolved by CodeBuild at build start.
+              { Sid: 'BuildSecrets', Effect: 'Allow', Action: ['ssm:GetParameters'], Resource: [arn('ssm', 'parameter/Berth/*')] },
               // GetAuthorizationToken has no resource-level permissions: AWS requires "*" here.
               { Sid: 'EcrLogin', Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: '*' },
               {
-                Sid: 'PushImages',
+                Sid: 'PushImagesAndCache',
                 Effect: 'Allow',
                 Action: [
                   'ecr:BatchCheckLayerAvailability',
@@ -234,41 +182,31 @@ export function planBootstrap(options: BootstrapOptions = {}): BootstrapPlan {
         Tags: tags,
       },
     },
-    note('Role the builder runs with', 'May read build contexts under uploads/ and push to the berth/* image repositories only'),
+    note('Role the image builds run with', 'May read build contexts under uploads/, Berth’s parameters for build secrets, push to the berth/* image repositories and write the build log; nothing else'),
   );
-  for (const [arch, cpuArchitecture] of [
-    ['Amd64', 'X86_64'],
-    ['Arm64', 'ARM64'],
+  for (const [platform, type, image] of [
+    ['linux/amd64', 'LINUX_CONTAINER', BUILD_IMAGES.amd64],
+    ['linux/arm64', 'ARM_CONTAINER', BUILD_IMAGES.arm64],
   ] as const) {
+    const arch = platform === 'linux/amd64' ? 'Amd64' : 'Arm64';
     b.add(
-      `BuildTaskDefinition${arch}`,
+      `BuildProject${arch}`,
       {
-        Type: 'AWS::ECS::TaskDefinition',
+        Type: 'AWS::CodeBuild::Project',
         Properties: {
-          Family: `berth-build-${arch.toLowerCase()}`,
-          RequiresCompatibilities: ['FARGATE'],
-          NetworkMode: 'awsvpc',
-          Cpu: BUILD_CPU,
-          Memory: BUILD_MEMORY,
-          EphemeralStorage: { SizeInGiB: BUILD_DISK_GIB },
-          RuntimePlatform: { CpuArchitecture: cpuArchitecture, OperatingSystemFamily: 'LINUX' },
-          ExecutionRoleArn: getAtt('BuildExecutionRole', 'Arn'),
-          TaskRoleArn: getAtt('BuildTaskRole', 'Arn'),
-          ContainerDefinitions: [
-            {
-              Name: 'kaniko',
-              Image: ref('BuilderImage'),
-              Essential: true,
-              LogConfiguration: {
-                LogDriver: 'awslogs',
-                Options: { 'awslogs-group': ref('BuildLogGroup'), 'awslogs-region': ref('AWS::Region'), 'awslogs-stream-prefix': 'build' },
-              },
-            },
-          ],
+          Name: BUILD_PROJECTS[platform],
+          Description: `Berth image builds for ${platform}: BuildKit (docker buildx), or Railpack when there is no Dockerfile`,
+          ServiceRole: getAtt('BuildRole', 'Arn'),
+          Source: { Type: 'NO_SOURCE', BuildSpec: buildspec(RAILPACK_VERSION) },
+          Artifacts: { Type: 'NO_ARTIFACTS' },
+          // Privileged: BuildKit runs its own daemon (the docker-container driver) to export the registry cache.
+          Environment: { Type: type, ComputeType: 'BUILD_GENERAL1_SMALL', Image: image, PrivilegedMode: true },
+          TimeoutInMinutes: BUILD_TIMEOUT_MINUTES,
+          LogsConfig: { CloudWatchLogs: { Status: 'ENABLED', GroupName: ref('BuildLogGroup'), StreamName: 'build' } },
           Tags: tags,
         },
       },
-      note(`Image build task (${cpuArchitecture === 'ARM64' ? 'arm64' : 'amd64'})`, 'Builds images in your account with Kaniko: no local Docker needed'),
+      note(`Image builder for ${platform} (CodeBuild)`, 'Builds images in your account exactly as docker build does (BuildKit), with a layer cache in ECR: no local Docker needed'),
     );
   }
   b.add(
@@ -307,15 +245,10 @@ export function planBootstrap(options: BootstrapOptions = {}): BootstrapPlan {
     BucketName: [ref('ArtifactBucket'), 'Bucket for build contexts, deployment records and large templates'],
     ClusterName: [ref('Cluster'), 'ECS cluster name'],
     ClusterArn: [getAtt('Cluster', 'Arn'), 'ECS cluster ARN'],
-    VpcId: [ref('Vpc'), 'VPC id of the build network'],
-    PublicSubnetIds: [join(',', [ref('PublicSubnet1'), ref('PublicSubnet2')]), 'Public subnet ids of the build network, comma-separated'],
-    BuildTaskDefinitionAmd64: [ref('BuildTaskDefinitionAmd64'), 'Kaniko build task definition for linux/amd64'],
-    BuildTaskDefinitionArm64: [ref('BuildTaskDefinitionArm64'), 'Kaniko build task definition for linux/arm64'],
-    BuildSecurityGroupId: [getAtt('BuildSecurityGroup', 'GroupId'), 'Security group of build tasks'],
-    BuildLogGroup: [ref('BuildLogGroup'), 'Log group of build tasks'],
-    BuildExecutionRoleArn: [getAtt('BuildExecutionRole', 'Arn'), 'Execution role of build tasks'],
-    BuildTaskRoleArn: [getAtt('BuildTaskRole', 'Arn'), 'Task role of build tasks'],
-    BuilderImage: [ref('BuilderImage'), 'Kaniko executor image'],
+    BuildProjectAmd64: [ref('BuildProjectAmd64'), 'CodeBuild project building linux/amd64 images'],
+    BuildProjectArm64: [ref('BuildProjectArm64'), 'CodeBuild project building linux/arm64 images'],
+    BuildLogGroup: [ref('BuildLogGroup'), 'Log group of image builds'],
+    BuildRoleArn: [getAtt('BuildRole', 'Arn'), 'Role image builds run with'],
     PullThroughCachePrefix: [PULL_THROUGH_CACHE_PREFIX, 'ECR repository prefix of the ECR Public pull-through cache'],
   };
   for (const name of BOOTSTRAP_OUTPUTS) {
@@ -323,13 +256,15 @@ export function planBootstrap(options: BootstrapOptions = {}): BootstrapPlan {
     b.output(name, value, description);
   }
   if (options.legacyProjectNetwork) {
+    b.output(LEGACY_NETWORK_OUTPUTS.vpc, ref('Vpc'), 'VPC that projects deployed before per-project networks still use');
+    b.output(LEGACY_NETWORK_OUTPUTS.publicSubnets, join(',', [ref('PublicSubnet1'), ref('PublicSubnet2')]), 'Its public subnet ids');
     b.output(LEGACY_NETWORK_OUTPUTS.privateSubnets, join(',', [ref('PrivateSubnet1'), ref('PrivateSubnet2')]), 'Private subnet ids that projects deployed before per-project networks still use');
     b.output(LEGACY_NETWORK_OUTPUTS.nat, legacyNat ? '2' : '0', 'NAT gateways those projects still use');
   }
 
-  const template = b.template(`Berth bootstrap (template version ${BOOTSTRAP_TEMPLATE_VERSION}): shared bucket, cluster, image builder and its network`, {
+  const template = b.template(`Berth bootstrap (template version ${BOOTSTRAP_TEMPLATE_VERSION}): shared bucket, cluster and image builders`, {
     'berth:template-version': BOOTSTRAP_TEMPLATE_VERSION,
-    'berth:network': options.legacyProjectNetwork ? (legacyNat ? 'builds+legacy-nat' : 'builds+legacy') : 'builds',
+    'berth:network': options.legacyProjectNetwork ? (legacyNat ? 'legacy-nat' : 'legacy') : 'none',
   });
   return { stack: finishStack(BOOTSTRAP_STACK_NAME, template), resources: b.planned() };
 }

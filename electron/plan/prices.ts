@@ -31,6 +31,9 @@ export interface RegionPrices {
   ecrGbMonth: number;
   /** EFS Standard storage per GB-month (elastic throughput is billed by use, not here). */
   efsGbMonth: number;
+  /** CodeBuild on-demand BUILD_GENERAL1_SMALL per build minute, Linux x86 and ARM (us-east-1's where a region's is not known). */
+  codebuildSmallMinute: number;
+  codebuildArmSmallMinute: number;
 }
 
 export const PRICE_TABLE: Record<string, RegionPrices> = {
@@ -53,6 +56,8 @@ export const PRICE_TABLE: Record<string, RegionPrices> = {
     logsStoreGbMonth: 0.03,
     ecrGbMonth: 0.1,
     efsGbMonth: 0.3,
+    codebuildSmallMinute: 0.005,
+    codebuildArmSmallMinute: 0.0034,
   },
   'us-west-2': {
     fargateVcpuHour: 0.04048,
@@ -73,6 +78,8 @@ export const PRICE_TABLE: Record<string, RegionPrices> = {
     logsStoreGbMonth: 0.03,
     ecrGbMonth: 0.1,
     efsGbMonth: 0.3,
+    codebuildSmallMinute: 0.005,
+    codebuildArmSmallMinute: 0.0034,
   },
   'eu-west-1': {
     fargateVcpuHour: 0.04048,
@@ -93,6 +100,8 @@ export const PRICE_TABLE: Record<string, RegionPrices> = {
     logsStoreGbMonth: 0.03,
     ecrGbMonth: 0.1,
     efsGbMonth: 0.33,
+    codebuildSmallMinute: 0.005,
+    codebuildArmSmallMinute: 0.0034,
   },
   'eu-central-1': {
     fargateVcpuHour: 0.04656,
@@ -113,6 +122,8 @@ export const PRICE_TABLE: Record<string, RegionPrices> = {
     logsStoreGbMonth: 0.0324,
     ecrGbMonth: 0.1,
     efsGbMonth: 0.36,
+    codebuildSmallMinute: 0.005,
+    codebuildArmSmallMinute: 0.0034,
   },
   'ap-southeast-1': {
     fargateVcpuHour: 0.05056,
@@ -133,6 +144,8 @@ export const PRICE_TABLE: Record<string, RegionPrices> = {
     logsStoreGbMonth: 0.033,
     ecrGbMonth: 0.1,
     efsGbMonth: 0.36,
+    codebuildSmallMinute: 0.005,
+    codebuildArmSmallMinute: 0.0034,
   },
 };
 

@@ -6,6 +6,7 @@
  * The cluster and built image URIs arrive as Parameters (no Fn::ImportValue), so the
  * project stack never locks the bootstrap's outputs.
  */
+import { quote } from 'shell-quote';
 import type { DeploymentMode, PlannedResource, PlannedStack } from '../../shared/domain/plan';
 import { imageBuildWords, type EnvValue, type Healthcheck, type ProjectModel } from '../../shared/domain/project';
 import { raise } from '../../shared/result';
@@ -645,7 +646,7 @@ export function buildProjectTemplate(
       PortMappings: s.ports.length > 0 && !s.oneOff ? s.ports.map((port) => ({ ContainerPort: port.target, Protocol: port.protocol })) : undefined,
       Environment: environment.length > 0 ? environment : undefined,
       Secrets: secrets.length > 0 ? secrets : undefined,
-      Command: s.command,
+      Command: s.build?.builder === 'railpack' && !s.entrypoint ? railpackCommand(s.command) : s.command,
       EntryPoint: s.entrypoint,
       HealthCheck: s.oneOff ? undefined : containerHealthCheck(s.healthcheck),
       User: s.user,
@@ -810,4 +811,13 @@ export function buildProjectTemplate(
     ...(moved ? { [RESTORED_METADATA_KEY]: restores } : {}),
   });
   return { stack: finishStack(projectStackName(p), template), resources: b.planned(), ingress };
+}
+
+/**
+ * Railpack images start with `bash -c <command>`: a compose command list becomes one shell string,
+ * quoted so that each word stays one word (as Defang does).
+ */
+export function railpackCommand(command: readonly string[] | undefined): string[] | undefined {
+  if (!command || command.length <= 1) return command ? [...command] : undefined;
+  return [quote([...command])];
 }

@@ -22,8 +22,6 @@ export interface PlanOptions {
   account?: string;
   /** Built image URIs by service (known after the build phase); shown in the preview, passed as parameters. */
   images?: Record<string, string>;
-  /** Builder image override for the bootstrap template. */
-  builderImage?: string;
   /** Run preflight on both templates (default true; it loads the specification once per process). */
   preflight?: boolean;
   /** Managed stores restored from a snapshot into the project's own network: store name → snapshot. */
@@ -35,7 +33,7 @@ export function planProject(project: ProjectModel, options: PlanOptions): PlanPr
   if (!/^[a-z0-9][a-z0-9_-]{0,62}$/.test(project.name)) {
     raise('PLAN_INVALID', `"${project.name}" is not a valid project name: use lower-case letters, digits, - and _ (at most 63).`);
   }
-  const bootstrap = planBootstrap(options.builderImage ? { builderImage: options.builderImage } : {});
+  const bootstrap = planBootstrap();
   const planned = buildProjectTemplate(project, options.mode, undefined, options.images ?? {}, options.restores ?? {});
   const stacks = [bootstrap.stack, planned.stack];
   const resources = [...bootstrap.resources, ...planned.resources];

@@ -92,11 +92,28 @@ export type DeployEvent =
   | { type: 'phase'; deploymentId: string; phase: DeployPhase; state: PhaseState; message?: string }
   | { type: 'progress'; deploymentId: string; phase: DeployPhase; item?: string; done: number; total: number; unit: 'bytes' | 'files' | 'steps' }
   | { type: 'build-log'; deploymentId: string; service: string; lines: string[] }
+  /** An image build entered a CodeBuild phase; at COMPLETED, `status` says how it ended (SUCCEEDED, FAILED, STOPPED...). */
+  | { type: 'build-phase'; deploymentId: string; services: string[]; phase: BuildPhaseName; status?: string }
   | { type: 'diff'; deploymentId: string; diff: ChangeSetDiff }
   | { type: 'stack-event'; deploymentId: string; event: StackEvent }
   | { type: 'rollout'; deploymentId: string; rollout: ServiceRollout }
   | { type: 'one-off'; deploymentId: string; run: OneOffRun }
   | { type: 'finished'; deploymentId: string; record: DeploymentRecord };
+
+/** CodeBuild's build phases, in the order a build goes through them. */
+export const BUILD_PHASES = ['SUBMITTED', 'QUEUED', 'PROVISIONING', 'DOWNLOAD_SOURCE', 'INSTALL', 'PRE_BUILD', 'BUILD', 'POST_BUILD', 'UPLOAD_ARTIFACTS', 'FINALIZING', 'COMPLETED'] as const;
+export type BuildPhaseName = (typeof BUILD_PHASES)[number];
+
+/** One image build of a deployment: how long CodeBuild ran it and what that cost. */
+export interface BuildRun {
+  services: string[];
+  platform: string;
+  status: string;
+  seconds: number;
+  /** CodeBuild bills by the minute, rounded up. */
+  billedMinutes: number;
+  usd: number;
+}
 
 export interface DeploymentFailure {
   phase: DeployPhase;
@@ -122,6 +139,8 @@ export interface DeploymentRecord {
   digests: Record<string, string>;
   /** Build log stream (in the build log group) of each service built by this deployment. */
   buildLogStreams?: Record<string, string>;
+  /** The image builds this deployment ran. */
+  builds?: BuildRun[];
   templateHash?: string;
   urls: string[];
   failure?: DeploymentFailure;

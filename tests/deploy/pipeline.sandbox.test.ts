@@ -57,7 +57,7 @@ describe('redeploying', () => {
     const from = suite.app.calls.length;
     const record = await deploy(suite.app, dir, 'affordable');
     expect(record.outcome).toBe('nothing-to-change');
-    for (const command of ['PutObjectCommand', 'CreateMultipartUploadCommand', 'UploadPartCommand', 'RunTaskCommand', 'CreateChangeSetCommand', 'ExecuteChangeSetCommand', 'PutParameterCommand']) {
+    for (const command of ['PutObjectCommand', 'CreateMultipartUploadCommand', 'UploadPartCommand', 'StartBuildCommand', 'CreateChangeSetCommand', 'ExecuteChangeSetCommand', 'PutParameterCommand']) {
       expect(callsOf(suite.app, command, from), command).toBe(
         // The deployment record itself is the one object written.
         command === 'PutObjectCommand' ? 1 : 0,
@@ -77,7 +77,7 @@ describe('redeploying', () => {
     const eventsFrom = suite.app.events.length;
     const second = await deploy(suite.app, dir, 'affordable');
     expect(second.outcome).toBe('succeeded');
-    expect(callsOf(suite.app, 'RunTaskCommand', from)).toBe(1);
+    expect(callsOf(suite.app, 'StartBuildCommand', from)).toBe(1);
     expect(second.digests['angular-frontend']).toBe(first.digests['angular-frontend']);
     expect(second.digests.backend).not.toBe(first.digests.backend);
     const diff = suite.app.events.slice(eventsFrom).find((e) => e.type === 'diff');
@@ -111,7 +111,7 @@ describe('config and history', () => {
     expect(record.failure).toMatchObject({ phase: 'config', code: 'CONFIG_MISSING' });
     expect(record.failure?.message).toContain('BOARD_PASSWORD');
     expect(record.failure?.message).toContain('QUEUE');
-    expect(callsOf(suite.app, 'CreateStackCommand', from) + callsOf(suite.app, 'RunTaskCommand', from)).toBe(0);
+    expect(callsOf(suite.app, 'CreateStackCommand', from) + callsOf(suite.app, 'StartBuildCommand', from)).toBe(0);
   });
 
   it('refuses to deploy a project pinned to another account, before touching anything', async () => {

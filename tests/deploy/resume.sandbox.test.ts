@@ -58,7 +58,7 @@ describe('re-attaching after a restart', () => {
     expect(record.urls.length).toBeGreaterThan(0);
     expect(callsOf(second, 'CreateChangeSetCommand')).toBe(0);
     expect(callsOf(second, 'ExecuteChangeSetCommand')).toBe(0);
-    expect(callsOf(second, 'RunTaskCommand')).toBe(0);
+    expect(callsOf(second, 'StartBuildCommand')).toBe(0);
     expect(second.events.some((e) => e.type === 'stack-event')).toBe(true);
   });
 
@@ -74,9 +74,12 @@ describe('re-attaching after a restart', () => {
     const { first, second, record } = await quitAndRestart('angular-express', 'resume-build', (e) => e.type === 'build-log', slowBuilds);
     expect(record.failure?.message).toBeUndefined();
     expect(record.outcome).toBe('succeeded');
-    expect(callsOf(first, 'RunTaskCommand')).toBe(2);
-    expect(callsOf(second, 'RunTaskCommand')).toBe(0);
+    expect(callsOf(first, 'StartBuildCommand')).toBe(2);
+    expect(callsOf(second, 'StartBuildCommand')).toBe(0);
     expect(second.events.some((e) => e.type === 'build-log')).toBe(true);
+    // The restarted app keeps reporting the builds' CodeBuild phases through to the end.
+    expect(second.events.some((e) => e.type === 'build-phase' && e.phase === 'COMPLETED')).toBe(true);
+    expect(record.builds?.map((b) => b.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
   });
 
   it('closes the record of a deployment nothing of which runs in AWS any more', async () => {

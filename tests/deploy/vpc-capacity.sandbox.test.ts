@@ -46,7 +46,7 @@ describe('deploying without room for the VPCs', () => {
     expect(message).toContain('https://us-east-1.console.aws.amazon.com/servicequotas/home/services/vpc/quotas/L-F678F1CE');
     expect(message).toMatch(/aws service-quotas request-service-quota-increase --service-code vpc --quota-code L-F678F1CE --desired-value \d+ --region us-east-1/);
     expect(record.phases.find((p) => p.phase === 'bootstrap')?.state).toBe('skipped');
-    for (const command of ['CreateStackCommand', 'CreateChangeSetCommand', 'RunTaskCommand', 'PutObjectCommand']) expect(callsOf(app, command), command).toBe(0);
+    for (const command of ['CreateStackCommand', 'CreateChangeSetCommand', 'StartBuildCommand', 'PutObjectCommand']) expect(callsOf(app, command), command).toBe(0);
     const clients = connectionManager(app.ctx).require().clients;
     expect((await clients.cloudformation.send(new ListStacksCommand({}))).StackSummaries ?? []).toEqual([]);
 

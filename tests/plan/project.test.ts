@@ -1,12 +1,13 @@
 /** The project template per mode: what DESIGN.md §2 lists, deterministic, within the limits. */
 /* eslint-disable @typescript-eslint/no-explicit-any -- templates are free-form JSON; the tests walk them by path */
+import { parse } from 'shell-quote';
 import { describe, expect, it } from 'vitest';
 import { BOOTSTRAP_OUTPUTS, buildBootstrapTemplate } from '../../electron/plan/bootstrap';
 import { derivedParameterName, idPart, imageParameterName, projectStackName, projectToken } from '../../electron/plan/names';
 import { planProject, projectStackParameters } from '../../electron/plan/project';
 import { checkSecurityGroupRules } from '../../electron/plan/ingress';
 import { estimateCost } from '../../electron/plan/cost';
-import { buildProjectTemplate } from '../../electron/plan/project-template';
+import { buildProjectTemplate, railpackCommand } from '../../electron/plan/project-template';
 import type { CfnResource, CfnTemplate, DeploymentMode } from '../../shared/domain/plan';
 import type { ProjectModel } from '../../shared/domain/project';
 import { AppErrorException } from '../../shared/result';
@@ -196,6 +197,17 @@ describe('project template', () => {
     expect(props(fresh, 'DbDatabase')).toEqual(expect.objectContaining({ StorageEncrypted: true, MasterUsername: 'shop', DBSubnetGroupName: { Ref: 'DatabaseSubnetGroup' } }));
     expect(props(fresh, 'DbDatabase')).not.toHaveProperty('DBSnapshotIdentifier');
     expect(fresh.Metadata!['berth:restored-from']).toBeUndefined();
+  });
+
+  it('joins a command list into one quoted string for a Railpack image, which runs it with bash -c', () => {
+    // bash reads each word back as it was written.
+    for (const command of [['gunicorn', '--bind', '0.0.0.0:8000', 'app:app'], ['echo', 'it works; really', '$HOME']]) {
+      const joined = railpackCommand(command)!;
+      expect(joined).toHaveLength(1);
+      expect(parse(joined[0]!)).toEqual(command);
+    }
+    expect(railpackCommand(['npm start'])).toEqual(['npm start']);
+    expect(railpackCommand(undefined)).toBeUndefined();
   });
 
   it('gives each database a parameter group of its major with TLS optional, and says so in the preview', () => {

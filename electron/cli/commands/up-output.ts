@@ -44,6 +44,9 @@ export function printDeployEvent(run: Pick<CommandRun, 'io' | 'json'>, event: De
     case 'build-log':
       for (const line of event.lines) say(`  [build ${event.service}] ${line}`);
       break;
+    case 'build-phase':
+      say(`  build ${event.services.join(', ')}: ${event.status ? event.status.toLowerCase().replaceAll('_', ' ') : event.phase.toLowerCase().replaceAll('_', ' ')}`);
+      break;
     case 'diff':
       for (const line of diffLines(event.diff)) say(line);
       break;
@@ -74,6 +77,7 @@ export function printOutcome(run: Pick<CommandRun, 'io' | 'json'>, record: Deplo
   if (record.outcome === 'succeeded' || record.outcome === 'nothing-to-change') {
     run.io.out(record.outcome === 'nothing-to-change' ? `${record.project} is up to date (deployment ${record.id}).` : `Deployed ${record.project} (deployment ${record.id}).`);
     for (const url of record.urls) run.io.out(`  ${url}`);
+    for (const b of record.builds ?? []) run.io.out(`  built ${b.services.join(', ')} in ${b.seconds} s (${b.billedMinutes} CodeBuild min, $${b.usd.toFixed(4)})`);
     return;
   }
   const f = record.failure;

@@ -59,10 +59,12 @@ function formatBytes(bytes: number): string {
 }
 
 /** Packages one build context (`dockerfile` relative to `context`, as in compose). */
-export async function packageContext(build: { context: string; dockerfile: string }, options: PackageOptions = {}): Promise<PackagedContext> {
+export async function packageContext(build: { context: string; dockerfile: string; builder?: 'dockerfile' | 'railpack' }, options: PackageOptions = {}): Promise<PackagedContext> {
   const context = resolve(build.context);
   const contextStat = await stat(context).catch(() => undefined);
   if (!contextStat?.isDirectory()) raise('PACKAGE_FAILED', `The build context ${context} is not a folder. Fix \`build.context\` in the compose file.`, { context });
+  // Railpack reads the context itself (no Dockerfile to carry), with the context's own .dockerignore.
+  if (build.builder === 'railpack') return packageFolder(context, build.dockerfile, await loadIgnoreRules(context, ''), undefined, [], options);
 
   const dockerfileAbs = resolve(context, build.dockerfile);
   const dockerfileRel = relative(context, dockerfileAbs).split(sep).join('/');
@@ -73,9 +75,21 @@ export async function packageContext(build: { context: string; dockerfile: strin
   }
 
   const rules = await loadIgnoreRules(context, dockerfileInside ? dockerfileRel : build.dockerfile.split(sep).join('/'));
+  const extra = dockerfileInside ? undefined : { path: OUTSIDE_DOCKERFILE_PATH, content: await readFile(dockerfileAbs) };
+  return packageFolder(context, dockerfileInside ? dockerfileRel : OUTSIDE_DOCKERFILE_PATH, rules, extra, dockerfileInside ? [dockerfileRel] : [], options);
+}
+
+/** Walks the context and writes its archive, stopping at the size limit. */
+async function packageFolder(
+  context: string,
+  dockerfile: string,
+  rules: Awaited<ReturnType<typeof loadIgnoreRules>>,
+  extra: { path: string; content: Buffer } | undefined,
+  forceInclude: string[],
+  options: PackageOptions,
+): Promise<PackagedContext> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_CONTEXT_BYTES;
   const outDir = options.outDir ?? (await mkdtemp(join(tmpdir(), 'berth-package-')));
-  const extra = dockerfileInside ? undefined : { path: OUTSIDE_DOCKERFILE_PATH, content: await readFile(dockerfileAbs) };
 
   // The archive is written while the walk goes on (it would otherwise sit idle for the walk's
   // duration); going over the limit stops the writer, and the walk finishes for the report.
@@ -86,7 +100,7 @@ export async function packageContext(build: { context: string; dockerfile: strin
   const tooLarge = new Error('over the size limit');
   const walking = listContext(context, {
     rules,
-    forceInclude: dockerfileInside ? [dockerfileRel] : [],
+    forceInclude,
     signal: options.signal,
     onEntry: (entry, sofar) => {
       walkedSoFar = sofar;
@@ -129,7 +143,7 @@ export async function packageContext(build: { context: string; dockerfile: strin
   options.onProgress?.({ files: listing.files, totalFiles: listing.files, bytes: listing.bytes, totalBytes: listing.bytes });
   return {
     context,
-    dockerfile: dockerfileInside ? dockerfileRel : OUTSIDE_DOCKERFILE_PATH,
+    dockerfile,
     archivePath: archive.path,
     digest: archive.digest,
     archiveBytes: archive.bytes,

@@ -112,6 +112,13 @@ describe('ignore rules (Docker semantics)', () => {
     await files({ 'app.js': 'x' });
     await expect(packageContext({ context: root, dockerfile: 'Dockerfile' }, { outDir: out })).rejects.toMatchObject({ appError: { code: 'PACKAGE_FAILED' } });
   });
+
+  it('packages a context without a Dockerfile for Railpack, with its .dockerignore', async () => {
+    await files({ 'requirements.txt': 'flask\n', 'app.py': 'print(1)\n', '.dockerignore': '.venv\n', '.venv/lib.py': 'x' });
+    const result = await packageContext({ context: root, dockerfile: 'railpack-plan.json', builder: 'railpack' }, { outDir: out });
+    const entries = await readArchive(result.archivePath);
+    expect([...entries.keys()].sort()).toEqual(['.dockerignore', 'app.py', 'requirements.txt']);
+  });
 });
 
 describe('determinism', () => {

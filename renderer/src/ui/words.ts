@@ -15,6 +15,7 @@ const RESOURCE_WORDS: Record<string, string> = {
   'AWS::ECS::TaskDefinition': 'Container definition',
   'AWS::ECR::Repository': 'Image registry',
   'AWS::ECR::PullThroughCacheRule': 'Public image cache',
+  'AWS::CodeBuild::Project': 'Image builder',
   'AWS::EC2::VPC': 'Private network',
   'AWS::EC2::DHCPOptions': 'Network DNS settings',
   'AWS::EC2::VPCDHCPOptionsAssociation': 'Network DNS settings link',

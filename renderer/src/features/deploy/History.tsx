@@ -11,6 +11,22 @@ const OUTCOME = {
   'nothing-to-change': { color: 'teal', label: 'nothing to change' },
 } as const;
 
+/** How many images a deployment built, for how long, and what CodeBuild charged for them. */
+function BuildsCell({ record }: { record: DeploymentRecord }) {
+  const builds = record.builds ?? [];
+  if (builds.length === 0) return <Text size="sm" c="dimmed">none</Text>;
+  const minutes = builds.reduce((n, b) => n + b.billedMinutes, 0);
+  const usd = builds.reduce((n, b) => n + b.usd, 0);
+  const detail = builds.map((b) => `${b.services.join(', ')}: ${b.seconds} s on ${b.platform} (${b.status.toLowerCase()})`).join('\n');
+  return (
+    <Tooltip label={detail} multiline w={300} style={{ whiteSpace: 'pre-line' }}>
+      <Text size="sm" tabIndex={0}>
+        {builds.length} · {minutes} min · ${usd.toFixed(3)}
+      </Text>
+    </Tooltip>
+  );
+}
+
 export function History({ records }: { records: DeploymentRecord[] }) {
   if (records.length === 0) return <Text size="sm" c="dimmed">No deployments yet.</Text>;
   return (
@@ -20,6 +36,7 @@ export function History({ records }: { records: DeploymentRecord[] }) {
           <Table.Th>Started</Table.Th>
           <Table.Th>Outcome</Table.Th>
           <Table.Th>Took</Table.Th>
+          <Table.Th>Image builds</Table.Th>
           <Table.Th>Mode</Table.Th>
           <Table.Th>Account · region</Table.Th>
         </Table.Tr>
@@ -46,6 +63,9 @@ export function History({ records }: { records: DeploymentRecord[] }) {
             </Table.Td>
             <Table.Td>
               <Text size="sm">{r.finishedAt ? durationWords(r.startedAt, r.finishedAt) : '—'}</Text>
+            </Table.Td>
+            <Table.Td>
+              <BuildsCell record={r} />
             </Table.Td>
             <Table.Td>
               <Text size="sm">{MODE_WORDS[r.mode]?.label ?? r.mode}</Text>

@@ -1,6 +1,6 @@
 /** While a deploy runs: progress bars, build output, the stack's events in words, one-off steps, rollouts per service. */
 import { Accordion, Badge, Code, Group, Progress, Stack, Table, Text, Timeline } from '@mantine/core';
-import type { StackEvent } from '../../../../shared/domain/deploy';
+import type { BuildPhaseName, StackEvent } from '../../../../shared/domain/deploy';
 import { ScrollRegion } from '../../ui/ScrollRegion';
 import { PHASE_WORDS, resourceWords, statusColor, statusWords } from '../../ui/words';
 import { progressWords, type DeployView } from './deploy-state';
@@ -32,20 +32,57 @@ export function ProgressBars({ view }: { view: DeployView }) {
   );
 }
 
+/** CodeBuild's phases in the user's words. */
+const BUILD_PHASE_WORDS: Record<BuildPhaseName, string> = {
+  SUBMITTED: 'Submitted',
+  QUEUED: 'Waiting for a builder',
+  PROVISIONING: 'Starting the builder',
+  DOWNLOAD_SOURCE: 'Starting the builder',
+  INSTALL: 'Preparing tools',
+  PRE_BUILD: 'Fetching the build context',
+  BUILD: 'Building and pushing',
+  POST_BUILD: 'Finishing',
+  UPLOAD_ARTIFACTS: 'Finishing',
+  FINALIZING: 'Finishing',
+  COMPLETED: 'Done',
+};
+
+/** How a finished build ended, in words and colour. */
+const BUILD_ENDINGS: Record<string, { words: string; color: string }> = {
+  SUCCEEDED: { words: 'Built', color: 'green' },
+  FAILED: { words: 'Failed', color: 'red' },
+  FAULT: { words: 'Failed (AWS fault)', color: 'red' },
+  TIMED_OUT: { words: 'Timed out', color: 'red' },
+  STOPPED: { words: 'Stopped', color: 'gray' },
+};
+
+function BuildBadge({ service, phase }: { service: string; phase: { phase: BuildPhaseName; status?: string } }) {
+  const ending = phase.status ? BUILD_ENDINGS[phase.status] : undefined;
+  const words = ending?.words ?? BUILD_PHASE_WORDS[phase.phase];
+  return (
+    <Badge size="sm" variant="light" color={ending?.color ?? 'blue'} aria-label={`Build of ${service}: ${words}`}>
+      {words}
+    </Badge>
+  );
+}
+
 export function BuildOutput({ view }: { view: DeployView }) {
-  const services = Object.keys(view.buildLogs);
+  const services = [...new Set([...Object.keys(view.buildPhases), ...Object.keys(view.buildLogs)])];
   if (services.length === 0) return null;
   return (
     <Accordion variant="contained" multiple>
       {services.map((s) => (
         <Accordion.Item key={s} value={s}>
           <Accordion.Control>
-            <Text size="sm">Build output of {s}</Text>
+            <Group gap="xs">
+              <Text size="sm">Build output of {s}</Text>
+              {view.buildPhases[s] && <BuildBadge service={s} phase={view.buildPhases[s]!} />}
+            </Group>
           </Accordion.Control>
           <Accordion.Panel>
             <ScrollRegion label={`Build output of ${s}`} mah={240}>
               <Code block fz="xs">
-                {view.buildLogs[s]!.join('\n')}
+                {(view.buildLogs[s] ?? []).join('\n') || 'No output yet.'}
               </Code>
             </ScrollRegion>
           </Accordion.Panel>

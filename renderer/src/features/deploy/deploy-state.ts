@@ -4,6 +4,7 @@
  */
 import {
   DEPLOY_PHASES,
+  type BuildPhaseName,
   type ChangeSetDiff,
   type DeployEvent,
   type DeploymentRecord,
@@ -31,6 +32,8 @@ export interface DeployView {
   phases: Record<DeployPhase, { state: PhaseState; message?: string }>;
   progress: ProgressItem[];
   buildLogs: Record<string, string[]>;
+  /** The CodeBuild phase each service's image build is in (QUEUED, PROVISIONING, BUILD, ... COMPLETED). */
+  buildPhases: Record<string, { phase: BuildPhaseName; status?: string }>;
   diff: ChangeSetDiff | null;
   /** True once the change set shown is being applied (approved here, elsewhere, or automatically). */
   applying: boolean;
@@ -51,7 +54,7 @@ function pendingPhases(): DeployView['phases'] {
 
 /** The view before any event of a deployment arrived. */
 export function emptyView(deploymentId: string | null = null): DeployView {
-  return { deploymentId, phases: pendingPhases(), progress: [], buildLogs: {}, diff: null, applying: false, stackEvents: [], rollouts: {}, oneOffs: {}, record: null };
+  return { deploymentId, phases: pendingPhases(), progress: [], buildLogs: {}, buildPhases: {}, diff: null, applying: false, stackEvents: [], rollouts: {}, oneOffs: {}, record: null };
 }
 
 /** Rebuilds what can be known from a record (re-attach after a restart, or a past deployment). */
@@ -82,6 +85,12 @@ export function applyDeployEvent(view: DeployView, event: DeployEvent): DeployVi
     case 'build-log': {
       const lines = [...(view.buildLogs[event.service] ?? []), ...event.lines];
       next.buildLogs = { ...view.buildLogs, [event.service]: lines.slice(-MAX_BUILD_LINES) };
+      return next;
+    }
+    case 'build-phase': {
+      const phases = { ...view.buildPhases };
+      for (const service of event.services) phases[service] = { phase: event.phase, ...(event.status ? { status: event.status } : {}) };
+      next.buildPhases = phases;
       return next;
     }
     case 'diff':
