@@ -71,14 +71,17 @@ test('an unchanged redeploy does nothing, and a changed file rebuilds only its s
   // The build ran on CodeBuild: its ending, and BuildKit's own lines in its output.
   await expect(page.getByLabel('Build of web: Built')).toBeVisible();
   await page.getByText('Build output of web').click();
-  const output = page.getByRole('region', { name: 'Build output of web' });
+  const output = page.getByRole('region', { name: 'Build output of web', exact: true });
   await expect(output).toContainText('Phase complete: BUILD State: SUCCEEDED');
   await expect(output).toContainText(/#\d+ \[\d\/\d\] COPY /);
   await expectAccessible(page, 'Deploy (redeployed, build output)');
   await snap(page, 'deploy-build-output');
-  // History prices the image builds: one build, billed by the minute.
-  await expect(page.getByRole('table', { name: 'Deployment history' }).getByRole('row').nth(1)).toContainText(/1 · 1 min · \$0\.00\d/);
   await expect(page.getByRole('table', { name: 'Deployment history' }).getByRole('row')).toHaveCount(4);
+  // History prices the image builds, billed by the minute: two at first, none unchanged, then one.
+  const history = page.getByRole('table', { name: 'Deployment history' }).getByRole('row');
+  await expect(history.nth(1)).toContainText(/1 · 1 min · \$0\.00\d/);
+  await expect(history.nth(2)).toContainText('none');
+  await expect(history.nth(3)).toContainText(/2 · 2 min · \$0\.0\d\d/);
 
   // The project list remembers where the project lives and how its last deployment went.
   await page.getByRole('link', { name: 'Projects', exact: true }).click();

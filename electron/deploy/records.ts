@@ -27,6 +27,7 @@ export const deploymentRecordSchema = z.object({
   phases: z.array(z.object({ phase: z.enum(DEPLOY_PHASES), state: phaseState, startedAt: z.string().optional(), finishedAt: z.string().optional() })),
   digests: z.record(z.string(), z.string()),
   buildLogStreams: z.record(z.string(), z.string()).optional(),
+  builds: z.array(z.object({ services: z.array(z.string()), platform: z.string(), status: z.string(), seconds: z.number(), billedMinutes: z.number(), usd: z.number() })).optional(),
   templateHash: z.string().optional(),
   urls: z.array(z.string()),
   failure: z

@@ -47,7 +47,7 @@ async function quitAndRestart(sample: string, name: string, quitWhen: (e: Deploy
   expect(active?.id).toBe(deploymentId);
   const record = await deployments(second.ctx).get(deploymentId)!.done;
   await second.ctx.dispose();
-  return { first, second, record };
+  return { first, second, record, dataDir };
 }
 
 describe('re-attaching after a restart', () => {
@@ -71,7 +71,7 @@ describe('re-attaching after a restart', () => {
         await writeFile(join(context, 'Dockerfile'), own.replace(/^(FROM .*)$/m, `$1\n${steps}`));
       }
     };
-    const { first, second, record } = await quitAndRestart('angular-express', 'resume-build', (e) => e.type === 'build-log', slowBuilds);
+    const { first, second, record, dataDir } = await quitAndRestart('angular-express', 'resume-build', (e) => e.type === 'build-log', slowBuilds);
     expect(record.failure?.message).toBeUndefined();
     expect(record.outcome).toBe('succeeded');
     expect(callsOf(first, 'StartBuildCommand')).toBe(2);
@@ -80,6 +80,12 @@ describe('re-attaching after a restart', () => {
     // The restarted app keeps reporting the builds' CodeBuild phases through to the end.
     expect(second.events.some((e) => e.type === 'build-phase' && e.phase === 'COMPLETED')).toBe(true);
     expect(record.builds?.map((b) => b.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    // The history read back from disk keeps what the builds took and cost.
+    const saved = (await localRecords(dataDir, 'resume-build')).find((r) => r.record.id === record.id)!.record;
+    expect(saved.builds?.map((b) => [b.status, b.billedMinutes >= 1, b.usd > 0])).toEqual([
+      ['SUCCEEDED', true, true],
+      ['SUCCEEDED', true, true],
+    ]);
   });
 
   it('closes the record of a deployment nothing of which runs in AWS any more', async () => {
