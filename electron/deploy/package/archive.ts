@@ -4,7 +4,7 @@
  * through tar-stream → zlib → sha256 → file, so memory stays bounded whatever the context size.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, openSync, readSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
@@ -72,6 +72,20 @@ function addStreamedFile(pack: Pack, head: Headers, abs: string): Promise<void> 
   });
 }
 
+/** A small file's bytes, read in one call; a file that grew or shrank since it was listed is refused. */
+function readSmallFile(entry: Extract<ContextEntry, { kind: 'file' }>): Buffer {
+  const fd = openSync(entry.abs, 'r');
+  try {
+    // One byte more than listed: reading it means the file grew.
+    const buffer = Buffer.allocUnsafe(entry.size + 1);
+    const read = readSync(fd, buffer, 0, entry.size + 1, 0);
+    if (read !== entry.size) throw new Error('Size mismatch');
+    return buffer.subarray(0, read);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function changedWhilePackaging(entry: ContextEntry, error: unknown): never {
   const code = (error as NodeJS.ErrnoException).code;
   const why = code === 'ENOENT' ? 'was deleted' : /size mismatch/i.test(String((error as Error).message)) ? 'changed size' : `could not be read (${code ?? (error as Error).message})`;
@@ -106,9 +120,7 @@ export async function writeArchive(entries: Iterable<ContextEntry> | AsyncIterab
       if (entry.kind === 'file') {
         try {
           if (entry.size <= SMALL_FILE) {
-            const body = readFileSync(entry.abs);
-            if (body.length !== entry.size) throw new Error('Size mismatch');
-            await addEntry(pack, head, body);
+            await addEntry(pack, head, readSmallFile(entry));
           } else {
             await addStreamedFile(pack, head, entry.abs);
           }

@@ -236,11 +236,26 @@ describe('limits, progress and cancel', () => {
   });
 });
 
+describe('a file that changes while it is packaged', () => {
+  it('is refused, whether it grew or shrank since it was listed, and no archive is left', async () => {
+    const { writeArchive } = await import('./archive');
+    await writeFile(join(root, 'app.js'), '0123456789');
+    for (const listed of [4, 20]) {
+      const entry = { kind: 'file' as const, path: 'app.js', abs: join(root, 'app.js'), mode: 0o644, size: listed };
+      const error = await writeArchive([entry], out).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AppErrorException);
+      expect((error as AppErrorException).message).toBe('app.js changed size while packaging the build context. Try the deploy again.');
+    }
+    expect(await readdir(out)).toEqual([]);
+  });
+});
+
 describe('parallel gzip', () => {
-  it('produces one standard gzip member that gunzip reads back, the same bytes for any chunking', async () => {
+  it('produces standard gzip (one member per block) that gunzip and the gzip tool read back, the same bytes for any chunking', async () => {
     const { createParallelGzip } = await import('./parallel-gzip');
     const { gunzipSync } = await import('node:zlib');
     const { Readable } = await import('node:stream');
+    const { spawnSync } = await import('node:child_process');
     // 3.5 blocks of semi-random text, and an exact multiple of the block size.
     for (const size of [3.5 * 1024 * 1024, 2 * 1024 * 1024, 0]) {
       const input = Buffer.alloc(size);
@@ -258,6 +273,10 @@ describe('parallel gzip', () => {
       const b = await gzipWith(1_000_003);
       expect(a.equals(b)).toBe(true);
       expect(gunzipSync(a).equals(input)).toBe(true);
+      // What `tar -xzf` in the build runs: the gzip tool reads every member as one stream.
+      const tool = spawnSync('gzip', ['-dc'], { input: a, maxBuffer: 64 * 1024 * 1024 });
+      expect(tool.status).toBe(0);
+      expect(Buffer.from(tool.stdout).equals(input)).toBe(true);
     }
   });
 });
