@@ -74,6 +74,8 @@ test('an unchanged redeploy does nothing, and a changed file rebuilds only its s
   const output = page.getByRole('region', { name: 'Build output of web', exact: true });
   await expect(output).toContainText('Phase complete: BUILD State: SUCCEEDED');
   await expect(output).toContainText(/#\d+ \[\d\/\d\] COPY /);
+  // The output opens at its newest lines, as a terminal does.
+  await expect.poll(() => output.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight)).toBeLessThan(30);
   await expectAccessible(page, 'Deploy (redeployed, build output)');
   await snap(page, 'deploy-build-output');
   await expect(page.getByRole('table', { name: 'Deployment history' }).getByRole('row')).toHaveCount(4);

@@ -80,7 +80,7 @@ export function BuildOutput({ view }: { view: DeployView }) {
             </Group>
           </Accordion.Control>
           <Accordion.Panel>
-            <ScrollRegion label={`Build output of ${s}`} mah={240}>
+            <ScrollRegion label={`Build output of ${s}`} mah={240} follow={view.buildLogs[s]}>
               <Code block fz="xs">
                 {(view.buildLogs[s] ?? []).join('\n') || 'No output yet.'}
               </Code>
@@ -217,7 +217,7 @@ export function OneOffs({ view }: { view: DeployView }) {
               {r.state === 'running' ? 'Runs once before the services that depend on it; they wait for it to finish.' : (r.message ?? 'Finished; the services that wait for it go on.')}
             </Text>
             {r.lines.length > 0 && (
-              <ScrollRegion label={`Output of ${r.service}`} mah={160}>
+              <ScrollRegion label={`Output of ${r.service}`} mah={160} follow={r.lines}>
                 <Code block fz="xs">
                   {r.lines.join('\n')}
                 </Code>
