@@ -252,12 +252,12 @@ describe('a file that changes while it is packaged', () => {
 
 describe('parallel gzip', () => {
   it('produces standard gzip (one member per block) that gunzip and the gzip tool read back, the same bytes for any chunking', async () => {
-    const { createParallelGzip } = await import('./parallel-gzip');
+    const { createParallelGzip, GZIP_BLOCK } = await import('./parallel-gzip');
     const { gunzipSync } = await import('node:zlib');
     const { Readable } = await import('node:stream');
     const { spawnSync } = await import('node:child_process');
     // 3.5 blocks of semi-random text, and an exact multiple of the block size.
-    for (const size of [3.5 * 1024 * 1024, 2 * 1024 * 1024, 0]) {
+    for (const size of [3.5 * GZIP_BLOCK, 2 * GZIP_BLOCK, 0]) {
       const input = Buffer.alloc(size);
       let seed = 7;
       for (let i = 0; i < input.length; i++) input[i] = 97 + ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % 7);
