@@ -33,46 +33,51 @@ export function createParallelGzip(options: ParallelGzipOptions = {}): Transform
   const parallelism = Math.max(2, options.parallelism ?? 2 * availableParallelism());
   // One output chunk per block: smaller chunks cost a main-thread callback each.
   const zopts: ZlibOptions = { level, chunkSize: BLOCK + 64 * 1024 };
-  let parts: Buffer[] = [];
-  let held = 0;
+  // Input blocks are reused once their member is written: no 4 MiB allocation per block.
+  const spare: Buffer[] = [];
+  let block: Buffer = Buffer.allocUnsafe(BLOCK);
+  let filled = 0;
   let wrote = false;
-  const inFlight: Promise<Buffer>[] = [];
+  const inFlight: { input: Buffer; output: Promise<Buffer> }[] = [];
 
-  const dispatch = (block: Buffer) => {
+  const dispatch = (input: Buffer, length: number) => {
     wrote = true;
-    const job = gzipBlock(block, zopts);
-    job.catch(() => undefined);
-    inFlight.push(job);
+    const output = gzipBlock(input.subarray(0, length), zopts);
+    output.catch(() => undefined);
+    inFlight.push({ input, output });
   };
-  const takeBlock = (): Buffer => {
-    const all = parts.length === 1 ? parts[0]! : Buffer.concat(parts, held);
-    const block = all.subarray(0, BLOCK);
-    const rest = all.subarray(BLOCK);
-    parts = rest.length > 0 ? [rest] : [];
-    held = rest.length;
-    return block;
+  const nextOutput = async (): Promise<Buffer> => {
+    const { input, output } = inFlight.shift()!;
+    const member = await output;
+    spare.push(input);
+    return member;
   };
 
   return new Transform({
-    writableHighWaterMark: BLOCK,
-    readableHighWaterMark: BLOCK,
+    writableHighWaterMark: 1024 * 1024,
+    readableHighWaterMark: 1024 * 1024,
     transform(chunk: Buffer, _encoding, callback: TransformCallback) {
-      parts.push(chunk);
-      held += chunk.length;
-      while (held >= BLOCK) dispatch(takeBlock());
+      for (let at = 0; at < chunk.length; ) {
+        const n = chunk.copy(block, filled, at);
+        filled += n;
+        at += n;
+        if (filled === BLOCK) {
+          dispatch(block, BLOCK);
+          block = spare.pop() ?? Buffer.allocUnsafe(BLOCK);
+          filled = 0;
+        }
+      }
       // Backpressure: accept more input only while fewer than `parallelism` blocks are pending.
       const drain = async () => {
-        while (inFlight.length >= parallelism) this.push(await inFlight.shift()!);
+        while (inFlight.length >= parallelism) this.push(await nextOutput());
       };
       drain().then(() => callback(), callback);
     },
     flush(callback: TransformCallback) {
       // The rest, and one (empty) member for empty input, so the output is always valid gzip.
-      if (held > 0 || !wrote) dispatch(held > 0 ? Buffer.concat(parts, held) : Buffer.alloc(0));
-      parts = [];
-      held = 0;
+      if (filled > 0 || !wrote) dispatch(block, filled);
       const finish = async () => {
-        while (inFlight.length > 0) this.push(await inFlight.shift()!);
+        while (inFlight.length > 0) this.push(await nextOutput());
       };
       finish().then(() => callback(), callback);
     },
