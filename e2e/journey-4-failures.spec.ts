@@ -43,6 +43,10 @@ test('a failing build and a failing stack explain themselves and leave nothing h
   expect(buildFailure).toMatch(/Failed while “build images”/);
   await expect(page.getByTestId('failure-message')).toContainText(/web/);
   await expect(page.getByLabel('Log lines around the failure')).toContainText(/build stage|FROM/i);
+  // The failure names the Dockerfile line in a sentence of its own, and its log opens at the end.
+  await expect(page.getByTestId('failure-message')).toContainText(/failed at Dockerfile line \d+ \(.+\): .+\.\s+Nothing was changed in the stack\./);
+  const around = page.getByRole('region', { name: 'Log lines around the failure', exact: true });
+  await expect.poll(() => around.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight)).toBeLessThan(30);
   await expect(page.locator('[data-phase="build"]')).toHaveAttribute('data-state', 'failed');
   // Nothing half-done: the project's resources were never touched.
   await expect(page.locator('[data-phase="stack"]')).toHaveAttribute('aria-label', 'Create resources: not run');

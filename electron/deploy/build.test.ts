@@ -109,13 +109,19 @@ describe('runBuild', () => {
   it('names the failing Dockerfile line and BuildKit’s error', async () => {
     cbMock.on(BatchGetBuildsCommand).resolves({ builds: [failed('FAILED', 'BUILD', 'Error while executing command: docker buildx build ... Reason: exit status 1')] });
     logsMock.on(GetLogEventsCommand).resolvesOnce({
-      events: ['#9 ERROR: process "/bin/sh -c npm run build" did not complete successfully: exit code: 1', 'Dockerfile:12', '--------------------', '  11 |     COPY . .', '  12 | >>> RUN npm run build', '--------------------', 'ERROR: failed to solve: process "/bin/sh -c npm run build" did not complete successfully: exit code: 1'].map((message) => ({ message })),
+      events: ['#9 ERROR: process "/bin/sh -c npm run build" did not complete successfully: exit code: 1', 'Dockerfile:12', '--------------------', '  11 |     COPY . .', '  12 | >>> RUN npm run build', '--------------------', 'ERROR: failed to solve: process "/bin/sh -c npm run build" did not complete successfully: exit code: 1', '[Container] 2026/12/02 10:00:00.000000 Entering phase POST_BUILD'].map((message) => ({ message })),
       nextForwardToken: 'f/2',
     }).resolves({ events: [], nextForwardToken: 'f/2' });
     const error = await failure(runBuild(codebuild, logs, env, request, hooks));
     expect(error.code).toBe('BUILD_FAILED');
-    expect(error.message).toBe('The image build of web failed at Dockerfile line 12 (RUN npm run build): failed to solve: process "/bin/sh -c npm run build" did not complete successfully: exit code: 1');
+    expect(error.message).toBe('The image build of web failed at Dockerfile line 12 (RUN npm run build): failed to solve: process "/bin/sh -c npm run build" did not complete successfully: exit code: 1.');
     expect(error.appError.details).toMatchObject({ dockerfile: 'Dockerfile', line: 12, phase: 'BUILD', status: 'FAILED' });
+    // The lines shown with the failure end at BuildKit's error, not at the phases CodeBuild ran after it.
+    expect((error.appError.details as { logLines: string[] }).logLines.at(-1)).toMatch(/^ERROR: failed to solve: process/);
+    // Newer buildx puts `failed to build:` first; the message reads the same.
+    logsMock.reset();
+    logsMock.on(GetLogEventsCommand).resolvesOnce({ events: ['Dockerfile:1', '   1 | >>> WORKDIR /app', 'ERROR: failed to build: failed to solve: no build stage in current context'].map((message) => ({ message })), nextForwardToken: 'f/3' }).resolves({ events: [], nextForwardToken: 'f/3' });
+    expect((await failure(runBuild(codebuild, logs, env, request, hooks))).message).toBe('The image build of web failed at Dockerfile line 1 (WORKDIR /app): failed to solve: no build stage in current context.');
   });
 
   it('says when a build secret is missing, as CodeBuild reports it at DOWNLOAD_SOURCE', async () => {

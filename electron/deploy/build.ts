@@ -187,6 +187,15 @@ function failedPhase(build: Build): { phase: string; reason?: string; statusCode
   return { phase: phase.phaseType ?? 'BUILD', ...(reason ? { reason } : {}), ...(statusCode ? { statusCode } : {}) };
 }
 
+/** The log up to BuildKit's error line (its report: the step, the Dockerfile excerpt), not the phases CodeBuild runs after it. */
+function around(lines: string[], errorLine: string | undefined): string[] {
+  const at = errorLine ? lines.lastIndexOf(errorLine) : -1;
+  return at < 0 ? lines : lines.slice(Math.max(0, at - 24), at + 1);
+}
+
+/** Ends a quoted message with a full stop, so the words after it read as a new sentence. */
+const sentence = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);
+
 function failureMessage(request: BuildRequest, build: Build, lastLines: string[]): AppErrorException {
   const who = request.services.join(', ');
   const status = build.buildStatus ?? 'FAILED';
@@ -197,7 +206,8 @@ function failureMessage(request: BuildRequest, build: Build, lastLines: string[]
   if (status === 'TIMED_OUT') message = `The image build of ${who} took longer than ${build.timeoutInMinutes ?? 60} minutes and CodeBuild stopped it.`;
   else if (status === 'STOPPED') message = `The image build of ${who} was stopped before it finished.`;
   else if (status === 'FAULT') message = `CodeBuild failed while building ${who} (an AWS-side fault${failed?.reason ? `: ${failed.reason}` : ''}). Deploy again; nothing was changed in the stack.`;
-  else if (where) message = `The image build of ${who} failed at ${where.file} line ${where.line} (${where.instruction})${solved ? `: ${solved.trim().replace(/^#\d+\s+/, '').replace(/^ERROR:\s*/, '')}` : '.'}`;
+  // buildx 0.21+ says `ERROR: failed to build: failed to solve: …`; the solver's words are what matter.
+  else if (where) message = `The image build of ${who} failed at ${where.file} line ${where.line} (${where.instruction})${solved ? `: ${sentence(solved.trim().replace(/^#\d+\s+/, '').replace(/^ERROR:\s*/, '').replace(/^failed to build:\s*/, ''))}` : '.'}`;
   // CodeBuild reads Parameter Store variables (the build secrets) before the first command.
   else if (failed?.statusCode === 'Decrypted Variables Error') message = `The image build of ${who} could not read a build secret (${failed.reason ?? 'no reason given'}). Set the secret in Berth’s Secrets screen (or with berth config set) and deploy again.`;
   else if (failed?.phase === 'PROVISIONING' || failed?.phase === 'DOWNLOAD_SOURCE') message = `The image build of ${who} could not start (${failed.phase}): ${failed.reason ?? 'CodeBuild gave no reason'}.`;
@@ -214,7 +224,7 @@ function failureMessage(request: BuildRequest, build: Build, lastLines: string[]
     status,
     ...(failed ? { phase: failed.phase } : {}),
     ...(where ? { dockerfile: where.file, line: where.line } : {}),
-    logLines: lastLines,
+    logLines: around(lastLines, solved),
   });
 }
 

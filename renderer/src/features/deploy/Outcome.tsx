@@ -95,7 +95,7 @@ export function Outcome({ record }: { record: DeploymentRecord }) {
           </Text>
         )}
         {f?.logLines && f.logLines.length > 0 && (
-          <ScrollRegion label="Log lines around the failure" mah={220}>
+          <ScrollRegion label="Log lines around the failure" mah={220} follow={f.logLines}>
             <Code block fz="xs" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
               {f.logLines.join('\n')}
             </Code>
