@@ -53,11 +53,11 @@ function jobs(core: SandboxCore): Set<string> {
 }
 
 /** The quota a build counts against (the sandbox models Linux/Small; other environments are not capped). */
-function capped(build: CodeBuildBuild): boolean {
-  return build.environment.type === 'LINUX_CONTAINER' && build.environment.computeType === 'BUILD_GENERAL1_SMALL';
+function capped(environment: CodeBuildBuild['environment']): boolean {
+  return environment.type === 'LINUX_CONTAINER' && environment.computeType === 'BUILD_GENERAL1_SMALL';
 }
 
-const active = (core: SandboxCore) => [...core.state.codebuild.builds.values()].filter((b) => b.status === 'IN_PROGRESS' && capped(b));
+const active = (core: SandboxCore) => [...core.state.codebuild.builds.values()].filter((b) => b.status === 'IN_PROGRESS' && capped(b.environment));
 
 export function buildArn(core: SandboxCore, id: string): string {
   return `arn:aws:codebuild:${core.region}:${core.account}:build/${id}`;
@@ -73,8 +73,7 @@ export function startBuild(core: SandboxCore, input: Record<string, unknown>): C
   const timeout = typeof input.timeoutInMinutesOverride === 'number' ? input.timeoutInMinutesOverride : project.timeoutInMinutes;
   if (timeout < 5 || timeout > 2160) fail('InvalidInputException', `1 validation error detected: Value '${timeout}' at 'timeoutInMinutesOverride' failed to satisfy constraint: Member must have value between 5 and 2160`);
   const environment = project.environment;
-  const probe = { environment } as CodeBuildBuild;
-  if (capped(probe)) {
+  if (capped(environment)) {
     // Past the concurrency quota builds queue; the queue holds five times the quota.
     const limit = enforcedQuota(core, core.region, CODEBUILD_LINUX_SMALL_BUILDS);
     if (active(core).length >= limit * 6) fail('AccountLimitExceededException', `Cannot have more than ${limit * 5} builds in queue for the account`);
@@ -234,7 +233,7 @@ async function run(core: SandboxCore, build: CodeBuildBuild): Promise<void> {
       if (interrupted()) return;
       const limit = enforcedQuota(core, core.region, CODEBUILD_LINUX_SMALL_BUILDS);
       const ahead = active(core).filter((b) => b.currentPhase !== 'QUEUED' || (b.startTime < build.startTime && b.id !== build.id));
-      if (!capped(build) || ahead.length < limit) break;
+      if (!capped(build.environment) || ahead.length < limit) break;
       await Promise.race([core.scheduler.nextSignal(), core.scheduler.sleep(1_000)]);
     }
     await wait('buildPhase');

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccountLimitExceededException, BatchGetBuildsCommand, BatchGetProjectsCommand, ListBuildsForProjectCommand, ResourceNotFoundException, StartBuildCommand, StopBuildCommand } from '@aws-sdk/client-codebuild';
 import { CreateRepositoryCommand, DescribeImagesCommand } from '@aws-sdk/client-ecr';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
 import { startSandbox, type Sandbox } from '../index';
 import { sandboxClients, type SandboxClients } from '../testing/clients';
@@ -121,8 +122,7 @@ describe('sandbox CodeBuild: BuildKit builds of Berth’s buildspec', () => {
       'COPY --from=deps /app /app',
       'CMD ["node", "/app/index.js"]',
     ].join('\n');
-    const secret = [{ name: 'BERTH_SECRET_0', value: '/Berth/app/NPM_TOKEN', type: 'PARAMETER_STORE' as const }];
-    const ok = await build({ Dockerfile: dockerfile, 'package.json': '{}' }, { flags: ['--secret', 'id=npm_token,env=BERTH_SECRET_0'], variables: secret });
+    const ok = await build({ Dockerfile: dockerfile, 'package.json': '{}' }, { secrets: [{ id: 'npm_token', parameter: '/Berth/app/NPM_TOKEN' }] });
     expect(ok.build.buildStatus, text(ok.log)).toBe('SUCCEEDED');
     expect(ok.log).toContain('#2 resolve image config for docker-image://docker.io/docker/dockerfile:1');
     expect(ok.log.some((l) => /\[deps 3\/5\] RUN --mount=type=cache/.test(l))).toBe(true);
@@ -133,7 +133,7 @@ describe('sandbox CodeBuild: BuildKit builds of Berth’s buildspec', () => {
     const without = await build({ Dockerfile: dockerfile, 'package.json': '{}' });
     expect(text(without.log)).toContain('secret npm_token: not found');
     // A parameter that does not exist fails DOWNLOAD_SOURCE, as CodeBuild does.
-    const gone = await build({ Dockerfile: dockerfile, 'package.json': '{}' }, { flags: ['--secret', 'id=npm_token,env=BERTH_SECRET_0'], variables: [{ ...secret[0]!, value: '/Berth/app/GONE' }] });
+    const gone = await build({ Dockerfile: dockerfile, 'package.json': '{}' }, { secrets: [{ id: 'npm_token', parameter: '/Berth/app/GONE' }] });
     const download = gone.build.phases!.find((p) => p.phaseType === 'DOWNLOAD_SOURCE')!;
     expect(download.phaseStatus).toBe('FAILED');
     expect(download.contexts![0]).toEqual({ statusCode: 'Decrypted Variables Error', message: 'parameter does not exist: /Berth/app/GONE' });
@@ -144,7 +144,7 @@ describe('sandbox CodeBuild: BuildKit builds of Berth’s buildspec', () => {
     const out = await build({ Dockerfile: dockerfile });
     expect(out.build.buildStatus, text(out.log)).toBe('SUCCEEDED');
     expect(out.log).toContain('#2 [internal] load metadata for docker.io/library/golang:1.22-alpine');
-    const overridden = await build({ Dockerfile: dockerfile }, { flags: ['--build-arg', 'GOVERSION=1.23'] });
+    const overridden = await build({ Dockerfile: dockerfile }, { args: { GOVERSION: '1.23' } });
     expect(overridden.log.some((l) => l.includes('golang:1.23-alpine'))).toBe(true);
   });
 
@@ -184,20 +184,24 @@ describe('sandbox CodeBuild: BuildKit builds of Berth’s buildspec', () => {
   });
 });
 
+/** A builder, the image repository and an uploaded context; the variables of a build of it. */
+async function builderWithContext(sb: Sandbox, c: SandboxClients, name: string, dockerfile: string) {
+  await createBuilder({ sb, c }, BUCKET);
+  await c.ecr.send(new CreateRepositoryCommand({ repositoryName: 'berth/app' }));
+  await c.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `uploads/app/${name}.tar.gz`, Body: await buildContext({ Dockerfile: dockerfile }) }));
+  return [
+    { name: 'BERTH_CONTEXT_URL', value: `s3://${BUCKET}/uploads/app/${name}.tar.gz`, type: 'PLAINTEXT' as const },
+    { name: 'BERTH_IMAGE', value: `${REGISTRY}/berth/app:${name}`, type: 'PLAINTEXT' as const },
+    { name: 'BERTH_DOCKERFILE', value: 'Dockerfile', type: 'PLAINTEXT' as const },
+  ];
+}
+
 describe('sandbox CodeBuild concurrency', () => {
   it('queues past the concurrency quota, refuses past five times it, and ends a stopped build STOPPED', async () => {
     const sb = await startSandbox({ speed: 'realistic', speedFactor: 0.01, quotas: { codebuild: { 'L-9D07B6EF': 1 } } });
     const c = sandboxClients(sb);
     try {
-      await createBuilder({ sb, c }, BUCKET);
-      await c.ecr.send(new CreateRepositoryCommand({ repositoryName: 'berth/app' }));
-      const { PutObjectCommand } = await import('@aws-sdk/client-s3');
-      await c.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'uploads/app/q.tar.gz', Body: await buildContext({ Dockerfile: 'FROM alpine\n' }) }));
-      const vars = [
-        { name: 'BERTH_CONTEXT_URL', value: `s3://${BUCKET}/uploads/app/q.tar.gz`, type: 'PLAINTEXT' as const },
-        { name: 'BERTH_IMAGE', value: `${REGISTRY}/berth/app:q`, type: 'PLAINTEXT' as const },
-        { name: 'BERTH_DOCKERFILE', value: 'Dockerfile', type: 'PLAINTEXT' as const },
-      ];
+      const vars = await builderWithContext(sb, c, 'q', 'FROM alpine\n');
       const ids: string[] = [];
       for (let i = 0; i < 6; i++) ids.push((await c.codebuild.send(new StartBuildCommand({ projectName: TEST_BUILD_PROJECT, environmentVariablesOverride: vars }))).build!.id!);
       const phases = (await c.codebuild.send(new BatchGetBuildsCommand({ ids }))).builds!.map((b) => b.currentPhase);
@@ -230,15 +234,7 @@ describe('sandbox CodeBuild across a restart', () => {
     try {
       let sb = await startSandbox({ dataDir: dir, speed: 'realistic', speedFactor: 0.01 });
       let c = sandboxClients(sb);
-      await createBuilder({ sb, c }, BUCKET);
-      await c.ecr.send(new CreateRepositoryCommand({ repositoryName: 'berth/app' }));
-      const { PutObjectCommand } = await import('@aws-sdk/client-s3');
-      await c.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'uploads/app/r.tar.gz', Body: await buildContext({ Dockerfile: 'FROM alpine\nRUN one\nRUN two\nRUN three\nRUN four\n' }) }));
-      const env = [
-        { name: 'BERTH_CONTEXT_URL', value: `s3://${BUCKET}/uploads/app/r.tar.gz`, type: 'PLAINTEXT' as const },
-        { name: 'BERTH_IMAGE', value: `${REGISTRY}/berth/app:r`, type: 'PLAINTEXT' as const },
-        { name: 'BERTH_DOCKERFILE', value: 'Dockerfile', type: 'PLAINTEXT' as const },
-      ];
+      const env = await builderWithContext(sb, c, 'r', 'FROM alpine\nRUN one\nRUN two\nRUN three\nRUN four\n');
       const id = (await c.codebuild.send(new StartBuildCommand({ projectName: TEST_BUILD_PROJECT, environmentVariablesOverride: env }))).build!.id!;
       // Wait until the build is in its BUILD phase, then stop the sandbox under it.
       for (let i = 0; i < 400; i++) {

@@ -1,6 +1,7 @@
 /** Image builds for sandbox tests: Berth's builder project (its real buildspec) made by CloudFormation, and a build run to the end. */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { BatchGetBuildsCommand, StartBuildCommand, type Build, type EnvironmentVariable } from '@aws-sdk/client-codebuild';
+import { BatchGetBuildsCommand, StartBuildCommand, type Build } from '@aws-sdk/client-codebuild';
+import { buildVariables, type BuildEnvironment, type BuildRequest } from '../../deploy/build';
 import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { buildspec } from '../../plan/buildspec';
@@ -43,31 +44,37 @@ export async function createBuilder(s: { sb: Sandbox; c: SandboxClients }, bucke
 export interface ImageBuild {
   key: string;
   context: Buffer;
+  /** `<repository>:<tag>`. */
   image: string;
   builder?: 'dockerfile' | 'railpack';
   dockerfile?: string;
-  flags?: string[];
+  args?: Record<string, string>;
+  target?: string;
+  /** Build secrets by Parameter Store name, as the deploy sends them. */
+  secrets?: { id: string; parameter: string }[];
+  /** Registry cache ref (`<cache repository>:buildcache`). */
   cache?: string;
-  /** Extra variables (secrets as PARAMETER_STORE). */
-  variables?: EnvironmentVariable[];
   project?: string;
 }
 
-/** Uploads a context, starts a build with Berth's variables, waits for the sandbox, and returns the build and its log. */
+/** Uploads a context, starts a build with the variables Berth's deploy sends, waits for the sandbox, and returns the build and its log. */
 export async function runImageBuild(s: { sb: Sandbox; c: SandboxClients }, bucket: string, b: ImageBuild): Promise<{ build: Build; log: string[] }> {
   await s.c.s3.send(new PutObjectCommand({ Bucket: bucket, Key: b.key, Body: b.context }));
-  const plain = (name: string, value: string): EnvironmentVariable => ({ name, value, type: 'PLAINTEXT' });
-  const variables = [
-    plain('BERTH_CONTEXT_URL', `s3://${bucket}/${b.key}`),
-    plain('BERTH_IMAGE', b.image),
-    plain('BERTH_BUILDER', b.builder ?? 'dockerfile'),
-    plain('BERTH_PLATFORM', 'linux/amd64'),
-    plain('BERTH_BUILD_FLAGS', Buffer.from(JSON.stringify(b.flags ?? [])).toString('base64')),
-    ...(b.builder === 'railpack' ? [] : [plain('BERTH_DOCKERFILE', b.dockerfile ?? 'Dockerfile')]),
-    ...(b.cache ? [plain('BERTH_CACHE', b.cache)] : []),
-    ...(b.variables ?? []),
-  ];
-  const started = await s.c.codebuild.send(new StartBuildCommand({ projectName: b.project ?? TEST_BUILD_PROJECT, environmentVariablesOverride: variables }));
+  const colon = b.image.lastIndexOf(':');
+  const project = b.project ?? TEST_BUILD_PROJECT;
+  const env: BuildEnvironment = { project: 'app', projects: { 'linux/amd64': project, 'linux/arm64': project }, repositoryUri: b.image.slice(0, colon), ...(b.cache ? { cacheUri: b.cache.replace(/:buildcache$/, '') } : {}) };
+  const request: BuildRequest = {
+    services: ['app'],
+    tag: b.image.slice(colon + 1),
+    contextUrl: `s3://${bucket}/${b.key}`,
+    builder: b.builder ?? 'dockerfile',
+    dockerfile: b.dockerfile ?? 'Dockerfile',
+    args: b.args ?? {},
+    ...(b.target ? { target: b.target } : {}),
+    platform: 'linux/amd64',
+    ...(b.secrets ? { secrets: b.secrets } : {}),
+  };
+  const started = await s.c.codebuild.send(new StartBuildCommand({ projectName: project, environmentVariablesOverride: buildVariables(env, request) }));
   await s.sb.settle();
   const build = (await s.c.codebuild.send(new BatchGetBuildsCommand({ ids: [started.build!.id!] }))).builds![0]!;
   return { build, log: await buildLog(s.c, build) };
