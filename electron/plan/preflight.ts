@@ -276,6 +276,9 @@ function findCycle(edges: Map<string, Set<string>>): string[] | undefined {
   return undefined;
 }
 
+/** Taggable in the resource spec, but Berth leaves them untagged: cfn-lint 1.51's schema refuses Listener Tags (E3002), a property CloudFormation added only recently. */
+const UNTAGGED_TYPES = new Set(['AWS::ElasticLoadBalancingV2::Listener']);
+
 /** Validates one planned stack; an empty list means CloudFormation should accept it. */
 export function preflight(stack: PlannedStack, spec: CfnSpec = loadCfnSpec()): PreflightProblem[] {
   const template: CfnTemplate = stack.template;
@@ -339,7 +342,7 @@ export function preflight(stack: PlannedStack, spec: CfnSpec = loadCfnSpec()): P
     }
     if (resource.Condition && !(template.Conditions && resource.Condition in template.Conditions)) at(id, 'Condition', `Unknown condition ${resource.Condition}`);
 
-    if (resourceSpec.tagProperty) {
+    if (resourceSpec.tagProperty && !UNTAGGED_TYPES.has(resource.Type)) {
       const tags = tagsOf(properties[resourceSpec.tagProperty]);
       if (tags.get(MANAGED_BY_TAG) !== MANAGED_BY_VALUE) at(id, `Properties.${resourceSpec.tagProperty}`, `Missing tag ${MANAGED_BY_TAG}=${MANAGED_BY_VALUE}`);
       if (typeof projectName === 'string' && tags.get(PROJECT_TAG) !== projectName) at(id, `Properties.${resourceSpec.tagProperty}`, `Missing tag ${PROJECT_TAG}=${projectName}`);

@@ -380,7 +380,7 @@ export function buildProjectTemplate(
         Port: listener.port,
         Protocol: listener.protocol,
         DefaultActions: [action],
-        Tags: tags,
+        // No Tags: CloudFormation's Listener schema took them only recently (cfn-lint 1.51 refuses them, E3002); the listener goes with its tagged load balancer.
       };
       if (listener.protocol === 'HTTPS') {
         properties.Certificates = [{ CertificateArn: ref(certificates[0]!) }];
