@@ -34,6 +34,8 @@ export const ERROR_CODES = [
   'NETWORK',
   'REGION_NOT_ENABLED',
   'AWS_ERROR',
+  /** An answer the SDK could not parse (an HTML error page, a malformed date): names the service, operation and HTTP status. */
+  'UNREADABLE_RESPONSE',
   // Secrets
   'CONFIG_MISSING',
   'INVALID_CONFIG_NAME',

@@ -18,6 +18,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient, type STSClientConfig } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { ConnectionTarget } from '../../shared/domain/connection';
+import { nameTheCall } from './errors';
 
 export interface AwsClients {
   sts: STSClient;
@@ -67,7 +68,7 @@ export type ClientSettings = Pick<STSClientConfig, 'region' | 'credentials' | 'e
 
 /** The clients Berth uses, all from one set of settings. */
 export function buildClients(config: ClientSettings, s3PathStyle: boolean): AwsClients {
-  return {
+  const clients: AwsClients = {
     sts: new STSClient(config),
     s3: new S3Client({ ...config, forcePathStyle: s3PathStyle }),
     ssm: new SSMClient(config),
@@ -83,6 +84,26 @@ export function buildClients(config: ClientSettings, s3PathStyle: boolean): AwsC
     rds: new RDSClient(config),
     elasticache: new ElastiCacheClient(config),
   };
+  for (const client of Object.values(clients)) nameFailures(client);
+  return clients;
+}
+
+/** Every failure carries the service and operation it came from (an unreadable answer names no AWS error of its own). */
+function nameFailures(client: AwsClients[keyof AwsClients]): void {
+  const stack = client.middlewareStack as unknown as {
+    add(middleware: (next: (args: unknown) => Promise<unknown>, context: { clientName?: string; commandName?: string }) => (args: unknown) => Promise<unknown>, options: { step: 'initialize'; name: string }): void;
+  };
+  stack.add(
+    (next, context) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        nameTheCall(error, context.clientName, context.commandName);
+        throw error;
+      }
+    },
+    { step: 'initialize', name: 'berthNameTheCall' },
+  );
 }
 
 /** Releases the clients' sockets (when a connection is replaced or the app quits). */

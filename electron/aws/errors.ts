@@ -10,6 +10,55 @@ export interface AwsErrorLike {
   code?: string;
 }
 
+/** Which call failed: set on the error by the client factory's middleware. */
+const CALL = Symbol('berth.call');
+
+/** Records the service and operation on a failure ("ECSClient"/"ListClustersCommand" → ECS, ListClusters). */
+export function nameTheCall(error: unknown, clientName?: string, commandName?: string): void {
+  if (!(error instanceof Error) || !clientName || !commandName || CALL in error) return;
+  const service = SERVICE_WORDS[clientName] ?? clientName.replace(/Client$/, '');
+  Object.defineProperty(error, CALL, { value: { service, operation: commandName.replace(/Command$/, '') }, enumerable: false });
+}
+
+/** The service and operation a failure came from, when the client factory made the client. */
+export function callOf(error: unknown): { service: string; operation: string } | undefined {
+  return error instanceof Error ? (error as Error & { [CALL]?: { service: string; operation: string } })[CALL] : undefined;
+}
+
+const SERVICE_WORDS: Record<string, string> = {
+  CloudWatchLogsClient: 'CloudWatch Logs',
+  ResourceGroupsTaggingAPIClient: 'Resource Groups Tagging',
+  ServiceQuotasClient: 'Service Quotas',
+};
+
+/** JavaScript errors the SDK's parsers throw on a body that is not AWS's format (HTML, a malformed date). */
+const PARSE_ERRORS = new Set(['SyntaxError', 'TypeError', 'RangeError', 'Error']);
+
+/** True when the SDK could not read the answer: a parser's error, or a failure with no AWS error code in the body. */
+function isUnreadable(error: AwsErrorLike): boolean {
+  if (error.$metadata === undefined || NETWORK_CODES.has(error.code ?? '')) return false;
+  if (PARSE_ERRORS.has(error.name) && (error.$fault === undefined || /Deserialization error/.test(error.message))) return true;
+  return (error.name === 'Unknown' || error.name === 'UnknownError') && (error.$metadata?.httpStatusCode ?? 0) >= 400;
+}
+
+/** The parser's own words, without the SDK's hint about hidden fields. */
+function parserWords(error: AwsErrorLike): string {
+  const first = error.message.split('\n')[0]!.trim();
+  return first === '' || first === 'Unknown' || first === 'UnknownError' ? 'no AWS error code in the body' : first.replace(/\.$/, '');
+}
+
+function unreadableAnswer(error: AwsErrorLike, details: Record<string, unknown>): AppError {
+  const call = callOf(error);
+  const status = error.$metadata?.httpStatusCode;
+  const who = call ? `${call.service} ${call.operation}` : 'An AWS call';
+  const answered = status ? `answered HTTP ${status}` : 'answered';
+  const advice =
+    status !== undefined && status >= 500
+      ? 'The service, or a proxy between you and it, failed without an AWS error: wait a minute and retry.'
+      : 'The answer is not in AWS’s format: a proxy, a captive portal or a non-AWS endpoint may be answering. Check the endpoint and your network, then retry.';
+  return { code: 'UNREADABLE_RESPONSE', message: `${who} ${answered} with something Berth could not read (${parserWords(error)}). ${advice}`, details: { ...details, httpStatusCode: status } };
+}
+
 /** True for SDK service exceptions, credential-provider failures and the SDK's network errors. */
 export function isAwsError(error: unknown): error is AwsErrorLike {
   if (!(error instanceof Error)) return false;
@@ -73,9 +122,10 @@ export function parseAccessDenied(message: string): { action?: string; resource?
 
 /** Maps one SDK error to an AppError; the original name and request id go into details. */
 export function mapAwsError(error: AwsErrorLike): AppError {
-  const details: Record<string, unknown> = { awsError: error.name };
+  const details: Record<string, unknown> = { awsError: error.name, ...callOf(error) };
   if (error.$metadata?.requestId) details.requestId = error.$metadata.requestId;
   const name = error.name;
+  if (isUnreadable(error)) return unreadableAnswer(error, details);
   if (isCredentialProviderError(error)) {
     const [code, message, more] = credentialError(error as Error);
     return { code, message, details: { ...details, ...more } };
@@ -105,5 +155,6 @@ export function mapAwsError(error: AwsErrorLike): AppError {
   if (name === 'OptInRequired' || /not (enabled|subscribed) for this region|opt.?in/i.test(error.message)) {
     return { code: 'REGION_NOT_ENABLED', message: 'This region is not enabled for your account. Enable it in the AWS console or pick another region.', details };
   }
-  return { code: 'AWS_ERROR', message: `AWS returned ${name}: ${error.message}`, details };
+  const call = callOf(error);
+  return { code: 'AWS_ERROR', message: `AWS returned ${name}${call ? ` to ${call.service} ${call.operation}` : ''}: ${error.message}`, details };
 }
