@@ -1,4 +1,4 @@
-import { DeleteStackCommand, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
+import { DeleteStackCommand, GetTemplateCommand, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { DeleteRepositoryCommand, DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { DeleteObjectsCommand, ListObjectsV2Command, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TeardownEvent } from '../../shared/domain/inventory';
 import { createClients, destroyClients } from '../aws/clients';
 import { fakeCloudFormation } from '../aws/testing/fake-cloudformation';
+import { formatInventory } from '../cli/commands/ls';
 import { regionInventory } from './list';
 import { assertBootstrapRemovable, teardownBootstrap, teardownProject } from './teardown';
 
@@ -109,6 +110,21 @@ describe('regionInventory', () => {
     expect(inv.stacks[0]!.resources.every((r) => r.consoleUrl === undefined)).toBe(true);
     expect(cfn.mock.commandCalls(GetTemplateCommand)).toHaveLength(0);
   });
+
+  it('lists every other stack when one cannot be read, and shows that one with its error', async () => {
+    cfn = fakeCloudFormation();
+    seedBootstrap();
+    cfn.seed('berth-shop', 'UPDATE_COMPLETE', { tags: projectTags('shop'), resources: [{ logicalId: 'WebService', type: 'AWS::ECS::Service', physicalId: 'arn:aws:ecs:us-east-1:111122223333:service/berth/shop-web' }] });
+    cfn.seed('berth-blog', 'CREATE_COMPLETE', { tags: projectTags('blog'), resources: [{ logicalId: 'Site', type: 'AWS::ECS::Service', physicalId: 'arn:aws:ecs:us-east-1:111122223333:service/berth/blog-site' }] });
+    const denied = 'User: arn:aws:iam::111122223333:user/a is not authorized to perform: cloudformation:ListStackResources on resource: arn:aws:cloudformation:us-east-1:111122223333:stack/berth-shop/1';
+    cfn.mock.on(ListStackResourcesCommand, { StackName: 'berth-shop' }).rejects(Object.assign(new Error(denied), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 }, $fault: 'client' }));
+    const inv = await regionInventory(conn);
+    expect(Object.fromEntries(inv.stacks.map((s) => [s.stackName, s.resources.length]))).toEqual({ 'berth-blog': 1, 'berth-bootstrap': 3, 'berth-shop': 0 });
+    const shop = inv.stacks.find((s) => s.stackName === 'berth-shop')!;
+    expect(shop.error).toBe(`Its resources could not be listed: Access denied: your credentials lack the permission cloudformation:ListStackResources on arn:aws:cloudformation:us-east-1:111122223333:stack/berth-shop/1. Ask an administrator to grant it to arn:aws:iam::111122223333:user/a, or use a profile that has it.`);
+    expect(inv.stacks.find((s) => s.stackName === 'berth-blog')!.error).toBeUndefined();
+    expect(formatInventory(inv).join('\n')).toContain(`berth-shop  UPDATE_COMPLETE  updated ${shop.lastUpdated}  0 resources\n    Its resources could not be listed: Access denied`);
+  });
 });
 
 describe('teardownProject', () => {
@@ -146,6 +162,22 @@ describe('teardownProject', () => {
     const steps = events.filter((e) => e.type === 'step' && e.state !== 'running').map((e) => e.type === 'step' && `${e.step}:${e.state}`);
     expect(steps).toEqual(['images:done', 'stack:done', 'config:skipped', 'uploads:skipped']);
     expect(events.some((e) => e.type === 'stack-event' && e.event.status === 'DELETE_COMPLETE')).toBe(true);
+  });
+
+  it('succeeds once the stack is gone even when the look for kept snapshots fails, and says so as a warning', async () => {
+    cfn = fakeCloudFormation();
+    seedBootstrap();
+    cfn.seed('berth-shop', 'UPDATE_COMPLETE', { tags: projectTags('shop') });
+    tagging.on(GetResourcesCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 }, $fault: 'client' }));
+    const events: TeardownEvent[] = [];
+    const outcome = await teardownProject(conn, { project: 'shop', deleteConfig: false, deleteUploads: false, onEvent: (e) => events.push(e), wait });
+    expect(cfn.find('berth-shop')).toBeUndefined();
+    expect(outcome.ok).toBe(true);
+    expect(outcome.message).toBe(
+      'shop is torn down. Berth could not check for the snapshots and file systems the project kept (AWS is throttling requests. Berth retried and gave up; wait a minute and try again.); look for berth-shop in the RDS, ElastiCache and EFS consoles.',
+    );
+    const steps = events.filter((e) => e.type === 'step' && e.state !== 'running').map((e) => e.type === 'step' && `${e.step}:${e.state}`);
+    expect(steps).toEqual(['images:skipped', 'stack:done', 'config:skipped', 'uploads:skipped', 'kept data:skipped']);
   });
 
   it('removes config and uploads (every version) when asked, and is harmless the second time', async () => {

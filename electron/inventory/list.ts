@@ -13,6 +13,7 @@ import type { ActiveConnection } from '../aws/connection';
 import { deployedTemplate, listStackResources, stackConsoleUrl, stackOutputs } from '../aws/stacks';
 import { isManagedByBerth, MANAGED_BY_KEY, MANAGED_BY_VALUE, projectOf } from '../aws/tags';
 import { BOOTSTRAP_STACK } from '../bootstrap/ensure';
+import { toAppError } from '../deploy/errors';
 import { arnConsoleUrl, resourceConsoleUrl } from './console-links';
 
 export type InventoryConnection = Pick<ActiveConnection, 'clients' | 'identity' | 'target'>;
@@ -129,7 +130,14 @@ export async function regionInventory(conn: InventoryConnection, options: Invent
   const inventoryStacks: InventoryStack[] = [];
   for (const s of stacks) {
     const stackName = s.StackName ?? '';
-    const resources = await stackResources(conn, stackName, links);
+    // One stack that cannot be read (denied, throttled, a bad answer) shows its error; the rest are still listed.
+    let resources: InventoryResource[] = [];
+    let error: string | undefined;
+    try {
+      resources = await stackResources(conn, stackName, links);
+    } catch (e) {
+      error = `Its resources could not be listed: ${toAppError(e).message}`;
+    }
     for (const r of resources) if (r.physicalId) physicalIds.add(r.physicalId);
     const project = stackProject(s);
     const entry: InventoryStack = {
@@ -140,6 +148,7 @@ export async function regionInventory(conn: InventoryConnection, options: Invent
       resources,
     };
     if (project !== undefined) entry.project = project;
+    if (error) entry.error = error;
     if (links && s.StackId) entry.consoleUrl = stackConsoleUrl(region, s.StackId);
     if (project !== undefined && options.cost) {
       const mode = await deployedMode(conn, stackName);

@@ -17,6 +17,7 @@ import { countStoredConfig, deleteAllConfig, deleteDerivedConfig } from '../secr
 import { deleteAllVersions, hasObjects } from './bucket';
 import { listProjectStacks, listTaggedResources, arnType } from './list';
 import { projectOf } from '../aws/tags';
+import { toAppError } from '../deploy/errors';
 import { withRetry } from '../deploy/retry';
 
 export type TeardownConnection = Pick<ActiveConnection, 'clients'>;
@@ -89,11 +90,17 @@ async function deleteStack(conn: TeardownConnection, run: TeardownRun, stackName
   return { done: retain?.length ? `${stackName} deleted; kept ${retain.join(', ')}.` : `${stackName} deleted.` };
 }
 
-/** Resources of one type tagged for the project that outlive its stack (snapshots, file systems). */
-async function projectKept(conn: TeardownConnection, project: string, type: RegExp): Promise<string[]> {
-  return (await listTaggedResources(conn))
-    .filter((m) => m.ResourceARN && projectOf(m.Tags) === project && type.test(arnType(m.ResourceARN)))
-    .map((m) => m.ResourceARN!.split(/[:/]/).pop()!);
+interface KeptData {
+  databaseSnapshots: string[];
+  cacheSnapshots: string[];
+  fileSystems: string[];
+}
+
+/** What is tagged for the project and outlives its stack (snapshots, file systems), in one scan. */
+async function projectKept(conn: TeardownConnection, project: string): Promise<KeptData> {
+  const mine = (await listTaggedResources(conn)).filter((m) => m.ResourceARN && projectOf(m.Tags) === project).map((m) => ({ type: arnType(m.ResourceARN!), id: m.ResourceARN!.split(/[:/]/).pop()! }));
+  const of = (type: RegExp) => mine.filter((m) => type.test(m.type)).map((m) => m.id);
+  return { databaseSnapshots: of(/^rds:(cluster-)?snapshot$/), cacheSnapshots: of(/^elasticache:snapshot$/), fileSystems: of(/^elasticfilesystem:file-system$/) };
 }
 
 /** Deletes a kept file system once its mount targets (deleted with the stack) are gone; an already deleted one is fine. */
@@ -157,13 +164,22 @@ export async function teardownProject(conn: TeardownConnection, options: Project
     return { skipped: 'Kept build contexts and deployment records.' };
   });
 
-  for (const id of await projectKept(conn, project, /^rds:(cluster-)?snapshot$/)) {
+  // The stack is gone: a failed look for what outlives it is a warning, not a failed teardown.
+  let kept: KeptData;
+  try {
+    kept = await projectKept(conn, project);
+  } catch (error) {
+    const warning = `Berth could not check for the snapshots and file systems the project kept (${toAppError(error).message}); look for berth-${project} in the RDS, ElastiCache and EFS consoles.`;
+    options.onEvent({ type: 'step', target, step: 'kept data', state: 'skipped', message: warning });
+    return { ok: true, message: `${project} is torn down. ${warning}`, leftBehind };
+  }
+  for (const id of kept.databaseSnapshots) {
     leftBehind.push(`RDS final snapshot ${id} (kept so your data survives; delete it in the RDS console when no longer needed)`);
   }
-  for (const id of await projectKept(conn, project, /^elasticache:snapshot$/)) {
+  for (const id of kept.cacheSnapshots) {
     leftBehind.push(`ElastiCache snapshot ${id} (kept so your data survives; delete it in the ElastiCache console when no longer needed)`);
   }
-  const volumes = await projectKept(conn, project, /^elasticfilesystem:file-system$/);
+  const volumes = kept.fileSystems;
   if (options.deleteVolumes && volumes.length > 0) {
     await step(options, target, 'volumes', async () => {
       for (const id of volumes) await deleteFileSystem(conn, id);

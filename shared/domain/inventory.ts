@@ -17,6 +17,8 @@ export interface InventoryStack {
   resources: InventoryResource[];
   monthlyUsd?: number;
   consoleUrl?: string;
+  /** Why this stack's resources could not be read (the rest of the inventory still is). */
+  error?: string;
 }
 
 export interface TaggedResource {

@@ -15,6 +15,7 @@ export function formatInventory(inv: Inventory): string[] {
   for (const s of inv.stacks) {
     const cost = s.monthlyUsd !== undefined ? `, about $${s.monthlyUsd.toFixed(2)}/month` : '';
     lines.push(`  ${s.stackName}  ${s.status}  updated ${s.lastUpdated}  ${s.resources.length} resources${cost}`);
+    if (s.error) lines.push(`    ${s.error}`);
     for (const r of s.resources) lines.push(`    ${r.logicalId} (${r.type}) ${r.status}  ${r.physicalId}`);
   }
   if (inv.outside.length > 0) {

@@ -61,8 +61,8 @@ function StackItem({ stack, onTeardown }: { stack: InventoryStack; onTeardown: (
             </Tooltip>
           </Group>
           <Group gap="md" wrap="nowrap">
-            <Text size="xs" c="dimmed">
-              {stack.resources.length} resources · updated {localTime(stack.lastUpdated)}
+            <Text size="xs" c={stack.error ? 'red' : 'dimmed'}>
+              {stack.error ? 'resources unreadable' : `${stack.resources.length} resources`} · updated {localTime(stack.lastUpdated)}
             </Text>
             {stack.monthlyUsd !== undefined && (
               <Text size="sm" fw={500}>
@@ -90,6 +90,11 @@ function StackItem({ stack, onTeardown }: { stack: InventoryStack; onTeardown: (
         <Group mb="xs">
           <ConsoleLink href={stack.consoleUrl} label={`Open ${stack.stackName} in the AWS console`} />
         </Group>
+        {stack.error && (
+          <Alert color="red" variant="light" mb="xs" title="This stack could not be read">
+            {stack.error}
+          </Alert>
+        )}
         <Table verticalSpacing={3} aria-label={`Resources of ${stack.stackName}`}>
           <Table.Thead>
             <Table.Tr>

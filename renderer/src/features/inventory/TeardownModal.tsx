@@ -41,6 +41,8 @@ const STEP_WORDS: Record<string, string> = {
   config: 'Delete the config values',
   uploads: 'Delete uploaded sources and records',
   snapshots: 'Keep database snapshots',
+  'kept data': 'Find the snapshots and file systems kept',
+  volumes: 'Delete the volumes (EFS)',
   bucket: 'Empty the storage bucket',
   bootstrap: 'Delete the shared setup',
   check: 'Check nothing still uses it',
