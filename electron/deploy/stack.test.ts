@@ -94,6 +94,21 @@ describe('change sets', () => {
     expect(cfnMock.commandCalls(DeleteChangeSetCommand)).toHaveLength(1);
   });
 
+  it('reports nothing to change when CreateChangeSet itself answers "No updates are to be performed."', async () => {
+    cfnMock.on(CreateChangeSetCommand).rejects(awsError('ValidationError', 'No updates are to be performed.'));
+    const prepared = await prepareChangeSet(cfn, deployed, input());
+    expect(prepared.diff).toEqual({ stackName: 'berth-shop', changeSetName: 'berth-20250101T000000Z-abc', changes: [], empty: true });
+    expect(prepared.changeSetId).toBeUndefined();
+    expect(cfnMock.commandCalls(DescribeChangeSetCommand)).toHaveLength(0);
+  });
+
+  it('reports nothing to change for a change set FAILED with "No updates are to be performed."', async () => {
+    cfnMock.on(DescribeChangeSetCommand).resolves({ Status: 'FAILED', StatusReason: 'No updates are to be performed.' });
+    const prepared = await prepareChangeSet(cfn, deployed, input());
+    expect(prepared.diff.empty).toBe(true);
+    expect(cfnMock.commandCalls(DeleteChangeSetCommand)).toHaveLength(1);
+  });
+
   it('fails with the reason when the change set FAILED for another reason', async () => {
     cfnMock.on(DescribeChangeSetCommand).resolves({ Status: 'FAILED', StatusReason: 'Template format error: Unresolved resource dependencies [Missing] in the Resources block of the template' });
     await expect(prepareChangeSet(cfn, deployed, input())).rejects.toMatchObject({

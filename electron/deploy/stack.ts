@@ -29,7 +29,8 @@ import { berthTags } from '../aws/tags';
 export type WaitKnobs = Pick<WaitOptions, 'sleep' | 'now' | 'timeoutMs' | 'initialIntervalMs' | 'maxIntervalMs'>;
 
 const CAPABILITIES = ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'] as const;
-const NO_CHANGES = /didn't contain changes|No updates are to be performed|no changes/i;
+/** CloudFormation's two wordings for "nothing to change": the FAILED change set's reason, or CreateChangeSet's own ValidationError. */
+const NO_CHANGES = /didn't contain changes|No updates are to be performed/i;
 
 /** Statuses in which a new change set may be created. */
 function isSettled(status: string): boolean {
@@ -217,6 +218,16 @@ async function clearFailedState(cfn: CloudFormationClient, stack: Stack, input: 
   return stack;
 }
 
+/** CreateChangeSet may refuse an unchanged stack outright ("No updates are to be performed."): nothing to change, not a failure. */
+async function nothingToChangeIsUndefined<T>(call: Promise<T>): Promise<T | undefined> {
+  try {
+    return await call;
+  } catch (error) {
+    if ((error as { name?: string }).name === 'ValidationError' && NO_CHANGES.test((error as Error).message)) return undefined;
+    throw error;
+  }
+}
+
 /** Creates the change set and waits for it; an empty one is deleted and reported as `empty`. */
 export async function prepareChangeSet(cfn: CloudFormationClient, existing: Stack | undefined, input: PrepareInput): Promise<PreparedChangeSet> {
   const stackName = input.stack.stackName;
@@ -224,18 +235,22 @@ export async function prepareChangeSet(cfn: CloudFormationClient, existing: Stac
   const stack = existing ? await clearFailedState(cfn, existing, input) : undefined;
   const type: 'CREATE' | 'UPDATE' = !stack || stack.StackStatus === 'REVIEW_IN_PROGRESS' ? 'CREATE' : 'UPDATE';
   const name = changeSetName(input.deploymentId);
-  const created = await cfn.send(
-    new CreateChangeSetCommand({
-      StackName: stackName,
-      ChangeSetName: name,
-      ChangeSetType: type,
-      ...(await templateSource(input)),
-      Parameters: input.parameters,
-      Capabilities: [...CAPABILITIES],
-      Tags: berthTags(input.project),
-      Description: `Berth deployment ${input.deploymentId}`,
-    }),
+  const nothingToChange = { diff: { stackName, changeSetName: name, changes: [], empty: true }, type };
+  const created = await nothingToChangeIsUndefined(
+    cfn.send(
+      new CreateChangeSetCommand({
+        StackName: stackName,
+        ChangeSetName: name,
+        ChangeSetType: type,
+        ...(await templateSource(input)),
+        Parameters: input.parameters,
+        Capabilities: [...CAPABILITIES],
+        Tags: berthTags(input.project),
+        Description: `Berth deployment ${input.deploymentId}`,
+      }),
+    ),
   );
+  if (!created) return nothingToChange;
   const id = created.Id ?? name;
   let interval = input.wait?.initialIntervalMs ?? 1_000;
   for (;;) {
@@ -248,7 +263,7 @@ export async function prepareChangeSet(cfn: CloudFormationClient, existing: Stac
     if (status === 'FAILED') {
       const reason = described.StatusReason ?? 'no reason given';
       await cfn.send(new DeleteChangeSetCommand({ StackName: stackName, ChangeSetName: id })).catch(() => undefined);
-      if (NO_CHANGES.test(reason)) return { diff: { stackName, changeSetName: name, changes: [], empty: true }, type };
+      if (NO_CHANGES.test(reason)) return nothingToChange;
       raise('STACK_FAILED', `CloudFormation refused the changes to ${stackName}: ${reason}`, { stackName, reason });
     }
     input.signal?.throwIfAborted();

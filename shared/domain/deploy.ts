@@ -125,6 +125,9 @@ export interface DeploymentFailure {
   logLines?: string[];
 }
 
+/** What a finished deployment says when its stack has no public address (CLI and Deploy screen alike). */
+export const NO_PUBLIC_ADDRESS = 'No public address: no service publishes a port (compose `ports`), so nothing answers from the internet. The services still reach each other by name.';
+
 export interface DeploymentRecord {
   id: string;
   project: string;

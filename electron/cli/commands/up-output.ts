@@ -1,5 +1,5 @@
 /** How `berth up` prints a deployment's events: phases, progress, build logs, the diff, stack events, rollouts. */
-import type { ChangeSetDiff, DeployEvent, DeploymentRecord } from '../../../shared/domain/deploy';
+import { NO_PUBLIC_ADDRESS, type ChangeSetDiff, type DeployEvent, type DeploymentRecord } from '../../../shared/domain/deploy';
 import type { CommandRun } from '../command';
 
 function bytes(n: number): string {
@@ -77,6 +77,7 @@ export function printOutcome(run: Pick<CommandRun, 'io' | 'json'>, record: Deplo
   if (record.outcome === 'succeeded' || record.outcome === 'nothing-to-change') {
     run.io.out(record.outcome === 'nothing-to-change' ? `${record.project} is up to date (deployment ${record.id}).` : `Deployed ${record.project} (deployment ${record.id}).`);
     for (const url of record.urls) run.io.out(`  ${url}`);
+    if (record.urls.length === 0) run.io.out(`  ${NO_PUBLIC_ADDRESS}`);
     for (const b of record.builds ?? []) run.io.out(`  built ${b.services.join(', ')} in ${b.seconds} s (${b.billedMinutes} CodeBuild min, $${b.usd.toFixed(4)})`);
     return;
   }

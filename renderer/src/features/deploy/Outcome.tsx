@@ -1,14 +1,20 @@
 /** How a deployment ended: the addresses to open, or the first cause of failure in plain words. */
 import { Alert, Button, Code, CopyButton, Group, Stack, Text } from '@mantine/core';
 import { IconCircleCheck, IconCircleX, IconExternalLink } from '@tabler/icons-react';
-import type { DeploymentRecord } from '../../../../shared/domain/deploy';
+import { NO_PUBLIC_ADDRESS, type DeploymentRecord } from '../../../../shared/domain/deploy';
 import { openExternal } from '../../api';
 import { navigate } from '../../app/routes';
 import { ScrollRegion } from '../../ui/ScrollRegion';
 import { durationWords, PHASE_WORDS, resourceWords } from '../../ui/words';
 
 export function Urls({ urls }: { urls: string[] }) {
-  if (urls.length === 0) return null;
+  if (urls.length === 0) {
+    return (
+      <Text size="sm" c="dimmed" data-testid="no-public-address">
+        {NO_PUBLIC_ADDRESS}
+      </Text>
+    );
+  }
   return (
     <Stack gap={6} role="group" aria-label="Public addresses">
       {urls.map((u) => {
