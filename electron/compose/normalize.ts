@@ -5,7 +5,7 @@ import { serviceBuild } from './build';
 import { serviceEnvironment, type EnvFileCache, type PlacedEnv } from './environment';
 import { DEFAULT_FARGATE_SIZE, fargateSize } from './fargate';
 import { serviceHealthcheck } from './healthcheck';
-import { versionFromImage } from './image';
+import { DOCKER_HUB_ANONYMOUS_PULLS_PER_HOUR, imageOrigin, versionFromImage } from './image';
 import { checkDomainIngress, servicePorts, type PlacedPort } from './ports';
 import type { Report } from './report';
 import { get, lineCol, str, type At, type SNode } from './tree';
@@ -37,6 +37,18 @@ export interface NormaliseContext {
   lookup: (name: string) => string | undefined;
   envFiles: EnvFileCache;
   report: Report;
+}
+
+/** Docker Hub images that are not official ones are pulled anonymously, which Docker rate-limits per IP address. */
+function warnDockerHub(name: string, image: string, at: At, report: Report): void {
+  if (imageOrigin(image).registry !== 'docker-hub') return;
+  report.warning(
+    'docker-hub-rate-limit',
+    `${name} runs ${image} from Docker Hub, which allows ${DOCKER_HUB_ANONYMOUS_PULLS_PER_HOUR} anonymous pulls an hour per IP address. Tasks behind one NAT gateway (high availability mode) share an address, and a task that cannot pull its image does not start.`,
+    'Use the same image from public.ecr.aws or another registry, or push it to your own; Docker Hub’s official images (postgres, redis, nginx…) are pulled through your account’s ECR cache instead.',
+    at,
+    name,
+  );
 }
 
 /** Builds the model of service `name` from its merged node (declared at `declaredAt`). */
@@ -72,6 +84,7 @@ export async function normaliseService(name: string, svc: SNode, declaredAt: At,
     const at = lineCol(imageNode.at);
     model.imageSource = { file: imageNode.at.src?.path ?? model.source.file, line: at.line, column: at.column };
   }
+  if (image && imageNode && !build && !managed) warnDockerHub(name, image, imageNode.at, report);
   if (build) model.build = build;
   const command = commandOf(get(svc, 'command'), 'command', name, report);
   if (command) model.command = command;

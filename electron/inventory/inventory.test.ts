@@ -238,11 +238,11 @@ describe('teardownBootstrap', () => {
     seedBootstrap();
     s3.on(ListObjectVersionsCommand).resolvesOnce({ Versions: [{ Key: 'deployments/x.json', VersionId: '1' }] }).resolves({});
     s3.on(DeleteObjectsCommand).resolves({});
-    ecr.on(DescribeRepositoriesCommand).resolves({ repositories: [{ repositoryName: 'ecr-public/docker/library/nginx' }, { repositoryName: 'mine' }] });
+    ecr.on(DescribeRepositoriesCommand).resolves({ repositories: [{ repositoryName: 'berth-ecr-public/docker/library/nginx' }, { repositoryName: 'mine' }] });
     const outcome = await teardownBootstrap(conn, { onEvent: () => undefined, wait });
     expect(cfn.find('berth-bootstrap')).toBeUndefined();
     expect(s3.commandCalls(DeleteObjectsCommand)).toHaveLength(1);
-    expect(outcome.leftBehind).toEqual([expect.stringContaining('1 image cache repository under ecr-public/')]);
+    expect(outcome.leftBehind).toEqual([expect.stringContaining('1 image cache repository under berth-ecr-public/')]);
     const events: TeardownEvent[] = [];
     await teardownBootstrap(conn, { onEvent: (e) => events.push(e), wait });
     expect(events.filter((e) => e.type === 'step' && e.state === 'skipped')).toHaveLength(2);

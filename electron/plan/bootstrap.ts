@@ -8,10 +8,11 @@ import { buildspec } from './buildspec';
 import { arn, getAtt, join, policy, ref, sub, tagList } from './cfn';
 import { addNetwork } from './network';
 import { finishStack, TemplateBuilder } from './stack';
+import { PULL_THROUGH_CACHE_PREFIX } from './images';
 
 export const BOOTSTRAP_STACK_NAME = 'berth-bootstrap';
 /** The version this build of Berth writes; compare with the deployed stack's `TemplateVersion` output. */
-export const BOOTSTRAP_TEMPLATE_VERSION = 3;
+export const BOOTSTRAP_TEMPLATE_VERSION = 4;
 
 /**
  * CodeBuild's curated images (Amazon Linux 2023, Docker with buildx): BuildKit builds a
@@ -37,8 +38,8 @@ export const LEGACY_NETWORK_OUTPUTS = { vpc: 'VpcId', publicSubnets: 'PublicSubn
 export const BUILD_LOG_GROUP = '/berth/builds';
 /** Where project stacks' EventBridge rules write (covered by the bootstrap's log resource policy). */
 export const EVENTS_LOG_GROUP_PREFIX = '/aws/events/berth/';
-/** Images from ECR Public are pulled through `<account>.dkr.ecr.<region>.amazonaws.com/<prefix>/...`. */
-export const PULL_THROUGH_CACHE_PREFIX = 'ecr-public';
+/** Images from ECR Public (and Docker Hub's official ones) are pulled through `<account>.dkr.ecr.<region>.amazonaws.com/<prefix>/...`. */
+export { PULL_THROUGH_CACHE_PREFIX } from './images';
 
 export interface BootstrapOptions {
   /**
@@ -212,7 +213,7 @@ export function planBootstrap(options: BootstrapOptions = {}): BootstrapPlan {
   b.add(
     'PullThroughCacheRule',
     { Type: 'AWS::ECR::PullThroughCacheRule', Properties: { EcrRepositoryPrefix: PULL_THROUGH_CACHE_PREFIX, UpstreamRegistryUrl: 'public.ecr.aws' } },
-    note('ECR pull-through cache for ECR Public', 'Base images from public.ecr.aws are cached in your account: faster builds, no rate limits'),
+    note('ECR pull-through cache for ECR Public', 'Images from public.ecr.aws and Docker Hub’s official images (postgres, redis, nginx…) are cached in your account: no Docker Hub rate limit'),
   );
   // One policy for every project: CloudWatch Logs allows only 10 resource policies per region.
   b.add(

@@ -28,6 +28,7 @@ import {
   projectToken,
   taskFamilyName,
 } from './names';
+import { cachedReference, PULL_THROUGH_CACHE_PREFIX, taskImage } from './images';
 import { addOneOff, oneOffRevision, type OneOffPlan } from './one-off';
 import { postgresFamily, postgresMajor, postgresSupportNote } from './postgres';
 import { addNetwork } from './network';
@@ -427,14 +428,27 @@ export function buildProjectTemplate(
     { Sid: 'ReadProjectConfig', Effect: 'Allow', Action: ['ssm:GetParameters'], Resource: [arn('ssm', `parameter${projectParameterPrefix(p)}*`)] },
     { Sid: 'WriteLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [getAtt('LogGroup', 'Arn')] },
   ];
-  if (hasBuilt) {
+  // Docker Hub's official images, ECR Public's and the secret-file writer come through the pull-through cache.
+  const hasCached = services.some((s) => (!s.build && cachedReference(s.image!) !== undefined) || (s.secretFiles ?? []).length > 0);
+  if (hasBuilt || hasCached) {
     // GetAuthorizationToken has no resource-level permissions: AWS requires "*" here.
     statements.push({ Sid: 'EcrLogin', Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: '*' });
+  }
+  if (hasBuilt) {
     statements.push({
       Sid: 'PullProjectImages',
       Effect: 'Allow',
       Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
       Resource: [arn('ecr', `repository/${projectRepositoryName(p)}`)],
+    });
+  }
+  if (hasCached) {
+    // The first pull of an image imports it from upstream into a repository ECR creates for it.
+    statements.push({
+      Sid: 'PullThroughCache',
+      Effect: 'Allow',
+      Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:BatchImportUpstreamImage', 'ecr:CreateRepository', 'ecr:GetDownloadUrlForLayer'],
+      Resource: [arn('ecr', `repository/${PULL_THROUGH_CACHE_PREFIX}/*`)],
     });
   }
   if (services.length > 0) {
@@ -640,7 +654,7 @@ export function buildProjectTemplate(
     const arm = s.platform === 'linux/arm64';
     const definition: Record<string, unknown> = {
       Name: container,
-      Image: s.build ? ref(imageParameters[s.name]!) : s.image,
+      Image: s.build ? ref(imageParameters[s.name]!) : taskImage(s.image!),
       Essential: true,
       // A one-off is reached by no one: no ports, no health check; it runs and exits.
       PortMappings: s.ports.length > 0 && !s.oneOff ? s.ports.map((port) => ({ ContainerPort: port.target, Protocol: port.protocol })) : undefined,

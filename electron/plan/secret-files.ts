@@ -8,6 +8,7 @@
 import type { ComposeSecret, ServiceModel } from '../../shared/domain/project';
 import { raise } from '../../shared/result';
 import { arn } from './cfn';
+import { taskImage } from './images';
 import { configParameterName, secretFileParameterName } from './names';
 
 /** A small image with a shell, from ECR Public (no Docker Hub rate limit). */
@@ -52,7 +53,7 @@ export function planSecretFiles(project: string, service: ServiceModel, secrets:
   return {
     init: {
       Name: name,
-      Image: SECRETS_INIT_IMAGE,
+      Image: taskImage(SECRETS_INIT_IMAGE),
       Essential: false,
       EntryPoint: ['sh', '-c'],
       Command: [lines.join('; ')],

@@ -554,7 +554,7 @@ describe('port rules', () => {
       'compose.yaml': [
         'services:',
         '  game:',
-        '    image: itzg/minecraft-server',
+        '    image: ghcr.io/itzg/minecraft-server',
         '    healthcheck: {test: ["CMD", "curl", "-f", "http://localhost:8080/status"]}',
         '    ports:',
         '      - "80:8080"',
@@ -562,7 +562,7 @@ describe('port rules', () => {
         '      - "19132:19132/udp"',
         '      - {target: 25575, app_protocol: rcon}',
         '  dns:',
-        '    image: coredns/coredns',
+        '    image: ghcr.io/coredns/coredns',
         '    ports: ["53:53/tcp", "53:53/udp"]',
       ].join('\n'),
     });
@@ -728,5 +728,21 @@ describe('include', () => {
     });
     expect(brief(r.diagnostics).sort()).toEqual(['error include-conflict services.web', 'error include-cycle include[0]', 'error include-file-missing include[2].path[0]'].sort());
     expect(r.project?.services.map((s) => s.name)).toEqual(['web', 'a']);
+  });
+});
+
+describe('images from Docker Hub', () => {
+  it('warns, at the image line, about Docker Hub’s anonymous pull limit for images that are not official ones', async () => {
+    const r = await loadFiles({
+      'compose.yaml': ['services:', '  web:', '    image: nginx:1.27', '  meta:', '    image: metabase/metabase:v0.50', '  gh:', '    image: ghcr.io/acme/app:1', '  hub:', '    image: docker.io/bitnami/redis'].join('\n'),
+    });
+    const hub = r.diagnostics.filter((d) => d.code === 'docker-hub-rate-limit');
+    expect(hub.map((d) => [d.subject, d.line, d.path])).toEqual([
+      ['meta', 5, 'services.meta.image'],
+      ['hub', 9, 'services.hub.image'],
+    ]);
+    expect(hub[0]!.message).toBe(
+      'meta runs metabase/metabase:v0.50 from Docker Hub, which allows 10 anonymous pulls an hour per IP address. Tasks behind one NAT gateway (high availability mode) share an address, and a task that cannot pull its image does not start.',
+    );
   });
 });

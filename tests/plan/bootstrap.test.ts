@@ -68,7 +68,7 @@ describe('bootstrap template', () => {
     expect(arm.Environment).toEqual(expect.objectContaining({ Type: 'ARM_CONTAINER', Image: 'aws/codebuild/amazonlinux-aarch64-standard:3.0' }));
     expect(amd.LogsConfig).toEqual({ CloudWatchLogs: { Status: 'ENABLED', GroupName: { Ref: 'BuildLogGroup' }, StreamName: 'build' } });
     expect(props('BuildLogGroup').LogGroupName).toBe('/berth/builds');
-    expect(props('PullThroughCacheRule')).toEqual({ EcrRepositoryPrefix: 'ecr-public', UpstreamRegistryUrl: 'public.ecr.aws' });
+    expect(props('PullThroughCacheRule')).toEqual({ EcrRepositoryPrefix: 'berth-ecr-public', UpstreamRegistryUrl: 'public.ecr.aws' });
   });
 
   it('runs docker buildx on the Dockerfile, or on Railpack’s plan, with a registry cache ECR accepts', () => {

@@ -157,6 +157,35 @@ describe('project template', () => {
     for (const s of statements) for (const a of s.Action) expect(a).not.toContain('*');
   });
 
+  it('pulls Docker Hub’s official images and ECR Public’s through the account’s pull-through cache; other images as written', () => {
+    const p = project('hub', [
+      service('web', { image: 'nginx:1.27' }),
+      service('search', { image: 'docker.io/library/elasticsearch@sha256:abc' }),
+      service('busy', { image: 'public.ecr.aws/docker/library/busybox' }),
+      service('meta', { image: 'metabase/metabase:v0.50' }),
+      service('gh', { image: 'ghcr.io/acme/app:1' }),
+    ]);
+    const t = template(p);
+    const image = (s: string) => props(t, `${idPart(s)}TaskDefinition`).ContainerDefinitions[0].Image;
+    const cached = (path: string) => ({ 'Fn::Sub': `\${AWS::AccountId}.dkr.ecr.\${AWS::Region}.\${AWS::URLSuffix}/berth-ecr-public/${path}` });
+    expect(image('web')).toEqual(cached('docker/library/nginx:1.27'));
+    expect(image('search')).toEqual(cached('docker/library/elasticsearch@sha256:abc'));
+    expect(image('busy')).toEqual(cached('docker/library/busybox:latest'));
+    expect(image('meta')).toBe('metabase/metabase:v0.50');
+    expect(image('gh')).toBe('ghcr.io/acme/app:1');
+    const statements = props(t, 'ExecutionRole').Policies[0].PolicyDocument.Statement;
+    expect(statements.find((s: any) => s.Sid === 'PullThroughCache')).toEqual({
+      Sid: 'PullThroughCache',
+      Effect: 'Allow',
+      Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:BatchImportUpstreamImage', 'ecr:CreateRepository', 'ecr:GetDownloadUrlForLayer'],
+      Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/berth-ecr-public/*' }],
+    });
+    expect(statements.find((s: any) => s.Sid === 'EcrLogin')).toBeDefined();
+    // Only other registries' images: no ECR permissions at all.
+    const plain = props(template(project('gh', [service('gh', { image: 'ghcr.io/acme/app:1' })])), 'ExecutionRole').Policies[0].PolicyDocument.Statement;
+    expect(plain.map((s: any) => s.Sid)).toEqual(['ReadProjectConfig', 'WriteLogs']);
+  });
+
   it('makes RDS with the ssm-secure password, Snapshot policies and the mode’s size; CNAMEs in the namespace', () => {
     for (const mode of MODES) {
       const t = template(webWithStores(), mode);

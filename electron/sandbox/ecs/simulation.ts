@@ -9,9 +9,8 @@ import type { SandboxCore } from '../core';
 import { SANDBOX_LOG_PREFIX } from '../identity';
 import { findParameter } from '../ssm';
 import { createLogGroup, writeLog } from '../logs/store';
-import { findImage } from '../ecr';
 import type { EcsService, EcsTask, EcsTaskDefinition } from '../state';
-import { isAccountRegistry, parseImageReference } from '../codebuild/images';
+import { pullFailure, taskEgress } from './pulls';
 import { describeResolution, resolveFromTask } from '../network/dns';
 import { hostsOfContainer } from '../network/hosts';
 import { simulatedExitCode, simulatedFiles, simulatedOutput } from './program';
@@ -121,18 +120,18 @@ function startFailure(core: SandboxCore, td: EcsTaskDefinition, task: EcsTask): 
       if (target.createGroup) createLogGroup(core, target.group);
       else return `ResourceInitializationError: failed to validate logger args: create stream has been retried 1 times: failed to create Cloudwatch log stream: ResourceNotFoundException: The specified log group does not exist. : exit status 1`;
     }
-    for (const secret of (c.secrets as { name?: string; valueFrom?: string }[] | undefined) ?? []) {
+    const secrets = (c.secrets as { name?: string; valueFrom?: string }[] | undefined) ?? [];
+    const egress = taskEgress(core, task);
+    if (secrets.length > 0 && egress.kind === 'none' && !egress.ssmEndpoint) {
+      return `ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secrets from ssm: service call has been retried 5 time(s): RequestError: send request failed caused by: Post "https://ssm.${core.region}.amazonaws.com/": dial tcp ${egress.privateIp}:443: i/o timeout`;
+    }
+    for (const secret of secrets) {
       const from = String(secret.valueFrom ?? '');
       if (from.startsWith('arn:aws:secretsmanager:')) return `ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secret from asm: the Berth sandbox has no Secrets Manager (${from})`;
       if (!findParameter(core, from)) return `ResourceInitializationError: unable to pull secrets or registry auth: unable to retrieve secrets from ssm: service call has been retried 1 time(s): invalid ssm parameters: ${from.replace(/^arn:aws:ssm:[^:]*:[^:]*:parameter/, '')}`;
     }
-    const image = String(c.image);
-    const ref = parseImageReference(image);
-    if (ref.host.includes('.dkr.ecr.')) {
-      const repo = isAccountRegistry(ref.host, core.account) ? core.state.ecr.repositories.get(ref.repository) : undefined;
-      const found = repo && findImage(repo, ref.digest ? { imageDigest: ref.digest } : { imageTag: ref.tag });
-      if (!found) return `CannotPullContainerError: pull image manifest has been retried 7 time(s): failed to resolve ref ${image}: ${image}: not found`;
-    }
+    const pull = pullFailure(core, td, task, String(c.image));
+    if (pull) return pull;
   }
   return undefined;
 }
