@@ -26,7 +26,7 @@ export const secretsHandlers = {
   },
   'secrets:set': async ({ dir, name, value }, ctx) => {
     const { ssm, project } = await target(ctx, dir);
-    return entryFor(project, await setConfig(ssm, project.name, name, value));
+    return entryFor(project, await setConfig(ssm, project.name, name, value, project.services));
   },
   'secrets:generate': async ({ dir, name, length }, ctx) => {
     const { ssm, project } = await target(ctx, dir);
@@ -43,10 +43,10 @@ export const secretsHandlers = {
   },
   'secrets:importEnv': async ({ dir, file, names }, ctx) => {
     const { ssm, project } = await target(ctx, dir);
-    return importEnvFile(ssm, project.name, project.dir, file, names);
+    return importEnvFile(ssm, project.name, project.dir, file, names, project.services);
   },
   'secrets:importDefang': async ({ dir, stack, names }, ctx) => {
     const { ssm, project } = await target(ctx, dir);
-    return importDefang(ssm, project.name, stack, names);
+    return importDefang(ssm, project.name, stack, names, project.services);
   },
 } satisfies HandlersFor<'secrets'>;

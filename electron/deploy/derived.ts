@@ -31,13 +31,31 @@ export function derivedValues(project: ProjectModel): DerivedValue[] {
   return out.sort((a, b) => (a.parameter < b.parameter ? -1 : 1));
 }
 
-/** Fills a compose template: `${NAME}` becomes the config value, `$$` a literal `$`. */
+/**
+ * Where in a URL template (`scheme://user:pass@host:port/path?query#fragment`) each offset lies:
+ * values spliced into the user info, path, query or fragment are percent-encoded (a password
+ * with `@ : / # %` would otherwise end the part early); in the host and port they stay as they are.
+ */
+function urlParts(template: string): ((offset: number) => 'encode' | 'raw') | undefined {
+  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(template);
+  if (!scheme) return undefined;
+  const start = scheme[0].length;
+  // The authority ends at the first literal / ? or # after the scheme (placeholders count as text).
+  const literal = template.replace(/\$\{[^}]*\}/g, (m) => 'x'.repeat(m.length));
+  const end = start + (/[/?#]/.exec(literal.slice(start))?.index ?? literal.length - start);
+  const at = literal.lastIndexOf('@', end - 1);
+  const hostStart = at >= start ? at + 1 : start;
+  return (offset) => (offset >= start && offset < hostStart) || offset >= end ? 'encode' : 'raw';
+}
+
+/** Fills a compose template: `${NAME}` becomes the config value (percent-encoded where a URL needs it), `$$` a literal `$`. */
 export function renderTemplate(template: string, values: ReadonlyMap<string, string>): string {
-  return template.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (match, name: string | undefined) => {
+  const part = urlParts(template);
+  return template.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (match, name: string | undefined, offset: number) => {
     if (match === '$$') return '$';
     const value = values.get(name!);
     if (value === undefined) raise('CONFIG_MISSING', `Set ${name} in Secrets before deploying.`, { missing: [name] });
-    return value;
+    return part?.(offset) === 'encode' ? encodeURIComponent(value) : value;
   });
 }
 

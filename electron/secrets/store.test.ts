@@ -179,3 +179,41 @@ describe('imports', () => {
     await expect(importDefang(ssm, 'shop', 'beta', ['PW', 'GONE'])).rejects.toMatchObject({ appError: { code: 'NOT_FOUND', details: { missing: ['GONE'] } } });
   });
 });
+
+describe('values AWS would refuse', () => {
+  const services = [
+    { name: 'db', managed: { kind: 'postgres' as const, passwordConfig: 'POSTGRES_PASSWORD', version: '16' } },
+    { name: 'web', managed: undefined },
+  ] as unknown as Parameters<typeof setConfig>[4] & object;
+
+  it('refuses an RDS master password that is too short or has / @ " or a space, naming the rule and never the value', async () => {
+    ssmMock.on(PutParameterCommand).resolves({});
+    const canary = 'canary@ pw';
+    const refused = setConfig(ssm, 'shop', 'POSTGRES_PASSWORD', canary, services);
+    await expect(refused).rejects.toMatchObject({
+      appError: {
+        code: 'INVALID_ARGUMENT',
+        message: 'POSTGRES_PASSWORD is the master password of the db database (RDS), which AWS refuses because it contains "@" and a space. Use 8 to 128 printable ASCII characters without / @ " or spaces, or generate one.',
+      },
+    });
+    await expect(setConfig(ssm, 'shop', 'POSTGRES_PASSWORD', 'short', services)).rejects.toMatchObject({ appError: { message: expect.stringContaining('because it is shorter than 8 characters') } });
+    await expect(setConfig(ssm, 'shop', 'POSTGRES_PASSWORD', 'pässwörd-long', services)).rejects.toMatchObject({ appError: { message: expect.stringContaining('outside printable ASCII') } });
+    expect(ssmMock.commandCalls(PutParameterCommand)).toHaveLength(0);
+    // The same value is fine for a name no database uses, and a fitting password is stored.
+    await setConfig(ssm, 'shop', 'API_KEY', canary, services);
+    await setConfig(ssm, 'shop', 'POSTGRES_PASSWORD', 'p:ss#w%rd-ok', services);
+    expect(ssmMock.commandCalls(PutParameterCommand).map((c) => c.args[0].input.Name)).toEqual(['/Berth/shop/API_KEY', '/Berth/shop/POSTGRES_PASSWORD']);
+  });
+
+  it('skips a refused password in a .env import with the reason, and refuses a Defang import before writing anything', async () => {
+    ssmMock.on(PutParameterCommand).resolves({});
+    await writeFile(join(dir, '.env'), 'POSTGRES_PASSWORD=a/b\nAPI_KEY=abc\n');
+    const result = await importEnvFile(ssm, 'shop', dir, '.env', undefined, services);
+    expect(result.imported).toEqual(['API_KEY']);
+    expect(result.skipped).toEqual([{ name: 'POSTGRES_PASSWORD', reason: expect.stringContaining('because it is shorter than 8 characters, it contains "/"') }]);
+    ssmMock.reset();
+    ssmMock.on(GetParametersCommand).resolves({ Parameters: [{ Name: '/Defang/shop/beta/API_KEY', Value: 'k' }, { Name: '/Defang/shop/beta/POSTGRES_PASSWORD', Value: 'has space in it' }] });
+    await expect(importDefang(ssm, 'shop', 'beta', ['API_KEY', 'POSTGRES_PASSWORD'], services)).rejects.toMatchObject({ appError: { code: 'INVALID_ARGUMENT' } });
+    expect(ssmMock.commandCalls(PutParameterCommand)).toHaveLength(0);
+  });
+});

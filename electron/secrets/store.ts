@@ -24,6 +24,7 @@ import { parseDotenv } from '../compose/dotenv';
 import { fileProblem } from '../compose/secrets';
 import { secretFileParameterName } from '../plan/names';
 import type { ProjectConfigNeeds } from './project';
+import { configValueProblem } from './rules';
 
 /** Where a project's config lives. */
 export function configPrefix(project: string): string {
@@ -46,6 +47,9 @@ export function assertConfigName(name: string): void {
     raise('INVALID_CONFIG_NAME', `"${name.slice(0, 80)}" is not a valid config name: start with a letter or _, then letters, digits and _ only (at most 64).`);
   }
 }
+
+/** The project's services, for the rules AWS puts on a value by what uses it (see rules.ts). */
+export type ValueUses = Parameters<typeof configValueProblem>[0];
 
 // SSM's standard tier holds values up to 4 KB.
 const MAX_VALUE_BYTES = 4096;
@@ -169,9 +173,11 @@ export async function assertConfigSet(ssm: SSMClient, project: string, required:
 }
 
 /** Sets (or overwrites) one value as a tagged SecureString. */
-export async function setConfig(ssm: SSMClient, project: string, name: string, value: string): Promise<StoredConfig> {
+export async function setConfig(ssm: SSMClient, project: string, name: string, value: string, uses?: ValueUses): Promise<StoredConfig> {
   assertConfigName(name);
   assertValue(name, value);
+  const problem = uses ? configValueProblem(uses, name, value) : undefined;
+  if (problem) raise('INVALID_ARGUMENT', problem, { name });
   const parameter = configParameter(project, name);
   const tags = berthTags(project);
   await withoutValue(value, async () => {
@@ -275,7 +281,7 @@ export interface ImportResult {
  * Imports values from a .env file (relative to the project folder, or absolute). With `names`,
  * only those are taken. Invalid names and empty values are skipped with the reason.
  */
-export async function importEnvFile(ssm: SSMClient, project: string, dir: string, file: string, names?: readonly string[]): Promise<ImportResult> {
+export async function importEnvFile(ssm: SSMClient, project: string, dir: string, file: string, names?: readonly string[], uses?: ValueUses): Promise<ImportResult> {
   const path = isAbsolute(file) ? file : resolve(dir, file);
   let text: string;
   try {
@@ -303,6 +309,11 @@ export async function importEnvFile(ssm: SSMClient, project: string, dir: string
       skipped.push({ name: entry.name, reason: `Longer than ${MAX_VALUE_BYTES} bytes` });
       continue;
     }
+    const problem = uses ? configValueProblem(uses, entry.name, entry.value) : undefined;
+    if (problem) {
+      skipped.push({ name: entry.name, reason: problem });
+      continue;
+    }
     await setConfig(ssm, project, entry.name, entry.value);
     imported.push(entry.name);
   }
@@ -311,7 +322,7 @@ export async function importEnvFile(ssm: SSMClient, project: string, dir: string
 }
 
 /** Copies values from Defang's `/Defang/<project>/<stack>/NAME` into Berth's config. */
-export async function importDefang(ssm: SSMClient, project: string, stack: string, names: readonly string[]): Promise<{ imported: string[] }> {
+export async function importDefang(ssm: SSMClient, project: string, stack: string, names: readonly string[], uses?: ValueUses): Promise<{ imported: string[] }> {
   names.forEach(assertConfigName);
   if (!/^[A-Za-z0-9_.-]{1,128}$/.test(stack)) raise('INVALID_ARGUMENT', `"${stack.slice(0, 80)}" is not a Defang stack name.`);
   const prefix = defangPrefix(project, stack);
@@ -319,6 +330,11 @@ export async function importDefang(ssm: SSMClient, project: string, stack: strin
   const missing = names.filter((n) => !values.has(`${prefix}${n}`));
   if (missing.length > 0) raise('NOT_FOUND', `Defang has no ${missing.join(', ')} for ${project} in stack ${stack}.`, { missing });
   const imported: string[] = [];
+  // Every value is checked before any is written: a refused one leaves nothing half-imported.
+  for (const name of names) {
+    const problem = uses ? configValueProblem(uses, name, values.get(`${prefix}${name}`)!) : undefined;
+    if (problem) raise('INVALID_ARGUMENT', problem, { name });
+  }
   for (const name of names) {
     await setConfig(ssm, project, name, values.get(`${prefix}${name}`)!);
     imported.push(name);

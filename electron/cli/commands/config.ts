@@ -61,7 +61,7 @@ export const configCommand: Command = withAwsErrors({
         break;
       }
       case 'set': {
-        await setConfig(ssm, project.name, rest[0]!, value!);
+        await setConfig(ssm, project.name, rest[0]!, value!, project.services);
         run.io.out(run.json ? JSON.stringify({ name: rest[0], set: true }) : `Set ${rest[0]} for ${project.name}.`);
         break;
       }
