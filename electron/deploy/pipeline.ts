@@ -23,7 +23,7 @@ import { ensureBootstrap, type BootstrapTemplateSource } from '../bootstrap/ensu
 import { plannedBootstrap } from '../bootstrap/template';
 import { loadProject } from '../compose/load';
 import { planProject, projectStackName, projectStackParameters } from '../plan';
-import { assertConfigSet } from '../secrets/store';
+import { assertConfigSet, readConfigVersions } from '../secrets/store';
 import { runBuilds, type BuildRequest } from './build';
 import { buildRun, buildSecretParameter } from './build-records';
 import { BUILD_PROJECTS } from '../plan/bootstrap';
@@ -86,6 +86,8 @@ export class DeploymentRun {
   private approval: { resolve: () => void; reject: (e: Error) => void } | undefined;
   private approved = false;
   private bucket: string | undefined;
+  /** SSM parameter versions of the project's config, read after the secrets phase. */
+  private configVersions: Record<string, number> | undefined;
   private projectName = '';
   private currentPhase: DeployPhase = 'validate';
   private lastProgress = new Map<string, number>();
@@ -445,6 +447,8 @@ export class DeploymentRun {
       if (written === 0) return { skipped: unchanged > 0 ? 'Computed values and secret files are up to date.' : 'No computed values or secret files.', value: undefined };
       return undefined;
     });
+    // The versions (never values) the plan pins: a changed value reaches the database and every task that reads it.
+    this.configVersions = await readConfigVersions(clients.ssm, project.name);
 
     // 9. The project stack.
     const stackOutcome = await this.step<{ changed: boolean; outputs: Record<string, string> }>('stack', async () => {
@@ -597,7 +601,7 @@ export class DeploymentRun {
   private planStack(project: ProjectModel, images: Record<string, string>, restores: Record<string, string>, preflight: boolean) {
     const conn = this.env.connection();
     const stackName = projectStackName(project.name);
-    const preview = planProject(project, { mode: this.input.mode, region: conn.target.region, account: conn.identity.account, images, restores, preflight });
+    const preview = planProject(project, { mode: this.input.mode, region: conn.target.region, account: conn.identity.account, images, restores, preflight, configVersions: this.configVersions });
     const planned = preview.stacks.find((s) => s.stackName === stackName);
     if (!planned) raise('INTERNAL', `The plan has no stack named ${stackName}.`);
     if (preview.preflight.length > 0) {

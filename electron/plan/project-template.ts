@@ -6,6 +6,7 @@
  * The cluster and built image URIs arrive as Parameters (no Fn::ImportValue), so the
  * project stack never locks the bootstrap's outputs.
  */
+import { createHash } from 'node:crypto';
 import { quote } from 'shell-quote';
 import type { DeploymentMode, PlannedResource, PlannedStack } from '../../shared/domain/plan';
 import { imageBuildWords, type EnvValue, type Healthcheck, type ProjectModel } from '../../shared/domain/project';
@@ -72,6 +73,21 @@ export interface ProjectTemplatePlan {
 }
 
 /** The SSM parameter ARN (as a CloudFormation expression) behind one environment secret. */
+/** The Docker label on a container that names the config versions its task reads (a digest, never a value). */
+export const CONFIG_DIGEST_LABEL = 'berth.config-digest';
+
+/** `{{resolve:ssm-secure:name:version}}` once the version is known: a changed value changes the template, so CloudFormation updates what uses it. */
+function secureReference(parameter: string, versions: Record<string, number> | undefined): string {
+  const version = versions?.[parameter];
+  return `{{resolve:ssm-secure:${parameter}${version !== undefined ? `:${version}` : ''}}}`;
+}
+
+/** sha256 over the parameters a task reads and their versions (`name@version`, sorted), 16 hex digits; undefined when it reads none. */
+export function configDigest(parameters: readonly string[], versions: Record<string, number>): string | undefined {
+  const lines = [...new Set(parameters)].sort().map((name) => `${name}@${versions[name] ?? 'unset'}`);
+  return lines.length === 0 ? undefined : createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 16);
+}
+
 function secretArn(project: string, service: string, variable: string, value: EnvValue): unknown {
   const name = value.kind === 'derived' ? derivedParameterName(project, service, variable) : configParameterName(project, (value as { name: string }).name);
   return arn('ssm', `parameter${name}`);
@@ -129,6 +145,8 @@ export function buildProjectTemplate(
   images: Record<string, string> = {},
   /** Store name → the snapshot it was (or is being) restored from; see RESTORED_METADATA_KEY. */
   restores: Record<string, string> = {},
+  /** SSM parameter name → its current version (known when connected): pins the database password and marks what each task reads. */
+  configVersions?: Record<string, number>,
 ): ProjectTemplatePlan {
   const settings = MODE_SETTINGS[mode];
   const p = project.name;
@@ -550,7 +568,7 @@ export function buildProjectTemplate(
                   StorageEncrypted: true,
                   MasterUsername: user,
                   // A dynamic reference: CloudFormation reads the SecureString itself, the template never holds it.
-                  MasterUserPassword: `{{resolve:ssm-secure:${configParameterName(p, passwordConfig)}}}`,
+                  MasterUserPassword: secureReference(configParameterName(p, passwordConfig), configVersions),
                   ...(database === 'postgres' ? {} : { DBName: database }),
                 }),
             DBSubnetGroupName: ref(databaseSubnetGroup),
@@ -646,10 +664,14 @@ export function buildProjectTemplate(
     const container = containerName(s.name);
     const environment: { Name: string; Value: string }[] = [];
     const secrets: { Name: string; ValueFrom: unknown }[] = [];
+    const reads: string[] = [];
     for (const variable of Object.keys(s.environment).sort()) {
       const value = s.environment[variable]!;
       if (value.kind === 'literal') environment.push({ Name: variable, Value: value.value });
-      else secrets.push({ Name: variable, ValueFrom: secretArn(p, s.name, variable, value) });
+      else {
+        secrets.push({ Name: variable, ValueFrom: secretArn(p, s.name, variable, value) });
+        reads.push(value.kind === 'derived' ? derivedParameterName(p, s.name, variable) : configParameterName(p, (value as { name: string }).name));
+      }
     }
     const arm = s.platform === 'linux/arm64';
     const definition: Record<string, unknown> = {
@@ -676,6 +698,9 @@ export function buildProjectTemplate(
     if (!s.build && !s.image) raise('PLAN_INVALID', `${s.name} has neither an image nor a build section.`, { service: s.name });
     const secretFiles = planSecretFiles(p, s, project.secrets ?? [], { 'awslogs-group': ref('LogGroup'), 'awslogs-region': ref('AWS::Region') });
     if (secretFiles) definition.DependsOn = secretFiles.dependsOn;
+    // A changed config value changes the task definition, so ECS starts tasks that read it anew.
+    const digest = configVersions ? configDigest([...reads, ...(secretFiles?.parameters ?? [])], configVersions) : undefined;
+    if (digest) definition.DockerLabels = { [CONFIG_DIGEST_LABEL]: digest };
     const volumes = serviceVolumes(s, fileSystem);
     const mountPoints = [...(secretFiles?.mountPoints ?? []), ...volumes.mountPoints];
     if (mountPoints.length > 0) definition.MountPoints = mountPoints;

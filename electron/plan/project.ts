@@ -26,6 +26,8 @@ export interface PlanOptions {
   preflight?: boolean;
   /** Managed stores restored from a snapshot into the project's own network: store name → snapshot. */
   restores?: Record<string, string>;
+  /** SSM parameter name → current version (read by the deploy just before it plans): versioned password references and task config digests. */
+  configVersions?: Record<string, number>;
 }
 
 /** Plans `project` in one mode: templates, preview, costs of all three modes, preflight problems. */
@@ -34,7 +36,7 @@ export function planProject(project: ProjectModel, options: PlanOptions): PlanPr
     raise('PLAN_INVALID', `"${project.name}" is not a valid project name: use lower-case letters, digits, - and _ (at most 63).`);
   }
   const bootstrap = planBootstrap();
-  const planned = buildProjectTemplate(project, options.mode, undefined, options.images ?? {}, options.restores ?? {});
+  const planned = buildProjectTemplate(project, options.mode, undefined, options.images ?? {}, options.restores ?? {}, options.configVersions);
   const stacks = [bootstrap.stack, planned.stack];
   const resources = [...bootstrap.resources, ...planned.resources];
   if (options.images) {

@@ -27,6 +27,8 @@ export interface SecretFilesPlan {
   mountPoints: unknown[];
   dependsOn: unknown[];
   volumes: unknown[];
+  /** The SSM parameters the writer reads (names, for the task's config digest). */
+  parameters: string[];
 }
 
 /** The writer container and the mounts for a service's secret files; undefined when it has none. */
@@ -36,6 +38,7 @@ export function planSecretFiles(project: string, service: ServiceModel, secrets:
   const name = service.name === SECRETS_VOLUME ? `${SECRETS_VOLUME}-init` : SECRETS_VOLUME;
   const lines = ['set -e', 'umask 077'];
   const fromSsm: { Name: string; ValueFrom: unknown }[] = [];
+  const parameters: string[] = [];
   files.forEach((file, i) => {
     const secret = secrets.find((s) => s.name === file.secret);
     if (!secret) raise('PLAN_INVALID', `${service.name} mounts the secret ${file.secret}, which the project does not declare.`, { service: service.name });
@@ -46,6 +49,7 @@ export function planSecretFiles(project: string, service: ServiceModel, secrets:
     const variable = `BERTH_SECRET_${i}`;
     const parameter = secret.source.kind === 'file' ? secretFileParameterName(project, secret.name) : configParameterName(project, secret.source.name);
     fromSsm.push({ Name: variable, ValueFrom: arn('ssm', `parameter${parameter}`) });
+    parameters.push(parameter);
     lines.push(`printf '%s' "$${variable}" > '${file.path}'`);
     lines.push(`chmod ${file.mode ?? '0444'} '${file.path}'`);
     if (file.uid || file.gid) lines.push(`chown ${file.uid ?? '0'}:${file.gid ?? '0'} '${file.path}'`);
@@ -64,5 +68,6 @@ export function planSecretFiles(project: string, service: ServiceModel, secrets:
     mountPoints: [{ SourceVolume: SECRETS_VOLUME, ContainerPath: SECRETS_DIR, ReadOnly: true }],
     dependsOn: [{ ContainerName: name, Condition: 'SUCCESS' }],
     volumes: [{ Name: SECRETS_VOLUME }],
+    parameters,
   };
 }

@@ -106,6 +106,13 @@ export async function listStoredConfig(ssm: SSMClient, project: string): Promise
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/** Every parameter of the project (config, computed values, secret files) with its current version; no values are read. */
+export async function readConfigVersions(ssm: SSMClient, project: string): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const p of await describeUnder(ssm, configPrefix(project), true)) if (p.Name && p.Version !== undefined) out[p.Name] = p.Version;
+  return out;
+}
+
 /** Names under Defang's `/Defang/<project>/<stack>/` (metadata only). */
 export async function listDefangConfig(ssm: SSMClient, project: string): Promise<{ name: string; stack: string }[]> {
   const prefix = defangPrefix(project);

@@ -7,7 +7,7 @@ import { derivedParameterName, idPart, imageParameterName, projectStackName, pro
 import { planProject, projectStackParameters } from '../../electron/plan/project';
 import { checkSecurityGroupRules } from '../../electron/plan/ingress';
 import { estimateCost } from '../../electron/plan/cost';
-import { buildProjectTemplate, railpackCommand } from '../../electron/plan/project-template';
+import { buildProjectTemplate, configDigest, railpackCommand } from '../../electron/plan/project-template';
 import type { CfnResource, CfnTemplate, DeploymentMode } from '../../shared/domain/plan';
 import type { ProjectModel } from '../../shared/domain/project';
 import { AppErrorException } from '../../shared/result';
@@ -184,6 +184,23 @@ describe('project template', () => {
     // Only other registries' images: no ECR permissions at all.
     const plain = props(template(project('gh', [service('gh', { image: 'ghcr.io/acme/app:1' })])), 'ExecutionRole').Policies[0].PolicyDocument.Statement;
     expect(plain.map((s: any) => s.Sid)).toEqual(['ReadProjectConfig', 'WriteLogs']);
+  });
+
+  it('pins the database password to its SSM version and labels each task with a digest of the config versions it reads', () => {
+    const versions = { '/Berth/shop/POSTGRES_PASSWORD': 3, '/Berth/shop/_derived/web/DATABASE_URL': 2, '/Berth/shop/SECRET_KEY': 1 };
+    const t = buildProjectTemplate(webWithStores(), 'balanced', undefined, {}, {}, versions).stack.template;
+    expect(props(t, 'DbDatabase').MasterUserPassword).toBe('{{resolve:ssm-secure:/Berth/shop/POSTGRES_PASSWORD:3}}');
+    const labels = (id: string, tt: CfnTemplate) => props(tt, id).ContainerDefinitions.at(-1).DockerLabels;
+    const digest = labels('WebTaskDefinition', t)['berth.config-digest'];
+    expect(digest).toBe(configDigest(['/Berth/shop/_derived/web/DATABASE_URL', '/Berth/shop/SECRET_KEY'], versions));
+    expect(digest).toMatch(/^[0-9a-f]{16}$/);
+    // A new version of what the task reads changes its task definition; without versions (a preview), no label and no pin.
+    const next = buildProjectTemplate(webWithStores(), 'balanced', undefined, {}, {}, { ...versions, '/Berth/shop/SECRET_KEY': 2 }).stack.template;
+    expect(labels('WebTaskDefinition', next)['berth.config-digest']).not.toBe(digest);
+    // A task that reads no config gets no label.
+    expect(labels('WorkerTaskDefinition', t)).toBeUndefined();
+    expect(labels('WebTaskDefinition', template(webWithStores()))).toBeUndefined();
+    expect(props(template(webWithStores()), 'DbDatabase').MasterUserPassword).toBe('{{resolve:ssm-secure:/Berth/shop/POSTGRES_PASSWORD}}');
   });
 
   it('makes RDS with the ssm-secure password, Snapshot policies and the mode’s size; CNAMEs in the namespace', () => {

@@ -266,11 +266,14 @@ function advance(core: SandboxCore, task: EcsTask, now: number): boolean {
         if (definition) recordWrites(core, td, task, definition, commandOf(td, task, c.name));
         const container = (td.body.containerDefinitions as Json[]).find((x) => x.name === c.name)!;
         const env = ((container.environment as { name: string }[] | undefined) ?? []).map((e) => e.name);
-        const secrets = ((container.secrets as { name: string }[] | undefined) ?? []).map((e) => e.name);
+        // Which version of each parameter the agent resolved (never a value), and the digest label the task definition carries.
+        const secrets = ((container.secrets as { name: string; valueFrom?: string }[] | undefined) ?? []).map((e) => `${e.name} (version ${findParameter(core, String(e.valueFrom ?? ''))?.version ?? '?'})`);
+        const digest = (container.dockerLabels as Record<string, string> | undefined)?.['berth.config-digest'];
         containerLog(core, td, task, c.name, [
           `${SANDBOX_LOG_PREFIX} Pulled image ${c.image}`,
           `${SANDBOX_LOG_PREFIX} Started container ${c.name} (task ${task.id}). This is Berth's local sandbox: the task is simulated and your program does not run here.`,
           ...(env.length + secrets.length > 0 ? [`${SANDBOX_LOG_PREFIX} Environment: ${env.join(', ') || '(none)'}; secrets from SSM: ${secrets.join(', ') || '(none)'}`] : []),
+          ...(digest ? [`${SANDBOX_LOG_PREFIX} Config digest (label berth.config-digest): ${digest}`] : []),
           ...dnsReport(core, td, task, c.name).map((line) => `${SANDBOX_LOG_PREFIX} DNS: ${line}`),
         ]);
       }

@@ -1,0 +1,101 @@
+/**
+ * A deploy that meets what real AWS would do with it: an official Docker Hub image pulled
+ * through the account's ECR cache, a changed database password that reaches both RDS and the
+ * tasks that read it (versioned references, a config digest per task), and a password with
+ * URL characters that survives being spliced into DATABASE_URL.
+ */
+import { GetTemplateCommand, paginateDescribeStackEvents } from '@aws-sdk/client-cloudformation';
+import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { DescribeImagesCommand } from '@aws-sdk/client-ecr';
+import { DescribeTaskDefinitionCommand, DescribeServicesCommand } from '@aws-sdk/client-ecs';
+import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import { describe, expect, it } from 'vitest';
+import { ecsServiceName } from '../../electron/plan/names';
+import { configDigest } from '../../electron/plan/project-template';
+import { setConfig } from '../../electron/secrets/store';
+import { clientsOf, clusterOf, deploy, sandboxAppForSuite, suiteProject } from './helpers';
+
+const suite = sandboxAppForSuite();
+
+const COMPOSE = `name: shop
+services:
+  web:
+    image: nginx:1.27
+    ports: ["80:80"]
+    environment:
+      DATABASE_URL: postgres://shop:\${POSTGRES_PASSWORD}@db:5432/shop
+  db:
+    image: postgres:16
+    x-defang-postgres: true
+    environment:
+      POSTGRES_USER: shop
+      POSTGRES_DB: shop
+      POSTGRES_PASSWORD:
+`;
+
+/** The sandbox's lines for the web service's newest task: the versions it resolved and its digest label. */
+async function newestTaskLines(): Promise<string[]> {
+  const c = clientsOf(suite.app);
+  const events = (await c.logs.send(new FilterLogEventsCommand({ logGroupName: '/berth/shop', logStreamNamePrefix: 'web/web/' }))).events ?? [];
+  const newest = events.filter((e) => e.message?.includes('Config digest')).at(-1)!;
+  return events.filter((e) => e.logStreamName === newest.logStreamName).map((e) => e.message ?? '');
+}
+
+async function templateBody(): Promise<string> {
+  return (await clientsOf(suite.app).cloudformation.send(new GetTemplateCommand({ StackName: 'berth-shop' }))).TemplateBody!;
+}
+
+describe('a deploy as AWS would run it', () => {
+  it('pulls nginx through the ECR cache, and a changed password reaches RDS and the tasks that read it', async () => {
+    const dir = await suiteProject(suite, { 'compose.yaml': COMPOSE }, 'shop-');
+    const c = clientsOf(suite.app);
+    // Characters RDS accepts but a URL does not take as they are.
+    const first = 'first:p#ss%w?rd&1';
+    await setConfig(c.ssm, 'shop', 'POSTGRES_PASSWORD', first);
+    const v1 = await deploy(suite.app, dir, 'balanced');
+    expect(v1.outcome, v1.failure?.message).toBe('succeeded');
+
+    // The official image came through the pull-through cache into the account's registry.
+    const cluster = await clusterOf(suite.app);
+    const service = (await c.ecs.send(new DescribeServicesCommand({ cluster, services: [ecsServiceName('shop', 'web')] }))).services![0]!;
+    const td1 = (await c.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: service.taskDefinition! }))).taskDefinition!;
+    expect(td1.containerDefinitions![0]!.image).toBe('000000000000.dkr.ecr.us-east-1.amazonaws.com/berth-ecr-public/docker/library/nginx:1.27');
+    const cached = await c.ecr.send(new DescribeImagesCommand({ repositoryName: 'berth-ecr-public/docker/library/nginx' }));
+    expect(cached.imageDetails?.flatMap((d) => d.imageTags ?? [])).toEqual(['1.27']);
+
+    // The password with URL characters is percent-encoded in DATABASE_URL and reads back whole.
+    const url = (await c.ssm.send(new GetParameterCommand({ Name: '/Berth/shop/_derived/web/DATABASE_URL', WithDecryption: true }))).Parameter!.Value!;
+    expect(decodeURIComponent(new URL(url).password)).toBe(first);
+    expect(new URL(url).hostname).toBe('db');
+
+    expect(await templateBody()).toContain('{{resolve:ssm-secure:/Berth/shop/POSTGRES_PASSWORD:1}}');
+    const lines1 = await newestTaskLines();
+    expect(lines1.join('\n')).toContain('DATABASE_URL (version 1)');
+    const digest1 = td1.containerDefinitions![0]!.dockerLabels!['berth.config-digest']!;
+    expect(digest1).toBe(configDigest(['/Berth/shop/_derived/web/DATABASE_URL'], { '/Berth/shop/_derived/web/DATABASE_URL': 1 }));
+    expect(lines1).toContain(`[sandbox] Config digest (label berth.config-digest): ${digest1}`);
+
+    // Change the password and deploy again: the database gets version 2, and so does a new web task.
+    const second = 'second-password-2';
+    await setConfig(c.ssm, 'shop', 'POSTGRES_PASSWORD', second);
+    const v2 = await deploy(suite.app, dir, 'balanced');
+    expect(v2.outcome, v2.failure?.message).toBe('succeeded');
+    expect(await templateBody()).toContain('{{resolve:ssm-secure:/Berth/shop/POSTGRES_PASSWORD:2}}');
+    // The first deploy only created the database: an update of it is this password change.
+    const events = [];
+    for await (const page of paginateDescribeStackEvents({ client: c.cloudformation }, { StackName: 'berth-shop' })) events.push(...(page.StackEvents ?? []));
+    expect(events.filter((e) => e.LogicalResourceId === 'DbDatabase').map((e) => e.ResourceStatus)).toContain('UPDATE_COMPLETE');
+    const service2 = (await c.ecs.send(new DescribeServicesCommand({ cluster, services: [ecsServiceName('shop', 'web')] }))).services![0]!;
+    expect(service2.taskDefinition).not.toBe(service.taskDefinition);
+    const td2 = (await c.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: service2.taskDefinition! }))).taskDefinition!;
+    const digest2 = td2.containerDefinitions![0]!.dockerLabels!['berth.config-digest']!;
+    expect(digest2).not.toBe(digest1);
+    const lines2 = await newestTaskLines();
+    expect(lines2.join('\n')).toContain('DATABASE_URL (version 2)');
+    expect(lines2).toContain(`[sandbox] Config digest (label berth.config-digest): ${digest2}`);
+    const url2 = (await c.ssm.send(new GetParameterCommand({ Name: '/Berth/shop/_derived/web/DATABASE_URL', WithDecryption: true }))).Parameter!.Value!;
+    expect(decodeURIComponent(new URL(url2).password)).toBe(second);
+    // Neither password is in any template or task definition.
+    for (const text of [await templateBody(), JSON.stringify(td1), JSON.stringify(td2)]) for (const pw of [first, second, encodeURIComponent(first)]) expect(text).not.toContain(pw);
+  }, 120_000);
+});
