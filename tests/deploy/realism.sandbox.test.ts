@@ -2,7 +2,8 @@
  * A deploy that meets what real AWS would do with it: an official Docker Hub image pulled
  * through the account's ECR cache, a changed database password that reaches both RDS and the
  * tasks that read it (versioned references, a config digest per task), and a password with
- * URL characters that survives being spliced into DATABASE_URL.
+ * URL characters that survives being spliced into DATABASE_URL; a teardown that keeps final
+ * snapshots of the database and the cache.
  */
 import { GetTemplateCommand, paginateDescribeStackEvents } from '@aws-sdk/client-cloudformation';
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
@@ -13,6 +14,9 @@ import { describe, expect, it } from 'vitest';
 import { ecsServiceName } from '../../electron/plan/names';
 import { configDigest } from '../../electron/plan/project-template';
 import { setConfig } from '../../electron/secrets/store';
+import { connectionManager } from '../../electron/aws/connection';
+import { regionInventory } from '../../electron/inventory/list';
+import { teardownProject } from '../../electron/inventory/teardown';
 import { clientsOf, clusterOf, deploy, sandboxAppForSuite, suiteProject } from './helpers';
 
 const suite = sandboxAppForSuite();
@@ -31,6 +35,9 @@ services:
       POSTGRES_USER: shop
       POSTGRES_DB: shop
       POSTGRES_PASSWORD:
+  cache:
+    image: redis:7
+    x-defang-redis: true
 `;
 
 /** The sandbox's lines for the web service's newest task: the versions it resolved and its digest label. */
@@ -97,5 +104,12 @@ describe('a deploy as AWS would run it', () => {
     expect(decodeURIComponent(new URL(url2).password)).toBe(second);
     // Neither password is in any template or task definition.
     for (const text of [await templateBody(), JSON.stringify(td1), JSON.stringify(td2)]) for (const pw of [first, second, encodeURIComponent(first)]) expect(text).not.toContain(pw);
+
+    // Tearing down keeps a final snapshot of the database and of the cache, and the inventory lists both.
+    const conn = connectionManager(suite.app.ctx).require();
+    const down = await teardownProject(conn, { project: 'shop', deleteConfig: true, deleteUploads: true, onEvent: () => undefined, wait: { sleep: async () => undefined, initialIntervalMs: 0, maxIntervalMs: 0 } });
+    expect(down.leftBehind.filter((l) => /final snapshot|ElastiCache snapshot/.test(l)).map((l) => l.split(' (')[0]!.replace(/ \S+$/, ''))).toEqual(['RDS final snapshot', 'ElastiCache snapshot']);
+    const inventory = await regionInventory(conn);
+    expect(inventory.snapshots.filter((x) => x.project === 'shop').map((x) => x.kind).sort()).toEqual(['cache', 'database']);
   }, 120_000);
 });
