@@ -51,7 +51,7 @@ export async function startAppSandbox(host: AppSandboxHost, speed?: Speed): Prom
   if (h.sandbox && speed && h.sandbox.speed !== speed) await stopAppSandbox(host);
   if (!h.sandbox) {
     h.speed = speed ?? h.speed;
-    h.pending = startSandbox({ dataDir: appSandboxDir(host.dataDir), speed: h.speed, speedFactor: h.speed === 'realistic' ? 0.1 : 1 });
+    h.pending = startSandbox({ dataDir: appSandboxDir(host.dataDir), speed: h.speed, speedFactor: 1 });
     try {
       h.sandbox = await h.pending;
     } finally {

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { GetParameterCommand, ParameterNotFound, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
+import { CloudFormationClient, CreateStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { createContext, type AppContext } from '../api/context';
 import { dispatch } from '../api/dispatch';
 import { handlers } from '../api/handlers';
@@ -58,6 +59,27 @@ describe('sandbox:* handlers', () => {
     await expect(ssm2.send(new GetParameterCommand({ Name: '/kept' }))).rejects.toBeInstanceOf(ParameterNotFound);
     ssm.destroy();
     ssm2.destroy();
+  });
+});
+
+describe('the app sandbox at AWS speed', () => {
+  it('takes as long as AWS (not a fraction of it): a plain resource is still being created after a second and a half', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'berth-sandbox-speed-'));
+    const ctx = createContext({ shell: 'test', version: '0.0.0-test', dataDir: dir });
+    try {
+      const started = await dispatch(handlers, ctx, 'sandbox:start', { speed: 'realistic' });
+      if (!started.ok) throw new Error(started.error.message);
+      expect(started.value.speed).toBe('realistic');
+      const cfn = new CloudFormationClient({ endpoint: started.value.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+      await cfn.send(new CreateStackCommand({ StackName: 'speed', TemplateBody: JSON.stringify({ Resources: { Logs: { Type: 'AWS::Logs::LogGroup' } } }) }));
+      await new Promise((r) => setTimeout(r, 1_500));
+      // AWS takes a few seconds for a log group; at a tenth of that it would be done by now.
+      expect((await cfn.send(new DescribeStacksCommand({ StackName: 'speed' }))).Stacks![0]!.StackStatus).toBe('CREATE_IN_PROGRESS');
+      cfn.destroy();
+    } finally {
+      await ctx.dispose();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

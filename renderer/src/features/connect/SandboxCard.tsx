@@ -1,8 +1,9 @@
 /** "Try Berth in the local sandbox": start it, connect to it, stop or erase it. */
-import { Badge, Button, Card, Group, Modal, Stack, Text } from '@mantine/core';
+import { Badge, Button, Card, Group, Modal, SegmentedControl, Stack, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconFlask } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { api } from '../../api';
 import { CONNECTION_KEY } from '../../app/connection';
 import { navigate } from '../../app/routes';
@@ -15,10 +16,12 @@ export function SandboxCard({ prominent, connectedToSandbox }: { prominent: bool
   const queryClient = useQueryClient();
   const [confirmReset, resetModal] = useDisclosure(false);
   const status = useQuery({ queryKey: ['sandbox:status'], queryFn: () => api['sandbox:status']({}) });
+  const [chosenSpeed, setSpeed] = useState<'instant' | 'realistic' | undefined>(undefined);
+  const speed = chosenSpeed ?? status.data?.speed ?? 'instant';
 
   const start = useMutation({
     mutationFn: async () => {
-      const started = await api['sandbox:start']({});
+      const started = await api['sandbox:start']({ speed });
       if (!started.endpoint) throw new Error('The sandbox started without an address.');
       const connection = await api['connection:connect']({ target: { endpoint: started.endpoint, region: SANDBOX_REGION, sandbox: true } });
       return { started, connection };
@@ -68,10 +71,29 @@ export function SandboxCard({ prominent, connectedToSandbox }: { prominent: bool
           The sandbox is a pretend AWS account on this computer: you can open a project, preview it, set secrets, deploy and read logs, and
           nothing is created in AWS or costs money.
         </Text>
+        <Stack gap={4}>
+          <SegmentedControl
+            size="xs"
+            w="fit-content"
+            aria-label="Sandbox speed"
+            value={speed}
+            onChange={(v) => setSpeed(v as 'instant' | 'realistic')}
+            data={[
+              { label: 'Instant', value: 'instant' },
+              { label: 'As long as AWS', value: 'realistic' },
+            ]}
+          />
+          <Text size="xs" c="dimmed">
+            {speed === 'realistic'
+              ? 'Everything takes as long as in AWS: a database about 8 minutes, a cache 6, a load balancer 3.'
+              : 'Everything finishes at once, to see the whole flow quickly.'}
+            {running && status.data?.speed !== speed ? ' The sandbox restarts at this speed; its data is kept.' : ''}
+          </Text>
+        </Stack>
         <Group>
-          {!connectedToSandbox && (
+          {(!connectedToSandbox || (running && status.data?.speed !== speed)) && (
             <Button color="orange" onClick={() => start.mutate()} loading={start.isPending} variant={prominent ? 'filled' : 'light'}>
-              {running ? 'Use the local sandbox' : 'Start the local sandbox'}
+              {running ? (status.data?.speed !== speed ? 'Restart at this speed' : 'Use the local sandbox') : 'Start the local sandbox'}
             </Button>
           )}
           {running && (
