@@ -67,10 +67,11 @@ describe('the app sandbox at AWS speed', () => {
     const dir = await mkdtemp(join(tmpdir(), 'berth-sandbox-speed-'));
     const ctx = createContext({ shell: 'test', version: '0.0.0-test', dataDir: dir });
     try {
-      const started = await dispatch(handlers, ctx, 'sandbox:start', { speed: 'realistic' });
-      if (!started.ok) throw new Error(started.error.message);
-      expect(started.value.speed).toBe('realistic');
-      const cfn = new CloudFormationClient({ endpoint: started.value.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+      const result = await dispatch(handlers, ctx, 'sandbox:start', { speed: 'realistic' });
+      if (!result.ok) throw new Error(result.error.message);
+      const started = result.value as SandboxStatus;
+      expect(started.speed).toBe('realistic');
+      const cfn = new CloudFormationClient({ endpoint: started.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
       await cfn.send(new CreateStackCommand({ StackName: 'speed', TemplateBody: JSON.stringify({ Resources: { Logs: { Type: 'AWS::Logs::LogGroup' } } }) }));
       await new Promise((r) => setTimeout(r, 1_500));
       // AWS takes a few seconds for a log group; at a tenth of that it would be done by now.
