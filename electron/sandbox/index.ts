@@ -10,7 +10,7 @@ import type { ServiceName } from './http';
 import { DEFAULT_REGION, SANDBOX_ACCOUNT } from './identity';
 import { startServer } from './server';
 import { deleteState, emptyState, loadState, saveState, stateFile } from './state';
-import { Scheduler, Timing, type Speed } from './timing';
+import { Scheduler, Timing, type DeadlineKind, type Speed } from './timing';
 import { resumeStacks } from './cloudformation/engine';
 import { forgetSimulation, resumeEcs } from './ecs/simulation';
 import { resumeCodeBuild } from './codebuild';
@@ -18,10 +18,13 @@ import { quotaConfig, setQuotas, type QuotaConfig } from './quotas/catalog';
 import { resolveFromTask, type Resolution } from './network/dns';
 import { filesSeenBy } from './ecs/files';
 import { snapshotDataOf, storeDataOf } from './stores/introspection';
+import { deleteOutsideDnsRecord, outsideDnsRecords, putOutsideDnsRecord } from './network/outside-dns';
+import type { OutsideDnsRecord } from './state';
 
 export type { FaultConfig, ServiceFaults } from './faults';
 export type { QuotaConfig } from './quotas/catalog';
-export type { Speed } from './timing';
+export type { DeadlineKind, Speed } from './timing';
+export type { OutsideDnsRecord } from './state';
 export { SANDBOX_ACCOUNT, SANDBOX_CALLER_ARN, SANDBOX_DNS_SUFFIX, SANDBOX_LOG_PREFIX } from './identity';
 
 /** The fixed local credentials the sandbox accepts. */
@@ -44,6 +47,8 @@ export interface SandboxOptions {
   random?: () => number;
   /** Applied Service Quotas values in the sandbox's region (`{ vpc: { 'L-F678F1CE': 2 } }`); change later with `setQuotas`. */
   quotas?: QuotaConfig;
+  /** How long AWS waits for the user, in ms, overriding AWS's own (`{ certificateValidation: 50 }` lets a test reach ACM's 72-hour timeout). */
+  deadlines?: Partial<Record<DeadlineKind, number>>;
 }
 
 export interface Sandbox {
@@ -86,6 +91,12 @@ export interface Sandbox {
   storeData(physicalIdOrEndpoint: string): { dataId: string; restoredFrom?: string; vpcId?: string } | undefined;
   /** What an RDS or ElastiCache snapshot (by name or ARN) captured: the data, how many running tasks could write to its store then, and the store; undefined when there is none. */
   snapshotOf(name: string): { dataId: string; clientsAtSnapshot: number; source: string } | undefined;
+  /** Adds (or replaces) a record in DNS outside the account — the user's registrar — where ACM also looks for validation records. */
+  putOutsideDnsRecord(record: { name: string; type?: string; value: string }): OutsideDnsRecord;
+  /** Removes an outside DNS record; false when there was none. */
+  deleteOutsideDnsRecord(name: string, type?: string): boolean;
+  /** The records in DNS outside the account. */
+  outsideDns(): OutsideDnsRecord[];
 }
 
 const SAVE_DELAY_MS = 250;
@@ -114,7 +125,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     region,
     endpoint: '',
     state: dataDir ? await loadState(dataDir) : emptyState(),
-    timing: new Timing(speed, options.speedFactor ?? 1),
+    timing: new Timing(speed, options.speedFactor ?? 1, options.deadlines),
     scheduler,
     changed() {
       if (!dataDir || closed || saveTimer) return;
@@ -203,6 +214,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     taskFiles: (taskArn, container) => filesSeenBy(core, taskArn, container),
     storeData: (idOrEndpoint) => storeDataOf(core, idOrEndpoint),
     snapshotOf: (name) => snapshotDataOf(core, name),
+    putOutsideDnsRecord: (record) => putOutsideDnsRecord(core, record),
+    deleteOutsideDnsRecord: (name, type) => deleteOutsideDnsRecord(core, name, type),
+    outsideDns: () => outsideDnsRecords(core),
   };
   return sandbox;
 }

@@ -23,6 +23,8 @@ import { handleServiceQuotas } from './quotas';
 import { handleRds, RDS_NAMESPACE } from './rds';
 import { ELASTICACHE_NAMESPACE, handleElastiCache } from './elasticache';
 import { handleCodeBuild } from './codebuild';
+import { handleRoute53, route53Error, route53OperationName } from './route53';
+import { handleAcm } from './acm';
 
 /** What the signature says about the caller. */
 export interface Signature {
@@ -49,6 +51,7 @@ const TARGET_PREFIXES: Record<string, ServiceName> = {
   ResourceGroupsTaggingAPI_20170126: 'tagging',
   ServiceQuotasV20190624: 'servicequotas',
   CodeBuild_20161006: 'codebuild',
+  CertificateManager: 'acm',
 };
 
 /** The service a request is for (undefined when it names none the sandbox speaks). */
@@ -67,6 +70,10 @@ interface ServiceEntry {
   protocol: Protocol;
   namespace?: string;
   handle: (req: SandboxRequest, core: SandboxCore) => Promise<SandboxResponse>;
+  /** REST services other than S3 name their operations by method and path in their own way. */
+  operationName?: (req: SandboxRequest) => string;
+  /** REST-XML services other than S3 write their own error document. */
+  error?: (error: SandboxError, requestId: string) => SandboxResponse;
 }
 
 const SERVICES: Partial<Record<ServiceName, ServiceEntry>> = {
@@ -84,6 +91,8 @@ const SERVICES: Partial<Record<ServiceName, ServiceEntry>> = {
   rds: { protocol: 'query', namespace: RDS_NAMESPACE, handle: handleRds },
   elasticache: { protocol: 'query', namespace: ELASTICACHE_NAMESPACE, handle: handleElastiCache },
   codebuild: { protocol: 'json', handle: handleCodeBuild },
+  route53: { protocol: 'rest-xml', handle: handleRoute53, operationName: route53OperationName, error: route53Error },
+  acm: { protocol: 'json', handle: handleAcm },
 };
 
 /** True when the sandbox implements the service. */
@@ -98,6 +107,7 @@ function entryOf(service: ServiceName): ServiceEntry {
 /** The operation a request names (`GetParameter`, `PutObject`, `CreateStack`...). */
 export function operationOf(service: ServiceName, req: SandboxRequest): string {
   const entry = entryOf(service);
+  if (entry.operationName) return entry.operationName(req);
   if (entry.protocol === 'json') return jsonOperationName(req);
   if (entry.protocol === 'query' || entry.protocol === 'ec2') return new URLSearchParams(req.body.toString('utf8')).get('Action') ?? '';
   if (entry.protocol === 'rest-json') return efsOperationName(req);
@@ -112,6 +122,7 @@ export function route(service: ServiceName, req: SandboxRequest, core: SandboxCo
 /** Renders an error in the service's wire format so the SDK raises its own exception class. */
 export function renderError(service: ServiceName, error: SandboxError, req: Pick<SandboxRequest, 'requestId' | 'method'>): SandboxResponse {
   const entry = entryOf(service);
+  if (entry.error) return entry.error(error, req.requestId);
   // REST-JSON services read the error type from the same header as JSON ones.
   if (entry.protocol === 'json' || entry.protocol === 'rest-json') return jsonError(error, req.requestId);
   if (entry.protocol === 'query') return queryError(error, entry.namespace!, req.requestId);
@@ -125,7 +136,7 @@ export function faultError(service: ServiceName, kind: 'throttle' | 'error' | 'd
   if (kind === 'throttle') {
     if (service === 's3') return { code: 'SlowDown', message: 'Please reduce your request rate.', status: 503 };
     if (protocol === 'ec2') return { code: 'RequestLimitExceeded', message: 'Request limit exceeded.', status: 503 };
-    if (protocol === 'query') return { code: 'Throttling', message: 'Rate exceeded', status: 400 };
+    if (protocol === 'query' || service === 'route53') return { code: 'Throttling', message: 'Rate exceeded', status: 400 };
     return { code: 'ThrottlingException', message: 'Rate exceeded', status: 400 };
   }
   if (kind === 'error') {
@@ -137,6 +148,6 @@ export function faultError(service: ServiceName, kind: 'throttle' | 'error' | 'd
   const message = `User: arn:aws:iam::000000000000:user/berth-sandbox is not authorized to perform: ${action} on resource: ${resource} because no identity-based policy allows the ${action} action (a sandbox fault knob denied it)`;
   if (service === 's3') return { code: 'AccessDenied', message: 'Access Denied', status: 403 };
   if (protocol === 'ec2') return { code: 'UnauthorizedOperation', message: `You are not authorized to perform this operation. ${message}`, status: 403 };
-  if (protocol === 'query') return { code: 'AccessDenied', message, status: 403 };
+  if (protocol === 'query' || service === 'route53') return { code: 'AccessDenied', message, status: 403 };
   return { code: 'AccessDeniedException', message, status: 400 };
 }

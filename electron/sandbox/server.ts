@@ -1,5 +1,6 @@
 /** The sandbox's HTTP server on 127.0.0.1: reads each request, applies fault knobs, routes it, writes AWS's answer. */
 import { receiveSignal, SIGNAL_PATH } from './cloudformation/providers/wait-condition';
+import { OUTSIDE_DNS_PATH, serveOutsideDns } from './network/outside-dns';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SandboxCore } from './core';
@@ -78,6 +79,12 @@ export function startServer(options: ServerOptions): Promise<{ server: Server; p
       send(res, { status: outcome.status, headers: { 'content-type': 'text/plain' }, body: outcome.message ?? '' }, requestId);
       return;
     }
+    if (url.pathname === OUTSIDE_DNS_PATH) {
+      // The outside world's DNS is the user's, not the account's: no signature, like the health check.
+      const outcome = serveOutsideDns(core, req.method ?? 'GET', url.searchParams, body.toString('utf8'));
+      send(res, { status: outcome.status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(outcome.body) }, requestId);
+      return;
+    }
     const signature = readSignature(req.headers, url.searchParams);
     if (!signature) {
       send(res, { status: 403, headers: { 'content-type': 'text/plain' }, body: 'The Berth sandbox needs SigV4-signed requests (any AWS SDK or the AWS CLI, with the sandbox credentials).' }, requestId);
@@ -107,7 +114,7 @@ export function startServer(options: ServerOptions): Promise<{ server: Server; p
       const error =
         service === 's3'
           ? new SandboxError('InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records. (The Berth sandbox accepts only its own local credentials.)', 403)
-          : service === 'sts' || service === 'cloudformation' || service === 'rds' || service === 'elasticache'
+          : service === 'sts' || service === 'cloudformation' || service === 'rds' || service === 'elasticache' || service === 'route53'
             ? new SandboxError('InvalidClientTokenId', 'The security token included in the request is invalid. (The Berth sandbox accepts only its own local credentials.)', 403)
             : new SandboxError('UnrecognizedClientException', 'The security token included in the request is invalid. (The Berth sandbox accepts only its own local credentials.)', 400);
       send(res, renderError(service, error, request), requestId);

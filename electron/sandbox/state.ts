@@ -467,6 +467,66 @@ export interface CodeBuildBuild {
   phaseLines?: number;
 }
 
+/** One Route 53 record set, as ListResourceRecordSets returns it (name lower case, absolute). */
+export interface RecordSet {
+  name: string;
+  type: string;
+  ttl?: number;
+  values: string[];
+  alias?: { hostedZoneId: string; dnsName: string; evaluateTargetHealth: boolean };
+  setIdentifier?: string;
+  /** Routing fields echoed back (Weight, Region, Failover, MultiValueAnswer, HealthCheckId). */
+  routing?: Record<string, string | number | boolean>;
+}
+
+/** A public hosted zone made through the Route 53 API or AWS::Route53::HostedZone (Cloud Map's private zones stay with their namespaces). */
+export interface HostedZone {
+  id: string;
+  /** Absolute and lower case: `example.com.` */
+  name: string;
+  callerReference: string;
+  comment?: string;
+  createdAt: number;
+  nameServers: string[];
+  records: RecordSet[];
+  tags: Record<string, string>;
+}
+
+/** A change batch (or zone creation), for GetChange. */
+export interface DnsChange {
+  id: string;
+  submittedAt: number;
+  comment?: string;
+}
+
+/** An ACM certificate: its names, how ownership is proven, and where validation stands. */
+export interface AcmCertificate {
+  arn: string;
+  domainName: string;
+  /** Every name in the certificate, the domain name first. */
+  names: string[];
+  validationMethod: 'DNS' | 'EMAIL';
+  /** Per name, the domain whose owner approves (email validation). */
+  validationDomains: Record<string, string>;
+  status: 'PENDING_VALIDATION' | 'ISSUED' | 'VALIDATION_TIMED_OUT';
+  createdAt: number;
+  /** When every validation record was first visible (ACM issues a little later). */
+  recordsSeenAt?: number;
+  issuedAt?: number;
+  serial?: string;
+  keyAlgorithm: string;
+  transparencyLogging: 'ENABLED' | 'DISABLED';
+  idempotencyToken?: string;
+  tags: Record<string, string>;
+}
+
+/** A record in DNS outside this AWS account (the user's registrar or DNS host): what ACM sees when no Route 53 zone answers. */
+export interface OutsideDnsRecord {
+  name: string;
+  type: string;
+  value: string;
+}
+
 export interface SandboxState {
   format: 1;
   createdAt: number;
@@ -483,6 +543,11 @@ export interface SandboxState {
   /** Files kept on EFS, by `<file system>:<folder>` and path inside it (size and digest only). */
   efs: { files: Map<string, StoredFile[]> };
   codebuild: { projects: Map<string, CodeBuildProject>; builds: Map<string, CodeBuildBuild> };
+  route53: { zones: Map<string, HostedZone>; changes: Map<string, DnsChange> };
+  /** `salt` makes validation records random-looking yet the same for a domain every time, as ACM's are. */
+  acm: { certificates: Map<string, AcmCertificate>; salt: string };
+  /** DNS outside the account, by `<name>|<type>`. */
+  outsideDns: { records: Map<string, OutsideDnsRecord> };
 }
 
 /** A file a simulated program wrote: never its bytes. */
@@ -510,6 +575,9 @@ export function emptyState(): SandboxState {
     quotas: { applied: new Map() },
     efs: { files: new Map() },
     codebuild: { projects: new Map(), builds: new Map() },
+    route53: { zones: new Map(), changes: new Map() },
+    acm: { certificates: new Map(), salt: randomBytes(16).toString('hex') },
+    outsideDns: { records: new Map() },
   };
 }
 

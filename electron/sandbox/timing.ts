@@ -15,7 +15,10 @@ export const REALISTIC_MS = {
   /** A manual RDS or ElastiCache snapshot of a small store. */
   snapshot: 120_000,
   natGateway: 100_000,
+  /** ACM noticing a validation record and issuing the certificate. */
   certificate: 30_000,
+  /** A Route 53 change reaching every name server (GetChange turns INSYNC). */
+  dnsChange: 30_000,
   ecsService: 60_000,
   cloudMap: 40_000,
   stackStep: 1_000,
@@ -32,16 +35,34 @@ export const REALISTIC_MS = {
 
 export type DurationKind = keyof typeof REALISTIC_MS;
 
+/**
+ * How long AWS waits for something only the user can do before giving up. Unlike durations,
+ * instant mode keeps them whole (a zero deadline would fail everything at once); a test that
+ * wants to reach one sets it with the `deadlines` option.
+ */
+export const DEADLINE_MS = {
+  /** ACM retries DNS or email validation for 72 hours, then the certificate is VALIDATION_TIMED_OUT. */
+  certificateValidation: 72 * 3_600_000,
+} as const;
+
+export type DeadlineKind = keyof typeof DEADLINE_MS;
+
 /** Turns a duration kind into milliseconds at the configured speed. */
 export class Timing {
   constructor(
     readonly speed: Speed,
     readonly factor: number,
+    readonly deadlines: Partial<Record<DeadlineKind, number>> = {},
   ) {}
 
   /** Milliseconds to wait for `kind` (0 when instant). */
   ms(kind: DurationKind): number {
     return this.speed === 'instant' ? 0 : Math.round(REALISTIC_MS[kind] * this.factor);
+  }
+
+  /** Milliseconds AWS waits for the user before `kind` expires: AWS's own in instant mode, times the factor in realistic mode, unless set. */
+  deadline(kind: DeadlineKind): number {
+    return this.deadlines[kind] ?? (this.speed === 'instant' ? DEADLINE_MS[kind] : Math.round(DEADLINE_MS[kind] * this.factor));
   }
 }
 

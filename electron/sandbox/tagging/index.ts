@@ -20,6 +20,8 @@ export function taggedResources(core: SandboxCore): { arn: string; tags: Record<
   for (const st of s.cloudformation.stacks.values()) if (st.status !== 'DELETE_COMPLETE') out.push({ arn: st.id, tags: st.tags });
   for (const r of s.resources.values()) out.push({ arn: r.arn, tags: r.tags });
   for (const p of s.codebuild.projects.values()) out.push({ arn: p.arn, tags: p.tags });
+  for (const c of s.acm.certificates.values()) out.push({ arn: c.arn, tags: c.tags });
+  for (const z of s.route53.zones.values()) out.push({ arn: `arn:aws:route53:::hostedzone/${z.id}`, tags: z.tags });
   return out;
 }
 
