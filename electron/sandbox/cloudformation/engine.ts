@@ -126,7 +126,11 @@ function stackTags(stack: Stack, logicalId: string): Record<string, string> {
 }
 
 function providerContext(core: SandboxCore, stack: Stack, logicalId: string, type: string): ProviderContext {
-  return { core, stack, logicalId, type, stackTags: stackTags(stack, logicalId) };
+  const progress = (reason: string) => {
+    const r = stack.resources[logicalId];
+    if (r) setResourceStatus(core, stack, r, r.status, reason);
+  };
+  return { core, stack, logicalId, type, stackTags: stackTags(stack, logicalId), progress };
 }
 
 function pause(core: SandboxCore, type: string): Promise<void> {

@@ -7,6 +7,7 @@ import { hex } from '../ids';
 import { recorded } from '../cloudformation/providers/recorded';
 import { findGeneric, registerGeneric, str, type ResourceProvider } from '../cloudformation/providers/types';
 import type { SandboxCore } from '../core';
+import { publicZoneOf, writeRecordSet } from '../cloudformation/providers/route53';
 
 const DHCP_OPTIONS = 'AWS::EC2::DHCPOptions';
 export const DHCP_ASSOCIATION = 'AWS::EC2::VPCDHCPOptionsAssociation';
@@ -20,7 +21,7 @@ function absolute(name: string): string {
 }
 
 /** The private zone (a Cloud Map namespace's hosted zone) with this id. */
-function zoneById(core: SandboxCore, zoneId: string): { name: string } | undefined {
+export function cloudMapZone(core: SandboxCore, zoneId: string): { name: string } | undefined {
   for (const r of core.state.resources.values()) {
     if (r.type === 'AWS::ServiceDiscovery::PrivateDnsNamespace' && r.attributes.HostedZoneId === zoneId) return { name: absolute(String(r.properties.Name)) };
   }
@@ -31,13 +32,22 @@ function recordArn(props: Record<string, unknown>): string {
   return `arn:aws:route53:::hostedzone/${str(props, 'HostedZoneId') ?? str(props, 'HostedZoneName') ?? 'unknown'}/recordset/${absolute(str(props, 'Name') ?? '')}/${str(props, 'Type')}`;
 }
 
-/** Route 53 records: unique per zone, name and type (the same name in two zones is fine), and inside their zone. */
+/**
+ * Route 53 records: unique per zone, name and type (the same name in two zones is fine), and
+ * inside their zone. A public zone's records go through Route 53's change batches; a Cloud Map
+ * namespace's private zone keeps them as recorded resources, which the VPC resolver reads.
+ */
 const recordSetProvider: ResourceProvider = {
   create(ctx, props) {
+    const publicZone = publicZoneOf(ctx.core, props);
+    if (publicZone) {
+      writeRecordSet(ctx.core, publicZone, props, undefined);
+      return { physicalId: str(props, 'Name')!, attributes: {} };
+    }
     const name = absolute(str(props, 'Name') ?? '');
     const zoneId = str(props, 'HostedZoneId');
     if (zoneId) {
-      const zone = zoneById(ctx.core, zoneId);
+      const zone = cloudMapZone(ctx.core, zoneId);
       if (!zone) fail('NoSuchHostedZone', `No hosted zone found with ID: ${zoneId}`, 404);
       if (name !== zone.name && !name.endsWith(`.${zone.name}`)) fail('InvalidChangeBatch', `[RRSet with DNS name ${name} is not permitted in zone ${zone.name}]`);
     }
@@ -48,11 +58,21 @@ const recordSetProvider: ResourceProvider = {
     return { physicalId, attributes: {} };
   },
   update(ctx, resource, props, previous) {
+    const publicZone = publicZoneOf(ctx.core, props);
+    if (publicZone) {
+      writeRecordSet(ctx.core, publicZone, props, previous);
+      return resource;
+    }
     ctx.core.state.resources.delete(recordArn(previous));
     registerGeneric(ctx, recordArn(props), resource.physicalId, {}, props, {});
     return resource;
   },
   delete(ctx, _resource, props) {
+    const publicZone = publicZoneOf(ctx.core, props);
+    if (publicZone) {
+      writeRecordSet(ctx.core, publicZone, undefined, props);
+      return;
+    }
     ctx.core.state.resources.delete(recordArn(props));
     ctx.core.changed();
   },

@@ -8,6 +8,8 @@ import { efsProviders } from './efs';
 import { rdsProviders } from './rds';
 import { elastiCacheProviders } from './elasticache';
 import { codeBuildProviders } from './codebuild';
+import { certificateProviders } from './certificate';
+import { route53Providers } from './route53';
 import { bucketPolicyProvider, bucketProvider, eventRuleProvider, logGroupProvider, logResourcePolicyProvider, parameterProvider } from './services';
 import type { ResourceProvider } from './types';
 
@@ -20,6 +22,8 @@ const PROVIDERS: Record<string, ResourceProvider> = {
   ...rdsProviders,
   ...elastiCacheProviders,
   ...codeBuildProviders,
+  ...certificateProviders,
+  ...route53Providers,
   'AWS::S3::Bucket': bucketProvider,
   'AWS::S3::BucketPolicy': bucketPolicyProvider,
   'AWS::Logs::LogGroup': logGroupProvider,

@@ -1,16 +1,16 @@
 /**
  * Resources the sandbox records without an API of its own: VPC pieces, IAM, load balancers,
- * certificates, Cloud Map and DNS records (databases and caches: `rds.ts`, `elasticache.ts`). Ids,
+ * Cloud Map and DNS records (databases and caches: `rds.ts`, `elasticache.ts`). Ids,
  * ARNs and attributes are shaped like AWS's; every host name ends in `sandbox.berth.local` and
  * public IPs come from a documentation range.
  */
 import { fail } from '../../errors';
 import { SANDBOX_DNS_SUFFIX } from '../../identity';
-import { hex, upperId, uuid } from '../../ids';
+import { hex, upperId } from '../../ids';
 import { availabilityZones } from '../intrinsics';
 import { requireVpcRoom } from '../../ec2/vpcs';
 import { refuseSubnetInUse } from '../../network/providers';
-import { withListenerRules, withLoadBalancerRules, withTargetGroupRules } from './load-balancing';
+import { checkCertificates, withListenerRules, withLoadBalancerRules, withTargetGroupRules } from './load-balancing';
 import { recorded } from './recorded';
 import { subnetZones } from './subnets';
 import { findGeneric, generatedName, str, type ProviderContext, type ResourceProvider } from './types';
@@ -206,14 +206,9 @@ export const infrastructureProviders: Record<string, ResourceProvider> = {
   }),
   'AWS::ElasticLoadBalancingV2::ListenerCertificate': recorded({
     tagProperty: null,
+    validate: (ctx, props) => checkCertificates(ctx.core, props.Certificates),
     physicalId: (ctx) => generatedName(ctx),
     arn: (ctx, id) => `arn:aws:elasticloadbalancing:${ctx.core.region}:${ctx.core.account}:listener-certificate/${id}`,
-  }),
-  'AWS::CertificateManager::Certificate': recorded({
-    duration: 'certificate',
-    physicalId: (ctx) => `arn:aws:acm:${ctx.core.region}:${ctx.core.account}:certificate/${uuid()}`,
-    arn: (_c, id) => id,
-    attributes: (_c, id) => ({ CertificateArn: id }),
   }),
   'AWS::ServiceDiscovery::PrivateDnsNamespace': recorded({
     duration: 'cloudMap',

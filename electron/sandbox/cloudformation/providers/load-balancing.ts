@@ -6,6 +6,7 @@
  */
 import { fail } from '../../errors';
 import type { SandboxCore } from '../../core';
+import { certificateArns, refreshCertificate } from '../../acm/certificates';
 import { findGeneric, str, type ProviderContext, type ResourceProvider } from './types';
 
 const LOAD_BALANCER = 'AWS::ElasticLoadBalancingV2::LoadBalancer';
@@ -68,6 +69,14 @@ export function checkTargetGroup(props: Record<string, unknown>): void {
   if (health === 'TCP' && props.Matcher !== undefined) fail('InvalidConfigurationRequest', 'Health check matchers are not supported for TCP health checks');
 }
 
+/** ELB serves only a certificate ACM has issued: a missing one, or one still pending validation, is CertificateNotFound. */
+export function checkCertificates(core: SandboxCore, certificates: unknown): void {
+  for (const arn of certificateArns(certificates)) {
+    const cert = core.state.acm.certificates.get(arn);
+    if (!cert || refreshCertificate(core, cert).status !== 'ISSUED') fail('CertificateNotFound', `Certificate '${arn}' not found`);
+  }
+}
+
 /** CreateListener's rules: protocols of the load balancer's type, one listener per port, groups of a matching protocol on no other load balancer. */
 export function checkListener(ctx: ProviderContext, props: Record<string, unknown>, creating: boolean): void {
   const lbArn = str(props, 'LoadBalancerArn') ?? '';
@@ -77,6 +86,7 @@ export function checkListener(ctx: ProviderContext, props: Record<string, unknow
   const protocol = upper(props, 'Protocol') ?? (type === 'network' ? 'TCP' : 'HTTP');
   const allowed = LISTENER_PROTOCOLS[type] ?? [];
   if (!allowed.includes(protocol)) fail('ValidationError', `Listener protocol '${protocol}' must be one of '${allowed.join(', ')}'`);
+  if (protocol === 'HTTPS' || protocol === 'TLS') checkCertificates(ctx.core, props.Certificates);
   if (creating) {
     const port = String(props.Port);
     const taken = [...ctx.core.state.resources.values()].some((r) => r.type === LISTENER && r.properties.LoadBalancerArn === lbArn && String(r.properties.Port) === port);

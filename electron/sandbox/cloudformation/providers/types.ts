@@ -11,6 +11,8 @@ export interface ProviderContext {
   type: string;
   /** Tags CloudFormation puts on the resource: the stack's tags plus `aws:cloudformation:*`. */
   stackTags: Record<string, string>;
+  /** Writes a stack event for the resource, its status unchanged, with this reason (a resource that waits says what it waits for). */
+  progress(reason: string): void;
 }
 
 export interface ProvisionedResource {
