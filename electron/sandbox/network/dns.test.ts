@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { internetAccess } from '../testing/network';
 import { CreateStackCommand, DeleteStackCommand, DescribeStackEventsCommand, DescribeStackResourcesCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { ListTasksCommand } from '@aws-sdk/client-ecs';
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
@@ -11,6 +12,7 @@ function networkTemplate(options: { domain?: string; servers?: string[]; hostnam
     Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16', EnableDnsSupport: true, EnableDnsHostnames: options.hostnames ?? true } },
     SubnetA: { Type: 'AWS::EC2::Subnet', Properties: { VpcId: { Ref: 'Vpc' }, CidrBlock: '10.0.0.0/20', AvailabilityZone: 'us-east-1a' } },
     SubnetB: { Type: 'AWS::EC2::Subnet', Properties: { VpcId: { Ref: 'Vpc' }, CidrBlock: '10.0.16.0/20', AvailabilityZone: 'us-east-1b' } },
+    ...internetAccess('Public', 'Vpc', ['SubnetA', 'SubnetB']),
     Namespace: { Type: 'AWS::ServiceDiscovery::PrivateDnsNamespace', Properties: { Name: namespace, Vpc: { Ref: 'Vpc' } } },
     ApiDiscovery: { Type: 'AWS::ServiceDiscovery::Service', Properties: { Name: 'api', NamespaceId: { 'Fn::GetAtt': ['Namespace', 'Id'] }, DnsConfig: { DnsRecords: [{ Type: 'A', TTL: 10 }] } } },
     DbSubnets: { Type: 'AWS::RDS::DBSubnetGroup', Properties: { DBSubnetGroupDescription: 'db', SubnetIds: [{ Ref: 'SubnetA' }, { Ref: 'SubnetB' }] } },
