@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { connectionManager } from '../aws/connection';
 import { loadProject } from '../compose/load';
+import { hostedZonesOf } from '../deploy/certificates';
 import { previewVpcCapacity } from '../deploy/vpc-capacity';
 import { planProject } from '../plan';
 import { raise } from '../../shared/result';
@@ -26,10 +27,13 @@ export const planHandlers = {
     }
     // Price and template for the connected region unless the caller asks for another one.
     const connection = connectionManager(ctx).current();
+    // Which domains CloudFormation can validate by itself: the account's public hosted zones.
+    const hostedZones = connection ? await hostedZonesOf(connection.clients.route53, loaded.project) : undefined;
     const preview = planProject(loaded.project, {
       mode,
       region: region ?? connection?.target.region ?? DEFAULT_PLAN_REGION,
       account: connection?.identity.account,
+      ...(hostedZones ? { hostedZones } : {}),
     });
     // Room for its VPCs can be counted only in the connected region (the clients' own).
     if (connection && preview.region === connection.target.region) {

@@ -12,6 +12,7 @@ import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { Route53Client } from '@aws-sdk/client-route-53';
 import { S3Client } from '@aws-sdk/client-s3';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -40,6 +41,8 @@ export interface AwsClients {
   rds: RDSClient;
   /** Cache snapshots, likewise. */
   elasticache: ElastiCacheClient;
+  /** Public hosted zones, so CloudFormation can validate a domain's certificate by itself. */
+  route53: Route53Client;
 }
 
 /** Attempts per call: adaptive mode also rate-limits the client after throttling responses. */
@@ -83,6 +86,7 @@ export function buildClients(config: ClientSettings, s3PathStyle: boolean): AwsC
     codebuild: new CodeBuildClient(config),
     rds: new RDSClient(config),
     elasticache: new ElastiCacheClient(config),
+    route53: new Route53Client(config),
   };
   for (const client of Object.values(clients)) nameFailures(client);
   return clients;

@@ -28,6 +28,9 @@ import { runBuilds, type BuildRequest } from './build';
 import { buildRun, buildSecretParameter } from './build-records';
 import { BUILD_PROJECTS } from '../plan/bootstrap';
 import { writeDerivedParameters } from './derived';
+import { domainOfCertificate, hostedZonesOf } from './certificates';
+import { validationRecordOf, waitingWords, type ValidationRecord } from '../../shared/domain/certificates';
+import type { HostedZoneMatch } from '../aws/hosted-zones';
 import { toAppError } from './errors';
 import { buildDigest, ensureRepositories, existingImageTags } from './images';
 import { packageContext, type PackagedContext, type PackageOptions } from './package';
@@ -88,6 +91,10 @@ export class DeploymentRun {
   private bucket: string | undefined;
   /** SSM parameter versions of the project's config, read after the secrets phase. */
   private configVersions: Record<string, number> | undefined;
+  /** Each domain's public hosted zone (null: not in the account); undefined when Route 53 could not be asked. */
+  private hostedZones: Record<string, HostedZoneMatch | null> | undefined;
+  /** A certificate of this deployment that waits for a DNS record the user has to add. */
+  private waitingCertificate: { domain: string; record: ValidationRecord } | undefined;
   private projectName = '';
   private currentPhase: DeployPhase = 'validate';
   private lastProgress = new Map<string, number>();
@@ -449,6 +456,7 @@ export class DeploymentRun {
     });
     // The versions (never values) the plan pins: a changed value reaches the database and every task that reads it.
     this.configVersions = await readConfigVersions(clients.ssm, project.name);
+    this.hostedZones = await hostedZonesOf(clients.route53, project);
 
     // 9. The project stack.
     const stackOutcome = await this.step<{ changed: boolean; outputs: Record<string, string> }>('stack', async () => {
@@ -470,6 +478,12 @@ export class DeploymentRun {
       const onEvent = (event: import('../../shared/domain/deploy').StackEvent) => {
         this.emit({ type: 'stack-event', deploymentId: this.record.id, event });
         oneOffs.onStackEvent(event);
+        // A certificate waiting for a record only the user can add: say which, in the phase everyone watches.
+        const record = event.type === 'AWS::CertificateManager::Certificate' ? validationRecordOf(event.reason) : undefined;
+        if (record) {
+          this.waitingCertificate = { domain: domainOfCertificate(project, event.logicalId), record };
+          this.setPhase('stack', 'running', waitingWords(this.waitingCertificate.domain, record));
+        } else if (event.type === 'AWS::CertificateManager::Certificate' && event.status.endsWith('_COMPLETE')) this.waitingCertificate = undefined;
       };
       // Time has passed while building: look again.
       let stack = builtSomething || input.resuming ? await describeStack(cfn, stackName) : existingStack;
@@ -601,7 +615,7 @@ export class DeploymentRun {
   private planStack(project: ProjectModel, images: Record<string, string>, restores: Record<string, string>, preflight: boolean) {
     const conn = this.env.connection();
     const stackName = projectStackName(project.name);
-    const preview = planProject(project, { mode: this.input.mode, region: conn.target.region, account: conn.identity.account, images, restores, preflight, configVersions: this.configVersions });
+    const preview = planProject(project, { mode: this.input.mode, region: conn.target.region, account: conn.identity.account, images, restores, preflight, configVersions: this.configVersions, ...(this.hostedZones ? { hostedZones: this.hostedZones } : {}) });
     const planned = preview.stacks.find((s) => s.stackName === stackName);
     if (!planned) raise('INTERNAL', `The plan has no stack named ${stackName}.`);
     if (preview.preflight.length > 0) {
@@ -626,6 +640,11 @@ export class DeploymentRun {
     try {
       return await work();
     } catch (error) {
+      // Berth stopped watching while a certificate still waits for its record: say which record, not just "still in progress".
+      const waiting = this.waitingCertificate;
+      if (waiting && error instanceof AppErrorException && error.code === 'STACK_BUSY') {
+        raise('STACK_BUSY', `${waitingWords(waiting.domain, waiting.record)} Berth stopped watching; CloudFormation keeps waiting. Add the record, then deploy again to follow it.`, { ...error.appError.details, record: waiting.record });
+      }
       const { ecs, logs } = this.env.connection().clients;
       throw await explainStackFailure(error, { ecs, logs, cluster: outputs.ClusterName ?? outputs.ClusterArn ?? '', project });
     }

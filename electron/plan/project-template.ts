@@ -147,6 +147,8 @@ export function buildProjectTemplate(
   restores: Record<string, string> = {},
   /** SSM parameter name → its current version (known when connected): pins the database password and marks what each task reads. */
   configVersions?: Record<string, number>,
+  /** Domain → the account's public hosted zone id for it: CloudFormation then writes the certificate's validation record. */
+  hostedZones: Record<string, string> = {},
 ): ProjectTemplatePlan {
   const settings = MODE_SETTINGS[mode];
   const p = project.name;
@@ -372,10 +374,23 @@ export function buildProjectTemplate(
     const certificates: string[] = [];
     for (const domain of ingress.domains) {
       const id = `${idPart(domain.service)}Certificate`;
+      const zone = hostedZones[domain.domain];
       b.add(
         id,
-        { Type: 'AWS::CertificateManager::Certificate', Properties: { DomainName: domain.domain, ValidationMethod: 'DNS', Tags: tags } },
-        own(domain.service, `TLS certificate for ${domain.domain}`, 'HTTPS for the service’s domain; add the validation CNAME that ACM shows to your DNS'),
+        {
+          Type: 'AWS::CertificateManager::Certificate',
+          Properties: {
+            DomainName: domain.domain,
+            ValidationMethod: 'DNS',
+            DomainValidationOptions: zone ? [{ DomainName: domain.domain, HostedZoneId: zone }] : undefined,
+            Tags: tags,
+          },
+        },
+        own(
+          domain.service,
+          `TLS certificate for ${domain.domain}`,
+          zone ? `HTTPS for the service’s domain, validated through your hosted zone ${zone}` : 'HTTPS for the service’s domain; the deploy shows the validation CNAME to add where the domain’s DNS is served',
+        ),
       );
       certificates.push(id);
     }

@@ -28,6 +28,8 @@ export interface PlanOptions {
   restores?: Record<string, string>;
   /** SSM parameter name → current version (read by the deploy just before it plans): versioned password references and task config digests. */
   configVersions?: Record<string, number>;
+  /** Each domainname's public hosted zone in the account (null: none there), when connected. */
+  hostedZones?: Record<string, { id: string; name: string } | null>;
 }
 
 /** Plans `project` in one mode: templates, preview, costs of all three modes, preflight problems. */
@@ -36,7 +38,8 @@ export function planProject(project: ProjectModel, options: PlanOptions): PlanPr
     raise('PLAN_INVALID', `"${project.name}" is not a valid project name: use lower-case letters, digits, - and _ (at most 63).`);
   }
   const bootstrap = planBootstrap();
-  const planned = buildProjectTemplate(project, options.mode, undefined, options.images ?? {}, options.restores ?? {}, options.configVersions);
+  const zoneIds = Object.fromEntries(Object.entries(options.hostedZones ?? {}).flatMap(([domain, zone]) => (zone ? [[domain, zone.id]] : [])));
+  const planned = buildProjectTemplate(project, options.mode, undefined, options.images ?? {}, options.restores ?? {}, options.configVersions, zoneIds);
   const stacks = [bootstrap.stack, planned.stack];
   const resources = [...bootstrap.resources, ...planned.resources];
   if (options.images) {
@@ -56,6 +59,10 @@ export function planProject(project: ProjectModel, options: PlanOptions): PlanPr
     config: configNeeds(project),
     hostReferences: [...project.hostReferences],
     urls: publicUrls(planned.ingress),
+    certificates: planned.ingress.domains.map((d) => {
+      const zone = options.hostedZones?.[d.domain];
+      return { service: d.service, domain: d.domain, validation: zone ? 'automatic' : zone === null ? 'manual' : 'unknown', ...(zone ? { zone } : {}) };
+    }),
     costs: DEPLOYMENT_MODES.map((mode) => estimateCost(project, mode, options.region)),
     preflight: options.preflight === false ? [] : stacks.flatMap((stack) => preflight(stack)),
   };

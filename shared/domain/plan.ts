@@ -130,6 +130,18 @@ export interface VpcCapacity {
   note?: string;
 }
 
+/**
+ * A domain's certificate: `automatic` when the account has the domain's public hosted zone
+ * (CloudFormation writes the validation record), `manual` when it has none (the deploy shows the
+ * record to add where the domain's DNS is served), `unknown` when not connected.
+ */
+export interface CertificatePlan {
+  service: string;
+  domain: string;
+  validation: 'automatic' | 'manual' | 'unknown';
+  zone?: { id: string; name: string };
+}
+
 export interface PlanPreview {
   project: string;
   mode: DeploymentMode;
@@ -142,6 +154,8 @@ export interface PlanPreview {
   hostReferences: import('./project').HostReference[];
   /** Public URLs that will exist (ALB DNS name is known only after deploy: shown as a pattern). */
   urls: string[];
+  /** One TLS certificate per `domainname`, and how ACM will see its DNS validation record. */
+  certificates: CertificatePlan[];
   costs: CostEstimate[];
   preflight: PreflightProblem[];
   /** Room for the VPCs this deploy creates in the connected account (absent when not connected, or none are created). */

@@ -10,14 +10,18 @@ import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeImagesCommand } from '@aws-sdk/client-ecr';
 import { DescribeTaskDefinitionCommand, DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import { CreateHostedZoneCommand, ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import { describe, expect, it } from 'vitest';
+import { dispatch } from '../../electron/api/dispatch';
+import { handlers } from '../../electron/api/handlers';
+import type { PlanPreview } from '../../shared/domain/plan';
 import { ecsServiceName } from '../../electron/plan/names';
 import { configDigest } from '../../electron/plan/project-template';
 import { setConfig } from '../../electron/secrets/store';
 import { connectionManager } from '../../electron/aws/connection';
 import { regionInventory } from '../../electron/inventory/list';
 import { teardownProject } from '../../electron/inventory/teardown';
-import { clientsOf, clusterOf, deploy, sandboxAppForSuite, suiteProject } from './helpers';
+import { clientsOf, clusterOf, connectedApp, deploy, FAST, sandboxAppForSuite, suiteProject } from './helpers';
 
 const suite = sandboxAppForSuite();
 
@@ -112,4 +116,66 @@ describe('a deploy as AWS would run it', () => {
     const inventory = await regionInventory(conn);
     expect(inventory.snapshots.filter((x) => x.project === 'shop').map((x) => x.kind).sort()).toEqual(['cache', 'database']);
   }, 120_000);
+
+  it('validates a domain’s certificate through the account’s hosted zone; without one, shows the CNAME to add and waits for it, and says so when it stops watching', async () => {
+    const c = clientsOf(suite.app);
+    const site = (name: string, domain: string) => `name: ${name}\nservices:\n  web:\n    image: nginx:1.27\n    ports: ["80:80"]\n    domainname: ${domain}\n`;
+
+    // The account has example.com's public zone: CloudFormation writes the validation record there.
+    const zone = await c.route53.send(new CreateHostedZoneCommand({ Name: 'example.com', CallerReference: 'realism-1' }));
+    const zoneId = zone.HostedZone!.Id!.replace('/hostedzone/', '');
+    const inZone = await suiteProject(suite, { 'compose.yaml': site('shopzone', 'shop.example.com') });
+    const preview = await previewOf(inZone);
+    expect(preview.certificates).toEqual([{ service: 'web', domain: 'shop.example.com', validation: 'automatic', zone: { id: zoneId, name: 'example.com' } }]);
+    const automatic = await deploy(suite.app, inZone, 'balanced');
+    expect(automatic.outcome, automatic.failure?.message).toBe('succeeded');
+    expect(automatic.urls).toContain('https://shop.example.com');
+    const records = await c.route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId }));
+    expect(records.ResourceRecordSets!.some((r) => r.Type === 'CNAME' && r.Name!.endsWith('.shop.example.com.') && r.ResourceRecords![0]!.Value!.endsWith('.acm-validations.aws.'))).toBe(true);
+
+    // No zone for example.net in the account: the deploy names the record and waits until it exists outside AWS.
+    const outside = await suiteProject(suite, { 'compose.yaml': site('shopnet', 'shop.example.net') });
+    expect((await previewOf(outside)).certificates[0]!.validation).toBe('manual');
+    const from = suite.app.events.length;
+    const running = deploy(suite.app, outside, 'balanced');
+    const waiting = await until(() => suite.app.events.slice(from).find((e) => e.type === 'phase' && e.message?.startsWith('Waiting for the certificate of shop.example.net')));
+    const record = /add the DNS record (\S+) CNAME (\S+) where/.exec((waiting as { message: string }).message)!;
+    expect(record[1]).toMatch(/^_[0-9a-f]{32}\.shop\.example\.net\.$/);
+    expect(record[2]).toMatch(/^_[0-9a-f]{32}\.[a-z]{10}\.acm-validations\.aws\.$/);
+    suite.sandbox.putOutsideDnsRecord({ name: record[1]!, type: 'CNAME', value: record[2]! });
+    const manual = await running;
+    expect(manual.outcome, manual.failure?.message).toBe('succeeded');
+  }, 120_000);
+
+  it('stops watching a certificate that never gets its record, naming the record to add', async () => {
+    const impatient = await connectedApp(suite.sandbox, undefined, { ...FAST, wait: { ...FAST.wait, timeoutMs: 1_500 } });
+    try {
+      const dir = await suiteProject(suite, { 'compose.yaml': 'name: shoporg\nservices:\n  web:\n    image: nginx:1.27\n    ports: ["80:80"]\n    domainname: shop.example.org\n' });
+      const record = await deploy(impatient, dir, 'balanced');
+      expect(record.outcome).toBe('failed');
+      expect(record.failure?.message).toMatch(
+        /^Waiting for the certificate of shop\.example\.org: add the DNS record _[0-9a-f]{32}\.shop\.example\.org\. CNAME _[0-9a-f]{32}\.[a-z]{10}\.acm-validations\.aws\. where shop\.example\.org's DNS is served\. .* Berth stopped watching; CloudFormation keeps waiting\. Add the record, then deploy again to follow it\.$/,
+      );
+    } finally {
+      await impatient.ctx.dispose();
+    }
+  }, 60_000);
 });
+
+async function previewOf(dir: string): Promise<PlanPreview> {
+  const result = await dispatch(handlers, suite.app.ctx, 'plan:preview', { dir, mode: 'balanced' });
+  if (!result.ok) throw new Error(result.error.message);
+  return result.value as PlanPreview;
+}
+
+/** Polls `find` until it returns something (the deploy runs in the background meanwhile). */
+async function until<T>(find: () => T | undefined, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = find();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+

@@ -203,6 +203,19 @@ describe('project template', () => {
     expect(props(template(webWithStores()), 'DbDatabase').MasterUserPassword).toBe('{{resolve:ssm-secure:/Berth/shop/POSTGRES_PASSWORD}}');
   });
 
+  it('lets CloudFormation validate a certificate through the account’s hosted zone when there is one, and says how in the preview', () => {
+    const p = withDomains();
+    const domain = p.services.find((s) => s.domainname)!.domainname!;
+    const withZone = planProject(p, { mode: 'balanced', region: 'us-east-1', preflight: false, hostedZones: { [domain]: { id: 'Z123', name: domain.split('.').slice(-2).join('.') } } });
+    const cert = (preview: typeof withZone) => Object.values(preview.stacks[1]!.template.Resources).find((r) => r.Type === 'AWS::CertificateManager::Certificate' && (r.Properties as any).DomainName === domain)!.Properties as any;
+    expect(cert(withZone).DomainValidationOptions).toEqual([{ DomainName: domain, HostedZoneId: 'Z123' }]);
+    expect(withZone.certificates.find((c) => c.domain === domain)).toMatchObject({ validation: 'automatic', zone: { id: 'Z123' } });
+    const noZone = planProject(p, { mode: 'balanced', region: 'us-east-1', preflight: false, hostedZones: { [domain]: null } });
+    expect(cert(noZone).DomainValidationOptions).toBeUndefined();
+    expect(noZone.certificates.find((c) => c.domain === domain)!.validation).toBe('manual');
+    expect(planProject(p, { mode: 'balanced', region: 'us-east-1', preflight: false }).certificates.find((c) => c.domain === domain)!.validation).toBe('unknown');
+  });
+
   it('makes RDS with the ssm-secure password, Snapshot policies and the mode’s size; CNAMEs in the namespace', () => {
     for (const mode of MODES) {
       const t = template(webWithStores(), mode);

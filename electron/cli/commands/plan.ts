@@ -3,6 +3,7 @@
  * `--out DIR` writes each stack's template as `<stack-name>.template.json` (and nothing else).
  * Exit 1 when the project has errors or a template fails preflight.
  */
+import { certificateWords } from '../../../shared/domain/certificates';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DEPLOYMENT_MODES, type DeploymentMode, type PlanPreview } from '../../../shared/domain/plan';
@@ -40,6 +41,10 @@ export function formatPreview(preview: PlanPreview): string[] {
   if (preview.urls.length > 0) {
     lines.push('', 'Public URLs:');
     for (const url of preview.urls) lines.push(`  ${url}`);
+  }
+  if (preview.certificates.length > 0) {
+    lines.push('', 'TLS certificates (ACM, validated by DNS):');
+    for (const c of preview.certificates) lines.push(`  ${certificateWords(c)}`);
   }
   const needs = preview.config.filter((c) => c.source !== 'literal');
   if (needs.length > 0) {

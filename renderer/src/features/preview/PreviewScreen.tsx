@@ -1,4 +1,5 @@
 /** Preview: what Berth will create for the open project, drawn and priced, before anything happens. */
+import { certificateWords } from '../../../../shared/domain/certificates';
 import { Alert, Anchor, Badge, Card, Code, Group, List, Loader, Modal, Stack, Table, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { lazy, Suspense, useState } from 'react';
@@ -162,6 +163,18 @@ export function PreviewScreen() {
                 <Text size="xs" c="dimmed">
                   The load balancer’s name is known once it exists; the Deploy screen shows the final addresses.
                 </Text>
+              </Stack>
+            )}
+            {data.certificates.length > 0 && (
+              <Stack gap={4} mt="sm" aria-label="TLS certificates">
+                <Text size="sm" fw={500}>
+                  TLS certificates
+                </Text>
+                {data.certificates.map((c) => (
+                  <Text key={c.domain} size="sm" c={c.validation === 'manual' ? 'orange' : undefined} data-validation={c.validation}>
+                    {certificateWords(c)}
+                  </Text>
+                ))}
               </Stack>
             )}
           </Card>
