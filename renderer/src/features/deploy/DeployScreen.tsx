@@ -19,6 +19,7 @@ import { deployStore, useDeployView } from './deploy-store';
 import { DeployStepper } from './DeployStepper';
 import { History } from './History';
 import { BuildOutput, OneOffs, ProgressBars, Rollouts, StackTimeline } from './LiveDetails';
+import { DnsRecords } from './DnsRecords';
 import { Outcome } from './Outcome';
 
 /** Finds the running deployment after a restart or a dropped connection, and the end of one that finished meanwhile. */
@@ -113,6 +114,7 @@ function Live({ view, dir }: { view: DeployView; dir: string }) {
             </Alert>
           )}
           {view.record && <Outcome record={view.record} />}
+          {!view.record && <DnsRecords events={view.stackEvents} />}
           {waiting && view.diff && (
             <Card withBorder padding="md" style={{ borderColor: 'var(--mantine-primary-color-filled)', borderWidth: 2 }} component="section" aria-label="Changes to apply">
               <Text fw={600}>Apply these changes?</Text>
