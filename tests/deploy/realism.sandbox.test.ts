@@ -21,7 +21,10 @@ import { setConfig } from '../../electron/secrets/store';
 import { connectionManager } from '../../electron/aws/connection';
 import { regionInventory } from '../../electron/inventory/list';
 import { teardownProject } from '../../electron/inventory/teardown';
-import { clientsOf, clusterOf, connectedApp, deploy, FAST, sandboxAppForSuite, suiteProject } from './helpers';
+import { clientsOf, clusterOf, connectedApp, deploy, FAST, runBerth, sandboxAppForSuite, suiteProject } from './helpers';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const suite = sandboxAppForSuite();
 
@@ -160,6 +163,33 @@ describe('a deploy as AWS would run it', () => {
       await impatient.ctx.dispose();
     }
   }, 60_000);
+});
+
+describe('berth up, as the issue asks', () => {
+  it('deploys a Docker Hub image with a domainname, then again after the password changed, on the command line', async () => {
+    const c = clientsOf(suite.app);
+    await c.route53.send(new CreateHostedZoneCommand({ Name: 'example.io', CallerReference: 'realism-cli' }));
+    const dir = await suiteProject(suite, {
+      'compose.yaml': `name: clishop\nservices:\n  web:\n    image: nginx:1.27\n    ports: ["80:80"]\n    domainname: www.example.io\n    environment:\n      DATABASE_URL: postgres://clishop:\${POSTGRES_PASSWORD}@db:5432/clishop\n  db:\n    image: postgres:16\n    x-defang-postgres: true\n    environment:\n      POSTGRES_PASSWORD:\n`,
+    });
+    const dataDir = await mkdtemp(join(tmpdir(), 'berth-realism-cli-'));
+    suite.folders.push(dataDir);
+    const flags = ['--endpoint', suite.sandbox.endpoint, '--sandbox', '--region', 'us-east-1'];
+    const berth = (args: string[], stdin = '') => runBerth([...args, ...flags], dataDir, stdin);
+    // A password RDS would refuse is refused before anything is stored.
+    const refused = await berth(['config', 'set', 'POSTGRES_PASSWORD', '--project', dir], 'has a space');
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('which AWS refuses because it contains a space');
+    expect((await berth(['config', 'set', 'POSTGRES_PASSWORD', '--project', dir], 'first-password-1')).code).toBe(0);
+    const first = await berth(['up', dir, '--yes']);
+    expect(first.code, first.err).toBe(0);
+    expect(first.out).toContain('https://www.example.io');
+    expect((await berth(['config', 'set', 'POSTGRES_PASSWORD', '--project', dir], 'second-password-2')).code).toBe(0);
+    const second = await berth(['up', dir, '--yes']);
+    expect(second.code, second.err).toBe(0);
+    expect(`${second.out}\n${second.err}`).toMatch(/Update .*DbDatabase/);
+    expect((await c.cloudformation.send(new GetTemplateCommand({ StackName: 'berth-clishop' }))).TemplateBody).toContain('POSTGRES_PASSWORD:2}}');
+  }, 120_000);
 });
 
 async function previewOf(dir: string): Promise<PlanPreview> {

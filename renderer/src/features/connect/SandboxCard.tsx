@@ -72,17 +72,21 @@ export function SandboxCard({ prominent, connectedToSandbox }: { prominent: bool
           nothing is created in AWS or costs money.
         </Text>
         <Stack gap={4}>
-          <SegmentedControl
-            size="xs"
-            w="fit-content"
-            aria-label="Sandbox speed"
-            value={speed}
-            onChange={(v) => setSpeed(v as 'instant' | 'realistic')}
-            data={[
-              { label: 'Instant', value: 'instant' },
-              { label: 'As long as AWS', value: 'realistic' },
-            ]}
-          />
+          <Group gap="xs">
+            <Text size="sm" fw={500} id="sandbox-speed-label">
+              Speed
+            </Text>
+            <SegmentedControl
+              size="xs"
+              aria-labelledby="sandbox-speed-label"
+              value={speed}
+              onChange={(v) => setSpeed(v as 'instant' | 'realistic')}
+              data={[
+                { label: 'Instant', value: 'instant' },
+                { label: 'As long as AWS', value: 'realistic' },
+              ]}
+            />
+          </Group>
           <Text size="xs" c="dimmed">
             {speed === 'realistic'
               ? 'Everything takes as long as in AWS: a database about 8 minutes, a cache 6, a load balancer 3.'
