@@ -1,6 +1,7 @@
 // Journey 4: a failing build and a failing stack → the cause is shown in plain words, nothing
 // is left half-done, and the next deploy works.
 import { writeFile } from 'node:fs/promises';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { join } from 'node:path';
 import { expectAccessible } from './a11y';
 import { expect, openProject, snap, test } from './fixtures';
@@ -26,13 +27,16 @@ services:
 `;
 
 test('a failing build and a failing stack explain themselves and leave nothing half-done', async ({ appPage: page, app, sandbox }) => {
-  void sandbox;
   const dir = join(app.workDir, 'shaky');
   await writeFiles(dir, { 'compose.yaml': COMPOSE });
   // A Dockerfile without FROM: the image build fails.
   await writeFiles(join(dir, 'web'), { ...pythonService('web'), Dockerfile: 'WORKDIR /app\nCOPY . .\nCMD ["python", "-m", "http.server", "8000"]\n' });
-  // Too short for the database: AWS refuses it when the stack creates the database.
-  await app.call('secrets:set', { dir, name: 'POSTGRES_PASSWORD', value: 'short' });
+  // Too short for the database. Berth refuses to store it (step 3), so it is set around Berth, as with
+  // the AWS CLI: then AWS refuses it when the stack creates the database.
+  await expect(app.call('secrets:set', { dir, name: 'POSTGRES_PASSWORD', value: 'short' })).rejects.toThrow(/shorter than 8 characters/);
+  const ssm = new SSMClient({ endpoint: sandbox.endpoint, region: sandbox.region, credentials: sandbox.credentials, maxAttempts: 1 });
+  await ssm.send(new PutParameterCommand({ Name: '/Berth/shaky/POSTGRES_PASSWORD', Value: 'short', Type: 'SecureString' }));
+  ssm.destroy();
 
   await page.reload();
   await openProject(page, dir);
@@ -70,8 +74,15 @@ test('a failing build and a failing stack explain themselves and leave nothing h
   await snap(page, 'inventory-after-failures');
   await expectAccessible(page, 'Inventory (after failures)');
 
-  // 3. A proper password, and the next deploy works.
+  // 3. The Secrets screen refuses the same short password, with the reason; a random one fits.
   await page.getByRole('link', { name: 'Secrets' }).click();
+  await page.getByRole('button', { name: 'Change POSTGRES_PASSWORD' }).click();
+  const modal = page.getByRole('dialog', { name: 'Set POSTGRES_PASSWORD' });
+  await modal.getByLabel('Value').fill('short');
+  await modal.getByRole('button', { name: 'Save' }).click();
+  await expect(modal).toContainText('which AWS refuses because it is shorter than 8 characters');
+  await snap(page, 'secrets-password-refused');
+  await modal.getByRole('button', { name: 'Cancel' }).click();
   await page.getByRole('button', { name: 'More actions for POSTGRES_PASSWORD' }).click();
   await expect(page.getByRole('menuitem', { name: 'Replace with a random value' })).toBeVisible();
   await expectAccessible(page, 'Secrets (actions menu)');
