@@ -6,7 +6,6 @@
 import type { Route53Client } from '@aws-sdk/client-route-53';
 import type { ProjectModel } from '../../shared/domain/project';
 import { publicZonesFor, type HostedZoneMatch } from '../aws/hosted-zones';
-import { idPart } from '../plan/names';
 
 /** The domains a project asks certificates for. */
 export function projectDomains(project: ProjectModel): string[] {
@@ -25,7 +24,3 @@ export async function hostedZonesOf(route53: Route53Client, project: ProjectMode
   }
 }
 
-/** The domain a certificate resource of the project stack is for (`WebCertificate` → web's domainname). */
-export function domainOfCertificate(project: ProjectModel, logicalId: string): string {
-  return project.services.find((s) => s.domainname && `${idPart(s.name)}Certificate` === logicalId)?.domainname ?? logicalId;
-}

@@ -28,8 +28,8 @@ import { runBuilds, type BuildRequest } from './build';
 import { buildRun, buildSecretParameter } from './build-records';
 import { BUILD_PROJECTS } from '../plan/bootstrap';
 import { writeDerivedParameters } from './derived';
-import { domainOfCertificate, hostedZonesOf } from './certificates';
-import { validationRecordOf, waitingWords, type ValidationRecord } from '../../shared/domain/certificates';
+import { hostedZonesOf } from './certificates';
+import { recordDomain, validationRecordOf, waitingWords, type ValidationRecord } from '../../shared/domain/certificates';
 import type { HostedZoneMatch } from '../aws/hosted-zones';
 import { toAppError } from './errors';
 import { buildDigest, ensureRepositories, existingImageTags } from './images';
@@ -454,13 +454,12 @@ export class DeploymentRun {
       if (written === 0) return { skipped: unchanged > 0 ? 'Computed values and secret files are up to date.' : 'No computed values or secret files.', value: undefined };
       return undefined;
     });
-    // The versions (never values) the plan pins: a changed value reaches the database and every task that reads it.
-    this.configVersions = await readConfigVersions(clients.ssm, project.name);
-    this.hostedZones = await hostedZonesOf(clients.route53, project);
-
     // 9. The project stack.
     const stackOutcome = await this.step<{ changed: boolean; outputs: Record<string, string> }>('stack', async () => {
       const cfn = clients.cloudformation;
+      // The versions (never values) the plan pins: a changed value reaches the database and every task that reads it.
+      this.configVersions = await readConfigVersions(clients.ssm, project.name);
+      this.hostedZones = await hostedZonesOf(clients.route53, project);
       const cluster = outputs.ClusterName ?? outputs.ClusterArn ?? '';
       // One-offs do not depend on where the stores are: a plan without preflight names them.
       const oneOffs = new OneOffRunner(oneOffPlans(this.planStack(project, images, {}, false)), {
@@ -481,7 +480,7 @@ export class DeploymentRun {
         // A certificate waiting for a record only the user can add: say which, in the phase everyone watches.
         const record = event.type === 'AWS::CertificateManager::Certificate' ? validationRecordOf(event.reason) : undefined;
         if (record) {
-          this.waitingCertificate = { domain: domainOfCertificate(project, event.logicalId), record };
+          this.waitingCertificate = { domain: recordDomain(record), record };
           this.setPhase('stack', 'running', waitingWords(this.waitingCertificate.domain, record));
         } else if (event.type === 'AWS::CertificateManager::Certificate' && event.status.endsWith('_COMPLETE')) this.waitingCertificate = undefined;
       };

@@ -12,6 +12,11 @@ export function validationRecordOf(reason: string | undefined): ValidationRecord
   return m ? { name: m[1]!.trim(), type: m[2]!, value: m[3]!.trim() } : undefined;
 }
 
+/** The domain a validation record is for: `_<token>.shop.example.net.` validates shop.example.net. */
+export function recordDomain(record: ValidationRecord): string {
+  return record.name.replace(/^[^.]+\./, '').replace(/\.$/, '');
+}
+
 /** What the Deploy screen and `berth up` say while a certificate waits for its record. */
 export function waitingWords(domain: string, record: ValidationRecord): string {
   return `Waiting for the certificate of ${domain}: add the DNS record ${record.name} ${record.type} ${record.value} where ${domain}'s DNS is served. ACM checks it every few minutes and gives up after 72 hours.`;

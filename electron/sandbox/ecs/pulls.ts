@@ -8,6 +8,7 @@
  *   repository) in the execution role; the repository and image then exist in the account.
  * Failures use the words the ECS agent writes into `stoppedReason`.
  */
+import { genericsOf } from '../cloudformation/providers/types';
 import { createHash } from 'node:crypto';
 import type { SandboxCore } from '../core';
 import { createRepository, findImage, putImage } from '../ecr';
@@ -23,9 +24,6 @@ const dockerHubPulls = new WeakMap<SandboxCore, Map<string, number[]>>();
 
 type Egress = { kind: 'internet'; ip: string } | { kind: 'none'; ecrEndpoints: boolean; ssmEndpoint: boolean; privateIp: string };
 
-function resourcesOf(core: SandboxCore, type: string): GenericResource[] {
-  return [...core.state.resources.values()].filter((r) => r.type === type);
-}
 
 /** A stable made-up public address for something (a task's public IP, a NAT gateway's Elastic IP). */
 function publicIp(seed: string): string {
@@ -35,13 +33,13 @@ function publicIp(seed: string): string {
 
 /** The route table a subnet uses: its explicit association, else its VPC's main table (which Berth never gives a default route). */
 function defaultRoute(core: SandboxCore, subnetId: string): GenericResource | undefined {
-  const table = resourcesOf(core, 'AWS::EC2::SubnetRouteTableAssociation').find((a) => a.properties.SubnetId === subnetId)?.properties.RouteTableId;
+  const table = genericsOf(core, 'AWS::EC2::SubnetRouteTableAssociation').find((a) => a.properties.SubnetId === subnetId)?.properties.RouteTableId;
   if (!table) return undefined;
-  return resourcesOf(core, 'AWS::EC2::Route').find((r) => r.properties.RouteTableId === table && r.properties.DestinationCidrBlock === '0.0.0.0/0');
+  return genericsOf(core, 'AWS::EC2::Route').find((r) => r.properties.RouteTableId === table && r.properties.DestinationCidrBlock === '0.0.0.0/0');
 }
 
 function attachedGateway(core: SandboxCore, gatewayId: unknown, vpcId: unknown): boolean {
-  return resourcesOf(core, 'AWS::EC2::VPCGatewayAttachment').some((a) => a.properties.InternetGatewayId === gatewayId && a.properties.VpcId === vpcId);
+  return genericsOf(core, 'AWS::EC2::VPCGatewayAttachment').some((a) => a.properties.InternetGatewayId === gatewayId && a.properties.VpcId === vpcId);
 }
 
 /** True when a subnet's default route leads to an internet gateway attached to its VPC. */
@@ -52,14 +50,14 @@ function routesToInternet(core: SandboxCore, subnet: GenericResource): boolean {
 
 /** True when the VPC has an endpoint for every service suffix (ECR needs ecr.api, ecr.dkr and S3, where the layers are). */
 function hasEndpoints(core: SandboxCore, vpcId: unknown, suffixes: string[]): boolean {
-  const services = resourcesOf(core, 'AWS::EC2::VPCEndpoint').filter((e) => e.properties.VpcId === vpcId).map((e) => String(e.properties.ServiceName ?? ''));
+  const services = genericsOf(core, 'AWS::EC2::VPCEndpoint').filter((e) => e.properties.VpcId === vpcId).map((e) => String(e.properties.ServiceName ?? ''));
   return suffixes.every((suffix) => services.some((s) => s.endsWith(suffix)));
 }
 
 /** How the task reaches the internet, judged from its first subnet (Fargate places the ENI in one of them). */
 export function taskEgress(core: SandboxCore, task: EcsTask): Egress {
   const subnetId = task.network?.subnets[0];
-  const subnet = subnetId ? resourcesOf(core, 'AWS::EC2::Subnet').find((s) => s.physicalId === subnetId) : undefined;
+  const subnet = subnetId ? genericsOf(core, 'AWS::EC2::Subnet').find((s) => s.physicalId === subnetId) : undefined;
   // A subnet the sandbox did not create (a test's made-up id): nothing to judge by.
   if (!subnet) return { kind: 'internet', ip: publicIp(task.id) };
   const route = defaultRoute(core, subnet.physicalId);
@@ -67,10 +65,10 @@ export function taskEgress(core: SandboxCore, task: EcsTask): Egress {
     return { kind: 'internet', ip: publicIp(task.id) };
   }
   if (typeof route?.properties.NatGatewayId === 'string') {
-    const nat = resourcesOf(core, 'AWS::EC2::NatGateway').find((n) => n.physicalId === route.properties.NatGatewayId);
-    const natSubnet = nat && resourcesOf(core, 'AWS::EC2::Subnet').find((s) => s.physicalId === nat.properties.SubnetId);
+    const nat = genericsOf(core, 'AWS::EC2::NatGateway').find((n) => n.physicalId === route.properties.NatGatewayId);
+    const natSubnet = nat && genericsOf(core, 'AWS::EC2::Subnet').find((s) => s.physicalId === nat.properties.SubnetId);
     if (nat && natSubnet && routesToInternet(core, natSubnet)) {
-      const eip = resourcesOf(core, 'AWS::EC2::EIP').find((e) => e.attributes.AllocationId === nat.properties.AllocationId);
+      const eip = genericsOf(core, 'AWS::EC2::EIP').find((e) => e.attributes.AllocationId === nat.properties.AllocationId);
       return { kind: 'internet', ip: typeof eip?.attributes.PublicIp === 'string' ? eip.attributes.PublicIp : publicIp(nat.physicalId) };
     }
   }

@@ -6,6 +6,7 @@
  * instances, and a CNAME is followed. Anything else is NXDOMAIN, or a public name the sandbox
  * cannot look up.
  */
+import { genericsOf } from '../cloudformation/providers/types';
 import type { SandboxCore } from '../core';
 import { SANDBOX_DNS_SUFFIX } from '../identity';
 import type { EcsTask, GenericResource } from '../state';
@@ -27,9 +28,6 @@ export interface Resolution {
 
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 
-function resourcesOf(core: SandboxCore, type: string): GenericResource[] {
-  return [...core.state.resources.values()].filter((r) => r.type === type);
-}
 
 /** The default search domain EC2's default DHCP options give a region. */
 function defaultDomain(region: string): string {
@@ -39,7 +37,7 @@ function defaultDomain(region: string): string {
 /** The VPC a task's ENI is in, through the first of its subnets the sandbox knows. */
 export function taskVpc(core: SandboxCore, task: EcsTask): string | undefined {
   for (const id of task.network?.subnets ?? []) {
-    const subnet = resourcesOf(core, 'AWS::EC2::Subnet').find((r) => r.physicalId === id);
+    const subnet = genericsOf(core, 'AWS::EC2::Subnet').find((r) => r.physicalId === id);
     if (subnet) return String(subnet.properties.VpcId);
   }
   return undefined;
@@ -47,7 +45,7 @@ export function taskVpc(core: SandboxCore, task: EcsTask): string | undefined {
 
 /** The private zones (Cloud Map namespaces) a VPC's resolver answers for. */
 function privateZones(core: SandboxCore, vpcId: string): GenericResource[] {
-  return resourcesOf(core, 'AWS::ServiceDiscovery::PrivateDnsNamespace').filter((ns) => ns.properties.Vpc === vpcId);
+  return genericsOf(core, 'AWS::ServiceDiscovery::PrivateDnsNamespace').filter((ns) => ns.properties.Vpc === vpcId);
 }
 
 function registeredAddresses(core: SandboxCore, serviceArn: string): string[] {
@@ -84,13 +82,13 @@ function lookup(core: SandboxCore, zones: GenericResource[], fqdn: string, depth
     .sort((a, b) => String(b.properties.Name).length - String(a.properties.Name).length)[0];
   if (zone) {
     const label = fqdn.slice(0, fqdn.length - String(zone.properties.Name).length - 1);
-    const service = resourcesOf(core, 'AWS::ServiceDiscovery::Service').find((s) => s.properties.NamespaceId === zone.attributes.Id && String(s.properties.Name).toLowerCase() === label);
+    const service = genericsOf(core, 'AWS::ServiceDiscovery::Service').find((s) => s.properties.NamespaceId === zone.attributes.Id && String(s.properties.Name).toLowerCase() === label);
     if (service) {
       const addresses = registeredAddresses(core, service.arn);
       // Cloud Map writes the A records only while instances are registered.
       return addresses.length > 0 ? { answer: 'service', fqdn, addresses, target: `Cloud Map service ${label}` } : { answer: 'pending', fqdn, target: `Cloud Map service ${label} (no running task registered yet)` };
     }
-    const record = resourcesOf(core, 'AWS::Route53::RecordSet').find((r) => r.properties.HostedZoneId === zone.attributes.HostedZoneId && String(r.properties.Name).toLowerCase().replace(/\.$/, '') === fqdn);
+    const record = genericsOf(core, 'AWS::Route53::RecordSet').find((r) => r.properties.HostedZoneId === zone.attributes.HostedZoneId && String(r.properties.Name).toLowerCase().replace(/\.$/, '') === fqdn);
     if (record && record.properties.Type === 'CNAME' && depth < 8) {
       const cname = String((record.properties.ResourceRecords as unknown[] | undefined)?.[0] ?? '').toLowerCase().replace(/\.$/, '');
       const next = lookup(core, zones, cname, depth + 1);
@@ -108,7 +106,7 @@ export function resolveInVpc(core: SandboxCore, vpcId: string | undefined, rawNa
   const name = rawName.toLowerCase().replace(/\.$/, '');
   if (IPV4.test(name)) return { name: rawName, answer: name.startsWith('127.') ? 'loopback' : 'address', addresses: [name] };
   if (name === 'localhost') return { name: rawName, answer: 'loopback', addresses: ['127.0.0.1'], target: 'the task itself (containers of one task share localhost)' };
-  const vpc = vpcId ? resourcesOf(core, 'AWS::EC2::VPC').find((r) => r.physicalId === vpcId) : undefined;
+  const vpc = vpcId ? genericsOf(core, 'AWS::EC2::VPC').find((r) => r.physicalId === vpcId) : undefined;
   if (!vpc || vpc.properties.EnableDnsSupport === false || vpc.properties.EnableDnsSupport === 'false') return { name: rawName, answer: 'no-resolver', target: 'the VPC has no DNS resolver (EnableDnsSupport is off)' };
   const options = dhcpOptionsOf(core, vpc.physicalId);
   const servers = Array.isArray(options?.DomainNameServers) ? options.DomainNameServers.map(String) : ['AmazonProvidedDNS'];

@@ -79,6 +79,11 @@ export function registerGeneric(ctx: ProviderContext, arn: string, physicalId: s
   ctx.core.changed();
 }
 
+/** Every recorded resource of a type. */
+export function genericsOf(core: SandboxCore, type: string): GenericResource[] {
+  return [...core.state.resources.values()].filter((r) => r.type === type);
+}
+
 /** Finds a recorded resource by type and physical id. */
 export function findGeneric(core: SandboxCore, type: string, physicalId: string): GenericResource | undefined {
   for (const r of core.state.resources.values()) if (r.type === type && r.physicalId === physicalId) return r;

@@ -4,7 +4,7 @@
  */
 import { Alert, Button, Code, CopyButton, Group, Stack, Table, Text } from '@mantine/core';
 import { IconWorldWww } from '@tabler/icons-react';
-import { validationRecordOf, type ValidationRecord } from '../../../../shared/domain/certificates';
+import { recordDomain, validationRecordOf, type ValidationRecord } from '../../../../shared/domain/certificates';
 import type { StackEvent } from '../../../../shared/domain/deploy';
 
 /** Certificates still in progress whose event named a record (events come newest first). */
@@ -17,8 +17,7 @@ export function pendingRecords(events: readonly StackEvent[]): { logicalId: stri
     if (!e.status.endsWith('_IN_PROGRESS')) continue;
     const named = events.find((x) => x.logicalId === e.logicalId && validationRecordOf(x.reason));
     const record = named && validationRecordOf(named.reason);
-    // `_<token>.shop.example.net.` validates shop.example.net.
-    if (record) out.push({ logicalId: e.logicalId, domain: record.name.replace(/^[^.]+\./, '').replace(/\.$/, ''), record });
+    if (record) out.push({ logicalId: e.logicalId, domain: recordDomain(record), record });
   }
   return out;
 }
