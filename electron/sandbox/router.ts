@@ -25,6 +25,7 @@ import { ELASTICACHE_NAMESPACE, handleElastiCache } from './elasticache';
 import { handleCodeBuild } from './codebuild';
 import { handleRoute53, route53Error, route53OperationName } from './route53';
 import { handleAcm } from './acm';
+import { handleSecretsManager } from './secretsmanager';
 
 /** What the signature says about the caller. */
 export interface Signature {
@@ -52,6 +53,7 @@ const TARGET_PREFIXES: Record<string, ServiceName> = {
   ServiceQuotasV20190624: 'servicequotas',
   CodeBuild_20161006: 'codebuild',
   CertificateManager: 'acm',
+  secretsmanager: 'secretsmanager',
 };
 
 /** The service a request is for (undefined when it names none the sandbox speaks). */
@@ -93,6 +95,7 @@ const SERVICES: Partial<Record<ServiceName, ServiceEntry>> = {
   codebuild: { protocol: 'json', handle: handleCodeBuild },
   route53: { protocol: 'rest-xml', handle: handleRoute53, operationName: route53OperationName, error: route53Error },
   acm: { protocol: 'json', handle: handleAcm },
+  secretsmanager: { protocol: 'json', handle: handleSecretsManager },
 };
 
 /** True when the sandbox implements the service. */

@@ -239,6 +239,8 @@ export interface EcrRepository {
 export interface EcrPullThroughCacheRule {
   prefix: string;
   upstreamUrl: string;
+  /** ECR's name for the upstream (`ecr-public`, `docker-hub`...); absent in states saved before it was kept. */
+  upstreamRegistry?: string;
   createdAt: number;
   credentialArn?: string;
 }
@@ -520,6 +522,23 @@ export interface AcmCertificate {
   tags: Record<string, string>;
 }
 
+/** A Secrets Manager secret: its versions by id, each with its staging labels (AWSCURRENT, AWSPREVIOUS). */
+export interface SmSecret {
+  name: string;
+  arn: string;
+  description?: string;
+  kmsKeyId?: string;
+  tags: Record<string, string>;
+  createdAt: number;
+  lastChangedAt: number;
+  /** Day precision, as AWS reports it. */
+  lastAccessedAt?: number;
+  /** When DeleteSecret scheduled it, and when the recovery window ends. */
+  deletedAt?: number;
+  deletionDate?: number;
+  versions: Record<string, { secretString?: string; secretBinary?: string; stages: string[]; createdAt: number }>;
+}
+
 /** A record in DNS outside this AWS account (the user's registrar or DNS host): what ACM sees when no Route 53 zone answers. */
 export interface OutsideDnsRecord {
   name: string;
@@ -548,6 +567,7 @@ export interface SandboxState {
   acm: { certificates: Map<string, AcmCertificate>; salt: string };
   /** DNS outside the account, by `<name>|<type>`. */
   outsideDns: { records: Map<string, OutsideDnsRecord> };
+  secretsmanager: { secrets: Map<string, SmSecret> };
 }
 
 /** A file a simulated program wrote: never its bytes. */
@@ -578,6 +598,7 @@ export function emptyState(): SandboxState {
     route53: { zones: new Map(), changes: new Map() },
     acm: { certificates: new Map(), salt: randomBytes(16).toString('hex') },
     outsideDns: { records: new Map() },
+    secretsmanager: { secrets: new Map() },
   };
 }
 

@@ -6,7 +6,8 @@ import type { SandboxRequest, SandboxResponse } from '../http';
 import { epoch } from '../protocol/json';
 import { Fields, tagsFromList, tagsToList } from '../protocol/input';
 import { dispatchJson, type JsonOperation } from '../protocol/json-service';
-import type { EcrImage, EcrRepository } from '../state';
+import type { EcrImage, EcrPullThroughCacheRule, EcrRepository } from '../state';
+import { createPullThroughCacheRule, upstreamSignInProblem } from './pull-through';
 
 const NAME = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 
@@ -235,25 +236,46 @@ const ops: Record<string, JsonOperation> = {
   },
   CreatePullThroughCacheRule(input, core) {
     const f = new Fields(input, 'InvalidParameterException');
-    const prefix = f.str('ecrRepositoryPrefix');
-    if (core.state.ecr.pullThroughCacheRules.has(prefix)) fail('PullThroughCacheRuleAlreadyExistsException', `A pull through cache rule with these settings already exists for the private registry with id '${core.account}'.`);
-    const rule = { prefix, upstreamUrl: f.str('upstreamRegistryUrl'), createdAt: Date.now(), credentialArn: f.optStr('credentialArn') };
-    core.state.ecr.pullThroughCacheRules.set(prefix, rule);
-    core.changed();
-    return { ecrRepositoryPrefix: prefix, upstreamRegistryUrl: rule.upstreamUrl, createdAt: epoch(rule.createdAt), registryId: core.account };
+    const rule = createPullThroughCacheRule(core, { prefix: f.str('ecrRepositoryPrefix'), upstreamUrl: f.str('upstreamRegistryUrl'), credentialArn: f.optStr('credentialArn') }, () =>
+      fail('PullThroughCacheRuleAlreadyExistsException', `A pull through cache rule with these settings already exists for the private registry with id '${core.account}'.`),
+    );
+    return ruleView(core, rule);
   },
-  DescribePullThroughCacheRules(_input, core) {
-    return { pullThroughCacheRules: [...core.state.ecr.pullThroughCacheRules.values()].map((r) => ({ ecrRepositoryPrefix: r.prefix, upstreamRegistryUrl: r.upstreamUrl, createdAt: epoch(r.createdAt), registryId: core.account })) };
+  DescribePullThroughCacheRules(input, core) {
+    const wanted = new Fields(input, 'InvalidParameterException').strList('ecrRepositoryPrefixes');
+    const rules = [...core.state.ecr.pullThroughCacheRules.values()];
+    for (const prefix of wanted ?? []) if (!core.state.ecr.pullThroughCacheRules.has(prefix)) ruleNotFound(core, prefix);
+    return { pullThroughCacheRules: rules.filter((r) => !wanted || wanted.includes(r.prefix)).map((r) => ruleView(core, r)) };
+  },
+  ValidatePullThroughCacheRule(input, core) {
+    const prefix = new Fields(input, 'InvalidParameterException').str('ecrRepositoryPrefix');
+    const rule = core.state.ecr.pullThroughCacheRules.get(prefix) ?? ruleNotFound(core, prefix);
+    const problem = upstreamSignInProblem(core, rule);
+    return { ...ruleView(core, rule), isValid: problem === undefined, ...(problem ? { failure: problem } : {}) };
   },
   DeletePullThroughCacheRule(input, core) {
     const prefix = new Fields(input, 'InvalidParameterException').str('ecrRepositoryPrefix');
-    const rule = core.state.ecr.pullThroughCacheRules.get(prefix);
-    if (!rule) fail('PullThroughCacheRuleNotFoundException', `The pull through cache rule with prefix '${prefix}' does not exist in the registry with id '${core.account}'.`);
+    const rule = core.state.ecr.pullThroughCacheRules.get(prefix) ?? ruleNotFound(core, prefix);
     core.state.ecr.pullThroughCacheRules.delete(prefix);
     core.changed();
-    return { ecrRepositoryPrefix: prefix, upstreamRegistryUrl: rule.upstreamUrl, createdAt: epoch(rule.createdAt), registryId: core.account };
+    return ruleView(core, rule);
   },
 };
+
+function ruleNotFound(core: SandboxCore, prefix: string): never {
+  fail('PullThroughCacheRuleNotFoundException', `The pull through cache rule with prefix '${prefix}' does not exist in the registry with id '${core.account}'.`);
+}
+
+function ruleView(core: SandboxCore, r: EcrPullThroughCacheRule) {
+  return {
+    ecrRepositoryPrefix: r.prefix,
+    upstreamRegistryUrl: r.upstreamUrl,
+    ...(r.upstreamRegistry ? { upstreamRegistry: r.upstreamRegistry } : {}),
+    ...(r.credentialArn ? { credentialArn: r.credentialArn } : {}),
+    createdAt: epoch(r.createdAt),
+    registryId: core.account,
+  };
+}
 
 /** Handles one ECR request. */
 export function handleEcr(req: SandboxRequest, core: SandboxCore): Promise<SandboxResponse> {

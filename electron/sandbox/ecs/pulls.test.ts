@@ -2,7 +2,16 @@
  * Image pulls as Fargate makes them: a way out of the VPC, Docker Hub's anonymous limit, and
  * the ECR pull-through cache importing an image on its first pull. Real SDK clients.
  */
-import { CreatePullThroughCacheRuleCommand, DescribeImagesCommand, PullThroughCacheRuleAlreadyExistsException } from '@aws-sdk/client-ecr';
+import {
+  CreatePullThroughCacheRuleCommand,
+  DescribeImagesCommand,
+  DescribePullThroughCacheRulesCommand,
+  PullThroughCacheRuleAlreadyExistsException,
+  SecretNotFoundException,
+  UnsupportedUpstreamRegistryException,
+  ValidatePullThroughCacheRuleCommand,
+} from '@aws-sdk/client-ecr';
+import { CreateSecretCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { CreateClusterCommand, DescribeTasksCommand, RegisterTaskDefinitionCommand, RunTaskCommand, type Task } from '@aws-sdk/client-ecs';
 import { CreateStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
@@ -45,7 +54,13 @@ const network = JSON.stringify({
             PolicyName: 'pull',
             PolicyDocument: {
               Version: '2012-10-17',
-              Statement: [{ Effect: 'Allow', Action: ['ecr:BatchGetImage', 'ecr:BatchImportUpstreamImage', 'ecr:CreateRepository'], Resource: 'arn:aws:ecr:us-east-1:000000000000:repository/berth-ecr-public/*' }],
+              Statement: [
+                {
+                  Effect: 'Allow',
+                  Action: ['ecr:BatchGetImage', 'ecr:BatchImportUpstreamImage', 'ecr:CreateRepository'],
+                  Resource: ['arn:aws:ecr:us-east-1:000000000000:repository/berth-ecr-public/*', 'arn:aws:ecr:us-east-1:000000000000:repository/berth-docker-hub/*'],
+                },
+              ],
             },
           },
         ],
@@ -156,6 +171,31 @@ describe('sandbox image pulls', () => {
     expect(images.imageDetails?.map((d) => d.imageTags)).toEqual([['16']]);
     // Under no rule's prefix, an image that is not in the registry is simply not found.
     expect((await run(`${ACCOUNT_REGISTRY}/elsewhere/postgres:16`, 'Private', { role: 'cache-exec' })).stoppedReason).toMatch(/^CannotPullContainerError: .*: not found$/);
+  });
+
+  it('refuses a Docker Hub rule without a credential or with a secret that is not there; signs in with the secret, past the anonymous limit', async () => {
+    await expect(c.ecr.send(new CreatePullThroughCacheRuleCommand({ ecrRepositoryPrefix: 'hub', upstreamRegistryUrl: 'registry-1.docker.io' }))).rejects.toBeInstanceOf(UnsupportedUpstreamRegistryException);
+    const missing = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:ecr-pullthroughcache/nobody-AbCdEf';
+    await expect(c.ecr.send(new CreatePullThroughCacheRuleCommand({ ecrRepositoryPrefix: 'hub', upstreamRegistryUrl: 'registry-1.docker.io', credentialArn: missing }))).rejects.toBeInstanceOf(SecretNotFoundException);
+    const secret = await c.secretsManager.send(new CreateSecretCommand({ Name: 'ecr-pullthroughcache/berth-docker-hub', SecretString: JSON.stringify({ username: 'alice', accessToken: 'dckr_pat_x' }) }));
+    await c.ecr.send(new CreatePullThroughCacheRuleCommand({ ecrRepositoryPrefix: 'berth-docker-hub', upstreamRegistryUrl: 'registry-1.docker.io', credentialArn: secret.ARN }));
+    const rules = (await c.ecr.send(new DescribePullThroughCacheRulesCommand({ ecrRepositoryPrefixes: ['berth-docker-hub'] }))).pullThroughCacheRules!;
+    expect(rules[0]).toMatchObject({ upstreamRegistry: 'docker-hub', credentialArn: secret.ARN });
+    expect(await c.ecr.send(new ValidatePullThroughCacheRuleCommand({ ecrRepositoryPrefix: 'berth-docker-hub' }))).toMatchObject({ isValid: true });
+
+    // Every task behind the NAT gateway pulls it: ECR signs in, so Docker Hub's anonymous limit does not apply.
+    const image = `${ACCOUNT_REGISTRY}/berth-docker-hub/bitnami/redis:7.4`;
+    const tasks = [];
+    for (let i = 0; i <= DOCKER_HUB_ANONYMOUS_PULLS_PER_HOUR; i++) tasks.push(await run(image, 'Private', { role: 'cache-exec' }));
+    expect(tasks.every(started)).toBe(true);
+    expect((await c.ecr.send(new DescribeImagesCommand({ repositoryName: 'berth-docker-hub/bitnami/redis' }))).imageDetails?.map((d) => d.imageTags)).toEqual([['7.4']]);
+
+    // A secret without the keys ECR reads: validation says why, and a first pull is denied with it.
+    await c.secretsManager.send(new PutSecretValueCommand({ SecretId: secret.ARN, SecretString: JSON.stringify({ user: 'alice', password: 'x' }) }));
+    expect(await c.ecr.send(new ValidatePullThroughCacheRuleCommand({ ecrRepositoryPrefix: 'berth-docker-hub' }))).toMatchObject({ isValid: false, failure: 'The secret must hold the keys username and accessToken.' });
+    expect((await run(`${ACCOUNT_REGISTRY}/berth-docker-hub/metabase/metabase:v0.50`, 'Private', { role: 'cache-exec' })).stoppedReason).toMatch(
+      /pull access denied.*The authentication to the upstream registry registry-1\.docker\.io failed: The secret must hold the keys username and accessToken\./,
+    );
   });
 
   it('refuses a second pull-through cache rule with a prefix already in use', async () => {

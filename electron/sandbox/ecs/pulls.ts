@@ -12,7 +12,8 @@ import { genericsOf } from '../cloudformation/providers/types';
 import { createHash } from 'node:crypto';
 import type { SandboxCore } from '../core';
 import { createRepository, findImage, putImage } from '../ecr';
-import type { EcsTask, EcsTaskDefinition, GenericResource } from '../state';
+import type { EcrPullThroughCacheRule, EcsTask, EcsTaskDefinition, GenericResource } from '../state';
+import { upstreamSignInProblem } from '../ecr/pull-through';
 import { isAccountRegistry, parseImageReference } from '../codebuild/images';
 
 /** Docker Hub's anonymous pull limit per IPv4 address (docs.docker.com, "Pull usage and limits"). */
@@ -133,16 +134,21 @@ export function pullFailure(core: SandboxCore, td: EcsTaskDefinition, task: EcsT
   if (repo && findImage(repo, ref.digest ? { imageDigest: ref.digest } : { imageTag: ref.tag })) return undefined;
   const rule = [...core.state.ecr.pullThroughCacheRules.values()].find((r) => ref.repository.startsWith(`${r.prefix}/`));
   if (!rule) return notFound;
-  return importUpstream(core, td, ref, repo !== undefined, image);
+  return importUpstream(core, td, rule, ref, repo !== undefined, image);
 }
 
 /** The first pull of a cached image: ECR creates the repository and imports the image from upstream, as the caller. */
-function importUpstream(core: SandboxCore, td: EcsTaskDefinition, ref: ReturnType<typeof parseImageReference>, repoExists: boolean, image: string): string | undefined {
+function importUpstream(core: SandboxCore, td: EcsTaskDefinition, rule: EcrPullThroughCacheRule, ref: ReturnType<typeof parseImageReference>, repoExists: boolean, image: string): string | undefined {
   const repoArn = `arn:aws:ecr:${core.region}:${core.account}:repository/${ref.repository}`;
   const denied = (action: string) =>
     `CannotPullContainerError: pull image manifest has been retried 7 time(s): failed to resolve ref ${image}: pull access denied, repository does not exist or may require authorization: the execution role is not authorized to perform: ${action} on resource: ${repoArn}`;
   if (!repoExists && !roleAllows(core, td, 'ecr:CreateRepository', repoArn)) return denied('ecr:CreateRepository');
   if (!roleAllows(core, td, 'ecr:BatchImportUpstreamImage', repoArn)) return denied('ecr:BatchImportUpstreamImage');
+  // ECR signs in upstream with the rule's secret (the task's own address never reaches Docker Hub).
+  const signIn = upstreamSignInProblem(core, rule);
+  if (signIn) {
+    return `CannotPullContainerError: pull image manifest has been retried 7 time(s): failed to resolve ref ${image}: pull access denied, repository does not exist or may require authorization: denied: The authentication to the upstream registry ${rule.upstreamUrl} failed: ${signIn} Verify the credentials in the Secrets Manager secret.`;
+  }
   if (!repoExists) createRepository(core, ref.repository);
   // The sandbox has no copy of the upstream registry: the imported manifest stands for it, named by reference.
   putImage(core, ref.repository, JSON.stringify({ schemaVersion: 2, upstream: `${ref.repository}:${ref.tag ?? ref.digest}` }), ref.tag, 50_000_000);

@@ -5,6 +5,7 @@ import { Fields, tagsToList, type Input } from '../protocol/input';
 import { dispatchJson, type JsonOperation } from '../protocol/json-service';
 import { parameterArn } from '../ssm';
 import { logGroupArn } from '../logs/store';
+import { taggedSecrets } from '../secretsmanager';
 
 /** Every resource the sandbox holds with its tags (untagged ones included). */
 export function taggedResources(core: SandboxCore): { arn: string; tags: Record<string, string> }[] {
@@ -22,6 +23,7 @@ export function taggedResources(core: SandboxCore): { arn: string; tags: Record<
   for (const p of s.codebuild.projects.values()) out.push({ arn: p.arn, tags: p.tags });
   for (const c of s.acm.certificates.values()) out.push({ arn: c.arn, tags: c.tags });
   for (const z of s.route53.zones.values()) out.push({ arn: `arn:aws:route53:::hostedzone/${z.id}`, tags: z.tags });
+  out.push(...taggedSecrets(core));
   return out;
 }
 

@@ -2,6 +2,7 @@
 import { fail } from '../../errors';
 import { uuid } from '../../ids';
 import { createRepository, deleteRepository } from '../../ecr';
+import { createPullThroughCacheRule } from '../../ecr/pull-through';
 import { createCluster, createService, deleteCluster, deleteService, findTaskDefinition, registerTaskDefinition, requireCluster, updateService, type Json } from '../../ecs/store';
 import { waitForInactive, waitForRollout } from '../../ecs/simulation';
 import { ResourceFailure, allTags, generatedName, str, type ProviderContext, type ResourceProvider } from './types';
@@ -186,11 +187,10 @@ const repositoryProvider: ResourceProvider = {
 
 const pullThroughCacheRule: ResourceProvider = {
   create(ctx, props) {
-    const prefix = str(props, 'EcrRepositoryPrefix') ?? 'ROOT';
-    if (ctx.core.state.ecr.pullThroughCacheRules.has(prefix)) fail('AlreadyExists', `A pull through cache rule with prefix '${prefix}' already exists.`);
-    ctx.core.state.ecr.pullThroughCacheRules.set(prefix, { prefix, upstreamUrl: str(props, 'UpstreamRegistryUrl') ?? '', createdAt: Date.now(), credentialArn: str(props, 'CredentialArn') });
-    ctx.core.changed();
-    return { physicalId: prefix, attributes: {} };
+    const rule = createPullThroughCacheRule(ctx.core, { prefix: str(props, 'EcrRepositoryPrefix') ?? 'ROOT', upstreamUrl: str(props, 'UpstreamRegistryUrl') ?? '', credentialArn: str(props, 'CredentialArn') }, (prefix) =>
+      fail('AlreadyExists', `A pull through cache rule with prefix '${prefix}' already exists.`),
+    );
+    return { physicalId: rule.prefix, attributes: {} };
   },
   delete(ctx, resource) {
     ctx.core.state.ecr.pullThroughCacheRules.delete(resource.physicalId);
