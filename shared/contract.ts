@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { AppInfo, FolderCheck, RecentProject, SandboxStatus } from './domain/app';
 import type { BootstrapStatus } from './domain/bootstrap';
+import type { DockerHubAccount } from './domain/docker-hub';
 import type {
   CallerIdentity,
   ConnectionPin,
@@ -110,6 +111,14 @@ export const methods = {
   'connection:movePin': method<ConnectionPin>()(z.object({ dir: folderPath, confirm: z.literal(true) }).strict()),
   /** The identity of the current connection (GetCallerIdentity). */
   'connection:whoami': method<CallerIdentity>()(noArgs),
+  /** The Docker Hub account stored in this account and Region for the pull-through cache (never its token), or null. */
+  'connection:dockerHub': method<DockerHubAccount | null>()(noArgs),
+  /** Stores (or replaces) the Docker Hub credentials in Secrets Manager; the next deploy adds the Docker Hub cache. */
+  'connection:saveDockerHub': method<DockerHubAccount>()(
+    z.object({ username: z.string().min(1).max(255), accessToken: z.string().min(1).max(4096) }).strict(),
+  ),
+  /** Deletes the stored Docker Hub credentials; the next deploy removes the Docker Hub cache. */
+  'connection:removeDockerHub': method<null>()(z.object({ confirm: z.literal(true) }).strict()),
 
   /** Whether the local sandbox runs, and where. */
   'sandbox:status': method<SandboxStatus>()(noArgs),

@@ -1,7 +1,8 @@
-/** connection:* — profiles, connecting, identity, SSO sign-in and project pins. */
+/** connection:* — profiles, connecting, identity, SSO sign-in, project pins and the account's Docker Hub credentials. */
 import { resolve } from 'node:path';
 import { BERTH_REGIONS } from '../aws/regions';
 import { connectionManager } from '../aws/connection';
+import { removeDockerHubCredentials, saveDockerHubCredentials, storedDockerHubAccount } from '../aws/docker-hub';
 import { pinProject, readPin } from '../aws/pin';
 import { listProfiles } from '../aws/profiles';
 import { signInWithSso } from '../aws/sso-session';
@@ -23,4 +24,10 @@ export const connectionHandlers = {
     return pinProject(ctx, resolve(dir), conn.identity, conn.target.region);
   },
   'connection:whoami': async (_args, ctx) => connectionManager(ctx).whoami(),
+  'connection:dockerHub': async (_args, ctx) => (await storedDockerHubAccount(connectionManager(ctx).require().clients.secretsManager)) ?? null,
+  'connection:saveDockerHub': async (credentials, ctx) => saveDockerHubCredentials(connectionManager(ctx).require().clients.secretsManager, credentials),
+  'connection:removeDockerHub': async (_args, ctx) => {
+    await removeDockerHubCredentials(connectionManager(ctx).require().clients.secretsManager);
+    return null;
+  },
 } satisfies HandlersFor<'connection'>;

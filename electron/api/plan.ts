@@ -1,6 +1,7 @@
 /** plan:* — what a deploy would create, readable before anything is paid for. */
 import { resolve } from 'node:path';
 import { connectionManager } from '../aws/connection';
+import { storedDockerHubAccount } from '../aws/docker-hub';
 import { loadProject } from '../compose/load';
 import { hostedZonesOf } from '../deploy/certificates';
 import { previewVpcCapacity } from '../deploy/vpc-capacity';
@@ -29,11 +30,14 @@ export const planHandlers = {
     const connection = connectionManager(ctx).current();
     // Which domains CloudFormation can validate by itself: the account's public hosted zones.
     const hostedZones = connection ? await hostedZonesOf(connection.clients.route53, loaded.project) : undefined;
+    // Stored Docker Hub credentials: the next deploy adds the Docker Hub cache, and other Docker Hub images come through it.
+    const dockerHub = connection ? await storedDockerHubAccount(connection.clients.secretsManager).catch(() => undefined) : undefined;
     const preview = planProject(loaded.project, {
       mode,
       region: region ?? connection?.target.region ?? DEFAULT_PLAN_REGION,
       account: connection?.identity.account,
       ...(hostedZones ? { hostedZones } : {}),
+      ...(dockerHub ? { dockerHubCredentialArn: dockerHub.secretArn } : {}),
     });
     // Room for its VPCs can be counted only in the connected region (the clients' own).
     if (connection && preview.region === connection.target.region) {

@@ -14,6 +14,7 @@ import { RDSClient } from '@aws-sdk/client-rds';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient, type STSClientConfig } from '@aws-sdk/client-sts';
@@ -43,6 +44,8 @@ export interface AwsClients {
   elasticache: ElastiCacheClient;
   /** Public hosted zones, so CloudFormation can validate a domain's certificate by itself. */
   route53: Route53Client;
+  /** The Docker Hub credentials ECR's pull-through cache signs in with (never their value, except when saving them). */
+  secretsManager: SecretsManagerClient;
 }
 
 /** Attempts per call: adaptive mode also rate-limits the client after throttling responses. */
@@ -87,6 +90,7 @@ export function buildClients(config: ClientSettings, s3PathStyle: boolean): AwsC
     rds: new RDSClient(config),
     elasticache: new ElastiCacheClient(config),
     route53: new Route53Client(config),
+    secretsManager: new SecretsManagerClient(config),
   };
   for (const client of Object.values(clients)) nameFailures(client);
   return clients;

@@ -1,20 +1,23 @@
 import { CreateStackCommand, UpdateStackCommand } from '@aws-sdk/client-cloudformation';
-import { afterEach, describe, expect, it } from 'vitest';
+import { DescribeSecretCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StackEvent } from '../../shared/domain/deploy';
 import type { PlannedStack } from '../../shared/domain/plan';
 import { createClients, destroyClients } from '../aws/clients';
 import { fakeCloudFormation } from '../aws/testing/fake-cloudformation';
-import { BOOTSTRAP_STACK, bootstrapStatus, ensureBootstrap, type BootstrapTemplateSource, type LegacyNetwork } from './ensure';
+import { BOOTSTRAP_STACK, bootstrapStatus, ensureBootstrap, type BootstrapTemplateSource, type DockerHubCache, type LegacyNetwork } from './ensure';
 
 /** A small bootstrap template fixture: its body changes with the version and with the legacy project network kept. */
 function source(version: number): BootstrapTemplateSource {
   return {
     version,
-    template(legacy: LegacyNetwork | undefined): PlannedStack {
+    template(legacy: LegacyNetwork | undefined, dockerHub?: DockerHubCache): PlannedStack {
       const template = {
         AWSTemplateFormatVersion: '2010-09-09',
         Resources: {
           Bucket: { Type: 'AWS::S3::Bucket' },
+          ...(dockerHub ? { DockerHub: { Type: 'AWS::ECR::PullThroughCacheRule', Properties: { CredentialArn: dockerHub.credentialArn } } } : {}),
           ...(legacy ? { PrivateSubnet1: { Type: 'AWS::EC2::Subnet' } } : {}),
           ...(legacy?.nat ? { Nat: { Type: 'AWS::EC2::NatGateway' } } : {}),
         },
@@ -36,6 +39,12 @@ const clients = createClients({ region: 'us-east-1' }, async () => ({ accessKeyI
 const conn = { clients };
 let fake: ReturnType<typeof fakeCloudFormation>;
 
+// No Docker Hub credentials stored unless a test says otherwise (and never a call to the real AWS).
+const secrets = mockClient(SecretsManagerClient);
+beforeEach(() => {
+  secrets.reset();
+  secrets.on(DescribeSecretCommand).rejects(new ResourceNotFoundException({ message: "Secrets Manager can't find the specified secret.", $metadata: {} }));
+});
 afterEach(() => fake.mock.restore());
 process.on('exit', () => destroyClients(clients));
 
@@ -72,6 +81,23 @@ describe('ensureBootstrap', () => {
     expect(fake.mock.commandCalls(UpdateStackCommand)).toHaveLength(0);
     const updated = await ensureBootstrap(conn, { source: source(2), wait });
     expect(updated).toMatchObject({ status: 'UPDATE_COMPLETE', deployedVersion: 2, message: 'Bootstrap stack updated to version 2.' });
+    expect(fake.mock.commandCalls(UpdateStackCommand)).toHaveLength(1);
+  });
+
+  it('adds the Docker Hub cache once credentials are stored, and keeps the deployed one when Secrets Manager cannot be asked', async () => {
+    const arn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/berth-docker-hub-AbC123';
+    fake = fakeCloudFormation({ update: () => ({ status: 'UPDATE_COMPLETE', outputs: { ...outputs(1), DockerHubCredentialArn: arn } }) });
+    const stack = fake.seed(BOOTSTRAP_STACK, 'CREATE_COMPLETE', { outputs: outputs(1), body: source(1).template(undefined).body, protection: true });
+    secrets.on(DescribeSecretCommand).resolves({ ARN: arn, Name: 'ecr-pullthroughcache/berth-docker-hub', Tags: [] });
+    expect(await bootstrapStatus(conn, { source: source(1) })).toMatchObject({ action: 'update' });
+    await ensureBootstrap(conn, { source: source(1), wait });
+    const sent = fake.mock.commandCalls(UpdateStackCommand)[0]!.args[0].input.TemplateBody!;
+    expect(JSON.parse(sent).Resources.DockerHub.Properties.CredentialArn).toBe(arn);
+    // No permission to ask Secrets Manager: the bootstrap keeps its Docker Hub cache rather than losing it.
+    stack.outputs = { ...outputs(1), DockerHubCredentialArn: arn };
+    stack.body = sent;
+    secrets.on(DescribeSecretCommand).rejects(Object.assign(new Error('User is not authorized to perform: secretsmanager:DescribeSecret'), { name: 'AccessDeniedException' }));
+    expect(await ensureBootstrap(conn, { source: source(1), wait })).toMatchObject({ action: 'none' });
     expect(fake.mock.commandCalls(UpdateStackCommand)).toHaveLength(1);
   });
 

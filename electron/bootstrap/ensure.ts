@@ -20,13 +20,18 @@ import { raise } from '../../shared/result';
 import type { ActiveConnection } from '../aws/connection';
 import { describeFailure, describeStack, latestEventId, stackOutputs, waitForStack, type WaitOptions, type WaitResult } from '../aws/stacks';
 import { berthTags } from '../aws/tags';
+import { storedDockerHubAccount } from '../aws/docker-hub';
+import { DOCKER_HUB_OUTPUTS } from '../plan/bootstrap';
 
 export const BOOTSTRAP_STACK = 'berth-bootstrap';
 
 /** Where the bootstrap template comes from (the planner in the app; fixtures in tests). */
 export interface BootstrapTemplateSource {
-  /** The template, keeping the shared project network while projects deployed before per-project networks use it. */
-  template(legacy: LegacyNetwork | undefined): PlannedStack;
+  /**
+   * The template, keeping the shared project network while projects deployed before per-project
+   * networks use it, with a Docker Hub cache when the user's Docker Hub credentials are stored.
+   */
+  template(legacy: LegacyNetwork | undefined, dockerHub?: DockerHubCache): PlannedStack;
   /** The version this app writes (the template's `TemplateVersion` output). */
   version: number;
 }
@@ -49,6 +54,23 @@ function deployedVersion(stack: Stack | undefined): number | undefined {
   const raw = stackOutputs(stack).TemplateVersion;
   const n = raw === undefined ? NaN : Number(raw);
   return Number.isFinite(n) ? n : undefined;
+}
+
+/** The Docker Hub pull-through cache signs in with this secret. */
+export type DockerHubCache = { credentialArn: string };
+
+/**
+ * The Docker Hub cache the bootstrap should have: the stored credentials' secret, if any. When
+ * Secrets Manager cannot be asked (no permission, unreachable), the deployed bootstrap keeps what it has.
+ */
+async function dockerHubCache(conn: BootstrapConnection, stack: Stack | undefined): Promise<DockerHubCache | undefined> {
+  try {
+    const account = await storedDockerHubAccount(conn.clients.secretsManager);
+    return account ? { credentialArn: account.secretArn } : undefined;
+  } catch {
+    const deployed = stackOutputs(stack)[DOCKER_HUB_OUTPUTS.credential];
+    return deployed ? { credentialArn: deployed } : undefined;
+  }
 }
 
 /** The shared private network of bootstrap version 1, and whether it had NAT gateways. */
@@ -114,7 +136,7 @@ export async function bootstrapStatus(conn: BootstrapConnection, options: Pick<B
   if (version !== undefined && version > appVersion) {
     return statusOf(stack, appVersion, 'refuse', newerMessage(version, appVersion));
   }
-  const planned = options.source.template(await legacyNetworkInUse(cfn, stack));
+  const planned = options.source.template(await legacyNetworkInUse(cfn, stack), await dockerHubCache(conn, stack));
   if (version === appVersion && (await templateUnchanged(cfn, planned))) return statusOf(stack, appVersion, 'none');
   return statusOf(stack, appVersion, 'update', version === undefined || version < appVersion ? `Berth will update its bootstrap stack from version ${version ?? 'unknown'} to ${appVersion}.` : 'Berth will update its bootstrap stack.');
 }
@@ -175,7 +197,7 @@ export async function ensureBootstrap(conn: BootstrapConnection, options: Bootst
   }
 
   if (!stack) {
-    const planned = options.source.template(undefined);
+    const planned = options.source.template(undefined, await dockerHubCache(conn, undefined));
     assertInline(planned);
     await cfn.send(
       new CreateStackCommand({
@@ -198,7 +220,7 @@ export async function ensureBootstrap(conn: BootstrapConnection, options: Bootst
     await cfn.send(new UpdateTerminationProtectionCommand({ StackName: BOOTSTRAP_STACK, EnableTerminationProtection: true }));
     stack = { ...stack, EnableTerminationProtection: true };
   }
-  const planned = options.source.template(await legacyNetworkInUse(cfn, stack));
+  const planned = options.source.template(await legacyNetworkInUse(cfn, stack), await dockerHubCache(conn, stack));
   if (version === appVersion && (await templateUnchanged(cfn, planned))) return statusOf(stack, appVersion, 'none');
   assertInline(planned);
   const after = await latestEventId(cfn, BOOTSTRAP_STACK);

@@ -5,5 +5,5 @@ import type { BootstrapTemplateSource } from './ensure';
 /** The bootstrap template source the app and the CLI use. */
 export const plannedBootstrap: BootstrapTemplateSource = {
   version: BOOTSTRAP_TEMPLATE_VERSION,
-  template: (legacy) => buildBootstrapTemplate(legacy ? { legacyProjectNetwork: legacy } : {}),
+  template: (legacy, dockerHub) => buildBootstrapTemplate({ ...(legacy ? { legacyProjectNetwork: legacy } : {}), ...(dockerHub ? { dockerHubCredentialArn: dockerHub.credentialArn } : {}) }),
 };

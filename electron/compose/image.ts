@@ -23,7 +23,7 @@ export type ImageOrigin =
   /** One of Docker Hub's official images (`nginx`, `postgres:16`): ECR Public mirrors them under `docker/library/`. */
   | { registry: 'docker-hub-official'; ecrPublicPath: string; suffix: string }
   /** Any other Docker Hub image (`bitnami/redis`): only Docker Hub serves it. */
-  | { registry: 'docker-hub'; repository: string }
+  | { registry: 'docker-hub'; repository: string; suffix: string }
   | { registry: 'ecr-public'; ecrPublicPath: string; suffix: string }
   /** Any other registry (ECR, GHCR, Quay...). */
   | { registry: 'other' };
@@ -43,7 +43,7 @@ export function imageOrigin(image: string): ImageOrigin {
   const suffix = rest.slice(end) || ':latest';
   if (DOCKER_HUB_HOSTS.has(host)) {
     const repository = path.includes('/') ? path : `library/${path}`;
-    return repository.startsWith('library/') ? { registry: 'docker-hub-official', ecrPublicPath: `docker/${repository}`, suffix } : { registry: 'docker-hub', repository };
+    return repository.startsWith('library/') ? { registry: 'docker-hub-official', ecrPublicPath: `docker/${repository}`, suffix } : { registry: 'docker-hub', repository, suffix };
   }
   if (host === 'public.ecr.aws') return { registry: 'ecr-public', ecrPublicPath: path, suffix };
   return { registry: 'other' };

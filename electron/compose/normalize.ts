@@ -45,7 +45,7 @@ function warnDockerHub(name: string, image: string, at: At, report: Report): voi
   report.warning(
     'docker-hub-rate-limit',
     `${name} runs ${image} from Docker Hub, which allows ${DOCKER_HUB_ANONYMOUS_PULLS_PER_HOUR} anonymous pulls an hour per IP address. Tasks behind one NAT gateway (high availability mode) share an address, and a task that cannot pull its image does not start.`,
-    'Use the same image from public.ecr.aws or another registry, or push it to your own; Docker Hub’s official images (postgres, redis, nginx…) are pulled through your account’s ECR cache instead.',
+    'Add your Docker Hub account on the Connect screen (or `berth docker-hub login`): Berth then pulls it once through your account’s ECR cache, signed in. Or use the same image from public.ecr.aws or another registry.',
     at,
     name,
   );

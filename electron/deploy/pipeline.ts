@@ -20,9 +20,11 @@ import { AppErrorException, raise, type AppError } from '../../shared/result';
 import type { ActiveConnection } from '../aws/connection';
 import { checkPin, pinProject } from '../aws/pin';
 import { ensureBootstrap, type BootstrapTemplateSource } from '../bootstrap/ensure';
+import { dockerHubCacheProblem } from '../aws/docker-hub';
+import { DOCKER_HUB_OUTPUTS } from '../plan/bootstrap';
 import { plannedBootstrap } from '../bootstrap/template';
 import { loadProject } from '../compose/load';
-import { planProject, projectStackName, projectStackParameters } from '../plan';
+import { imagePulls, planProject, projectStackName, projectStackParameters } from '../plan';
 import { assertConfigSet, readConfigVersions } from '../secrets/store';
 import { runBuilds, type BuildRequest } from './build';
 import { buildRun, buildSecretParameter } from './build-records';
@@ -93,6 +95,8 @@ export class DeploymentRun {
   private configVersions: Record<string, number> | undefined;
   /** Each domain's public hosted zone (null: not in the account); undefined when Route 53 could not be asked. */
   private hostedZones: Record<string, HostedZoneMatch | null> | undefined;
+  /** The Docker Hub cache's secret, once the bootstrap has a rule ECR can sign in with. */
+  private dockerHubCredentialArn: string | undefined;
   /** A certificate of this deployment that waits for a DNS record the user has to add. */
   private waitingCertificate: { domain: string; record: ValidationRecord } | undefined;
   private projectName = '';
@@ -202,7 +206,7 @@ export class DeploymentRun {
     await saveLocalRecord(this.env.dataDir, this.record, this.record.outcome === 'running' ? this.resumeInfo() : undefined).catch(() => undefined);
   }
 
-  private async step<T>(phase: DeployPhase, work: () => Promise<T | { skipped: string; value: T }>): Promise<T> {
+  private async step<T>(phase: DeployPhase, work: () => Promise<T | { skipped: string; value: T } | PhaseNote<T>>): Promise<T> {
     if (this.signal.aborted) raise('CANCELLED', 'The deployment was cancelled.');
     if (this.detached) raise('CANCELLED', 'Stopped following the deployment.');
     this.setPhase(phase, 'running');
@@ -211,6 +215,10 @@ export class DeploymentRun {
     if (result && typeof result === 'object' && 'skipped' in result && 'value' in result) {
       this.setPhase(phase, 'skipped', (result as { skipped: string }).skipped);
       return (result as { value: T }).value;
+    }
+    if (result instanceof PhaseNote) {
+      this.setPhase(phase, 'done', result.note);
+      return result.value as T;
     }
     this.setPhase(phase, 'done');
     return result as T;
@@ -310,13 +318,15 @@ export class DeploymentRun {
 
     // 4. Bootstrap: create, update or nothing.
     const tuning = this.env.tuning ?? {};
-    const bootstrap = await this.step('bootstrap', async () =>
-      ensureBootstrap(conn, {
+    const bootstrap = await this.step('bootstrap', async () => {
+      const status = await ensureBootstrap(conn, {
         source: tuning.bootstrapSource ?? plannedBootstrap,
         onEvent: (event) => this.emit({ type: 'stack-event', deploymentId: this.record.id, event }),
         ...(tuning.wait ? { wait: { ...tuning.wait, signal: this.signal } } : { wait: { signal: this.signal } }),
-      }),
-    );
+      });
+      const note = await this.useDockerHubCache(status.outputs, project);
+      return note ? new PhaseNote(note, status) : status;
+    });
     const outputs = bootstrap.outputs;
     const bucket = outputs.BucketName;
     if (!bucket) raise('BOOTSTRAP_FAILED', 'The bootstrap stack has no BucketName output. Update it from the Bootstrap screen, then deploy.');
@@ -610,11 +620,31 @@ export class DeploymentRun {
     await this.step('record', async () => undefined);
   }
 
+  /**
+   * Other Docker Hub images come through the bootstrap's Docker Hub cache when it has one and ECR
+   * can sign in with the stored credentials; otherwise each task pulls them anonymously, and the
+   * deploy says why.
+   */
+  private async useDockerHubCache(outputs: Record<string, string>, project: ProjectModel): Promise<string | undefined> {
+    const credential = outputs[DOCKER_HUB_OUTPUTS.credential];
+    const prefix = outputs[DOCKER_HUB_OUTPUTS.prefix];
+    if (!credential || !prefix) return undefined;
+    if (!imagePulls(project, true).some((p) => p.source === 'docker-hub-cache')) {
+      this.dockerHubCredentialArn = credential;
+      return undefined;
+    }
+    const problem = await dockerHubCacheProblem(this.env.connection().clients.ecr, prefix);
+    if (problem) return `Docker Hub images will be pulled anonymously: ECR cannot sign in to Docker Hub with the stored account (${problem}). Save a new access token on the Connect screen.`;
+    this.dockerHubCredentialArn = credential;
+    const pulled = imagePulls(project, true).filter((p) => p.source === 'docker-hub-cache');
+    return `${pulled.map((p) => p.image).join(', ')} will come through your account’s Docker Hub cache, signed in.`;
+  }
+
   /** The project stack as planned for this run (preflight problems stop it). */
   private planStack(project: ProjectModel, images: Record<string, string>, restores: Record<string, string>, preflight: boolean) {
     const conn = this.env.connection();
     const stackName = projectStackName(project.name);
-    const preview = planProject(project, { mode: this.input.mode, region: conn.target.region, account: conn.identity.account, images, restores, preflight, configVersions: this.configVersions, ...(this.hostedZones ? { hostedZones: this.hostedZones } : {}) });
+    const preview = planProject(project, { mode: this.input.mode, region: conn.target.region, account: conn.identity.account, images, restores, preflight, configVersions: this.configVersions, ...(this.hostedZones ? { hostedZones: this.hostedZones } : {}), ...(this.dockerHubCredentialArn ? { dockerHubCredentialArn: this.dockerHubCredentialArn } : {}) });
     const planned = preview.stacks.find((s) => s.stackName === stackName);
     if (!planned) raise('INTERNAL', `The plan has no stack named ${stackName}.`);
     if (preview.preflight.length > 0) {
@@ -651,6 +681,14 @@ export class DeploymentRun {
 }
 
 /** The stacks a deploy would send, for counting their VPCs; none when the plan fails (the stack phase reports why). */
+/** A phase that is done, with a sentence for the user. */
+class PhaseNote<T> {
+  constructor(
+    readonly note: string,
+    readonly value: T,
+  ) {}
+}
+
 function plannedStacksOrNone(project: ProjectModel, mode: DeploymentMode, region: string) {
   try {
     return planProject(project, { mode, region, preflight: false }).stacks;

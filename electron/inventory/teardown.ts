@@ -11,7 +11,9 @@ import { AppErrorException, raise } from '../../shared/result';
 import type { ActiveConnection } from '../aws/connection';
 import { describeFailure, describeStack, latestEventId, stackOutputs, waitForStack, type WaitOptions, type WaitResult } from '../aws/stacks';
 import { BOOTSTRAP_STACK } from '../bootstrap/ensure';
-import { PULL_THROUGH_CACHE_PREFIX } from '../plan/bootstrap';
+import { DOCKER_HUB_CACHE_PREFIX, PULL_THROUGH_CACHE_PREFIX } from '../plan/bootstrap';
+import { DOCKER_HUB_SECRET_NAME } from '../../shared/domain/docker-hub';
+import { removeDockerHubCredentials, storedDockerHubAccount } from '../aws/docker-hub';
 import { projectRepositoryName, projectStackName } from '../plan/names';
 import { countStoredConfig, deleteAllConfig, deleteDerivedConfig } from '../secrets/store';
 import { deleteAllVersions, hasObjects } from './bucket';
@@ -214,21 +216,28 @@ export async function teardownBootstrap(conn: TeardownConnection, run: TeardownR
     return { done: n > 0 ? `Emptied ${bucket} (${n} object version(s) and delete marker(s)).` : `${bucket} was already empty.` };
   });
   await step(run, BOOTSTRAP_STACK, 'stack', () => deleteStack(conn, run, BOOTSTRAP_STACK));
+  // The Docker Hub cache went with the stack; the credentials it signed in with are Berth's too.
+  await step(run, BOOTSTRAP_STACK, 'docker hub account', async () => {
+    if (!(await storedDockerHubAccount(conn.clients.secretsManager))) return { skipped: 'No Docker Hub account stored.' };
+    await removeDockerHubCredentials(conn.clients.secretsManager);
+    return { done: `Deleted the secret ${DOCKER_HUB_SECRET_NAME}.` };
+  });
   const cached = await pullThroughRepositories(conn);
-  const leftBehind =
-    cached.length > 0
-      ? [`${cached.length} image cache repositor${cached.length === 1 ? 'y' : 'ies'} under ${PULL_THROUGH_CACHE_PREFIX}/ (made by pulls through ECR Public; delete them in the ECR console if nothing else uses them)`]
-      : [];
+  const leftBehind = [PULL_THROUGH_CACHE_PREFIX, DOCKER_HUB_CACHE_PREFIX].flatMap((prefix) => {
+    const n = cached.filter((name) => name.startsWith(`${prefix}/`)).length;
+    const origin = prefix === PULL_THROUGH_CACHE_PREFIX ? 'ECR Public' : 'Docker Hub';
+    return n > 0 ? [`${n} image cache repositor${n === 1 ? 'y' : 'ies'} under ${prefix}/ (made by pulls through ${origin}; delete them in the ECR console if nothing else uses them)`] : [];
+  });
   return { ok: true, message: 'The bootstrap stack is torn down.', leftBehind };
 }
 
-/** Repositories the ECR Public pull-through cache created (they are not part of the stack). */
+/** Repositories the pull-through caches created (they are not part of the stack). */
 async function pullThroughRepositories(conn: TeardownConnection): Promise<string[]> {
   const names: string[] = [];
   let token: string | undefined;
   do {
     const out = await conn.clients.ecr.send(new DescribeRepositoriesCommand(token ? { nextToken: token } : {}));
-    for (const r of out.repositories ?? []) if (r.repositoryName?.startsWith(`${PULL_THROUGH_CACHE_PREFIX}/`)) names.push(r.repositoryName);
+    for (const r of out.repositories ?? []) if ([PULL_THROUGH_CACHE_PREFIX, DOCKER_HUB_CACHE_PREFIX].some((prefix) => r.repositoryName?.startsWith(`${prefix}/`))) names.push(r.repositoryName!);
     token = out.nextToken;
   } while (token);
   return names;

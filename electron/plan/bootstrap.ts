@@ -8,11 +8,11 @@ import { buildspec } from './buildspec';
 import { arn, getAtt, join, policy, ref, sub, tagList } from './cfn';
 import { addNetwork } from './network';
 import { finishStack, TemplateBuilder } from './stack';
-import { PULL_THROUGH_CACHE_PREFIX } from './images';
+import { DOCKER_HUB_CACHE_PREFIX, PULL_THROUGH_CACHE_PREFIX } from './images';
 
 export const BOOTSTRAP_STACK_NAME = 'berth-bootstrap';
 /** The version this build of Berth writes; compare with the deployed stack's `TemplateVersion` output. */
-export const BOOTSTRAP_TEMPLATE_VERSION = 4;
+export const BOOTSTRAP_TEMPLATE_VERSION = 5;
 
 /**
  * CodeBuild's curated images (Amazon Linux 2023, Docker with buildx): BuildKit builds a
@@ -31,6 +31,8 @@ const VPC_CIDR = '10.80.0.0/16';
 /** The outputs project stacks and the deploy pipeline read (all of them are strings). */
 export const BOOTSTRAP_OUTPUTS = ['TemplateVersion', 'BucketName', 'ClusterName', 'ClusterArn', 'BuildProjectAmd64', 'BuildProjectArm64', 'BuildLogGroup', 'BuildRoleArn', 'PullThroughCachePrefix'] as const;
 export type BootstrapOutputName = (typeof BOOTSTRAP_OUTPUTS)[number];
+/** Outputs present when the bootstrap has the Docker Hub rule. */
+export const DOCKER_HUB_OUTPUTS = { prefix: 'DockerHubCachePrefix', credential: 'DockerHubCredentialArn' } as const;
 /** Outputs of the shared network projects used before each got its own (kept while one still does). */
 export const LEGACY_NETWORK_OUTPUTS = { vpc: 'VpcId', publicSubnets: 'PublicSubnetIds', privateSubnets: 'PrivateSubnetIds', nat: 'NatGateways' } as const;
 
@@ -39,7 +41,7 @@ export const BUILD_LOG_GROUP = '/berth/builds';
 /** Where project stacks' EventBridge rules write (covered by the bootstrap's log resource policy). */
 export const EVENTS_LOG_GROUP_PREFIX = '/aws/events/berth/';
 /** Images from ECR Public (and Docker Hub's official ones) are pulled through `<account>.dkr.ecr.<region>.amazonaws.com/<prefix>/...`. */
-export { PULL_THROUGH_CACHE_PREFIX } from './images';
+export { DOCKER_HUB_CACHE_PREFIX, PULL_THROUGH_CACHE_PREFIX } from './images';
 
 export interface BootstrapOptions {
   /**
@@ -48,6 +50,8 @@ export interface BootstrapOptions {
    * under them; they go once no project stack uses them.
    */
   legacyProjectNetwork?: { nat: boolean };
+  /** The Secrets Manager secret with the user's Docker Hub credentials: adds a Docker Hub pull-through cache rule that signs in with it. */
+  dockerHubCredentialArn?: string;
 }
 
 /** The bootstrap stack's resources and the preview rows describing them. */
@@ -215,6 +219,17 @@ export function planBootstrap(options: BootstrapOptions = {}): BootstrapPlan {
     { Type: 'AWS::ECR::PullThroughCacheRule', Properties: { EcrRepositoryPrefix: PULL_THROUGH_CACHE_PREFIX, UpstreamRegistryUrl: 'public.ecr.aws' } },
     note('ECR pull-through cache for ECR Public', 'Images from public.ecr.aws and Docker Hub’s official images (postgres, redis, nginx…) are cached in your account: no Docker Hub rate limit'),
   );
+  if (options.dockerHubCredentialArn) {
+    // Docker Hub rules must sign in (ECR refuses one without a credential); the secret holds {username, accessToken}.
+    b.add(
+      'DockerHubPullThroughCacheRule',
+      {
+        Type: 'AWS::ECR::PullThroughCacheRule',
+        Properties: { EcrRepositoryPrefix: DOCKER_HUB_CACHE_PREFIX, UpstreamRegistry: 'docker-hub', UpstreamRegistryUrl: 'registry-1.docker.io', CredentialArn: options.dockerHubCredentialArn },
+      },
+      note('ECR pull-through cache for Docker Hub', 'Other Docker Hub images (bitnami/redis, metabase/metabase…) are pulled once, signed in with your Docker Hub account, and cached in your account'),
+    );
+  }
   // One policy for every project: CloudWatch Logs allows only 10 resource policies per region.
   b.add(
     'EventsLogPolicy',
@@ -255,6 +270,10 @@ export function planBootstrap(options: BootstrapOptions = {}): BootstrapPlan {
   for (const name of BOOTSTRAP_OUTPUTS) {
     const [value, description] = outputs[name]!;
     b.output(name, value, description);
+  }
+  if (options.dockerHubCredentialArn) {
+    b.output(DOCKER_HUB_OUTPUTS.prefix, DOCKER_HUB_CACHE_PREFIX, 'ECR repository prefix of the Docker Hub pull-through cache');
+    b.output(DOCKER_HUB_OUTPUTS.credential, options.dockerHubCredentialArn, 'Secret the Docker Hub pull-through cache signs in with');
   }
   if (options.legacyProjectNetwork) {
     b.output(LEGACY_NETWORK_OUTPUTS.vpc, ref('Vpc'), 'VPC that projects deployed before per-project networks still use');

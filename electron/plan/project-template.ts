@@ -29,7 +29,7 @@ import {
   projectToken,
   taskFamilyName,
 } from './names';
-import { cachedReference, PULL_THROUGH_CACHE_PREFIX, taskImage } from './images';
+import { cachedReference, DOCKER_HUB_CACHE_PREFIX, PULL_THROUGH_CACHE_PREFIX, taskImage, type ImageCaches } from './images';
 import { addOneOff, oneOffRevision, type OneOffPlan } from './one-off';
 import { postgresFamily, postgresMajor, postgresSupportNote } from './postgres';
 import { addNetwork } from './network';
@@ -149,6 +149,8 @@ export function buildProjectTemplate(
   configVersions?: Record<string, number>,
   /** Domain → the account's public hosted zone id for it: CloudFormation then writes the certificate's validation record. */
   hostedZones: Record<string, string> = {},
+  /** The pull-through caches the bootstrap has beyond ECR Public's (Docker Hub, with the user's credentials). */
+  caches: ImageCaches = {},
 ): ProjectTemplatePlan {
   const settings = MODE_SETTINGS[mode];
   const p = project.name;
@@ -462,7 +464,8 @@ export function buildProjectTemplate(
     { Sid: 'WriteLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [getAtt('LogGroup', 'Arn')] },
   ];
   // Docker Hub's official images, ECR Public's and the secret-file writer come through the pull-through cache.
-  const hasCached = services.some((s) => (!s.build && cachedReference(s.image!) !== undefined) || (s.secretFiles ?? []).length > 0);
+  const cachedPrefixes = new Set(services.flatMap((s) => [...(!s.build ? [cachedReference(s.image!, caches)] : []), ...((s.secretFiles ?? []).length > 0 ? [PULL_THROUGH_CACHE_PREFIX] : [])]).flatMap((r) => (r ? [r.split('/')[0]!] : [])));
+  const hasCached = cachedPrefixes.size > 0;
   if (hasBuilt || hasCached) {
     // GetAuthorizationToken has no resource-level permissions: AWS requires "*" here.
     statements.push({ Sid: 'EcrLogin', Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: '*' });
@@ -481,7 +484,7 @@ export function buildProjectTemplate(
       Sid: 'PullThroughCache',
       Effect: 'Allow',
       Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:BatchImportUpstreamImage', 'ecr:CreateRepository', 'ecr:GetDownloadUrlForLayer'],
-      Resource: [arn('ecr', `repository/${PULL_THROUGH_CACHE_PREFIX}/*`)],
+      Resource: [PULL_THROUGH_CACHE_PREFIX, DOCKER_HUB_CACHE_PREFIX].filter((prefix) => cachedPrefixes.has(prefix)).map((prefix) => arn('ecr', `repository/${prefix}/*`)),
     });
   }
   if (services.length > 0) {
@@ -691,7 +694,7 @@ export function buildProjectTemplate(
     const arm = s.platform === 'linux/arm64';
     const definition: Record<string, unknown> = {
       Name: container,
-      Image: s.build ? ref(imageParameters[s.name]!) : taskImage(s.image!),
+      Image: s.build ? ref(imageParameters[s.name]!) : taskImage(s.image!, caches),
       Essential: true,
       // A one-off is reached by no one: no ports, no health check; it runs and exits.
       PortMappings: s.ports.length > 0 && !s.oneOff ? s.ports.map((port) => ({ ContainerPort: port.target, Protocol: port.protocol })) : undefined,

@@ -3,14 +3,16 @@
  * graph, config, how names resolve, URLs), the cost of every mode and the preflight result.
  * Pure and deterministic: the same project and options give the same preview, byte for byte.
  */
-import type { CfnTemplate, DeploymentMode, PlanPreview, PlannedStack, ServiceConfigNeed } from '../../shared/domain/plan';
+import type { CfnTemplate, DeploymentMode, ImagePull, PlanPreview, PlannedStack, ServiceConfigNeed } from '../../shared/domain/plan';
 import { DEPLOYMENT_MODES } from '../../shared/domain/plan';
 import type { ProjectModel } from '../../shared/domain/project';
 import { raise } from '../../shared/result';
 import { planBootstrap } from './bootstrap';
 import { estimateCost } from './cost';
 import { architectureGraph } from './graph';
-import type { IngressPlan } from './ingress';
+import { imageOrigin } from '../compose/image';
+import { cachedReference } from './images';
+import { containerServices, type IngressPlan } from './ingress';
 import { imageParameterName } from './names';
 import { preflight } from './preflight';
 import { buildProjectTemplate, IMAGES_METADATA_KEY, PROJECT_BOOTSTRAP_PARAMETERS } from './project-template';
@@ -30,6 +32,8 @@ export interface PlanOptions {
   configVersions?: Record<string, number>;
   /** Each domainname's public hosted zone in the account (null: none there), when connected. */
   hostedZones?: Record<string, { id: string; name: string } | null>;
+  /** The secret with the user's Docker Hub credentials, when stored: the bootstrap gets a Docker Hub cache and other Docker Hub images come through it. */
+  dockerHubCredentialArn?: string;
 }
 
 /** Plans `project` in one mode: templates, preview, costs of all three modes, preflight problems. */
@@ -37,9 +41,10 @@ export function planProject(project: ProjectModel, options: PlanOptions): PlanPr
   if (!/^[a-z0-9][a-z0-9_-]{0,62}$/.test(project.name)) {
     raise('PLAN_INVALID', `"${project.name}" is not a valid project name: use lower-case letters, digits, - and _ (at most 63).`);
   }
-  const bootstrap = planBootstrap();
+  const dockerHub = options.dockerHubCredentialArn;
+  const bootstrap = planBootstrap(dockerHub ? { dockerHubCredentialArn: dockerHub } : {});
   const zoneIds = Object.fromEntries(Object.entries(options.hostedZones ?? {}).flatMap(([domain, zone]) => (zone ? [[domain, zone.id]] : [])));
-  const planned = buildProjectTemplate(project, options.mode, undefined, options.images ?? {}, options.restores ?? {}, options.configVersions, zoneIds);
+  const planned = buildProjectTemplate(project, options.mode, undefined, options.images ?? {}, options.restores ?? {}, options.configVersions, zoneIds, { dockerHub: dockerHub !== undefined });
   const stacks = [bootstrap.stack, planned.stack];
   const resources = [...bootstrap.resources, ...planned.resources];
   if (options.images) {
@@ -63,9 +68,25 @@ export function planProject(project: ProjectModel, options: PlanOptions): PlanPr
       const zone = options.hostedZones?.[d.domain];
       return { service: d.service, domain: d.domain, validation: zone ? 'automatic' : zone === null ? 'manual' : 'unknown', ...(zone ? { zone } : {}) };
     }),
+    images: imagePulls(project, dockerHub !== undefined),
     costs: DEPLOYMENT_MODES.map((mode) => estimateCost(project, mode, options.region)),
     preflight: options.preflight === false ? [] : stacks.flatMap((stack) => preflight(stack)),
   };
+}
+
+/** How each container service's image reaches its tasks (the same mapping the task definitions use). */
+export function imagePulls(project: ProjectModel, dockerHubCache: boolean): ImagePull[] {
+  return containerServices(project)
+    .filter((s) => s.build || s.image)
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .map((s) => {
+      if (s.build) return { service: s.name, image: s.image ?? `${s.name} (built)`, source: 'built' as const };
+      const image = s.image!;
+      const registry = imageOrigin(image).registry;
+      const cached = cachedReference(image, { dockerHub: dockerHubCache });
+      const source = registry === 'docker-hub' ? (cached ? 'docker-hub-cache' : 'docker-hub-anonymous') : cached ? 'ecr-public-cache' : 'direct';
+      return { service: s.name, image, source };
+    });
 }
 
 /** Every environment variable each container service gets, and where its value comes from. */

@@ -142,6 +142,20 @@ export interface CertificatePlan {
   zone?: { id: string; name: string };
 }
 
+/** Where a service's image comes from when its tasks start. */
+export interface ImagePull {
+  service: string;
+  image: string;
+  /**
+   * - `built`: built by Berth and pushed to the project's repository;
+   * - `ecr-public-cache`: through the account's ECR Public cache (Docker Hub's official images, public.ecr.aws);
+   * - `docker-hub-cache`: through the account's Docker Hub cache, signed in with the user's Docker Hub account;
+   * - `docker-hub-anonymous`: from Docker Hub by each task, anonymously (10 pulls an hour per address);
+   * - `direct`: from its own registry, as written.
+   */
+  source: 'built' | 'ecr-public-cache' | 'docker-hub-cache' | 'docker-hub-anonymous' | 'direct';
+}
+
 export interface PlanPreview {
   project: string;
   mode: DeploymentMode;
@@ -156,6 +170,8 @@ export interface PlanPreview {
   urls: string[];
   /** One TLS certificate per `domainname`, and how ACM will see its DNS validation record. */
   certificates: CertificatePlan[];
+  /** How each container service's image reaches its tasks. */
+  images: ImagePull[];
   costs: CostEstimate[];
   preflight: PreflightProblem[];
   /** Room for the VPCs this deploy creates in the connected account (absent when not connected, or none are created). */

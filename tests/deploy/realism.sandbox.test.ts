@@ -56,7 +56,11 @@ async function newestTaskLines(): Promise<string[]> {
 }
 
 async function templateBody(): Promise<string> {
-  return (await clientsOf(suite.app).cloudformation.send(new GetTemplateCommand({ StackName: 'berth-shop' }))).TemplateBody!;
+  return templateBodyOf('berth-shop');
+}
+
+async function templateBodyOf(stackName: string): Promise<string> {
+  return (await clientsOf(suite.app).cloudformation.send(new GetTemplateCommand({ StackName: stackName }))).TemplateBody!;
 }
 
 describe('a deploy as AWS would run it', () => {
@@ -166,11 +170,11 @@ describe('a deploy as AWS would run it', () => {
 });
 
 describe('berth up, as the issue asks', () => {
-  it('deploys a Docker Hub image with a domainname, then again after the password changed, on the command line', async () => {
+  it('deploys Docker Hub images (one through the user’s Docker Hub account) with a domainname, then again after the password changed, on the command line', async () => {
     const c = clientsOf(suite.app);
     await c.route53.send(new CreateHostedZoneCommand({ Name: 'example.io', CallerReference: 'realism-cli' }));
     const dir = await suiteProject(suite, {
-      'compose.yaml': `name: clishop\nservices:\n  web:\n    image: nginx:1.27\n    ports: ["80:80"]\n    domainname: www.example.io\n    environment:\n      DATABASE_URL: postgres://clishop:\${POSTGRES_PASSWORD}@db:5432/clishop\n  db:\n    image: postgres:16\n    x-defang-postgres: true\n    environment:\n      POSTGRES_PASSWORD:\n`,
+      'compose.yaml': `name: clishop\nservices:\n  web:\n    image: nginx:1.27\n    ports: ["80:80"]\n    domainname: www.example.io\n    environment:\n      DATABASE_URL: postgres://clishop:\${POSTGRES_PASSWORD}@db:5432/clishop\n  meta:\n    image: metabase/metabase:v0.50\n  db:\n    image: postgres:16\n    x-defang-postgres: true\n    environment:\n      POSTGRES_PASSWORD:\n`,
     });
     const dataDir = await mkdtemp(join(tmpdir(), 'berth-realism-cli-'));
     suite.folders.push(dataDir);
@@ -181,9 +185,27 @@ describe('berth up, as the issue asks', () => {
     expect(refused.code).toBe(1);
     expect(refused.err).toContain('which AWS refuses because it contains a space');
     expect((await berth(['config', 'set', 'POSTGRES_PASSWORD', '--project', dir], 'first-password-1')).code).toBe(0);
+    // The Docker Hub account ECR signs in with; its token arrives on stdin only.
+    const token = 'dckr_pat_CANARY-realism-5e1d';
+    const login = await berth(['docker-hub', 'login', 'alice'], token);
+    expect(login.code, login.err).toBe(0);
+    expect((await berth(['docker-hub', 'status'])).out).toContain('signed in as alice');
     const first = await berth(['up', dir, '--yes']);
     expect(first.code, first.err).toBe(0);
     expect(first.out).toContain('https://www.example.io');
+    expect(first.err).toContain('metabase/metabase:v0.50 will come through your account’s Docker Hub cache, signed in.');
+    // The non-official Docker Hub image came through the Docker Hub cache into the account's registry.
+    const cluster = await clusterOf(suite.app);
+    const meta = (await c.ecs.send(new DescribeServicesCommand({ cluster, services: [ecsServiceName('clishop', 'meta')] }))).services![0]!;
+    const metaTd = (await c.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: meta.taskDefinition! }))).taskDefinition!;
+    expect(metaTd.containerDefinitions![0]!.image).toBe('000000000000.dkr.ecr.us-east-1.amazonaws.com/berth-docker-hub/metabase/metabase:v0.50');
+    expect(meta.runningCount).toBe(meta.desiredCount);
+    const cachedMeta = await c.ecr.send(new DescribeImagesCommand({ repositoryName: 'berth-docker-hub/metabase/metabase' }));
+    expect(cachedMeta.imageDetails?.flatMap((d) => d.imageTags ?? [])).toEqual(['v0.50']);
+    // The token is nowhere but in the secret: not in what berth printed, the templates, the task definitions or the logs.
+    const bootstrapBody = (await c.cloudformation.send(new GetTemplateCommand({ StackName: 'berth-bootstrap' }))).TemplateBody!;
+    const logs = (await c.logs.send(new FilterLogEventsCommand({ logGroupName: '/berth/clishop' }))).events ?? [];
+    for (const text of [login.out, login.err, first.out, first.err, bootstrapBody, await templateBodyOf('berth-clishop'), JSON.stringify(metaTd), JSON.stringify(logs)]) expect(text).not.toContain(token);
     expect((await berth(['config', 'set', 'POSTGRES_PASSWORD', '--project', dir], 'second-password-2')).code).toBe(0);
     const second = await berth(['up', dir, '--yes']);
     expect(second.code, second.err).toBe(0);

@@ -71,6 +71,22 @@ describe('bootstrap template', () => {
     expect(props('PullThroughCacheRule')).toEqual({ EcrRepositoryPrefix: 'berth-ecr-public', UpstreamRegistryUrl: 'public.ecr.aws' });
   });
 
+  it('adds a signed-in Docker Hub pull-through cache only with the user’s credentials, and says so in its outputs', () => {
+    const arn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/berth-docker-hub-AbC123';
+    const plain = buildBootstrapTemplate({}).template;
+    expect(plain.Resources.DockerHubPullThroughCacheRule).toBeUndefined();
+    expect(plain.Outputs?.DockerHubCachePrefix).toBeUndefined();
+    const t = buildBootstrapTemplate({ dockerHubCredentialArn: arn }).template;
+    expect(t.Resources.DockerHubPullThroughCacheRule).toEqual({
+      Type: 'AWS::ECR::PullThroughCacheRule',
+      Properties: { EcrRepositoryPrefix: 'berth-docker-hub', UpstreamRegistry: 'docker-hub', UpstreamRegistryUrl: 'registry-1.docker.io', CredentialArn: arn },
+    });
+    expect(t.Outputs?.DockerHubCachePrefix?.Value).toBe('berth-docker-hub');
+    expect(t.Outputs?.DockerHubCredentialArn?.Value).toBe(arn);
+    // The ECR Public rule stays as it was.
+    expect(t.Resources.PullThroughCacheRule).toEqual(plain.Resources.PullThroughCacheRule);
+  });
+
   it('runs docker buildx on the Dockerfile, or on Railpack’s plan, with a registry cache ECR accepts', () => {
     const spec = parse(props('BuildProjectAmd64').Source.BuildSpec as string) as { version: number; phases: Record<string, { commands: string[] }> };
     expect(props('BuildProjectAmd64').Source.Type).toBe('NO_SOURCE');

@@ -52,6 +52,7 @@ beforeAll(async () => {
   }
   templates.push(await write('berth-bootstrap.json', buildBootstrapTemplate({}).template));
   templates.push(await write('berth-bootstrap.legacy-network.json', buildBootstrapTemplate({ legacyProjectNetwork: { nat: true } }).template));
+  templates.push(await write('berth-bootstrap.docker-hub.json', buildBootstrapTemplate({ dockerHubCredentialArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/berth-docker-hub-AbC123' }).template));
 }, 120_000);
 afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });

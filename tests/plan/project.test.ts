@@ -186,6 +186,42 @@ describe('project template', () => {
     expect(plain.map((s: any) => s.Sid)).toEqual(['ReadProjectConfig', 'WriteLogs']);
   });
 
+  it('pulls other Docker Hub images through the Docker Hub cache once the user stored Docker Hub credentials, with the role scoped to that prefix too', () => {
+    const p = project('hub', [service('web', { image: 'nginx:1.27' }), service('meta', { image: 'metabase/metabase:v0.50' }), service('tool', { image: 'docker.io/acme/tool@sha256:def' })]);
+    const t = buildProjectTemplate(p, 'affordable', undefined, {}, {}, undefined, {}, { dockerHub: true }).stack.template;
+    const image = (s: string) => props(t, `${idPart(s)}TaskDefinition`).ContainerDefinitions[0].Image;
+    const account = (path: string) => ({ 'Fn::Sub': `\${AWS::AccountId}.dkr.ecr.\${AWS::Region}.\${AWS::URLSuffix}/${path}` });
+    expect(image('web')).toEqual(account('berth-ecr-public/docker/library/nginx:1.27'));
+    expect(image('meta')).toEqual(account('berth-docker-hub/metabase/metabase:v0.50'));
+    expect(image('tool')).toEqual(account('berth-docker-hub/acme/tool@sha256:def'));
+    const statement = props(t, 'ExecutionRole').Policies[0].PolicyDocument.Statement.find((s: any) => s.Sid === 'PullThroughCache');
+    expect(statement.Resource).toEqual([
+      { 'Fn::Sub': 'arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/berth-ecr-public/*' },
+      { 'Fn::Sub': 'arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/berth-docker-hub/*' },
+    ]);
+    // Only a non-official Docker Hub image: the role reaches the Docker Hub cache alone.
+    const only = buildProjectTemplate(project('m', [service('meta', { image: 'metabase/metabase' })]), 'affordable', undefined, {}, {}, undefined, {}, { dockerHub: true }).stack.template;
+    expect(props(only, 'ExecutionRole').Policies[0].PolicyDocument.Statement.find((s: any) => s.Sid === 'PullThroughCache').Resource).toEqual([
+      { 'Fn::Sub': 'arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/berth-docker-hub/*' },
+    ]);
+  });
+
+  it('says in the preview where each image comes from, and adds the Docker Hub cache to the bootstrap when credentials are stored', () => {
+    const p = project('hub', [service('web', { image: 'nginx:1.27' }), service('meta', { image: 'metabase/metabase:v0.50' }), service('gh', { image: 'ghcr.io/acme/app:1' })]);
+    const anonymous = planProject(p, { mode: 'affordable', region: 'us-east-1', preflight: false });
+    expect(anonymous.images).toEqual([
+      { service: 'gh', image: 'ghcr.io/acme/app:1', source: 'direct' },
+      { service: 'meta', image: 'metabase/metabase:v0.50', source: 'docker-hub-anonymous' },
+      { service: 'web', image: 'nginx:1.27', source: 'ecr-public-cache' },
+    ]);
+    expect(anonymous.stacks[0]!.template.Resources.DockerHubPullThroughCacheRule).toBeUndefined();
+    const arn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/berth-docker-hub-AbC123';
+    const signedIn = planProject(p, { mode: 'affordable', region: 'us-east-1', preflight: false, dockerHubCredentialArn: arn });
+    expect(signedIn.images.find((i) => i.service === 'meta')!.source).toBe('docker-hub-cache');
+    expect(signedIn.stacks[0]!.template.Resources.DockerHubPullThroughCacheRule!.Properties).toEqual({ EcrRepositoryPrefix: 'berth-docker-hub', UpstreamRegistry: 'docker-hub', UpstreamRegistryUrl: 'registry-1.docker.io', CredentialArn: arn });
+    expect(signedIn.resources.some((r) => r.logicalId === 'DockerHubPullThroughCacheRule')).toBe(true);
+  });
+
   it('pins the database password to its SSM version and labels each task with a digest of the config versions it reads', () => {
     const versions = { '/Berth/shop/POSTGRES_PASSWORD': 3, '/Berth/shop/_derived/web/DATABASE_URL': 2, '/Berth/shop/SECRET_KEY': 1 };
     const t = buildProjectTemplate(webWithStores(), 'balanced', undefined, {}, {}, versions).stack.template;

@@ -1,6 +1,7 @@
 /** Every `berth` subcommand, one module each; the help lists them in this order. */
 import type { Command } from '../command';
 import { configCommand } from './config';
+import { dockerHubCommand } from './docker-hub';
 import { downCommand } from './down';
 import { historyCommand } from './history';
 import { logsCommand } from './logs';
@@ -14,4 +15,4 @@ import { versionCommand } from './version';
 import { webCommand } from './web';
 import { whoamiCommand } from './whoami';
 
-export const COMMANDS: Command[] = [webCommand, validateCommand, planCommand, whoamiCommand, configCommand, upCommand, historyCommand, logsCommand, lsCommand, downCommand, teardownCommand, sandboxCommand, versionCommand];
+export const COMMANDS: Command[] = [webCommand, validateCommand, planCommand, whoamiCommand, configCommand, dockerHubCommand, upCommand, historyCommand, logsCommand, lsCommand, downCommand, teardownCommand, sandboxCommand, versionCommand];

@@ -28,6 +28,7 @@ export function printDeployEvent(run: Pick<CommandRun, 'io' | 'json'>, event: De
   switch (event.type) {
     case 'phase':
       if (event.state === 'running') say(`▸ ${event.phase}${event.message ? `: ${event.message}` : ''}`);
+      else if (event.state === 'done' && event.message) say(`  ${event.phase}: ${event.message}`);
       else if (event.state === 'skipped') say(`  ${event.phase}: skipped${event.message ? ` (${event.message})` : ''}`);
       else if (event.state === 'failed' || event.state === 'cancelled') say(`✗ ${event.phase} ${event.state}`);
       break;

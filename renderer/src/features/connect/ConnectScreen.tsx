@@ -13,6 +13,7 @@ import { ErrorAlert } from '../../ui/ErrorAlert';
 import { NextSteps } from '../../ui/NextSteps';
 import { Screen } from '../../ui/Screen';
 import { isSsoKind, PROFILE_KIND_WORDS } from './profile-words';
+import { DockerHubCard } from './DockerHubCard';
 import { SandboxCard } from './SandboxCard';
 
 const DEFAULT_CHAIN = '(default credentials)';
@@ -304,6 +305,8 @@ export function ConnectScreen() {
       </Card>
 
       {!noCredentials && !profiles.isError && <SandboxCard prominent={false} connectedToSandbox={Boolean(status.data?.target?.sandbox)} />}
+
+      {connected && <DockerHubCard />}
 
       {connected && <NextSteps steps={[{ label: 'Open a project', route: 'projects', primary: true }]} />}
       {!connected && (

@@ -18,6 +18,7 @@ import { ScrollRegion } from '../../ui/ScrollRegion';
 import { MODE_WORDS } from '../../ui/words';
 import { CostComparison } from './CostComparison';
 import { HowNamesResolve } from './HowNamesResolve';
+import { ImageSources } from './ImageSources';
 import { ResourceGroups } from './ResourceGroups';
 import { VpcCapacityWarning } from './VpcCapacityWarning';
 
@@ -178,6 +179,15 @@ export function PreviewScreen() {
               </Stack>
             )}
           </Card>
+
+          {data.images.length > 0 && (
+            <Card withBorder padding="md" component="section" aria-labelledby="images-title">
+              <Text fw={600} id="images-title" mb="xs">
+                Where images come from
+              </Text>
+              <ImageSources images={data.images} connected={connected} />
+            </Card>
+          )}
 
           <Card withBorder padding="md" component="section" aria-labelledby="names-title">
             <Text fw={600} id="names-title">
