@@ -127,5 +127,12 @@ export async function openProject(page: Page, dir: string): Promise<void> {
 
 /** Saves a named full-page screenshot into the test's output folder (kept as an artifact). */
 export async function snap(page: Page, name: string): Promise<void> {
+  // The app's header is fixed: a full-page shot of a scrolled page draws it mid-page, so shoot from the top.
+  const scrolled = await page.evaluate(() => {
+    const y = window.scrollY;
+    window.scrollTo(0, 0);
+    return y;
+  });
   await page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: true });
+  await page.evaluate((y) => window.scrollTo(0, y), scrolled);
 }

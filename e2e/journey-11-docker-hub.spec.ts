@@ -17,7 +17,8 @@ services:
 `;
 const TOKEN = 'dckr_pat_CANARY-e2e-9c41';
 
-test('a Docker Hub image: the limit is shown, the Docker Hub account is stored, the image comes through the cache', async ({ appPage: page, app }) => {
+test('a Docker Hub image: the limit is shown, the Docker Hub account is stored, the image comes through the cache', async ({ appPage: page, app, sandbox }) => {
+  void sandbox;
   const dir = join(app.workDir, 'dashboards');
   await writeFiles(dir, { 'compose.yaml': COMPOSE });
   await page.reload();
