@@ -3,6 +3,7 @@ import { DeleteRepositoryCommand, DescribeRepositoriesCommand, ECRClient } from 
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { DeleteObjectsCommand, ListObjectsV2Command, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
 import { DeleteParametersCommand, DescribeParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { DeleteSecretCommand, DescribeSecretCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TeardownEvent } from '../../shared/domain/inventory';
@@ -25,12 +26,16 @@ const tagging = mockClient(ResourceGroupsTaggingAPIClient);
 const s3 = mockClient(S3Client);
 const ssm = mockClient(SSMClient);
 const ecr = mockClient(ECRClient);
+const secrets = mockClient(SecretsManagerClient);
+const noSecret = () => new ResourceNotFoundException({ message: "Secrets Manager can't find the specified secret.", $metadata: {} });
 
 beforeEach(() => {
   tagging.reset();
   s3.reset();
   ssm.reset();
   ecr.reset();
+  secrets.reset();
+  secrets.on(DescribeSecretCommand).rejects(noSecret());
   tagging.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [] });
   s3.on(ListObjectsV2Command).resolves({});
   s3.on(ListObjectVersionsCommand).resolves({});
@@ -238,14 +243,22 @@ describe('teardownBootstrap', () => {
     seedBootstrap();
     s3.on(ListObjectVersionsCommand).resolvesOnce({ Versions: [{ Key: 'deployments/x.json', VersionId: '1' }] }).resolves({});
     s3.on(DeleteObjectsCommand).resolves({});
-    ecr.on(DescribeRepositoriesCommand).resolves({ repositories: [{ repositoryName: 'berth-ecr-public/docker/library/nginx' }, { repositoryName: 'mine' }] });
+    ecr.on(DescribeRepositoriesCommand).resolves({
+      repositories: [{ repositoryName: 'berth-ecr-public/docker/library/nginx' }, { repositoryName: 'berth-docker-hub/metabase/metabase' }, { repositoryName: 'mine' }],
+    });
+    // A Docker Hub account is stored: the secret goes too, at once (no recovery window to block a new one).
+    const secretArn = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:ecr-pullthroughcache/berth-docker-hub-AbCdEf';
+    secrets.on(DescribeSecretCommand).resolvesOnce({ ARN: secretArn, Name: 'ecr-pullthroughcache/berth-docker-hub', Tags: [{ Key: 'berth:docker-hub-user', Value: 'alice' }] }).rejects(noSecret());
+    secrets.on(DeleteSecretCommand).resolves({ ARN: secretArn });
     const outcome = await teardownBootstrap(conn, { onEvent: () => undefined, wait });
     expect(cfn.find('berth-bootstrap')).toBeUndefined();
     expect(s3.commandCalls(DeleteObjectsCommand)).toHaveLength(1);
-    expect(outcome.leftBehind).toEqual([expect.stringContaining('1 image cache repository under berth-ecr-public/')]);
+    expect(secrets.commandCalls(DeleteSecretCommand).map((c) => c.args[0].input)).toEqual([{ SecretId: 'ecr-pullthroughcache/berth-docker-hub', ForceDeleteWithoutRecovery: true }]);
+    expect(outcome.leftBehind).toEqual([expect.stringContaining('1 image cache repository under berth-ecr-public/'), expect.stringContaining('1 image cache repository under berth-docker-hub/')]);
     const events: TeardownEvent[] = [];
     await teardownBootstrap(conn, { onEvent: (e) => events.push(e), wait });
-    expect(events.filter((e) => e.type === 'step' && e.state === 'skipped')).toHaveLength(2);
+    expect(events.filter((e) => e.type === 'step' && e.state === 'skipped')).toHaveLength(3);
+    expect(secrets.commandCalls(DeleteSecretCommand)).toHaveLength(1);
   });
 
   it('reports objects the bucket refused to delete', async () => {
