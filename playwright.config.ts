@@ -20,6 +20,8 @@ export default defineConfig({
     viewport: { width: 1360, height: 860 },
     screenshot: 'on',
     trace: 'retain-on-failure',
+    // No fades: a toast fading out mid-check would blend its colours and fail the contrast rule at random.
+    contextOptions: { reducedMotion: 'reduce' },
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],

@@ -177,6 +177,8 @@ export const theme = createTheme({
   fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
   fontFamilyMonospace: 'ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace',
   variantColorResolver,
+  // People who ask their system for less motion get no fades or slides (WCAG 2.3.3).
+  respectReducedMotion: true,
   components: {
     // Icon-only close buttons need a name ("Close" alone would clash with dialogs' own Close buttons).
     Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close dialog' } } }),
