@@ -52,6 +52,8 @@ export const ERROR_CODES = [
   'ROLLOUT_FAILED',
   'ONE_OFF_FAILED',
   'STORE_MOVE_FAILED',
+  /** A rollback whose target cannot run again (an image gone, a config value deleted) or does not exist. */
+  'ROLLBACK_BLOCKED',
   // Inventory and teardown
   'TEARDOWN_BLOCKED',
   'DELETE_FAILED',

@@ -4,7 +4,9 @@
  * gone, while its stack operation or builds carry on in AWS).
  */
 import { resolve } from 'node:path';
-import type { DeploymentRecord } from '../../shared/domain/deploy';
+import type { DeploymentComparison, DeploymentRecord } from '../../shared/domain/deploy';
+import { compareDeployments } from './compare';
+import { getRelease } from './release';
 import type { DeploymentMode } from '../../shared/domain/plan';
 import { raise } from '../../shared/result';
 import type { AppContext } from '../api/context';
@@ -13,6 +15,7 @@ import { loadProject } from '../compose/load';
 import { BOOTSTRAP_STACK_NAME, projectRepositoryName, projectStackName } from '../plan';
 import { runningBuilds } from './build';
 import { DeploymentRun, type PipelineTuning } from './pipeline';
+import { defaultRollbackTarget } from './rollback';
 import { bucketRecords, localRecords, mergeHistory, newDeploymentId, saveLocalRecord, type LocalRecord } from './records';
 import { age } from './stack';
 import { describeStack, stackOutputs } from '../aws/stacks';
@@ -23,9 +26,20 @@ export interface StartRequest {
   autoApprove?: boolean;
 }
 
+export interface RollbackRequest {
+  dir: string;
+  /** The deployment to put back; without it, the newest successful one that differs from what runs now. */
+  deploymentId?: string;
+  autoApprove?: boolean;
+}
+
 export interface Deployments {
   /** Starts a deployment (or carries on an interrupted one of the same project); returns its id. */
   start(request: StartRequest): Promise<{ deploymentId: string }>;
+  /** Starts a rollback to an earlier deployment (a deployment itself, with the same review); returns its id. */
+  rollback(request: RollbackRequest): Promise<{ deploymentId: string; target: string }>;
+  /** Two deployments of the project in `dir` side by side (names and digests, never values). */
+  compare(dir: string, fromId: string, toId: string): Promise<DeploymentComparison>;
   /** The run with this id, while it runs in this process. */
   get(id: string): DeploymentRun | undefined;
   approve(id: string): void;
@@ -65,10 +79,10 @@ function createDeployments(ctx: AppContext, tuning: PipelineTuning | undefined):
   const byProject = new Map<string, DeploymentRun>();
   const byDir = new Map<string, DeploymentRun>();
 
-  const launch = (dir: string, mode: DeploymentMode, autoApprove: boolean, id: string, resuming: boolean, startedAt?: string): DeploymentRun => {
+  const launch = (dir: string, mode: DeploymentMode, autoApprove: boolean, id: string, resuming: boolean, startedAt?: string, rollbackOf?: DeploymentRecord): DeploymentRun => {
     let projectName: string | undefined;
     const run = new DeploymentRun(
-      { id, dir, mode, autoApprove, resuming, ...(startedAt ? { startedAt } : {}) },
+      { id, dir, mode, autoApprove, resuming, ...(startedAt ? { startedAt } : {}), ...(rollbackOf ? { rollbackOf } : {}) },
       { connection: () => connectionManager(ctx).require(), dataDir: ctx.dataDir, emit: (event) => ctx.emit('deploy:event', event), ...(tuning ? { tuning } : {}) },
       (project) => {
         projectName = project;
@@ -145,21 +159,48 @@ function createDeployments(ctx: AppContext, tuning: PipelineTuning | undefined):
     return undefined;
   };
 
+  /** Refuses while another deployment of the project runs; carries on an interrupted one. Returns the project's name, or the resumed run. */
+  const claim = async (dir: string): Promise<{ project: string; resumed?: DeploymentRun }> => {
+    const inDir = byDir.get(dir);
+    if (inDir) busy(inDir, inDir.record.project || dir);
+    const project = await projectNameOf(dir);
+    const running = byProject.get(project);
+    if (running) busy(running, project);
+    const stale = await interrupted(project);
+    const resumed = stale ? await resumeOrClose(dir, stale) : undefined;
+    return resumed ? { project, resumed } : { project };
+  };
+
   const service: Deployments = {
     async start(request) {
       const dir = resolve(request.dir);
-      const inDir = byDir.get(dir);
-      if (inDir) busy(inDir, inDir.record.project || dir);
-      const project = await projectNameOf(dir);
-      const running = byProject.get(project);
-      if (running) busy(running, project);
-      const stale = await interrupted(project);
-      if (stale) {
-        const resumed = await resumeOrClose(dir, stale);
-        if (resumed) return { deploymentId: resumed.record.id };
-      }
+      const { resumed } = await claim(dir);
+      if (resumed) return { deploymentId: resumed.record.id };
       const run = launch(dir, request.mode, request.autoApprove ?? false, newDeploymentId(), false);
       return { deploymentId: run.record.id };
+    },
+    async rollback(request) {
+      const dir = resolve(request.dir);
+      const { project, resumed } = await claim(dir);
+      if (resumed) busy(resumed, project);
+      const history = await service.history(dir);
+      const target = request.deploymentId ? history.find((r) => r.id === request.deploymentId) : defaultRollbackTarget(history);
+      if (!target) {
+        if (request.deploymentId) raise('NOT_FOUND', `${project} has no deployment ${request.deploymentId}. \`berth history\` lists them.`);
+        raise('ROLLBACK_BLOCKED', `Nothing to roll back to: ${project} has no earlier successful deployment that differs from what runs now.`);
+      }
+      const run = launch(dir, target.mode, request.autoApprove ?? false, newDeploymentId(), false, undefined, target);
+      return { deploymentId: run.record.id, target: target.id };
+    },
+    async compare(dirInput, fromId, toId) {
+      const history = await service.history(dirInput);
+      const find = (id: string) => history.find((r) => r.id === id) ?? raise('NOT_FOUND', `This project has no deployment ${id}. \`berth history\` lists them.`);
+      const [from, to] = [find(fromId), find(toId)];
+      const conn = connectionManager(ctx).require();
+      const bucket = stackOutputs(await describeStack(conn.clients.cloudformation, BOOTSTRAP_STACK_NAME)).BucketName;
+      const releaseOf = async (r: DeploymentRecord) => (bucket && r.released ? await getRelease(conn.clients.s3, bucket, r.project, r.id) : undefined);
+      const [a, b] = await Promise.all([releaseOf(from), releaseOf(to)]);
+      return compareDeployments({ record: from, ...(a ? { release: a } : {}) }, { record: to, ...(b ? { release: b } : {}) });
     },
     get: (id) => runs.get(id),
     approve(id) {

@@ -37,6 +37,12 @@ import { toAppError } from './errors';
 import { buildDigest, ensureRepositories, existingImageTags } from './images';
 import { packageContext, type PackagedContext, type PackageOptions } from './package';
 import { putBucketRecord, saveLocalRecord, type ResumeInfo } from './records';
+import { composeFilesOf, getRelease, putRelease, RELEASE_FORMAT, releaseParameters, releaseStack, type Release } from './release';
+import { checkRollback, releaseImages, restoreConfig, undoConfigRestore, type RollbackCheck } from './rollback';
+import { findRepository } from './images';
+import { BOOTSTRAP_STACK_NAME } from '../plan';
+import { stackOutputs } from '../aws/stacks';
+import type { PlannedStack } from '../../shared/domain/plan';
 import { explainStackFailure, rolloutTargets, watchRollouts } from './rollout';
 import { assertStackIdle, describeStack, discardChangeSet, executeChangeSet, followStack, prepareChangeSet, stackUpToDate, urlsFromOutputs, type WaitKnobs } from './stack';
 import { contextUrl, uploadContext } from './upload';
@@ -70,6 +76,8 @@ export interface PipelineInput {
   /** True when this run carries on a deployment an earlier process started. */
   resuming?: boolean;
   startedAt?: string;
+  /** Put this earlier deployment back (its template, images and config versions) instead of deploying the folder. */
+  rollbackOf?: DeploymentRecord;
 }
 
 export interface PipelineEnvironment {
@@ -97,6 +105,8 @@ export class DeploymentRun {
   private hostedZones: Record<string, HostedZoneMatch | null> | undefined;
   /** The Docker Hub cache's secret, once the bootstrap has a rule ECR can sign in with. */
   private dockerHubCredentialArn: string | undefined;
+  /** The project template and parameters this run sent (or found already deployed). */
+  private sent: { planned: PlannedStack; parameters: { ParameterKey: string; ParameterValue: string }[] } | undefined;
   /** A certificate of this deployment that waits for a DNS record the user has to add. */
   private waitingCertificate: { domain: string; record: ValidationRecord } | undefined;
   private projectName = '';
@@ -122,6 +132,7 @@ export class DeploymentRun {
       phases: DEPLOY_PHASES.map((phase) => ({ phase, state: 'pending' as PhaseState })),
       digests: {},
       urls: [],
+      ...(input.rollbackOf ? { rollbackOf: input.rollbackOf.id } : {}),
     };
     this.done = this.run();
   }
@@ -278,7 +289,8 @@ export class DeploymentRun {
         if (loaded.composeFiles.length === 0) raise('NO_COMPOSE_FILE', `There is no compose file in ${input.dir}.`);
         raise('COMPOSE_INVALID', `The compose project in ${input.dir} could not be read. Fix the errors it lists, then deploy.`, { diagnostics: loaded.diagnostics.slice(0, 20) });
       }
-      if (hasErrors(loaded.diagnostics)) {
+      // A rollback deploys what was recorded, not the folder: the folder only names the project.
+      if (hasErrors(loaded.diagnostics) && !input.rollbackOf) {
         const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
         raise('COMPOSE_INVALID', `The compose project has ${errors.length} error${errors.length === 1 ? '' : 's'}: ${errors.slice(0, 3).map((d) => d.message).join(' ')}`, { diagnostics: errors.slice(0, 20) });
       }
@@ -287,6 +299,7 @@ export class DeploymentRun {
     this.projectName = project.name;
     this.record.project = project.name;
     this.onProject(project.name);
+    if (input.rollbackOf && input.rollbackOf.project !== project.name) raise('ROLLBACK_BLOCKED', `Deployment ${input.rollbackOf.id} is of project ${input.rollbackOf.project}, not ${project.name}.`);
 
     // 2. Connection and pin: the project stays in the account and region it was first deployed to.
     const stackName = projectStackName(project.name);
@@ -301,20 +314,24 @@ export class DeploymentRun {
       // Fail fast, before minutes of building, when someone else is changing the stack.
       if (!input.resuming) assertStackIdle(existingStack);
       // Room for the VPCs this deploy creates, before the bootstrap phase creates anything (a resumed run's are under way).
-      if (!input.resuming) await assertVpcRoom(c.clients, c.target.region, plannedStacksOrNone(project, input.mode, c.target.region), { [stackName]: existingStack });
+      if (!input.resuming && !(input.rollbackOf && existingStack)) await assertVpcRoom(c.clients, c.target.region, plannedStacksOrNone(project, input.mode, c.target.region), { [stackName]: existingStack });
       await pinProject({ dataDir: this.env.dataDir }, input.dir, c.identity, c.target.region);
       return c;
     });
     const { clients } = conn;
 
-    // 3. Config gate: every required name must be set.
-    await this.step('config', async () => {
+    // 3. Config gate: every required name must be set; a rollback checks that everything it puts back is still there.
+    const rollback = await this.step('config', async () => {
+      if (input.rollbackOf) return this.checkRollbackTarget(input.rollbackOf);
       await assertConfigSet(
         clients.ssm,
         project.name,
         project.requiredConfig.map((r) => r.name),
       );
+      return undefined;
     });
+    // From here on a rollback works from the model it recorded.
+    const model = rollback?.release.model ?? project;
 
     // 4. Bootstrap: create, update or nothing.
     const tuning = this.env.tuning ?? {};
@@ -324,7 +341,7 @@ export class DeploymentRun {
         onEvent: (event) => this.emit({ type: 'stack-event', deploymentId: this.record.id, event }),
         ...(tuning.wait ? { wait: { ...tuning.wait, signal: this.signal } } : { wait: { signal: this.signal } }),
       });
-      const note = await this.useDockerHubCache(status.outputs, project);
+      const note = await this.useDockerHubCache(status.outputs, model);
       return note ? new PhaseNote(note, status) : status;
     });
     const outputs = bootstrap.outputs;
@@ -333,12 +350,14 @@ export class DeploymentRun {
     this.bucket = bucket;
 
     // 5. Package every distinct build context.
-    const built = project.services.filter((s): s is ServiceModel & { build: NonNullable<ServiceModel['build']> } => s.build !== undefined);
+    // A rollback runs the images it recorded: nothing is packaged, uploaded or built.
+    const built = rollback ? [] : project.services.filter((s): s is ServiceModel & { build: NonNullable<ServiceModel['build']> } => s.build !== undefined);
+    const nothingToBuild = rollback ? `Rolling back to deployment ${rollback.release.deploymentId}: its images are used as they are.` : 'No service builds an image.';
     const contextKeyOf = (s: (typeof built)[number]) => `${s.build.context}\0${s.build.dockerfile}`;
     const byContext = new Map<string, PackagedContext>();
     await this.step('package', async () => {
       const unique = [...new Map(built.map((s) => [contextKeyOf(s), s])).values()];
-      if (unique.length === 0) return { skipped: 'No service builds an image.', value: undefined };
+      if (unique.length === 0) return { skipped: nothingToBuild, value: undefined };
       for (const s of unique) {
         const result = await packageContext(s.build, {
           ...tuning.packaging,
@@ -380,7 +399,8 @@ export class DeploymentRun {
     const images: Record<string, string> = {};
     let builtSomething = false;
     await this.step('build', async () => {
-      if (built.length === 0) return { skipped: 'No service builds an image.', value: undefined };
+      if (rollback) Object.assign(images, Object.fromEntries(releaseImages(rollback.release).map((i) => [i.service, `${rollback.repositoryUri}:${i.tag}`])));
+      if (built.length === 0) return { skipped: nothingToBuild, value: undefined };
       const requests = new Map<string, BuildRequest>();
       for (const s of built) {
         const p = byContext.get(contextKeyOf(s))!;
@@ -457,6 +477,10 @@ export class DeploymentRun {
 
     // 8. Derived config values and compose secret files.
     await this.step('secrets', async () => {
+      if (rollback) {
+        const n = rollback.check.configRestores.length;
+        return { skipped: n === 0 ? `Config values are as deployment ${rollback.release.deploymentId} read them.` : `${n} config value${n === 1 ? '' : 's'} go back to deployment ${rollback.release.deploymentId}'s once you approve the changes.`, value: undefined };
+      }
       const derived = await writeDerivedParameters(clients.ssm, project);
       const files = await writeSecretFiles(clients.ssm, project);
       const written = derived.written.length + files.written.length;
@@ -469,10 +493,10 @@ export class DeploymentRun {
       const cfn = clients.cloudformation;
       // The versions (never values) the plan pins: a changed value reaches the database and every task that reads it.
       this.configVersions = await readConfigVersions(clients.ssm, project.name);
-      this.hostedZones = await hostedZonesOf(clients.route53, project);
+      if (!rollback) this.hostedZones = await hostedZonesOf(clients.route53, project);
       const cluster = outputs.ClusterName ?? outputs.ClusterArn ?? '';
       // One-offs do not depend on where the stores are: a plan without preflight names them.
-      const oneOffs = new OneOffRunner(oneOffPlans(this.planStack(project, images, {}, false)), {
+      const oneOffs = new OneOffRunner(oneOffPlans(rollback ? releaseStack(rollback.release) : this.planStack(project, images, {}, false)), {
         cloudformation: cfn,
         ecs: clients.ecs,
         logs: clients.logs,
@@ -500,13 +524,13 @@ export class DeploymentRun {
       if (input.resuming && stack?.StackStatus?.endsWith('_IN_PROGRESS') && stack.StackStatus !== 'REVIEW_IN_PROGRESS') {
         // Carry on: the operation this deployment started before the restart (and a one-off it was waiting for).
         await oneOffs.attachInProgress();
-        await this.followOrExplain(() => oneOffs.explain(() => followStack(cfn, stackName, { onEvent, wait: this.followWait(), signal: this.detachController.signal })), project, outputs);
+        await this.followOrExplain(() => oneOffs.explain(() => followStack(cfn, stackName, { onEvent, wait: this.followWait(), signal: this.detachController.signal })), model, outputs);
         followed = true;
         stack = await describeStack(cfn, stackName);
       }
       assertStackIdle(stack);
-      // Stores still in the shared VPC of an earlier Berth move into the project's network, restored from snapshots.
-      const stores = await deployedStores(cfn, stack, project, this.record.startedAt);
+      // Stores still in the shared VPC of an earlier Berth move into the project's network, restored from snapshots (a rollback's template says where its stores are).
+      const stores = rollback ? { restores: {}, moves: [] } : await deployedStores(cfn, stack, project, this.record.startedAt);
       const restores = { ...stores.restores, ...Object.fromEntries(stores.moves.map((m) => [m.store, m.snapshot])) };
       const moveEnv: MoveEnvironment = {
         cloudformation: cfn,
@@ -520,10 +544,12 @@ export class DeploymentRun {
         ...(tuning.pollMs !== undefined ? { pollMs: tuning.pollMs } : {}),
         ...(tuning.sleep ? { sleep: tuning.sleep } : {}),
       };
-      const planned = this.planStack(project, images, restores, tuning.preflight ?? true);
+      const planned = rollback ? releaseStack(rollback.release) : this.planStack(project, images, restores, tuning.preflight ?? true);
       this.record.templateHash = createHash('sha256').update(planned.body).digest('hex');
-      const parameters = projectStackParameters(outputs, images, planned);
+      const parameters = rollback ? releaseParameters(rollback.release, outputs) : projectStackParameters(outputs, images, planned);
+      this.sent = { planned, parameters };
       if (await stackUpToDate(cfn, stack, planned, parameters)) {
+        if (rollback) await this.restoreRollbackConfig(rollback);
         // A move interrupted after its stack update finished still has its services to start.
         if (Object.keys(restores).length > 0) await startServices(moveEnv);
         this.emit({ type: 'diff', deploymentId: this.record.id, diff: { stackName, changeSetName: '', changes: [], empty: true } });
@@ -571,16 +597,19 @@ export class DeploymentRun {
           throw error;
         }
       }
+      const undo = rollback ? await this.restoreRollbackConfig(rollback) : [];
       this.setPhase('stack', 'running', 'Applying the changes.');
       // Once executing, the stack operation runs to its end: cancelling now would leave it half-done.
       let outcome: Awaited<ReturnType<typeof executeChangeSet>>;
       try {
         outcome = await this.followOrExplain(
           () => oneOffs.explain(() => executeChangeSet(cfn, stackName, prepared.changeSetId!, { onEvent, wait: this.followWait(), signal: this.detachController.signal })),
-          project,
+          model,
           outputs,
         );
       } catch (error) {
+        // The stack went back to what ran before the rollback: so do the config values.
+        if (undo.length > 0 && !this.detached) await undoConfigRestore(clients.ssm, undo);
         if (stores.moves.length === 0 || this.detached) throw error;
         // Rolled back: the old stores are untouched; the services go back to work on them.
         await startServices(moveEnv).catch(() => undefined);
@@ -605,7 +634,7 @@ export class DeploymentRun {
       await watchRollouts(
         clients.ecs,
         clients.logs,
-        { cluster: outputs.ClusterName ?? outputs.ClusterArn ?? '', project: project.name, targets: rolloutTargets(project) },
+        { cluster: outputs.ClusterName ?? outputs.ClusterArn ?? '', project: project.name, targets: rolloutTargets(model) },
         {
           onRollout: (rollout) => this.emit({ type: 'rollout', deploymentId: this.record.id, rollout }),
           signal: AbortSignal.any([this.signal, this.detachController.signal]),
@@ -616,8 +645,47 @@ export class DeploymentRun {
       return undefined;
     });
 
-    // 11. Record (written by run() once the outcome is final).
-    await this.step('record', async () => undefined);
+    // 11. Record (written by run() once the outcome is final), and the release a rollback or a comparison reads.
+    await this.step('record', async () => {
+      const sent = this.sent;
+      if (!sent) return undefined;
+      if (Object.keys(images).length > 0) this.record.images = { ...images };
+      // A rollback wrote its config back as new versions: record those.
+      const configVersions = rollback ? await readConfigVersions(clients.ssm, project.name) : (this.configVersions ?? {});
+      this.record.configVersions = configVersions;
+      await putRelease(clients.s3, bucket, {
+        format: RELEASE_FORMAT,
+        deploymentId: this.record.id,
+        project: project.name,
+        template: sent.planned.body,
+        parameters: sent.parameters,
+        configVersions,
+        model,
+        composeFiles: rollback ? rollback.release.composeFiles : await composeFilesOf(project),
+      });
+      this.record.released = true;
+      return undefined;
+    });
+  }
+
+  /** Loads what a rollback puts back and checks it can all come back (nothing is changed yet). */
+  private async checkRollbackTarget(target: DeploymentRecord): Promise<RollbackPlan> {
+    const { clients } = this.env.connection();
+    if (target.outcome !== 'succeeded') raise('ROLLBACK_BLOCKED', `Deployment ${target.id} did not succeed (${target.outcome}); only a successful deployment can be put back.`);
+    const bucket = stackOutputs(await describeStack(clients.cloudformation, BOOTSTRAP_STACK_NAME)).BucketName;
+    const release = bucket ? await getRelease(clients.s3, bucket, target.project, target.id) : undefined;
+    if (!release) raise('ROLLBACK_BLOCKED', `Deployment ${target.id} was made before Berth kept what a rollback needs (its template and images), so it cannot be put back.`);
+    const check = await checkRollback(clients, release, await readConfigVersions(clients.ssm, target.project));
+    if (check.blockers.length > 0) raise('ROLLBACK_BLOCKED', `Deployment ${target.id} cannot be put back. ${check.blockers.join(' ')} Nothing was changed.`, { blockers: check.blockers });
+    const repositoryUri = (await findRepository(clients.ecr, target.project)) ?? '';
+    return { release, check, repositoryUri };
+  }
+
+  /** After approval: the config values go back to the rollback target's (undone if the stack update fails). */
+  private async restoreRollbackConfig(rollback: RollbackPlan): Promise<{ parameter: string; version: number }[]> {
+    if (rollback.check.configRestores.length === 0) return [];
+    this.setPhase('stack', 'running', `Putting back ${rollback.check.configRestores.length} config value${rollback.check.configRestores.length === 1 ? '' : 's'}.`);
+    return restoreConfig(this.env.connection().clients.ssm, rollback.check.configRestores);
   }
 
   /**
@@ -680,7 +748,6 @@ export class DeploymentRun {
   }
 }
 
-/** The stacks a deploy would send, for counting their VPCs; none when the plan fails (the stack phase reports why). */
 /** A phase that is done, with a sentence for the user. */
 class PhaseNote<T> {
   constructor(
@@ -689,6 +756,14 @@ class PhaseNote<T> {
   ) {}
 }
 
+/** What a rollback puts back, checked. */
+interface RollbackPlan {
+  release: Release;
+  check: RollbackCheck;
+  repositoryUri: string;
+}
+
+/** The stacks a deploy would send, for counting their VPCs; none when the plan fails (the stack phase reports why). */
 function plannedStacksOrNone(project: ProjectModel, mode: DeploymentMode, region: string) {
   try {
     return planProject(project, { mode, region, preflight: false }).stacks;

@@ -40,6 +40,10 @@ export const deploymentRecordSchema = z.object({
       logLines: z.array(z.string()).optional(),
     })
     .optional(),
+  rollbackOf: z.string().optional(),
+  images: z.record(z.string(), z.string()).optional(),
+  configVersions: z.record(z.string(), z.number()).optional(),
+  released: z.boolean().optional(),
 }) satisfies z.ZodType<DeploymentRecord>;
 
 /** What a restarted Berth needs to carry on a deployment (local only). */

@@ -147,4 +147,29 @@ export interface DeploymentRecord {
   templateHash?: string;
   urls: string[];
   failure?: DeploymentFailure;
+  /** The earlier deployment this one put back (a rollback). */
+  rollbackOf?: string;
+  /** Each built service's image as deployed (repository address and build digest tag). */
+  images?: Record<string, string>;
+  /** The SSM parameter versions the stack and tasks read (names and versions, never values). */
+  configVersions?: Record<string, number>;
+  /** True once its release (template, parameters, compose files) is in the bucket: it can be rolled back to and compared. */
+  released?: boolean;
+}
+
+/** Two deployments side by side (`berth history --diff A B`, the History screen's Compare): names and digests, never values. */
+export interface DeploymentComparison {
+  from: Pick<DeploymentRecord, 'id' | 'startedAt' | 'outcome' | 'mode' | 'rollbackOf'>;
+  to: Pick<DeploymentRecord, 'id' | 'startedAt' | 'outcome' | 'mode' | 'rollbackOf'>;
+  services: { added: string[]; removed: string[] };
+  /** Services whose image changed: the image address (by build digest for built ones) and the build context's digest. */
+  images: { service: string; from?: string; to?: string; contextFrom?: string; contextTo?: string }[];
+  /** Config names (never values) added, removed, or given a new version. */
+  config: { added: string[]; removed: string[]; changed: string[] };
+  /** Compose files as deployed: a unified diff of each one that changed. */
+  files: { path: string; change: 'added' | 'removed' | 'changed'; diff: string }[];
+  /** Resources of the project stack added, removed or with changed properties. */
+  resources: { change: 'added' | 'removed' | 'changed'; logicalId: string; type: string }[];
+  /** What could not be compared (a deployment without a stored release). */
+  missing: string[];
 }

@@ -4,6 +4,7 @@ import { configCommand } from './config';
 import { dockerHubCommand } from './docker-hub';
 import { downCommand } from './down';
 import { historyCommand } from './history';
+import { rollbackCommand } from './rollback';
 import { logsCommand } from './logs';
 import { lsCommand } from './ls';
 import { planCommand } from './plan';
@@ -15,4 +16,4 @@ import { versionCommand } from './version';
 import { webCommand } from './web';
 import { whoamiCommand } from './whoami';
 
-export const COMMANDS: Command[] = [webCommand, validateCommand, planCommand, whoamiCommand, configCommand, dockerHubCommand, upCommand, historyCommand, logsCommand, lsCommand, downCommand, teardownCommand, sandboxCommand, versionCommand];
+export const COMMANDS: Command[] = [webCommand, validateCommand, planCommand, whoamiCommand, configCommand, dockerHubCommand, upCommand, rollbackCommand, historyCommand, logsCommand, lsCommand, downCommand, teardownCommand, sandboxCommand, versionCommand];

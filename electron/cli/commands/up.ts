@@ -5,7 +5,7 @@ import { DEPLOYMENT_MODES, type DeploymentMode } from '../../../shared/domain/pl
 import { deployments } from '../../deploy/deployments';
 import { localRecords } from '../../deploy/records';
 import { projectConfigNeeds } from '../../secrets/project';
-import { UsageError, type Command } from '../command';
+import { UsageError, type Command, type CommandRun } from '../command';
 import { CONNECTION_OPTIONS, connectFromOptions, describeConnection, PROJECT_OPTION, projectDirFrom, withAwsErrors } from './aws-options';
 import { printDeployEvent, printOutcome } from './up-output';
 
@@ -42,50 +42,60 @@ export const upCommand: Command = withAwsErrors({
     const { status } = await connectFromOptions(run);
     if (!run.json) run.io.err(`Deploying ${project.name} (${mode}) to ${describeConnection(status)}`);
 
-    const service = deployments(ctx);
-    let deploymentId: string | undefined;
-    const early: DeployEvent[] = [];
-    const progress = new Map<string, number>();
-    let detached = false;
-    const handle = (event: DeployEvent) => {
-      printDeployEvent(run, event, progress);
-      if (event.type === 'diff' && !event.diff.empty && run.options.yes !== true) {
-        void (async () => {
-          const ok = await confirm('Apply these changes? [y/N] ');
-          if (ok) service.approve(event.deploymentId);
-          else {
-            if (!process.stdin.isTTY && !run.json) run.io.err('Not applied: pass --yes to apply changes without a terminal.');
-            service.cancel(event.deploymentId);
-          }
-        })();
-      }
-      if (event.type === 'phase' && event.phase === 'stack' && event.message === 'Applying the changes.' && run.options.detach === true) {
-        detached = true;
-        service.get(event.deploymentId)?.detach();
-      }
-    };
-    const unsubscribe = ctx.subscribe((name, payload) => {
-      if (name !== 'deploy:event') return;
-      const event = payload as DeployEvent;
-      if (!deploymentId) early.push(event);
-      else if (event.deploymentId === deploymentId) handle(event);
-    });
-    try {
-      ({ deploymentId } = await service.start({ dir, mode, autoApprove: run.options.yes === true }));
-      for (const e of early.splice(0)) if (e.deploymentId === deploymentId) handle(e);
-      const runObj = service.get(deploymentId);
-      if (!runObj) throw new Error(`Deployment ${deploymentId} is not running here.`);
-      const record = await runObj.done;
-      if (detached && record.outcome === 'running') {
-        if (run.json) run.io.out(JSON.stringify({ record, detached: true }));
-        else run.io.out(`The stack change of ${project.name} is under way in AWS (deployment ${record.id}). Run \`berth up\` again to follow it, or \`berth history\` to see how it ended.`);
-        return 0;
-      }
-      printOutcome(run, record);
-      return record.outcome === 'succeeded' || record.outcome === 'nothing-to-change' ? 0 : 1;
-    } finally {
-      unsubscribe();
-    }
+    return followDeployment(run, () => deployments(ctx).start({ dir, mode, autoApprove: run.options.yes === true }), project.name);
   },
 });
 
+
+/**
+ * Runs a deployment started by `start` (a deploy or a rollback) on the terminal: prints its
+ * progress and the diff, asks before applying unless --yes, detaches on --detach, prints the
+ * outcome. Returns the exit code.
+ */
+export async function followDeployment(run: CommandRun, start: () => Promise<{ deploymentId: string }>, projectName: string): Promise<number> {
+  const ctx = run.context();
+  const service = deployments(ctx);
+  let deploymentId: string | undefined;
+  const early: DeployEvent[] = [];
+  const progress = new Map<string, number>();
+  let detached = false;
+  const handle = (event: DeployEvent) => {
+    printDeployEvent(run, event, progress);
+    if (event.type === 'diff' && !event.diff.empty && run.options.yes !== true) {
+      void (async () => {
+        const ok = await confirm('Apply these changes? [y/N] ');
+        if (ok) service.approve(event.deploymentId);
+        else {
+          if (!process.stdin.isTTY && !run.json) run.io.err('Not applied: pass --yes to apply changes without a terminal.');
+          service.cancel(event.deploymentId);
+        }
+      })();
+    }
+    if (event.type === 'phase' && event.phase === 'stack' && event.message === 'Applying the changes.' && run.options.detach === true) {
+      detached = true;
+      service.get(event.deploymentId)?.detach();
+    }
+  };
+  const unsubscribe = ctx.subscribe((name, payload) => {
+    if (name !== 'deploy:event') return;
+    const event = payload as DeployEvent;
+    if (!deploymentId) early.push(event);
+    else if (event.deploymentId === deploymentId) handle(event);
+  });
+  try {
+    ({ deploymentId } = await start());
+    for (const e of early.splice(0)) if (e.deploymentId === deploymentId) handle(e);
+    const runObj = service.get(deploymentId);
+    if (!runObj) throw new Error(`Deployment ${deploymentId} is not running here.`);
+    const record = await runObj.done;
+    if (detached && record.outcome === 'running') {
+      if (run.json) run.io.out(JSON.stringify({ record, detached: true }));
+      else run.io.out(`The stack change of ${projectName} is under way in AWS (deployment ${record.id}). Run \`berth up\` again to follow it, or \`berth history\` to see how it ended.`);
+      return 0;
+    }
+    printOutcome(run, record);
+    return record.outcome === 'succeeded' || record.outcome === 'nothing-to-change' ? 0 : 1;
+  } finally {
+    unsubscribe();
+  }
+}

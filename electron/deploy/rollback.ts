@@ -1,0 +1,146 @@
+/**
+ * Putting an earlier deployment back: which one, whether everything it ran is still there (its
+ * images in ECR, its config versions in SSM), what cannot come back, and the config restore
+ * itself. ECS reads the latest version of an SSM parameter (a task definition cannot name a
+ * version), so an earlier value comes back by being written again as the newest version; the
+ * values pass through the main process only, never into logs, errors or the renderer.
+ */
+import { GetParameterCommand, GetParametersCommand, PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import type { ECRClient } from '@aws-sdk/client-ecr';
+import type { DeploymentRecord } from '../../shared/domain/deploy';
+import { IMAGES_METADATA_KEY, projectRepositoryName } from '../plan';
+import { existingImageTags } from './images';
+import type { Release } from './release';
+
+/** What a rollback would do and what stops it, known before anything is applied. */
+export interface RollbackCheck {
+  target: string;
+  /** Reasons it cannot go ahead (an image gone, a config value deleted). */
+  blockers: string[];
+  /** What it does not put back (data, schema). */
+  notes: string[];
+  /** Config values that go back to their earlier version (names only). */
+  configRestores: { parameter: string; from?: number; to: number }[];
+}
+
+/** Deployments a rollback can go to: succeeded, with their release in the bucket, newest first. */
+export function rollbackCandidates(history: readonly DeploymentRecord[]): DeploymentRecord[] {
+  return history.filter((r) => r.outcome === 'succeeded' && r.released === true);
+}
+
+/** What runs now: the newest deployment that succeeded or found nothing to change (a failed one was rolled back by CloudFormation). */
+export function runningDeployment(history: readonly DeploymentRecord[]): DeploymentRecord | undefined {
+  return history.find((r) => r.outcome === 'succeeded' || r.outcome === 'nothing-to-change');
+}
+
+/** Two deployments run the same thing: the same template (which pins the config versions) and the same images. */
+export function sameRelease(a: DeploymentRecord, b: DeploymentRecord): boolean {
+  const images = (r: DeploymentRecord) => JSON.stringify(Object.entries(r.images ?? {}).sort(([x], [y]) => (x < y ? -1 : 1)));
+  return a.templateHash === b.templateHash && images(a) === images(b);
+}
+
+/**
+ * The deployment `berth rollback` goes to without an id: the newest candidate that differs from
+ * what runs now (a failed deploy that CloudFormation already rolled back leaves the stack on the
+ * deployment before it, so going "one back" from the latest attempt would skip one).
+ */
+export function defaultRollbackTarget(history: readonly DeploymentRecord[]): DeploymentRecord | undefined {
+  const running = runningDeployment(history);
+  return rollbackCandidates(history).find((r) => !running || (r.id !== running.id && !sameRelease(r, running)));
+}
+
+/** The images a release runs from the project's own repository: each built service's tag. */
+export function releaseImages(release: Release): { service: string; tag: string }[] {
+  const template = JSON.parse(release.template) as { Metadata?: Record<string, unknown> };
+  const parameterOf = (template.Metadata?.[IMAGES_METADATA_KEY] ?? {}) as Record<string, string>;
+  const values = new Map(release.parameters.map((p) => [p.ParameterKey, p.ParameterValue]));
+  const repository = `/${projectRepositoryName(release.project)}:`;
+  return Object.entries(parameterOf).flatMap(([service, parameter]) => {
+    const uri = values.get(parameter) ?? '';
+    const at = uri.indexOf(repository);
+    return at > 0 ? [{ service, tag: uri.slice(at + repository.length) }] : [];
+  });
+}
+
+/** Which `name:version` selectors SSM no longer has (ten per call, its limit). */
+async function missingVersions(ssm: SSMClient, versions: Record<string, number>): Promise<Set<string>> {
+  const selectors = Object.entries(versions).map(([name, version]) => `${name}:${version}`);
+  const missing = new Set<string>();
+  for (let i = 0; i < selectors.length; i += 10) {
+    const out = await ssm.send(new GetParametersCommand({ Names: selectors.slice(i, i + 10) }));
+    for (const name of out.InvalidParameters ?? []) missing.add(name);
+  }
+  return missing;
+}
+
+/** Checks that everything the release ran can come back, and lists what cannot. */
+export async function checkRollback(
+  clients: { ecr: ECRClient; ssm: SSMClient },
+  release: Release,
+  current: Record<string, number>,
+): Promise<RollbackCheck> {
+  const blockers: string[] = [];
+  const images = releaseImages(release);
+  if (images.length > 0) {
+    const present = await existingImageTags(clients.ecr, projectRepositoryName(release.project), images.map((i) => i.tag));
+    const gone = images.filter((i) => !present.has(i.tag)).map((i) => i.service);
+    if (gone.length > 0) {
+      blockers.push(`The image${gone.length === 1 ? '' : 's'} of ${gone.join(', ')} from deployment ${release.deploymentId} ${gone.length === 1 ? 'is' : 'are'} no longer in ECR (expired or deleted), so that deployment cannot run again. Deploy its source again instead.`);
+    }
+  }
+  const missing = await missingVersions(clients.ssm, release.configVersions);
+  for (const [parameter, version] of Object.entries(release.configVersions)) {
+    if (!missing.has(`${parameter}:${version}`)) continue;
+    const name = configName(release.project, parameter);
+    blockers.push(
+      current[parameter] === undefined
+        ? `Config value ${name} was deleted after deployment ${release.deploymentId}: its value cannot come back. Set it again and deploy instead.`
+        : `Version ${version} of config value ${name} is no longer kept by Parameter Store: its earlier value cannot come back.`,
+    );
+  }
+  const configRestores = Object.entries(release.configVersions)
+    .filter(([parameter, version]) => current[parameter] !== version && !missing.has(`${parameter}:${version}`))
+    .map(([parameter, to]) => ({ parameter, to, ...(current[parameter] !== undefined ? { from: current[parameter] } : {}) }));
+  return { target: release.deploymentId, blockers, notes: notesFor(release), configRestores };
+}
+
+function configName(project: string, parameter: string): string {
+  const prefix = `/Berth/${project}/`;
+  return parameter.startsWith(prefix) ? parameter.slice(prefix.length) : parameter;
+}
+
+/** What a rollback leaves as it is now, in the user's words. */
+function notesFor(release: Release): string[] {
+  const notes: string[] = [];
+  const stores = release.model.services.filter((s) => s.managed).map((s) => s.name);
+  if (stores.length > 0) notes.push(`Data stays as it is now: ${stores.join(', ')} keep${stores.length === 1 ? 's' : ''} every row and schema change made since (a migration that ran is not undone).`);
+  if ((release.model.volumes ?? []).length > 0) notes.push(`Files on ${release.model.volumes!.join(', ')} stay as they are now.`);
+  const oneOffs = release.model.services.filter((s) => s.oneOff).map((s) => s.name);
+  if (oneOffs.length > 0) notes.push(`${oneOffs.join(', ')} run${oneOffs.length === 1 ? 's' : ''} again, as in any deploy that changes ${oneOffs.length === 1 ? 'it' : 'them'}.`);
+  return notes;
+}
+
+/**
+ * Writes each earlier value back as the newest version. Returns the restores to undo on failure
+ * (each parameter's version before the rollback). Values never leave this function.
+ */
+export async function restoreConfig(ssm: SSMClient, restores: RollbackCheck['configRestores']): Promise<{ parameter: string; version: number }[]> {
+  const undo: { parameter: string; version: number }[] = [];
+  for (const r of restores) {
+    const earlier = await ssm.send(new GetParameterCommand({ Name: `${r.parameter}:${r.to}`, WithDecryption: true }));
+    const value = earlier.Parameter?.Value;
+    if (value === undefined) continue;
+    if (r.from !== undefined) {
+      const now = await ssm.send(new GetParameterCommand({ Name: r.parameter, WithDecryption: true }));
+      if (now.Parameter?.Value === value) continue;
+      undo.push({ parameter: r.parameter, version: r.from });
+    }
+    await ssm.send(new PutParameterCommand({ Name: r.parameter, Value: value, Type: earlier.Parameter?.Type ?? 'SecureString', Overwrite: true }));
+  }
+  return undo;
+}
+
+/** Puts back the values a failed rollback replaced (best effort; each is independent). */
+export async function undoConfigRestore(ssm: SSMClient, undo: { parameter: string; version: number }[]): Promise<void> {
+  for (const u of undo) await restoreConfig(ssm, [{ parameter: u.parameter, to: u.version, from: -1 }]).catch(() => undefined);
+}
