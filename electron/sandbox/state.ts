@@ -51,8 +51,8 @@ export interface S3Bucket {
 }
 
 // ---- SSM ----
-export interface SsmParameter {
-  name: string;
+/** One version of a parameter as it was written. */
+export interface SsmParameterVersion {
   type: 'String' | 'StringList' | 'SecureString';
   value: string;
   version: number;
@@ -62,7 +62,16 @@ export interface SsmParameter {
   tier: string;
   dataType: string;
   allowedPattern?: string;
+  /** Labels on this version; absent in state files written before labels were kept. */
+  labels?: string[];
+}
+
+/** A parameter: its latest version's fields, plus the versions before it. */
+export interface SsmParameter extends SsmParameterVersion {
+  name: string;
   tags: Record<string, string>;
+  /** Earlier versions, oldest first; absent in state files written before history was kept (only the latest then). */
+  history?: SsmParameterVersion[];
 }
 
 // ---- CloudWatch Logs ----

@@ -229,6 +229,36 @@ describe('sandbox CloudFormation', () => {
     expect((await stackOf(c, 'updates')).StackStatus).toBe('UPDATE_ROLLBACK_COMPLETE');
   });
 
+  it('resolves a dynamic reference pinned to an earlier version, and fails the stack for a version that does not exist', async () => {
+    // Version 2 of the password is too short for RDS, so a stack that got it instead of version 1 would fail.
+    await c.ssm.send(new PutParameterCommand({ Name: '/Berth/p/DB_PASSWORD', Value: 'first-password', Type: 'SecureString' }));
+    await c.ssm.send(new PutParameterCommand({ Name: '/Berth/p/DB_PASSWORD', Value: 'short', Overwrite: true }));
+    await c.ssm.send(new PutParameterCommand({ Name: '/Berth/p/SETTING', Value: 'setting-one', Type: 'String' }));
+    await c.ssm.send(new PutParameterCommand({ Name: '/Berth/p/SETTING', Value: 'setting-two', Overwrite: true }));
+    const pinned = (password: string) => ({
+      Resources: {
+        Db: { Type: 'AWS::RDS::DBInstance', Properties: { Engine: 'postgres', EngineVersion: '16', DBInstanceClass: 'db.t4g.micro', AllocatedStorage: '20', MasterUsername: 'app', MasterUserPassword: password } },
+        Copy: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: '{{resolve:ssm:/Berth/p/SETTING:1}}' } },
+      },
+    });
+    await c.cloudformation.send(new CreateStackCommand({ StackName: 'pinned-version', TemplateBody: JSON.stringify(pinned('{{resolve:ssm-secure:/Berth/p/DB_PASSWORD:1}}')) }));
+    await sb.settle();
+    expect((await stackOf(c, 'pinned-version')).StackStatus).toBe('CREATE_COMPLETE');
+    const copy = (await c.cloudformation.send(new ListStackResourcesCommand({ StackName: 'pinned-version' }))).StackResourceSummaries!.find((r) => r.LogicalResourceId === 'Copy')!;
+    expect((await c.ssm.send(new GetParameterCommand({ Name: copy.PhysicalResourceId }))).Parameter?.Value).toBe('setting-one');
+    // The latest version is the short one: the pin is what made the first stack work.
+    await c.cloudformation.send(new CreateStackCommand({ StackName: 'latest-version', TemplateBody: JSON.stringify(pinned('{{resolve:ssm-secure:/Berth/p/DB_PASSWORD:2}}')) }));
+    await sb.settle();
+    const latestEvents = (await c.cloudformation.send(new DescribeStackEventsCommand({ StackName: 'latest-version' }))).StackEvents!;
+    expect(latestEvents.find((e) => e.LogicalResourceId === 'Db' && e.ResourceStatus === 'CREATE_FAILED')?.ResourceStatusReason).toContain('shorter than 8 characters');
+    await c.cloudformation.send(new CreateStackCommand({ StackName: 'gone-version', TemplateBody: JSON.stringify(pinned('{{resolve:ssm-secure:/Berth/p/DB_PASSWORD:7}}')) }));
+    await sb.settle();
+    expect((await stackOf(c, 'gone-version')).StackStatus).toBe('ROLLBACK_COMPLETE');
+    const events = (await c.cloudformation.send(new DescribeStackEventsCommand({ StackName: 'gone-version' }))).StackEvents!;
+    expect(events.find((e) => e.LogicalResourceId === 'Db' && e.ResourceStatus === 'CREATE_FAILED')?.ResourceStatusReason).toBe('Parameters: [ssm-secure:/Berth/p/DB_PASSWORD:7] cannot be found.');
+    expect(JSON.stringify([...events, ...latestEvents])).not.toContain('first-password');
+  });
+
   it('fails to delete a non-empty bucket with AWS message, retains on retry, and honours termination protection', async () => {
     const template = { Resources: { Data: { Type: 'AWS::S3::Bucket' }, Kept: { Type: 'AWS::Logs::LogGroup', DeletionPolicy: 'Retain', Properties: { LogGroupName: '/kept/after/delete' } } } };
     await c.cloudformation.send(new CreateStackCommand({ StackName: 'with-data', TemplateBody: JSON.stringify(template), EnableTerminationProtection: true }));

@@ -22,13 +22,14 @@ function resolveOne(core: SandboxCore, service: string, reference: string): stri
     fail('ValidationError', `The Berth sandbox resolves only ssm and ssm-secure dynamic references, not {{resolve:${service}:...}}.`);
   }
   const p = findParameter(core, reference);
+  // CloudFormation words a missing parameter and a missing version (`name:3`) alike, naming the reference.
   if (!p) fail('ValidationError', `Parameters: [${service}:${reference}] cannot be found.`);
   if (service === 'ssm' && p.type === 'SecureString') fail('ValidationError', `Parameters [${reference}] referenced by template have types not supported by CloudFormation.`);
   if (service === 'ssm-secure' && p.type !== 'SecureString') fail('ValidationError', `Parameter [${reference}] referenced by {{resolve:ssm-secure}} is not a SecureString.`);
   return p.value;
 }
 
-/** Replaces every dynamic reference in the value with the parameter's current value. */
+/** Replaces every dynamic reference in the value with the value of the version it names (the latest without a version). */
 export function resolveDynamicReferences<T>(core: SandboxCore, value: T): T {
   if (typeof value === 'string') return value.replace(PATTERN, (_m, service: string, reference: string) => resolveOne(core, service, reference)) as T;
   if (Array.isArray(value)) return value.map((v: unknown) => resolveDynamicReferences(core, v)) as T;

@@ -1,4 +1,4 @@
-/** SSM Parameter Store over JSON 1.1: String, StringList and SecureString parameters with versions and tags. */
+/** SSM Parameter Store over JSON 1.1: String, StringList and SecureString parameters with their version history, labels and tags. */
 import { createHmac } from 'node:crypto';
 import { fail } from '../errors';
 import type { SandboxCore } from '../core';
@@ -7,7 +7,8 @@ import { epoch } from '../protocol/json';
 import { decodeToken, encodeToken, Fields, tagsFromList, tagsToList, type Input } from '../protocol/input';
 import { dispatchJson, type JsonOperation } from '../protocol/json-service';
 import { SANDBOX_CALLER_ARN } from '../identity';
-import type { SsmParameter } from '../state';
+import type { SsmParameter, SsmParameterVersion } from '../state';
+import { attachLabels, detachLabels, findVersion, historyAfterOverwrite, labelsOf, versionNotFound, versionsOf } from './versions';
 
 const NAME_PATTERN = /^[a-zA-Z0-9_.\-/]+$/;
 
@@ -16,18 +17,32 @@ export function parameterArn(core: SandboxCore, name: string): string {
   return `arn:aws:ssm:${core.region}:${core.account}:parameter${name.startsWith('/') ? '' : '/'}${name}`;
 }
 
-// Accepts a name, `name:version`, or a parameter ARN.
-function parseSelector(core: SandboxCore, raw: string): { name: string; version?: number } {
-  let name = raw;
+/** A version of a parameter with the parameter's name: what a name or `name:version` selects. */
+export interface FoundParameter extends SsmParameterVersion {
+  name: string;
+}
+
+interface Selector {
+  name: string;
+  version?: number;
+  /** `:3` as AWS echoes it back in `Selector`. */
+  selector?: string;
+}
+
+// A parameter ARN names `/a/b` as `parameter/a/b` and `a` as `parameter/a`.
+function nameOfArn(core: SandboxCore, arn: string, raw: string): string {
   const arnPrefix = `arn:aws:ssm:${core.region}:${core.account}:parameter`;
-  if (name.startsWith('arn:')) {
-    if (!name.startsWith(arnPrefix)) fail('ParameterNotFound', `Parameter ${raw} not found.`);
-    name = name.slice(arnPrefix.length);
-    if (!core.state.ssm.parameters.has(name) && name.startsWith('/')) name = name.slice(1);
-  }
-  const colon = name.lastIndexOf(':');
-  if (colon > 0 && /^\d+$/.test(name.slice(colon + 1))) return { name: name.slice(0, colon), version: Number(name.slice(colon + 1)) };
-  return { name };
+  if (!arn.startsWith(arnPrefix)) fail('ParameterNotFound', `Parameter ${raw} not found.`);
+  const name = arn.slice(arnPrefix.length);
+  return core.state.ssm.parameters.has(name) || !name.startsWith('/') ? name : name.slice(1);
+}
+
+// Accepts a name or a parameter ARN, either with `:version`.
+function parseSelector(core: SandboxCore, raw: string): Selector {
+  const versioned = /^(.+):(\d+)$/.exec(raw);
+  const base = versioned ? versioned[1]! : raw;
+  const name = base.startsWith('arn:') ? nameOfArn(core, base, raw) : base;
+  return versioned ? { name, version: Number(versioned[2]), selector: `:${versioned[2]}` } : { name };
 }
 
 function validateName(name: string): void {
@@ -39,16 +54,20 @@ function validateName(name: string): void {
 }
 
 /** What an encrypted SecureString looks like without decryption: an opaque blob that does not reveal the value. */
-function ciphertext(p: SsmParameter): string {
+function ciphertext(p: FoundParameter): string {
   const mac = createHmac('sha256', 'berth-sandbox-kms').update(`${p.name}\0${p.version}\0${p.value}`).digest();
   return Buffer.concat([Buffer.from('berth-sandbox-kms:'), mac]).toString('base64');
 }
 
-function view(core: SandboxCore, p: SsmParameter, decrypt: boolean, selector?: string): Record<string, unknown> {
+function shownValue(p: FoundParameter, decrypt: boolean): string {
+  return p.type === 'SecureString' && !decrypt ? ciphertext(p) : p.value;
+}
+
+function view(core: SandboxCore, p: FoundParameter, decrypt: boolean, selector?: string): Record<string, unknown> {
   return {
     Name: p.name,
     Type: p.type,
-    Value: p.type === 'SecureString' && !decrypt ? ciphertext(p) : p.value,
+    Value: shownValue(p, decrypt),
     Version: p.version,
     LastModifiedDate: epoch(p.lastModified),
     ARN: parameterArn(core, p.name),
@@ -57,7 +76,7 @@ function view(core: SandboxCore, p: SsmParameter, decrypt: boolean, selector?: s
   };
 }
 
-function metadata(core: SandboxCore, p: SsmParameter): Record<string, unknown> {
+function metadata(core: SandboxCore, p: FoundParameter): Record<string, unknown> {
   return {
     Name: p.name,
     ARN: parameterArn(core, p.name),
@@ -74,12 +93,38 @@ function metadata(core: SandboxCore, p: SsmParameter): Record<string, unknown> {
   };
 }
 
-/** Looks a parameter up by name, `name:version` or ARN; undefined when absent (history keeps only the latest value). */
-export function findParameter(core: SandboxCore, raw: string): SsmParameter | undefined {
-  const { name, version } = parseSelector(core, raw);
+interface Lookup {
+  selector: Selector;
+  parameter?: SsmParameter;
+  found?: FoundParameter;
+}
+
+function lookup(core: SandboxCore, raw: string): Lookup {
+  const selector = parseSelector(core, raw);
+  const parameter = core.state.ssm.parameters.get(selector.name);
+  if (!parameter || selector.version === undefined) return { selector, parameter, found: parameter };
+  const version = findVersion(parameter, selector.version);
+  return { selector, parameter, found: version && { ...version, name: parameter.name } };
+}
+
+/** Looks a parameter version up by name, `name:version` or ARN (the latest without a version); undefined when the parameter or that version is gone. */
+export function findParameter(core: SandboxCore, raw: string): FoundParameter | undefined {
+  return lookup(core, raw).found;
+}
+
+// GetParameter's errors: ParameterNotFound for the name, ParameterVersionNotFound for a version it lacks.
+function requireParameter(core: SandboxCore, raw: string): { found: FoundParameter; selector: Selector } {
+  const { selector, parameter, found } = lookup(core, raw);
+  if (!parameter) fail('ParameterNotFound', `Parameter ${raw} not found.`);
+  if (!found) versionNotFound(parameter.name, selector.version!);
+  return { found, selector };
+}
+
+// GetParameterHistory takes a name or ARN and the label calls only a name; a `:version` suffix is no part of either.
+function requireNamed(core: SandboxCore, raw: string, arnAllowed: boolean): SsmParameter {
+  const name = arnAllowed && raw.startsWith('arn:') ? nameOfArn(core, raw, raw) : raw;
   const p = core.state.ssm.parameters.get(name);
-  if (!p) return undefined;
-  if (version !== undefined && version !== p.version) return undefined;
+  if (!p) fail('ParameterNotFound', `Parameter ${raw} not found.`);
   return p;
 }
 
@@ -114,6 +159,7 @@ export function putParameter(core: SandboxCore, input: PutParameterInput): SsmPa
   }
   const type = input.type ?? existing?.type;
   if (!type) fail('ValidationException', 'A parameter type is required when you create a parameter.');
+  const history = existing ? historyAfterOverwrite(existing) : [];
   const p: SsmParameter = {
     name: input.name,
     type,
@@ -125,14 +171,16 @@ export function putParameter(core: SandboxCore, input: PutParameterInput): SsmPa
     tier,
     dataType: input.dataType ?? existing?.dataType ?? 'text',
     allowedPattern: input.allowedPattern ?? existing?.allowedPattern,
+    labels: [],
     tags: existing?.tags ?? { ...(input.tags ?? {}) },
+    history,
   };
   core.state.ssm.parameters.set(p.name, p);
   core.changed();
   return p;
 }
 
-/** Deletes a parameter; false when it did not exist. */
+/** Deletes a parameter with every version of it; false when it did not exist. */
 export function deleteParameter(core: SandboxCore, name: string): boolean {
   const deleted = core.state.ssm.parameters.delete(name);
   if (deleted) core.changed();
@@ -147,6 +195,14 @@ function directChild(path: string, name: string, recursive: boolean): boolean {
 
 function sortedParameters(core: SandboxCore): SsmParameter[] {
   return [...core.state.ssm.parameters.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+// A MaxResults outside AWS's range fails with its validation wording.
+function maxResults(f: Fields, fallback: number, limit: number): number {
+  const max = f.optNum('MaxResults') ?? fallback;
+  if (max > limit) fail('ValidationException', `1 validation error detected: Value '${max}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to ${limit}`);
+  if (max < 1) fail('ValidationException', `1 validation error detected: Value '${max}' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1`);
+  return max;
 }
 
 // Pages through a sorted list resuming after the name in the token.
@@ -182,6 +238,23 @@ function matchesFilter(p: SsmParameter, filter: Input): boolean {
   fail('InvalidFilterKey', `The filter key ${key} is not valid.`);
 }
 
+// Pages through versions (oldest first) resuming after the version number in the token.
+function pageVersions(versions: SsmParameterVersion[], token: string | undefined, max: number): { items: SsmParameterVersion[]; next?: string } {
+  const after = decodeToken(token);
+  if (typeof after === 'string') fail('InvalidNextToken', 'The specified token is not valid.');
+  const rest = after === undefined ? versions : versions.filter((v) => v.version > after);
+  const items = rest.slice(0, max);
+  const last = items[items.length - 1];
+  return { items, next: rest.length > max && last ? encodeToken(last.version) : undefined };
+}
+
+// Label and Unlabel take 1 to 10 labels.
+function labelList(f: Fields): string[] {
+  const labels = f.strList('Labels') ?? [];
+  if (labels.length === 0 || labels.length > 10) fail('ValidationException', "1 validation error detected: Value at 'labels' failed to satisfy constraint: Member must have length less than or equal to 10 and greater than or equal to 1");
+  return labels;
+}
+
 function requireTagTarget(core: SandboxCore, f: Fields): SsmParameter {
   const type = f.str('ResourceType');
   if (type !== 'Parameter') fail('InvalidResourceType', `The resource type ${type} is not supported by the Berth sandbox (only Parameter).`);
@@ -213,9 +286,8 @@ const ops: Record<string, JsonOperation> = {
   GetParameter(input, core) {
     const f = new Fields(input);
     const name = f.str('Name');
-    const p = findParameter(core, name);
-    if (!p) fail('ParameterNotFound', `Parameter ${name} not found.`);
-    return { Parameter: view(core, p, f.optBool('WithDecryption') === true, name.includes(':') && !name.startsWith('arn:') ? name.slice(name.lastIndexOf(':')) : undefined) };
+    const { found, selector } = requireParameter(core, name);
+    return { Parameter: view(core, found, f.optBool('WithDecryption') === true, selector.selector) };
   },
   GetParameters(input, core) {
     const f = new Fields(input);
@@ -224,8 +296,8 @@ const ops: Record<string, JsonOperation> = {
     const found: Record<string, unknown>[] = [];
     const invalid: string[] = [];
     for (const name of names) {
-      const p = findParameter(core, name);
-      if (p) found.push(view(core, p, f.optBool('WithDecryption') === true));
+      const { found: p, selector } = lookup(core, name);
+      if (p) found.push(view(core, p, f.optBool('WithDecryption') === true, selector.selector));
       else invalid.push(name);
     }
     return { Parameters: found, InvalidParameters: invalid };
@@ -234,8 +306,7 @@ const ops: Record<string, JsonOperation> = {
     const f = new Fields(input);
     const path = f.str('Path');
     if (!path.startsWith('/')) fail('ValidationException', 'The parameter doesn\'t meet the parameter name requirements. The parameter name must begin with a forward slash "/".');
-    const max = f.optNum('MaxResults') ?? 10;
-    if (max < 1 || max > 10) fail('ValidationException', `1 validation error detected: Value '${max}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 10`);
+    const max = maxResults(f, 10, 10);
     const filters = f.objList('ParameterFilters') ?? [];
     const recursive = f.optBool('Recursive') === true;
     const matching = sortedParameters(core).filter((p) => directChild(path, p.name, recursive) && filters.every((flt) => matchesFilter(p, flt)));
@@ -244,8 +315,7 @@ const ops: Record<string, JsonOperation> = {
   },
   DescribeParameters(input, core) {
     const f = new Fields(input);
-    const max = f.optNum('MaxResults') ?? 10;
-    if (max < 1 || max > 50) fail('ValidationException', `1 validation error detected: Value '${max}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 50`);
+    const max = maxResults(f, 10, 50);
     const filters = [...(f.objList('ParameterFilters') ?? []), ...(f.objList('Filters') ?? []).map((flt) => ({ ...flt, Option: 'Equals' }))];
     const matching = sortedParameters(core).filter((p) => filters.every((flt) => matchesFilter(p, flt)));
     const { items, next } = page(matching, f.optStr('NextToken'), max);
@@ -253,11 +323,37 @@ const ops: Record<string, JsonOperation> = {
   },
   GetParameterHistory(input, core) {
     const f = new Fields(input);
-    const name = f.str('Name');
-    const p = findParameter(core, name);
-    if (!p) fail('ParameterNotFound', `Parameter ${name} not found.`);
-    // The sandbox keeps only the latest value of each parameter.
-    return { Parameters: [{ ...metadata(core, p), Value: p.type === 'SecureString' && f.optBool('WithDecryption') !== true ? ciphertext(p) : p.value, Labels: [] }] };
+    const p = requireNamed(core, f.str('Name'), true);
+    // Undocumented default, but AWS answers 50 versions a page without MaxResults.
+    const max = maxResults(f, 50, 50);
+    const decrypt = f.optBool('WithDecryption') === true;
+    const { items, next } = pageVersions(versionsOf(p), f.optStr('NextToken'), max);
+    const Parameters = items.map((v) => {
+      const found = { ...v, name: p.name };
+      return { ...metadata(core, found), Value: shownValue(found, decrypt), Labels: [...labelsOf(v)] };
+    });
+    return { Parameters, ...(next ? { NextToken: next } : {}) };
+  },
+  LabelParameterVersion(input, core) {
+    const f = new Fields(input);
+    const p = requireNamed(core, f.str('Name'), false);
+    const labels = labelList(f);
+    const version = f.optNum('ParameterVersion') ?? p.version;
+    const target = findVersion(p, version) ?? versionNotFound(p.name, version);
+    const invalid = attachLabels(p, target, labels);
+    core.changed();
+    return { InvalidLabels: invalid, ParameterVersion: version };
+  },
+  UnlabelParameterVersion(input, core) {
+    const f = new Fields(input);
+    const p = requireNamed(core, f.str('Name'), false);
+    const labels = labelList(f);
+    const version = f.optNum('ParameterVersion');
+    if (version === undefined) fail('ValidationException', "1 validation error detected: Value null at 'parameterVersion' failed to satisfy constraint: Member must not be null");
+    const target = findVersion(p, version) ?? versionNotFound(p.name, version);
+    const { removed, invalid } = detachLabels(target, labels);
+    core.changed();
+    return { RemovedLabels: removed, InvalidLabels: invalid };
   },
   DeleteParameter(input, core) {
     const name = new Fields(input).str('Name');
