@@ -14,7 +14,7 @@ import type {
   ProfilesOverview,
   SsoSignIn,
 } from './domain/connection';
-import type { DeployEvent, DeploymentRecord } from './domain/deploy';
+import type { DeployEvent, DeploymentComparison, DeploymentRecord, RollbackCheck } from './domain/deploy';
 import type { Inventory, TeardownEvent } from './domain/inventory';
 import type { LogBatch, LogLine } from './domain/logs';
 import { DEPLOYMENT_MODES, type PlanPreview } from './domain/plan';
@@ -174,6 +174,12 @@ export const methods = {
   'deploy:active': method<DeploymentRecord | null>()(projectDir),
   /** Past deployments of a project, newest first. */
   'deploy:history': method<DeploymentRecord[]>()(projectDir),
+  /** Whether an earlier deployment can be put back, and what would not come back (before anything is applied). */
+  'deploy:rollbackCheck': method<RollbackCheck>()(z.object({ dir: folderPath, deploymentId: id }).strict()),
+  /** Starts a rollback to an earlier deployment; it is a deployment itself, with the same review and events. */
+  'deploy:rollback': method<{ deploymentId: string; target: string }>()(z.object({ dir: folderPath, deploymentId: id, autoApprove: z.boolean().optional() }).strict()),
+  /** Two deployments side by side: services, images, config names, compose files, resources. */
+  'deploy:compare': method<DeploymentComparison>()(z.object({ dir: folderPath, from: id, to: id }).strict()),
 
   /** Starts tailing logs; batches arrive as `logs:batch` events. */
   'logs:start': method<{ tailId: string }>()(logQuery),

@@ -14,4 +14,7 @@ export const deployHandlers = {
   },
   'deploy:active': async ({ dir }, ctx) => deployments(ctx).active(dir),
   'deploy:history': async ({ dir }, ctx) => deployments(ctx).history(dir),
+  'deploy:rollbackCheck': async ({ dir, deploymentId }, ctx) => deployments(ctx).rollbackCheck(dir, deploymentId),
+  'deploy:rollback': async ({ dir, deploymentId, autoApprove }, ctx) => deployments(ctx).rollback({ dir, deploymentId, ...(autoApprove !== undefined ? { autoApprove } : {}) }),
+  'deploy:compare': async ({ dir, from, to }, ctx) => deployments(ctx).compare(dir, from, to),
 } satisfies HandlersFor<'deploy'>;

@@ -15,7 +15,8 @@ import { loadProject } from '../compose/load';
 import { BOOTSTRAP_STACK_NAME, projectRepositoryName, projectStackName } from '../plan';
 import { runningBuilds } from './build';
 import { DeploymentRun, type PipelineTuning } from './pipeline';
-import { defaultRollbackTarget } from './rollback';
+import { checkRollback, defaultRollbackTarget, type RollbackCheck } from './rollback';
+import { readConfigVersions } from '../secrets/store';
 import { bucketRecords, localRecords, mergeHistory, newDeploymentId, saveLocalRecord, type LocalRecord } from './records';
 import { age } from './stack';
 import { describeStack, stackOutputs } from '../aws/stacks';
@@ -38,6 +39,8 @@ export interface Deployments {
   start(request: StartRequest): Promise<{ deploymentId: string }>;
   /** Starts a rollback to an earlier deployment (a deployment itself, with the same review); returns its id. */
   rollback(request: RollbackRequest): Promise<{ deploymentId: string; target: string }>;
+  /** Whether deployment `id` can be put back, and what would not come back (nothing is changed). */
+  rollbackCheck(dir: string, id: string): Promise<RollbackCheck>;
   /** Two deployments of the project in `dir` side by side (names and digests, never values). */
   compare(dir: string, fromId: string, toId: string): Promise<DeploymentComparison>;
   /** The run with this id, while it runs in this process. */
@@ -191,6 +194,17 @@ function createDeployments(ctx: AppContext, tuning: PipelineTuning | undefined):
       }
       const run = launch(dir, target.mode, request.autoApprove ?? false, newDeploymentId(), false, undefined, target);
       return { deploymentId: run.record.id, target: target.id };
+    },
+    async rollbackCheck(dirInput, id) {
+      const history = await service.history(dirInput);
+      const target = history.find((r) => r.id === id) ?? raise('NOT_FOUND', `This project has no deployment ${id}. \`berth history\` lists them.`);
+      const blocked = (reason: string): RollbackCheck => ({ target: id, blockers: [reason], notes: [], configRestores: [] });
+      if (target.outcome !== 'succeeded') return blocked(`Deployment ${id} did not succeed (${target.outcome}); only a successful deployment can be put back.`);
+      const conn = connectionManager(ctx).require();
+      const bucket = stackOutputs(await describeStack(conn.clients.cloudformation, BOOTSTRAP_STACK_NAME)).BucketName;
+      const release = bucket && target.released ? await getRelease(conn.clients.s3, bucket, target.project, target.id) : undefined;
+      if (!release) return blocked(`Deployment ${id} was made before Berth kept what a rollback needs (its template and images), so it cannot be put back.`);
+      return checkRollback(conn.clients, release, await readConfigVersions(conn.clients.ssm, target.project));
     },
     async compare(dirInput, fromId, toId) {
       const history = await service.history(dirInput);

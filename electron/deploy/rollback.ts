@@ -7,47 +7,13 @@
  */
 import { GetParameterCommand, GetParametersCommand, PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import type { ECRClient } from '@aws-sdk/client-ecr';
-import type { DeploymentRecord } from '../../shared/domain/deploy';
+import type { RollbackCheck } from '../../shared/domain/deploy';
+
+export type { RollbackCheck };
+export { defaultRollbackTarget, rollbackCandidates, runningDeployment, sameRelease } from '../../shared/domain/rollback';
 import { IMAGES_METADATA_KEY, projectRepositoryName } from '../plan';
 import { existingImageTags } from './images';
 import type { Release } from './release';
-
-/** What a rollback would do and what stops it, known before anything is applied. */
-export interface RollbackCheck {
-  target: string;
-  /** Reasons it cannot go ahead (an image gone, a config value deleted). */
-  blockers: string[];
-  /** What it does not put back (data, schema). */
-  notes: string[];
-  /** Config values that go back to their earlier version (names only). */
-  configRestores: { parameter: string; from?: number; to: number }[];
-}
-
-/** Deployments a rollback can go to: succeeded, with their release in the bucket, newest first. */
-export function rollbackCandidates(history: readonly DeploymentRecord[]): DeploymentRecord[] {
-  return history.filter((r) => r.outcome === 'succeeded' && r.released === true);
-}
-
-/** What runs now: the newest deployment that succeeded or found nothing to change (a failed one was rolled back by CloudFormation). */
-export function runningDeployment(history: readonly DeploymentRecord[]): DeploymentRecord | undefined {
-  return history.find((r) => r.outcome === 'succeeded' || r.outcome === 'nothing-to-change');
-}
-
-/** Two deployments run the same thing: the same template (which pins the config versions) and the same images. */
-export function sameRelease(a: DeploymentRecord, b: DeploymentRecord): boolean {
-  const images = (r: DeploymentRecord) => JSON.stringify(Object.entries(r.images ?? {}).sort(([x], [y]) => (x < y ? -1 : 1)));
-  return a.templateHash === b.templateHash && images(a) === images(b);
-}
-
-/**
- * The deployment `berth rollback` goes to without an id: the newest candidate that differs from
- * what runs now (a failed deploy that CloudFormation already rolled back leaves the stack on the
- * deployment before it, so going "one back" from the latest attempt would skip one).
- */
-export function defaultRollbackTarget(history: readonly DeploymentRecord[]): DeploymentRecord | undefined {
-  const running = runningDeployment(history);
-  return rollbackCandidates(history).find((r) => !running || (r.id !== running.id && !sameRelease(r, running)));
-}
 
 /** The images a release runs from the project's own repository: each built service's tag. */
 export function releaseImages(release: Release): { service: string; tag: string }[] {

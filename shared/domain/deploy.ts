@@ -157,6 +157,17 @@ export interface DeploymentRecord {
   released?: boolean;
 }
 
+/** What a rollback would do and what stops it, known before anything is applied (names, never values). */
+export interface RollbackCheck {
+  target: string;
+  /** Reasons it cannot go ahead (an image gone, a config value deleted). */
+  blockers: string[];
+  /** What it does not put back (data, schema, files on volumes). */
+  notes: string[];
+  /** Config parameters that go back to their earlier version. */
+  configRestores: { parameter: string; from?: number; to: number }[];
+}
+
 /** Two deployments side by side (`berth history --diff A B`, the History screen's Compare): names and digests, never values. */
 export interface DeploymentComparison {
   from: Pick<DeploymentRecord, 'id' | 'startedAt' | 'outcome' | 'mode' | 'rollbackOf'>;

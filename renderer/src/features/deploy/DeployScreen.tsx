@@ -18,6 +18,10 @@ import { awaitingApproval, type DeployView } from './deploy-state';
 import { deployStore, useDeployView } from './deploy-store';
 import { DeployStepper } from './DeployStepper';
 import { History } from './History';
+import { Comparison } from './Comparison';
+import { RollbackDialog } from './RollbackDialog';
+import { canRollBackTo, runningDeployment } from '../../../../shared/domain/rollback';
+import type { DeploymentRecord } from '../../../../shared/domain/deploy';
 import { BuildOutput, OneOffs, ProgressBars, Rollouts, StackTimeline } from './LiveDetails';
 import { DnsRecords } from './DnsRecords';
 import { Outcome } from './Outcome';
@@ -172,7 +176,7 @@ function DeployBody({ dir }: { dir: string }) {
   useReattach(dir);
   const history = useQuery({ queryKey: ['deploy:history', dir], queryFn: () => api['deploy:history']({ dir }) });
   const secrets = useQuery({ queryKey: ['secrets:list', dir], queryFn: () => api['secrets:list']({ dir }), enabled: Boolean(loaded.data?.project) });
-  const running = Boolean(view && view.record === null && view.deploymentId);
+  const inProgress = Boolean(view && view.record === null && view.deploymentId);
 
   // A finished deployment changes the history, the pins on the Projects screen and the inventory.
   useEffect(() => {
@@ -190,11 +194,18 @@ function DeployBody({ dir }: { dir: string }) {
     onSuccess: ({ deploymentId }) => deployStore.track(dir, deploymentId),
   });
   const blocked = !loaded.data || hasErrors(loaded.data.diagnostics) || (secrets.data?.missing.length ?? 0) > 0;
+  const [selected, setSelected] = useState<string[]>([]);
+  const [rollbackTo, setRollbackTo] = useState<DeploymentRecord | null>(null);
+  // Oldest first, so the comparison reads from before to after.
+  const pair = history.data && selected.length === 2 ? [...selected].sort((a, b) => history.data.findIndex((r) => r.id === b) - history.data.findIndex((r) => r.id === a)) : null;
+  const comparison = useQuery({ queryKey: ['deploy:compare', dir, pair?.[0], pair?.[1]], queryFn: () => api['deploy:compare']({ dir, from: pair![0]!, to: pair![1]! }), enabled: pair !== null });
+  const running = history.data ? runningDeployment(history.data) : undefined;
+  const restorable = history.data ? history.data.filter((r) => canRollBackTo(r, history.data)).length : 0;
 
   return (
     <Stack gap="md">
       <Blockers dir={dir} />
-      {!running && (
+      {!inProgress && (
         <Card withBorder padding="md" component="section" aria-label="Start a deployment">
           <Group justify="space-between" align="flex-end">
             <ModePicker value={mode} onChange={setMode} />
@@ -210,12 +221,35 @@ function DeployBody({ dir }: { dir: string }) {
       )}
       {view && <Live view={view} dir={dir} />}
       <Card withBorder padding="md" component="section" aria-labelledby="history-title">
-        <Text fw={600} id="history-title" mb="xs">
-          History
-        </Text>
+        <Group justify="space-between" mb="xs">
+          <Text fw={600} id="history-title">
+            History
+          </Text>
+          {history.data && history.data.length > 1 && (
+            <Text size="xs" c="dimmed">
+              {restorable === 0 ? 'No earlier deployment can be put back yet.' : `${restorable} earlier deployment${restorable === 1 ? '' : 's'} can be put back.`} Tick two to compare them.
+            </Text>
+          )}
+        </Group>
         <ErrorAlert error={history.error} title="Could not read the history" />
-        {history.data && <History records={history.data} />}
+        {history.data && <History records={history.data} actions={{ selected, onSelect: setSelected, onRollback: setRollbackTo, busy: inProgress }} />}
       </Card>
+      {pair && comparison.data && <Comparison comparison={comparison.data} />}
+      <ErrorAlert error={comparison.error} title="Could not compare the deployments" />
+      {rollbackTo && (
+        <RollbackDialog
+          dir={dir}
+          target={rollbackTo}
+          {...(running ? { running } : {})}
+          onClose={() => setRollbackTo(null)}
+          onStarted={(deploymentId) => {
+            setRollbackTo(null);
+            deployStore.clear(dir);
+            deployStore.track(dir, deploymentId);
+            window.scrollTo({ top: 0 });
+          }}
+        />
+      )}
     </Stack>
   );
 }

@@ -1,6 +1,8 @@
-/** Past deployments of the project with their outcome and duration. */
-import { Badge, Table, Text, Tooltip } from '@mantine/core';
+/** Past deployments of the project with their outcome and duration; pick two to compare, or one to put back. */
+import { Badge, Button, Checkbox, Group, Table, Text, Tooltip } from '@mantine/core';
+import { IconArrowBackUp } from '@tabler/icons-react';
 import type { DeploymentRecord } from '../../../../shared/domain/deploy';
+import { canRollBackTo, runningDeployment } from '../../../../shared/domain/rollback';
 import { durationWords, localTime, MODE_WORDS } from '../../ui/words';
 
 const OUTCOME = {
@@ -27,34 +29,64 @@ function BuildsCell({ record }: { record: DeploymentRecord }) {
   );
 }
 
-export function History({ records }: { records: DeploymentRecord[] }) {
+export interface HistoryActions {
+  /** Deployments picked for comparison (at most two). */
+  selected: string[];
+  onSelect: (ids: string[]) => void;
+  onRollback: (record: DeploymentRecord) => void;
+  /** True while a deployment runs: nothing can be put back meanwhile. */
+  busy: boolean;
+}
+
+export function History({ records, actions }: { records: DeploymentRecord[]; actions?: HistoryActions }) {
   if (records.length === 0) return <Text size="sm" c="dimmed">No deployments yet.</Text>;
+  const running = runningDeployment(records);
+  const toggle = (id: string, on: boolean) => actions?.onSelect(on ? [...actions.selected.filter((x) => x !== id), id].slice(-2) : actions.selected.filter((x) => x !== id));
   return (
     <Table aria-label="Deployment history" verticalSpacing={4} highlightOnHover>
       <Table.Thead>
         <Table.Tr>
+          {actions && <Table.Th>Compare</Table.Th>}
           <Table.Th>Started</Table.Th>
           <Table.Th>Outcome</Table.Th>
           <Table.Th>Took</Table.Th>
           <Table.Th>Image builds</Table.Th>
           <Table.Th>Mode</Table.Th>
           <Table.Th>Account · region</Table.Th>
+          {actions && <Table.Th>Put back</Table.Th>}
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
         {records.map((r) => (
-          <Table.Tr key={r.id}>
+          <Table.Tr key={r.id} data-deployment-id={r.id}>
+            {actions && (
+              <Table.Td>
+                <Checkbox aria-label={`Compare the deployment of ${localTime(r.startedAt)}`} checked={actions.selected.includes(r.id)} onChange={(e) => toggle(r.id, e.currentTarget.checked)} />
+              </Table.Td>
+            )}
             <Table.Td>
               <Tooltip label={`Deployment ${r.id}`}>
                 <Text size="sm" tabIndex={0}>
                   {localTime(r.startedAt)}
                 </Text>
               </Tooltip>
+              {r.id === running?.id && (
+                <Badge size="xs" variant="outline" ml={6}>
+                  running now
+                </Badge>
+              )}
             </Table.Td>
             <Table.Td>
-              <Badge color={OUTCOME[r.outcome].color} variant="light">
-                {OUTCOME[r.outcome].label}
-              </Badge>
+              <Group gap={6}>
+                <Badge color={OUTCOME[r.outcome].color} variant="light">
+                  {OUTCOME[r.outcome].label}
+                </Badge>
+                {r.rollbackOf && (
+                  <Text size="xs" c="dimmed">
+                    rollback to {localTime(records.find((x) => x.id === r.rollbackOf)?.startedAt ?? r.rollbackOf)}
+                  </Text>
+                )}
+              </Group>
               {r.failure && (
                 <Text size="xs" c="dimmed" lineClamp={1} maw={360}>
                   {r.failure.message}
@@ -75,6 +107,15 @@ export function History({ records }: { records: DeploymentRecord[] }) {
                 {r.account} · {r.region}
               </Text>
             </Table.Td>
+            {actions && (
+              <Table.Td>
+                {canRollBackTo(r, records) && (
+                  <Button size="xs" variant="default" leftSection={<IconArrowBackUp size={14} />} disabled={actions.busy} onClick={() => actions.onRollback(r)} aria-label={`Roll back to this: the deployment of ${localTime(r.startedAt)}`}>
+                    Roll back to this
+                  </Button>
+                )}
+              </Table.Td>
+            )}
           </Table.Tr>
         ))}
       </Table.Tbody>

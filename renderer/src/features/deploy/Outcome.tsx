@@ -52,7 +52,7 @@ export function Outcome({ record }: { record: DeploymentRecord }) {
   const took = durationWords(record.startedAt, record.finishedAt);
   if (record.outcome === 'succeeded') {
     return (
-      <Alert color="green" icon={<IconCircleCheck size={20} />} title={`Deployed in ${took}`} role="status" data-testid="deploy-outcome" data-deployment-id={record.id}>
+      <Alert color="green" icon={<IconCircleCheck size={20} />} title={record.rollbackOf ? `Rolled back in ${took}` : `Deployed in ${took}`} role="status" data-testid="deploy-outcome" data-deployment-id={record.id}>
         <Stack gap="xs">
           <Text size="sm">Your services are running.{record.urls.length > 0 ? ' They answer at:' : ''}</Text>
           <Urls urls={record.urls} />

@@ -1,0 +1,34 @@
+/** Which deployments a rollback can go to, read from the history alone (main and renderer alike). */
+import type { DeploymentRecord } from './deploy';
+
+/** Deployments a rollback can go to: succeeded, with their release in the bucket, newest first. */
+export function rollbackCandidates(history: readonly DeploymentRecord[]): DeploymentRecord[] {
+  return history.filter((r) => r.outcome === 'succeeded' && r.released === true);
+}
+
+/** What runs now: the newest deployment that succeeded or found nothing to change (a failed one was rolled back by CloudFormation). */
+export function runningDeployment(history: readonly DeploymentRecord[]): DeploymentRecord | undefined {
+  return history.find((r) => r.outcome === 'succeeded' || r.outcome === 'nothing-to-change');
+}
+
+/** Two deployments run the same thing: the same template (which pins the config versions) and the same images. */
+export function sameRelease(a: DeploymentRecord, b: DeploymentRecord): boolean {
+  const images = (r: DeploymentRecord) => JSON.stringify(Object.entries(r.images ?? {}).sort(([x], [y]) => (x < y ? -1 : 1)));
+  return a.templateHash === b.templateHash && images(a) === images(b);
+}
+
+/**
+ * The deployment `berth rollback` goes to without an id: the newest candidate that differs from
+ * what runs now (a failed deploy that CloudFormation already rolled back leaves the stack on the
+ * deployment before it, so going "one back" from the latest attempt would skip one).
+ */
+export function defaultRollbackTarget(history: readonly DeploymentRecord[]): DeploymentRecord | undefined {
+  const running = runningDeployment(history);
+  return rollbackCandidates(history).find((r) => !running || (r.id !== running.id && !sameRelease(r, running)));
+}
+
+/** True when a rollback to `r` would change something: a candidate, and not what runs now. */
+export function canRollBackTo(r: DeploymentRecord, history: readonly DeploymentRecord[]): boolean {
+  const running = runningDeployment(history);
+  return rollbackCandidates(history).includes(r) && (!running || (r.id !== running.id && !sameRelease(r, running)));
+}
