@@ -20,11 +20,13 @@ import { filesSeenBy } from './ecs/files';
 import { snapshotDataOf, storeDataOf } from './stores/introspection';
 import { deleteOutsideDnsRecord, outsideDnsRecords, putOutsideDnsRecord } from './network/outside-dns';
 import type { OutsideDnsRecord } from './state';
+import { runImageLifecycle, type ExpiredImage } from './ecr';
 
 export type { FaultConfig, ServiceFaults } from './faults';
 export type { QuotaConfig } from './quotas/catalog';
 export type { DeadlineKind, Speed } from './timing';
 export type { OutsideDnsRecord } from './state';
+export type { ExpiredImage } from './ecr';
 export { SANDBOX_ACCOUNT, SANDBOX_CALLER_ARN, SANDBOX_DNS_SUFFIX, SANDBOX_LOG_PREFIX } from './identity';
 
 /** The fixed local credentials the sandbox accepts. */
@@ -97,6 +99,11 @@ export interface Sandbox {
   deleteOutsideDnsRecord(name: string, type?: string): boolean;
   /** The records in DNS outside the account. */
   outsideDns(): OutsideDnsRecord[];
+  /**
+   * Runs every ECR repository's lifecycle policy now (or as of `now`, ms since the epoch) and deletes
+   * what it expires, as ECR's own evaluation does within 24 hours of a change; the sandbox never runs it by itself.
+   */
+  runImageLifecycle(options?: { now?: number }): ExpiredImage[];
 }
 
 const SAVE_DELAY_MS = 250;
@@ -217,6 +224,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     putOutsideDnsRecord: (record) => putOutsideDnsRecord(core, record),
     deleteOutsideDnsRecord: (name, type) => deleteOutsideDnsRecord(core, name, type),
     outsideDns: () => outsideDnsRecords(core),
+    runImageLifecycle: (lifecycleOptions) => runImageLifecycle(core, lifecycleOptions?.now),
   };
   return sandbox;
 }

@@ -241,9 +241,25 @@ export interface EcrRepository {
   scanOnPush: boolean;
   encryptionType: string;
   lifecyclePolicy?: string;
+  /** When the lifecycle policy last ran (`runImageLifecycle`); absent: never, as GetLifecyclePolicy's epoch 0 says. */
+  lifecycleEvaluatedAt?: number;
+  /** The last StartLifecyclePolicyPreview: the policy it tried and what it would expire. */
+  lifecyclePreview?: EcrLifecyclePreview;
   policy?: string;
   tags: Record<string, string>;
   images: EcrImage[];
+}
+/** An image a lifecycle policy expires (or would, in a preview), and the rule that does it. */
+export interface EcrLifecycleExpiry {
+  digest: string;
+  tags: string[];
+  pushedAt: number;
+  rulePriority: number;
+}
+export interface EcrLifecyclePreview {
+  policyText: string;
+  startedAt: number;
+  expiring: EcrLifecycleExpiry[];
 }
 export interface EcrPullThroughCacheRule {
   prefix: string;

@@ -1,13 +1,18 @@
-/** ECR over JSON 1.1: repositories, images (recorded by the sandbox's build tasks), lifecycle policies, tags, pull-through cache rules. */
-import { createHash } from 'node:crypto';
+/** ECR over JSON 1.1: repositories, images (recorded by the sandbox's build tasks, retagged by PutImage), lifecycle policies and their previews, tags, pull-through cache rules. */
 import { fail } from '../errors';
 import type { SandboxCore } from '../core';
 import type { SandboxRequest, SandboxResponse } from '../http';
 import { epoch } from '../protocol/json';
-import { Fields, tagsFromList, tagsToList } from '../protocol/input';
+import { decodeToken, encodeToken, Fields, tagsFromList, tagsToList } from '../protocol/input';
 import { dispatchJson, type JsonOperation } from '../protocol/json-service';
-import type { EcrImage, EcrPullThroughCacheRule, EcrRepository } from '../state';
+import type { EcrPullThroughCacheRule, EcrRepository } from '../state';
+import { deleteImages, findImage, imageView, invalidParameter, putImageManifest, type ImageId } from './images';
+import { startLifecyclePreview } from './lifecycle';
+import { parseLifecyclePolicy } from './lifecycle-policy';
 import { createPullThroughCacheRule, upstreamSignInProblem } from './pull-through';
+
+export { findImage, putImage } from './images';
+export { runImageLifecycle, type ExpiredImage } from './lifecycle';
 
 const NAME = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 
@@ -31,6 +36,7 @@ export function requireRepository(core: SandboxCore, name: string): EcrRepositor
 export function createRepository(core: SandboxCore, name: string, options: { tags?: Record<string, string>; tagMutability?: 'MUTABLE' | 'IMMUTABLE'; scanOnPush?: boolean; lifecyclePolicy?: string } = {}): EcrRepository {
   if (!NAME.test(name) || name.length < 2 || name.length > 256) fail('InvalidParameterException', `Invalid parameter at 'repositoryName' failed to satisfy constraint: 'must satisfy regular expression '(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*''`);
   if (core.state.ecr.repositories.has(name)) fail('RepositoryAlreadyExistsException', `The repository with name '${name}' already exists in the registry with id '${core.account}'`);
+  if (options.lifecyclePolicy !== undefined) parseLifecyclePolicy(options.lifecyclePolicy);
   const repo: EcrRepository = {
     name,
     arn: `arn:aws:ecr:${core.region}:${core.account}:repository/${name}`,
@@ -58,29 +64,6 @@ export function deleteRepository(core: SandboxCore, name: string, force: boolean
   return repo;
 }
 
-/** Records a pushed image: a new digest, or another tag on an existing one (the tag moves from any other image). */
-export function putImage(core: SandboxCore, repoName: string, manifest: string, tag: string | undefined, sizeInBytes: number): EcrImage {
-  const repo = requireRepository(core, repoName);
-  const digest = `sha256:${createHash('sha256').update(manifest).digest('hex')}`;
-  if (tag && repo.tagMutability === 'IMMUTABLE' && repo.images.some((i) => i.tags.includes(tag) && i.digest !== digest)) {
-    fail('ImageTagAlreadyExistsException', `The image tag '${tag}' already exists in the '${repoName}' repository and cannot be overwritten because the repository is immutable.`);
-  }
-  if (tag) for (const other of repo.images) other.tags = other.tags.filter((t) => t !== tag || other.digest === digest);
-  let image = repo.images.find((i) => i.digest === digest);
-  if (!image) {
-    image = { digest, tags: [], pushedAt: Date.now(), sizeInBytes, manifest, mediaType: 'application/vnd.oci.image.manifest.v1+json' };
-    repo.images.push(image);
-  }
-  if (tag && !image.tags.includes(tag)) image.tags.push(tag);
-  core.changed();
-  return image;
-}
-
-/** Finds an image by tag or digest. */
-export function findImage(repo: EcrRepository, id: { imageTag?: string; imageDigest?: string }): EcrImage | undefined {
-  return repo.images.find((i) => (id.imageDigest ? i.digest === id.imageDigest : false) || (id.imageTag ? i.tags.includes(id.imageTag) : false));
-}
-
 function repoView(r: EcrRepository): Record<string, unknown> {
   return {
     repositoryArn: r.arn,
@@ -98,7 +81,7 @@ function repoOf(core: SandboxCore, f: Fields): EcrRepository {
   return requireRepository(core, f.str('repositoryName'));
 }
 
-function imageIds(f: Fields): { imageTag?: string; imageDigest?: string }[] {
+function imageIds(f: Fields): ImageId[] {
   return (f.objList('imageIds') ?? []).map((i) => ({ imageTag: typeof i.imageTag === 'string' ? i.imageTag : undefined, imageDigest: typeof i.imageDigest === 'string' ? i.imageDigest : undefined }));
 }
 
@@ -159,56 +142,56 @@ const ops: Record<string, JsonOperation> = {
     const failures: Record<string, unknown>[] = [];
     for (const id of imageIds(f)) {
       const found = findImage(repo, id);
-      if (found) images.push({ registryId: core.account, repositoryName: repo.name, imageId: { imageDigest: found.digest, ...(id.imageTag ? { imageTag: id.imageTag } : {}) }, imageManifest: found.manifest, imageManifestMediaType: found.mediaType });
+      if (found) images.push(imageView(core, repo, found, id.imageTag));
       else failures.push({ imageId: id, failureCode: 'ImageNotFound', failureReason: 'Requested image not found' });
     }
     return { images, failures };
   },
+  PutImage(input, core) {
+    const f = new Fields(input, 'InvalidParameterException');
+    const repositoryName = f.str('repositoryName');
+    const imageTag = f.optStr('imageTag');
+    const image = putImageManifest(core, { repositoryName, imageManifest: f.str('imageManifest'), imageManifestMediaType: f.optStr('imageManifestMediaType'), imageTag, imageDigest: f.optStr('imageDigest') });
+    return { image: imageView(core, requireRepository(core, repositoryName), image, imageTag) };
+  },
   BatchDeleteImage(input, core) {
     const f = new Fields(input, 'InvalidParameterException');
     const repo = repoOf(core, f);
-    const deleted: Record<string, unknown>[] = [];
-    const failures: Record<string, unknown>[] = [];
-    for (const id of imageIds(f)) {
-      const found = findImage(repo, id);
-      if (!found) {
-        failures.push({ imageId: id, failureCode: 'ImageNotFound', failureReason: 'Requested image not found' });
-        continue;
-      }
-      if (id.imageTag && !id.imageDigest && found.tags.length > 1) {
-        found.tags = found.tags.filter((t) => t !== id.imageTag);
-        deleted.push({ imageDigest: found.digest, imageTag: id.imageTag });
-      } else {
-        repo.images = repo.images.filter((i) => i !== found);
-        for (const t of found.tags) deleted.push({ imageDigest: found.digest, imageTag: t });
-        if (found.tags.length === 0) deleted.push({ imageDigest: found.digest });
-      }
-      core.changed();
-    }
-    return { imageIds: deleted, failures };
+    return deleteImages(core, repo, imageIds(f));
   },
   PutLifecyclePolicy(input, core) {
     const f = new Fields(input, 'InvalidParameterException');
     const repo = repoOf(core, f);
     const text = f.str('lifecyclePolicyText');
-    try {
-      JSON.parse(text);
-    } catch {
-      fail('InvalidParameterException', 'Invalid parameter at \'LifecyclePolicyText\' failed to satisfy constraint: \'Lifecycle policy validation failure: could not parse JSON\'');
-    }
+    parseLifecyclePolicy(text);
     repo.lifecyclePolicy = text;
     core.changed();
     return { registryId: core.account, repositoryName: repo.name, lifecyclePolicyText: text };
   },
   GetLifecyclePolicy(input, core) {
     const repo = repoOf(core, new Fields(input, 'InvalidParameterException'));
-    if (!repo.lifecyclePolicy) fail('LifecyclePolicyNotFoundException', `Lifecycle policy does not exist for the repository with name '${repo.name}' in the registry with id '${core.account}'`);
-    return { registryId: core.account, repositoryName: repo.name, lifecyclePolicyText: repo.lifecyclePolicy, lastEvaluatedAt: epoch(Date.now()) };
+    const text = repo.lifecyclePolicy ?? lifecyclePolicyNotFound(core, repo);
+    // Epoch 0 until the policy first runs, as ECR answers for a policy it has not evaluated yet.
+    return { registryId: core.account, repositoryName: repo.name, lifecyclePolicyText: text, lastEvaluatedAt: epoch(repo.lifecycleEvaluatedAt ?? 0) };
+  },
+  StartLifecyclePolicyPreview(input, core) {
+    const f = new Fields(input, 'InvalidParameterException');
+    const repo = repoOf(core, f);
+    const text = f.optStr('lifecyclePolicyText') ?? repo.lifecyclePolicy ?? lifecyclePolicyNotFound(core, repo);
+    startLifecyclePreview(core, repo, text);
+    // The sandbox evaluates at once; GetLifecyclePolicyPreview then answers COMPLETE.
+    return { registryId: core.account, repositoryName: repo.name, lifecyclePolicyText: text, status: 'IN_PROGRESS' };
+  },
+  GetLifecyclePolicyPreview(input, core) {
+    const f = new Fields(input, 'InvalidParameterException');
+    const repo = repoOf(core, f);
+    const preview = repo.lifecyclePreview;
+    if (!preview) fail('LifecyclePolicyPreviewNotFoundException', `Lifecycle policy preview does not exist for the repository with name '${repo.name}' in the registry with id '${core.account}'`);
+    return { registryId: core.account, repositoryName: repo.name, lifecyclePolicyText: preview.policyText, status: 'COMPLETE', ...previewPage(repo, f), summary: { expiringImageTotalCount: preview.expiring.length } };
   },
   DeleteLifecyclePolicy(input, core) {
     const repo = repoOf(core, new Fields(input, 'InvalidParameterException'));
-    if (!repo.lifecyclePolicy) fail('LifecyclePolicyNotFoundException', `Lifecycle policy does not exist for the repository with name '${repo.name}' in the registry with id '${core.account}'`);
-    const text = repo.lifecyclePolicy;
+    const text = repo.lifecyclePolicy ?? lifecyclePolicyNotFound(core, repo);
     delete repo.lifecyclePolicy;
     core.changed();
     return { registryId: core.account, repositoryName: repo.name, lifecyclePolicyText: text };
@@ -261,6 +244,28 @@ const ops: Record<string, JsonOperation> = {
     return ruleView(core, rule);
   },
 };
+
+function lifecyclePolicyNotFound(core: SandboxCore, repo: EcrRepository): never {
+  fail('LifecyclePolicyNotFoundException', `Lifecycle policy does not exist for the repository with name '${repo.name}' in the registry with id '${core.account}'`);
+}
+
+/** One page of a preview's results: the images asked for (or all), filtered by tag status, `maxResults` (1-100, default 100) at a time. */
+function previewPage(repo: EcrRepository, f: Fields): { previewResults: Record<string, unknown>[]; nextToken?: string } {
+  const maxResults = f.optNum('maxResults') ?? 100;
+  if (maxResults < 1) invalidParameter('maxResults', 'Member must have value greater than or equal to 1');
+  if (maxResults > 100) invalidParameter('maxResults', 'Member must have value less than or equal to 100');
+  const wanted = imageIds(f);
+  const tagStatus = f.optObj('filter')?.tagStatus as string | undefined;
+  const results = repo.lifecyclePreview!.expiring.filter(
+    (e) =>
+      (wanted.length === 0 || wanted.some((id) => id.imageDigest === e.digest || (id.imageTag !== undefined && e.tags.includes(id.imageTag)))) &&
+      (tagStatus !== 'TAGGED' || e.tags.length > 0) &&
+      (tagStatus !== 'UNTAGGED' || e.tags.length === 0),
+  );
+  const from = Number(decodeToken(f.optStr('nextToken'), 'InvalidParameterException') ?? 0);
+  const page = results.slice(from, from + maxResults).map((e) => ({ imageTags: e.tags, imageDigest: e.digest, imagePushedAt: epoch(e.pushedAt), action: { type: 'EXPIRE' }, appliedRulePriority: e.rulePriority }));
+  return { previewResults: page, ...(from + maxResults < results.length ? { nextToken: encodeToken(from + maxResults) } : {}) };
+}
 
 function ruleNotFound(core: SandboxCore, prefix: string): never {
   fail('PullThroughCacheRuleNotFoundException', `The pull through cache rule with prefix '${prefix}' does not exist in the registry with id '${core.account}'.`);

@@ -174,8 +174,9 @@ describe('sandbox ECS and ECR', () => {
     const repo = await c.ecr.send(new CreateRepositoryCommand({ repositoryName: 'berth/other' }));
     expect(repo.repository!.repositoryUri).toBe('000000000000.dkr.ecr.us-east-1.amazonaws.com/berth/other');
     await expect(c.ecr.send(new GetLifecyclePolicyCommand({ repositoryName: 'berth/other' }))).rejects.toBeInstanceOf(LifecyclePolicyNotFoundException);
-    await c.ecr.send(new PutLifecyclePolicyCommand({ repositoryName: 'berth/other', lifecyclePolicyText: '{"rules":[]}' }));
-    expect((await c.ecr.send(new GetLifecyclePolicyCommand({ repositoryName: 'berth/other' }))).lifecyclePolicyText).toBe('{"rules":[]}');
+    const policy = JSON.stringify({ rules: [{ rulePriority: 1, selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 1 }, action: { type: 'expire' } }] });
+    await c.ecr.send(new PutLifecyclePolicyCommand({ repositoryName: 'berth/other', lifecyclePolicyText: policy }));
+    expect((await c.ecr.send(new GetLifecyclePolicyCommand({ repositoryName: 'berth/other' }))).lifecyclePolicyText).toBe(policy);
     await c.ecr.send(new TagResourceCommand({ resourceArn: repo.repository!.repositoryArn, tags: [{ Key: 'berth:project', Value: 'other' }] }));
     expect((await c.ecr.send(new ListTagsForResourceCommand({ resourceArn: repo.repository!.repositoryArn }))).tags).toEqual([{ Key: 'berth:project', Value: 'other' }]);
     await expect(c.ecr.send(new DescribeImagesCommand({ repositoryName: 'nope' }))).rejects.toBeInstanceOf(RepositoryNotFoundException);

@@ -3,6 +3,7 @@ import { fail } from '../../errors';
 import { uuid } from '../../ids';
 import { createRepository, deleteRepository } from '../../ecr';
 import { createPullThroughCacheRule } from '../../ecr/pull-through';
+import { parseLifecyclePolicy } from '../../ecr/lifecycle-policy';
 import { createCluster, createService, deleteCluster, deleteService, findTaskDefinition, registerTaskDefinition, requireCluster, updateService, type Json } from '../../ecs/store';
 import { waitForInactive, waitForRollout } from '../../ecs/simulation';
 import { ResourceFailure, allTags, generatedName, str, type ProviderContext, type ResourceProvider } from './types';
@@ -172,9 +173,12 @@ const repositoryProvider: ResourceProvider = {
   update(ctx, resource, props) {
     const repo = ctx.core.state.ecr.repositories.get(resource.physicalId);
     if (repo) {
+      const lifecyclePolicy = (props.LifecyclePolicy as { LifecyclePolicyText?: string } | undefined)?.LifecyclePolicyText;
+      // CloudFormation puts the policy through PutLifecyclePolicy, so ECR's checks fail the update.
+      if (lifecyclePolicy !== undefined) parseLifecyclePolicy(lifecyclePolicy);
       repo.tags = allTags(ctx, props);
       repo.tagMutability = (str(props, 'ImageTagMutability') as 'MUTABLE' | 'IMMUTABLE' | undefined) ?? 'MUTABLE';
-      repo.lifecyclePolicy = (props.LifecyclePolicy as { LifecyclePolicyText?: string } | undefined)?.LifecyclePolicyText;
+      repo.lifecyclePolicy = lifecyclePolicy;
       ctx.core.changed();
     }
     return resource;
