@@ -2,7 +2,9 @@
 // compares the two (the compose change shown as a diff) and puts v1 back in one action: the
 // dialog says what comes back and what does not, the changes are reviewed as in any deploy, and
 // the rollback is itself a deployment in the history.
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { writeFile } from 'node:fs/promises';
+import { SANDBOX_KEYS } from '../electron/sandbox';
 import { join } from 'node:path';
 import { expectAccessible } from './a11y';
 import { expect, openProject, snap, test } from './fixtures';
@@ -70,4 +72,32 @@ test('deploy v1, deploy a broken v2, compare them, roll back to v1 with the chan
   // What runs is v1 again: its task definition reads the right address.
   const records = await app.call('deploy:history', { dir });
   expect(records[0]).toMatchObject({ outcome: 'succeeded', rollbackOf: records[2]!.id, templateHash: records[2]!.templateHash });
+
+  // A deployment from another machine that stopped reporting an hour ago holds the project.
+  const bucket = (await app.call('bootstrap:status', {})).outputs?.BucketName as string;
+  const s3 = new S3Client({ region: 'us-east-1', endpoint: sandbox.endpoint, forcePathStyle: true, credentials: SANDBOX_KEYS });
+  const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
+  const holder = { deploymentId: '20261201T090000000Z-gone01', project: 'storefront', identityArn: 'arn:aws:iam::000000000000:user/alex', host: 'alex-laptop', berthVersion: '0.9.0', account: '000000000000', region: 'us-east-1', startedAt: hourAgo, heartbeatAt: hourAgo, phase: 'build' };
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'locks/storefront.json', Body: JSON.stringify(holder) }));
+  s3.destroy();
+  await page.getByRole('link', { name: 'Project', exact: true }).click();
+  await expect(page.getByTestId('deploy-holder')).toContainText('storefront is being deployed by arn:aws:iam::000000000000:user/alex on alex-laptop (Berth 0.9.0)');
+  await snap(page, 'project-held-elsewhere');
+  await page.getByRole('link', { name: 'Deploy' }).click();
+  const held = page.getByTestId('deploy-holder');
+  await expect(held).toContainText('It has not reported for 60 minutes');
+  await expect(page.getByRole('button', { name: 'Deploy again' })).toBeDisabled();
+  await snap(page, 'deploy-held-stale');
+  await expectAccessible(page, 'Deploy (held by a stale deployment)');
+  const takeOver = held.getByRole('button', { name: 'Take over and deploy' });
+  await held.getByLabel('Type storefront to take over').fill('storefrnt');
+  await expect(takeOver).toBeDisabled();
+  await held.getByLabel('Type storefront to take over').fill('storefront');
+  await takeOver.click();
+  // The folder still holds v2: the taken-over deploy shows its changes first, as any deploy.
+  await page.getByRole('button', { name: 'Apply changes' }).click();
+  await expect(page.getByTestId('deploy-outcome')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('deploy-holder')).toHaveCount(0);
+  const after = await app.call('deploy:history', { dir });
+  expect(after[0]!.tookOverFrom).toMatchObject({ host: 'alex-laptop', deploymentId: holder.deploymentId });
 });

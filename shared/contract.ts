@@ -14,7 +14,7 @@ import type {
   ProfilesOverview,
   SsoSignIn,
 } from './domain/connection';
-import type { DeployEvent, DeploymentComparison, DeploymentRecord, RollbackCheck } from './domain/deploy';
+import type { DeployEvent, DeploymentComparison, DeploymentRecord, HolderView, RollbackCheck } from './domain/deploy';
 import type { Inventory, TeardownEvent } from './domain/inventory';
 import type { LogBatch, LogLine } from './domain/logs';
 import { DEPLOYMENT_MODES, type PlanPreview } from './domain/plan';
@@ -164,7 +164,7 @@ export const methods = {
 
   /** Starts a deployment; progress arrives as `deploy:event`. */
   'deploy:start': method<{ deploymentId: string }>()(
-    z.object({ dir: folderPath, mode: deploymentMode, autoApprove: z.boolean().optional() }).strict(),
+    z.object({ dir: folderPath, mode: deploymentMode, autoApprove: z.boolean().optional(), takeOver: z.string().max(200).optional() }).strict(),
   ),
   /** Confirms the change set a deployment is waiting on. */
   'deploy:approve': method<null>()(z.object({ deploymentId: id }).strict()),
@@ -174,6 +174,8 @@ export const methods = {
   'deploy:active': method<DeploymentRecord | null>()(projectDir),
   /** Past deployments of a project, newest first. */
   'deploy:history': method<DeploymentRecord[]>()(projectDir),
+  /** Who holds the project's deployment (any machine, from the bucket), or null when nobody does. */
+  'deploy:holder': method<HolderView | null>()(projectDir),
   /** Whether an earlier deployment can be put back, and what would not come back (before anything is applied). */
   'deploy:rollbackCheck': method<RollbackCheck>()(z.object({ dir: folderPath, deploymentId: id }).strict()),
   /** Starts a rollback to an earlier deployment; it is a deployment itself, with the same review and events. */

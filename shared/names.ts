@@ -42,6 +42,7 @@ export const METHOD_NAMES = [
   'deploy:cancel',
   'deploy:active',
   'deploy:history',
+  'deploy:holder',
   'deploy:rollbackCheck',
   'deploy:rollback',
   'deploy:compare',

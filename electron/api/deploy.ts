@@ -3,7 +3,8 @@ import { deployments } from '../deploy/deployments';
 import type { HandlersFor } from './handler-types';
 
 export const deployHandlers = {
-  'deploy:start': async ({ dir, mode, autoApprove }, ctx) => deployments(ctx).start({ dir, mode, ...(autoApprove !== undefined ? { autoApprove } : {}) }),
+  'deploy:start': async ({ dir, mode, autoApprove, takeOver }, ctx) => deployments(ctx).start({ dir, mode, ...(autoApprove !== undefined ? { autoApprove } : {}), ...(takeOver ? { takeOver } : {}) }),
+  'deploy:holder': async ({ dir }, ctx) => deployments(ctx).holder(dir),
   'deploy:approve': async ({ deploymentId }, ctx) => {
     deployments(ctx).approve(deploymentId);
     return null;

@@ -4,7 +4,8 @@
  * gone, while its stack operation or builds carry on in AWS).
  */
 import { resolve } from 'node:path';
-import type { DeploymentComparison, DeploymentRecord } from '../../shared/domain/deploy';
+import type { DeploymentComparison, DeploymentRecord, HolderView } from '../../shared/domain/deploy';
+import { holderView, readHolder } from './lock';
 import { compareDeployments } from './compare';
 import { getRelease } from './release';
 import type { DeploymentMode } from '../../shared/domain/plan';
@@ -25,6 +26,8 @@ export interface StartRequest {
   dir: string;
   mode: DeploymentMode;
   autoApprove?: boolean;
+  /** The project's name, typed to take over from a deployment elsewhere that stopped reporting. */
+  takeOver?: string;
 }
 
 export interface RollbackRequest {
@@ -39,6 +42,8 @@ export interface Deployments {
   start(request: StartRequest): Promise<{ deploymentId: string }>;
   /** Starts a rollback to an earlier deployment (a deployment itself, with the same review); returns its id. */
   rollback(request: RollbackRequest): Promise<{ deploymentId: string; target: string }>;
+  /** Who holds the project's deployment in the bucket (any machine), or null. */
+  holder(dir: string): Promise<HolderView | null>;
   /** Whether deployment `id` can be put back, and what would not come back (nothing is changed). */
   rollbackCheck(dir: string, id: string): Promise<RollbackCheck>;
   /** Two deployments of the project in `dir` side by side (names and digests, never values). */
@@ -82,11 +87,11 @@ function createDeployments(ctx: AppContext, tuning: PipelineTuning | undefined):
   const byProject = new Map<string, DeploymentRun>();
   const byDir = new Map<string, DeploymentRun>();
 
-  const launch = (dir: string, mode: DeploymentMode, autoApprove: boolean, id: string, resuming: boolean, startedAt?: string, rollbackOf?: DeploymentRecord): DeploymentRun => {
+  const launch = (dir: string, mode: DeploymentMode, autoApprove: boolean, id: string, resuming: boolean, startedAt?: string, rollbackOf?: DeploymentRecord, takeOver?: string): DeploymentRun => {
     let projectName: string | undefined;
     const run = new DeploymentRun(
-      { id, dir, mode, autoApprove, resuming, ...(startedAt ? { startedAt } : {}), ...(rollbackOf ? { rollbackOf } : {}) },
-      { connection: () => connectionManager(ctx).require(), dataDir: ctx.dataDir, emit: (event) => ctx.emit('deploy:event', event), ...(tuning ? { tuning } : {}) },
+      { id, dir, mode, autoApprove, resuming, ...(startedAt ? { startedAt } : {}), ...(rollbackOf ? { rollbackOf } : {}), ...(takeOver ? { takeOver } : {}) },
+      { connection: () => connectionManager(ctx).require(), dataDir: ctx.dataDir, emit: (event) => ctx.emit('deploy:event', event), berthVersion: ctx.version, ...(tuning ? { tuning } : {}) },
       (project) => {
         projectName = project;
         byProject.set(project, run);
@@ -179,7 +184,7 @@ function createDeployments(ctx: AppContext, tuning: PipelineTuning | undefined):
       const dir = resolve(request.dir);
       const { resumed } = await claim(dir);
       if (resumed) return { deploymentId: resumed.record.id };
-      const run = launch(dir, request.mode, request.autoApprove ?? false, newDeploymentId(), false);
+      const run = launch(dir, request.mode, request.autoApprove ?? false, newDeploymentId(), false, undefined, undefined, request.takeOver);
       return { deploymentId: run.record.id };
     },
     async rollback(request) {
@@ -194,6 +199,13 @@ function createDeployments(ctx: AppContext, tuning: PipelineTuning | undefined):
       }
       const run = launch(dir, target.mode, request.autoApprove ?? false, newDeploymentId(), false, undefined, target);
       return { deploymentId: run.record.id, target: target.id };
+    },
+    async holder(dirInput) {
+      const project = await projectNameOf(resolve(dirInput));
+      const conn = connectionManager(ctx).require();
+      const bucket = stackOutputs(await describeStack(conn.clients.cloudformation, BOOTSTRAP_STACK_NAME)).BucketName;
+      const found = bucket ? await readHolder(conn.clients.s3, bucket, project) : undefined;
+      return found ? holderView(found.holder, Date.now(), tuning?.lock?.staleAfterMs) : null;
     },
     async rollbackCheck(dirInput, id) {
       const history = await service.history(dirInput);

@@ -40,6 +40,8 @@ import { putBucketRecord, saveLocalRecord, type ResumeInfo } from './records';
 import { composeFilesOf, getRelease, putRelease, RELEASE_FORMAT, releaseParameters, releaseStack, type Release } from './release';
 import { checkRollback, releaseImages, restoreConfig, undoConfigRestore, type RollbackCheck } from './rollback';
 import { findRepository } from './images';
+import { ProjectLock } from './lock';
+import { hostname } from 'node:os';
 import { BOOTSTRAP_STACK_NAME } from '../plan';
 import { stackOutputs } from '../aws/stacks';
 import type { PlannedStack } from '../../shared/domain/plan';
@@ -66,6 +68,8 @@ export interface PipelineTuning {
   bootstrapSource?: BootstrapTemplateSource;
   /** Skip preflight (it loads the CloudFormation specification once per process). */
   preflight?: boolean;
+  /** The project lock's heartbeat and how long a silent holder takes to go stale. */
+  lock?: { heartbeatMs?: number; staleAfterMs?: number };
 }
 
 export interface PipelineInput {
@@ -78,6 +82,8 @@ export interface PipelineInput {
   startedAt?: string;
   /** Put this earlier deployment back (its template, images and config versions) instead of deploying the folder. */
   rollbackOf?: DeploymentRecord;
+  /** The project's name, typed by the user to take over from a holder that stopped reporting. */
+  takeOver?: string;
 }
 
 export interface PipelineEnvironment {
@@ -87,6 +93,8 @@ export interface PipelineEnvironment {
   tuning?: PipelineTuning;
   /** Process id written into the local record (who owns the run). */
   pid?: number;
+  /** Berth's version, written into the project lock (who holds the deployment). */
+  berthVersion?: string;
 }
 
 /** A deployment being run: its record, how to approve or cancel it, and its end. */
@@ -110,6 +118,8 @@ export class DeploymentRun {
   /** A certificate of this deployment that waits for a DNS record the user has to add. */
   private waitingCertificate: { domain: string; record: ValidationRecord } | undefined;
   private projectName = '';
+  /** The project lock in the bucket, once taken. */
+  private lock: ProjectLock | undefined;
   private currentPhase: DeployPhase = 'validate';
   private lastProgress = new Map<string, number>();
   private startedMs = Date.now();
@@ -204,7 +214,10 @@ export class DeploymentRun {
       entry.finishedAt = now;
     }
     entry.state = state;
-    if (state === 'running') this.currentPhase = phase;
+    if (state === 'running') {
+      this.currentPhase = phase;
+      void this.lock?.beat(phase);
+    }
     this.emit({ type: 'phase', deploymentId: this.record.id, phase, state, ...(message ? { message } : {}) });
   }
 
@@ -220,6 +233,7 @@ export class DeploymentRun {
   private async step<T>(phase: DeployPhase, work: () => Promise<T | { skipped: string; value: T } | PhaseNote<T>>): Promise<T> {
     if (this.signal.aborted) raise('CANCELLED', 'The deployment was cancelled.');
     if (this.detached) raise('CANCELLED', 'Stopped following the deployment.');
+    if (this.lock?.taken) raise('DEPLOY_IN_PROGRESS', `Another deployment took ${this.projectName} over while this one had stopped reporting; this one stops here.`);
     this.setPhase(phase, 'running');
     await this.saveLocal();
     const result = await work();
@@ -244,6 +258,8 @@ export class DeploymentRun {
       failure = toAppError(error);
     } finally {
       for (const p of packaged) await rm(dirname(p.archivePath), { recursive: true, force: true }).catch(() => undefined);
+      // A detached run is still under way in AWS: its lock stays until it is followed again (or goes stale).
+      if (!this.detached) await this.lock?.release().catch(() => undefined);
     }
     const now = new Date().toISOString();
     if (failure && this.detached) {
@@ -342,6 +358,8 @@ export class DeploymentRun {
         ...(tuning.wait ? { wait: { ...tuning.wait, signal: this.signal } } : { wait: { signal: this.signal } }),
       });
       const note = await this.useDockerHubCache(status.outputs, model);
+      // Before anything of the project changes: the project is ours, or we say who has it.
+      if (status.outputs.BucketName) await this.takeProject(conn, status.outputs.BucketName);
       return note ? new PhaseNote(note, status) : status;
     });
     const outputs = bootstrap.outputs;
@@ -666,6 +684,29 @@ export class DeploymentRun {
       this.record.released = true;
       return undefined;
     });
+  }
+
+  /** Takes the project's lock in the bucket (another machine's live deployment refuses this one, naming it). */
+  private async takeProject(conn: ActiveConnection, bucket: string): Promise<void> {
+    const lock = new ProjectLock(conn.clients.s3, bucket, this.env.tuning?.lock ?? {});
+    const now = new Date().toISOString();
+    const holder = await lock.acquire(
+      {
+        deploymentId: this.record.id,
+        project: this.projectName,
+        identityArn: conn.identity.arn,
+        host: hostname(),
+        berthVersion: this.env.berthVersion ?? 'unknown',
+        account: conn.identity.account,
+        region: conn.target.region,
+        startedAt: this.record.startedAt,
+        heartbeatAt: now,
+        phase: this.currentPhase,
+      },
+      this.input.takeOver,
+    );
+    this.lock = lock;
+    if (holder.tookOverFrom) this.record.tookOverFrom = holder.tookOverFrom;
   }
 
   /** Loads what a rollback puts back and checks it can all come back (nothing is changed yet). */

@@ -44,6 +44,7 @@ export const deploymentRecordSchema = z.object({
   images: z.record(z.string(), z.string()).optional(),
   configVersions: z.record(z.string(), z.number()).optional(),
   released: z.boolean().optional(),
+  tookOverFrom: z.object({ deploymentId: z.string(), identityArn: z.string(), host: z.string(), heartbeatAt: z.string() }).optional(),
 }) satisfies z.ZodType<DeploymentRecord>;
 
 /** What a restarted Berth needs to carry on a deployment (local only). */

@@ -155,6 +155,8 @@ export interface DeploymentRecord {
   configVersions?: Record<string, number>;
   /** True once its release (template, parameters, compose files) is in the bucket: it can be rolled back to and compared. */
   released?: boolean;
+  /** The stale deployment this one took the project over from (who, where, last heard of). */
+  tookOverFrom?: { deploymentId: string; identityArn: string; host: string; heartbeatAt: string };
 }
 
 /** What a rollback would do and what stops it, known before anything is applied (names, never values). */
@@ -183,4 +185,29 @@ export interface DeploymentComparison {
   resources: { change: 'added' | 'removed' | 'changed'; logicalId: string; type: string }[];
   /** What could not be compared (a deployment without a stored release). */
   missing: string[];
+}
+
+/** Who holds a project's deployment: kept in the bucket while it runs, so every machine sees it. */
+export interface DeploymentHolder {
+  deploymentId: string;
+  project: string;
+  identityArn: string;
+  host: string;
+  berthVersion: string;
+  account: string;
+  region: string;
+  startedAt: string;
+  /** The holder writes this every half minute; one that stopped long ago is stale. */
+  heartbeatAt: string;
+  phase: DeployPhase;
+  /** Set when this deployment took the project over from a stale holder. */
+  tookOverFrom?: { deploymentId: string; identityArn: string; host: string; heartbeatAt: string };
+}
+
+/** The holder as a screen shows it: whether it stopped reporting, and whether it is this app's own deployment. */
+export interface HolderView {
+  holder: DeploymentHolder;
+  stale: boolean;
+  /** Minutes since its last heartbeat. */
+  silentMinutes: number;
 }

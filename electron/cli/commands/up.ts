@@ -22,7 +22,7 @@ async function confirm(question: string): Promise<boolean> {
 
 export const upCommand: Command = withAwsErrors({
   name: 'up',
-  usage: 'berth up [DIR] [--mode affordable|balanced|high_availability] [--yes] [--detach] [--profile P] [--region R] [--endpoint URL] [--json]',
+  usage: 'berth up [DIR] [--mode affordable|balanced|high_availability] [--yes] [--detach] [--take-over PROJECT] [--profile P] [--region R] [--endpoint URL] [--json]',
   summary: 'Deploy the project: build its images in your account, apply the stack, wait for the services, print the URLs',
   options: {
     ...PROJECT_OPTION,
@@ -30,6 +30,7 @@ export const upCommand: Command = withAwsErrors({
     mode: { type: 'string', description: 'Deployment mode (default: the last deployment’s, else affordable)' },
     yes: { type: 'boolean', short: 'y', description: 'Apply the changes without asking' },
     detach: { type: 'boolean', description: 'Return once the stack change is under way (it carries on in AWS; `berth up` again re-attaches)' },
+    'take-over': { type: 'string', description: 'Take the project over from a deployment elsewhere that stopped reporting: give the project’s name to confirm' },
   },
   async run(run) {
     if (run.positionals.length > 1) throw new UsageError('up takes at most one project folder');
@@ -42,7 +43,9 @@ export const upCommand: Command = withAwsErrors({
     const { status } = await connectFromOptions(run);
     if (!run.json) run.io.err(`Deploying ${project.name} (${mode}) to ${describeConnection(status)}`);
 
-    return followDeployment(run, () => deployments(ctx).start({ dir, mode, autoApprove: run.options.yes === true }), project.name);
+    const takeOver = typeof run.options['take-over'] === 'string' ? run.options['take-over'] : undefined;
+    if (takeOver !== undefined && takeOver !== project.name) throw new UsageError(`--take-over needs the project's name to confirm: --take-over ${project.name}`);
+    return followDeployment(run, () => deployments(ctx).start({ dir, mode, autoApprove: run.options.yes === true, ...(takeOver ? { takeOver } : {}) }), project.name);
   },
 });
 

@@ -209,6 +209,13 @@ function getObject(req: SandboxRequest, bucket: S3Bucket, key: string, head: boo
 function putObject(req: SandboxRequest, core: SandboxCore, bucket: S3Bucket, key: string): SandboxResponse {
   const ifNoneMatch = header(req, 'if-none-match');
   if (ifNoneMatch === '*' && currentVersion(bucket, key)) fail('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412, { Condition: 'If-None-Match' });
+  // A conditional overwrite (compare and swap): only over the object with this ETag.
+  const ifMatch = header(req, 'if-match');
+  if (ifMatch) {
+    const current = currentVersion(bucket, key);
+    if (!current) fail('NoSuchKey', 'The specified key does not exist.', 404, { Key: key });
+    if (ifMatch.replace(/"/g, '') !== current.etag.replace(/"/g, '')) fail('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412, { Condition: 'If-Match' });
+  }
   const body = payload(req);
   const stored = storeVersion(core, bucket, key, {
     deleteMarker: false,

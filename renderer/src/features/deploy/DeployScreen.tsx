@@ -18,6 +18,7 @@ import { awaitingApproval, type DeployView } from './deploy-state';
 import { deployStore, useDeployView } from './deploy-store';
 import { DeployStepper } from './DeployStepper';
 import { History } from './History';
+import { HolderAlert, useHolder } from './Holder';
 import { Comparison } from './Comparison';
 import { RollbackDialog } from './RollbackDialog';
 import { canRollBackTo, runningDeployment } from '../../../../shared/domain/rollback';
@@ -184,16 +185,23 @@ function DeployBody({ dir }: { dir: string }) {
       void queryClient.invalidateQueries({ queryKey: ['deploy:history', dir] });
       void queryClient.invalidateQueries({ queryKey: ['project:recent'] });
       void queryClient.invalidateQueries({ queryKey: ['inventory:list'] });
+      void queryClient.invalidateQueries({ queryKey: ['deploy:holder', dir] });
     }
   }, [view?.record, dir, queryClient]);
 
+  const holder = useHolder(dir);
   const start = useMutation({
-    mutationFn: () => api['deploy:start']({ dir, mode, autoApprove: !review }),
+    mutationFn: (takeOver?: string) => api['deploy:start']({ dir, mode, autoApprove: !review, ...(takeOver ? { takeOver } : {}) }),
     // The last deployment's outcome goes away at once: what follows is about the new one.
     onMutate: () => deployStore.clear(dir),
-    onSuccess: ({ deploymentId }) => deployStore.track(dir, deploymentId),
+    onSuccess: ({ deploymentId }) => {
+      deployStore.track(dir, deploymentId);
+      void queryClient.invalidateQueries({ queryKey: ['deploy:holder', dir] });
+    },
   });
-  const blocked = !loaded.data || hasErrors(loaded.data.diagnostics) || (secrets.data?.missing.length ?? 0) > 0;
+  // Held by a deployment that is not the one this screen follows: another machine, or a terminal.
+  const elsewhere = holder.data && holder.data.holder.deploymentId !== view?.deploymentId ? holder.data : null;
+  const blocked = !loaded.data || hasErrors(loaded.data.diagnostics) || (secrets.data?.missing.length ?? 0) > 0 || elsewhere !== null;
   const [selected, setSelected] = useState<string[]>([]);
   const [rollbackTo, setRollbackTo] = useState<DeploymentRecord | null>(null);
   // Oldest first, so the comparison reads from before to after.
@@ -205,13 +213,14 @@ function DeployBody({ dir }: { dir: string }) {
   return (
     <Stack gap="md">
       <Blockers dir={dir} />
+      {elsewhere && loaded.data?.project && <HolderAlert view={elsewhere} project={loaded.data.project.name} onTakeOver={(typed) => start.mutate(typed)} busy={start.isPending} />}
       {!inProgress && (
         <Card withBorder padding="md" component="section" aria-label="Start a deployment">
           <Group justify="space-between" align="flex-end">
             <ModePicker value={mode} onChange={setMode} />
             <Stack gap="xs" align="flex-end">
               <Checkbox label="Show me the changes before applying them" checked={review} onChange={(e) => setReview(e.currentTarget.checked)} />
-              <Button size="md" leftSection={<IconRocket size={18} />} onClick={() => start.mutate()} loading={start.isPending} disabled={blocked}>
+              <Button size="md" leftSection={<IconRocket size={18} />} onClick={() => start.mutate(undefined)} loading={start.isPending} disabled={blocked}>
                 {view?.record ? 'Deploy again' : 'Deploy'}
               </Button>
             </Stack>

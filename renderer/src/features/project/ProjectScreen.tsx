@@ -6,6 +6,8 @@ import { hasErrors } from '../../../../shared/domain/diagnostics';
 import type { LoadedProject } from '../../../../shared/domain/project';
 import { api } from '../../api';
 import { isConnected, useConnection } from '../../app/connection';
+import { HolderAlert, useHolder } from '../deploy/Holder';
+import { useDeployView } from '../deploy/deploy-store';
 import { useCurrentProject } from '../../app/current-project';
 import { useLoadedProject, useProjectMode } from '../../app/project-data';
 import { ErrorAlert } from '../../ui/ErrorAlert';
@@ -139,6 +141,7 @@ export function ProjectScreen() {
             </Alert>
           )}
 
+          {isConnected(connection.data) && data.project && <ProjectHolder dir={dir} project={data.project.name} />}
           <NextSteps steps={nextSteps(data, isConnected(connection.data))} />
 
           <SimpleGrid cols={{ base: 1, lg: 3 }} spacing="md">
@@ -219,4 +222,12 @@ export function ProjectScreen() {
       )}
     </Screen>
   );
+}
+
+/** A deployment of this project under way on another machine (or that stopped reporting there). */
+function ProjectHolder({ dir, project }: { dir: string; project: string }) {
+  const holder = useHolder(dir);
+  const mine = useDeployView(dir)?.deploymentId;
+  if (!holder.data || holder.data.holder.deploymentId === mine) return null;
+  return <HolderAlert view={holder.data} project={project} />;
 }
