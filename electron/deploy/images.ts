@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import type { BuildSpec } from '../../shared/domain/project';
 import { berthTags } from '../aws/tags';
 import { projectRepositoryName } from '../plan';
+import { IMAGE_LIFECYCLE } from './retention';
 
 /** The repository holding BuildKit's registry layer cache for a project (inside the build role's `berth/*` grant). */
 export function cacheRepositoryName(project: string): string {
@@ -36,12 +37,6 @@ export function buildDigest(contextDigest: string, build: Pick<BuildSpec, 'build
     .digest('hex');
 }
 
-const IMAGE_LIFECYCLE = JSON.stringify({
-  rules: [
-    { rulePriority: 1, description: 'Untagged images go after a day', selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 1 }, action: { type: 'expire' } },
-    { rulePriority: 2, description: 'Keep the 50 newest images', selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 50 }, action: { type: 'expire' } },
-  ],
-});
 const CACHE_LIFECYCLE = JSON.stringify({
   rules: [{ rulePriority: 1, description: 'Layer cache entries go after 14 days', selection: { tagStatus: 'any', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 14 }, action: { type: 'expire' } }],
 });

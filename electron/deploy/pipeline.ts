@@ -36,13 +36,14 @@ import type { HostedZoneMatch } from '../aws/hosted-zones';
 import { toAppError } from './errors';
 import { buildDigest, ensureRepositories, existingImageTags } from './images';
 import { packageContext, type PackagedContext, type PackageOptions } from './package';
-import { putBucketRecord, saveLocalRecord, type ResumeInfo } from './records';
+import { bucketRecords, putBucketRecord, saveLocalRecord, type ResumeInfo } from './records';
+import { retainImages } from './retention';
 import { composeFilesOf, getRelease, putRelease, RELEASE_FORMAT, releaseParameters, releaseStack, type Release } from './release';
 import { checkRollback, releaseImages, restoreConfig, undoConfigRestore, type RollbackCheck } from './rollback';
 import { findRepository } from './images';
 import { ProjectLock } from './lock';
 import { hostname } from 'node:os';
-import { BOOTSTRAP_STACK_NAME } from '../plan';
+import { BOOTSTRAP_STACK_NAME, projectRepositoryName } from '../plan';
 import { stackOutputs } from '../aws/stacks';
 import type { PlannedStack } from '../../shared/domain/plan';
 import { explainStackFailure, rolloutTargets, watchRollouts } from './rollout';
@@ -68,6 +69,8 @@ export interface PipelineTuning {
   bootstrapSource?: BootstrapTemplateSource;
   /** Skip preflight (it loads the CloudFormation specification once per process). */
   preflight?: boolean;
+  /** How many successful deployments keep their images (so they can be put back). */
+  keptDeployments?: number;
   /** The project lock's heartbeat and how long a silent holder takes to go stale. */
   lock?: { heartbeatMs?: number; staleAfterMs?: number };
 }
@@ -682,8 +685,25 @@ export class DeploymentRun {
         composeFiles: rollback ? rollback.release.composeFiles : await composeFilesOf(project),
       });
       this.record.released = true;
-      return undefined;
+      return this.keepImages(clients.ecr, clients.s3, bucket, project.name);
     });
+  }
+
+  /**
+   * Moves the keep tags onto the images the last kept deployments run (this one included), so
+   * that each of them can be put back. A failure here does not fail the deployment: it says so.
+   */
+  private async keepImages(ecr: ActiveConnection['clients']['ecr'], s3: ActiveConnection['clients']['s3'], bucket: string, project: string): Promise<PhaseNote<undefined> | undefined> {
+    const repository = await findRepository(ecr, project).catch(() => undefined);
+    if (!repository) return undefined;
+    try {
+      const earlier = (await bucketRecords(s3, bucket, project)).filter((r) => r.id !== this.record.id);
+      const history = [{ ...this.record, outcome: 'succeeded' as const }, ...earlier];
+      await retainImages(ecr, projectRepositoryName(project), history, this.env.tuning?.keptDeployments);
+      return undefined;
+    } catch (error) {
+      return new PhaseNote(`The images of earlier deployments could not be marked to keep (${toAppError(error).message}); they may expire in 14 days, and rollbacks to them with them.`, undefined);
+    }
   }
 
   /** Takes the project's lock in the bucket (another machine's live deployment refuses this one, naming it). */

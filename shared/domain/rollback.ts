@@ -1,6 +1,9 @@
 /** Which deployments a rollback can go to, read from the history alone (main and renderer alike). */
 import type { DeploymentRecord } from './deploy';
 
+/** How many successful deployments back can be put back: their images are kept in ECR. */
+export const KEPT_DEPLOYMENTS = 10;
+
 /** Deployments a rollback can go to: succeeded, with their release in the bucket, newest first. */
 export function rollbackCandidates(history: readonly DeploymentRecord[]): DeploymentRecord[] {
   return history.filter((r) => r.outcome === 'succeeded' && r.released === true);

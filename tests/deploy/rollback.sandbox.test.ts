@@ -14,7 +14,8 @@ import { deployments } from '../../electron/deploy/deployments';
 import { getRelease } from '../../electron/deploy/release';
 import { ecsServiceName, projectRepositoryName } from '../../electron/plan/names';
 import { deleteConfig, revealConfig, setConfig } from '../../electron/secrets/store';
-import { callsOf, clientsOf, clusterOf, deploy, runBerth, sandboxAppForSuite, suiteProject } from './helpers';
+import { callsOf, clientsOf, clusterOf, connectedApp, deploy, FAST, runBerth, sandboxAppForSuite, suiteProject } from './helpers';
+import { DescribeImagesCommand } from '@aws-sdk/client-ecr';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 
@@ -167,5 +168,32 @@ describe('rollback', () => {
     const usage = await runBerth(['history', '--diff', v1.id, ...flags], dataDir);
     expect(usage.code).toBe(2);
     expect(usage.err).toContain('--diff takes two deployment ids');
+  });
+
+  it('keeps the images the last kept deployments run through ECR lifecycle expiry; older ones go, and a rollback to them is refused', async () => {
+    const app = await connectedApp(suite.sandbox, undefined, { ...FAST, keptDeployments: 2 });
+    try {
+      const dir = await newProject('keep');
+      await setConfig(clientsOf(app).ssm, 'keep', 'API_KEY', 'keep-key');
+      const v1 = await deploy(app, dir, 'affordable');
+      await writeVersion(dir, 'keep', '2');
+      const v2 = await deploy(app, dir, 'affordable');
+      await writeVersion(dir, 'keep', '3');
+      const v3 = await deploy(app, dir, 'affordable');
+      expect([v1, v2, v3].map((r) => r.outcome)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+      const tagOf = (r: DeploymentRecord) => r.images!.web!.split(':').pop()!;
+      const images = (await clientsOf(app).ecr.send(new DescribeImagesCommand({ repositoryName: projectRepositoryName('keep') }))).imageDetails!;
+      const keeps = images.flatMap((i) => i.imageTags ?? []).filter((t) => t.startsWith('keep-')).sort();
+      expect(keeps).toEqual([`keep-${tagOf(v2)}`, `keep-${tagOf(v3)}`].sort());
+
+      // Fifteen days on, ECR applies the repository's policy: v1's image goes, the kept ones stay.
+      const expired = suite.sandbox.runImageLifecycle({ now: Date.now() + 15 * 86_400_000 });
+      expect(expired.filter((e) => e.repositoryName === projectRepositoryName('keep')).flatMap((e) => e.imageTags)).toEqual([tagOf(v1)]);
+      const service = deployments(app.ctx);
+      expect((await service.rollbackCheck(dir, v1.id)).blockers).toEqual([expect.stringContaining('The image of web from deployment')]);
+      expect((await service.rollbackCheck(dir, v2.id)).blockers).toEqual([]);
+    } finally {
+      await app.ctx.dispose();
+    }
   });
 });

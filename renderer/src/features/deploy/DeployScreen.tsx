@@ -21,7 +21,7 @@ import { History } from './History';
 import { HolderAlert, useHolder } from './Holder';
 import { Comparison } from './Comparison';
 import { RollbackDialog } from './RollbackDialog';
-import { canRollBackTo, runningDeployment } from '../../../../shared/domain/rollback';
+import { canRollBackTo, KEPT_DEPLOYMENTS, runningDeployment } from '../../../../shared/domain/rollback';
 import type { DeploymentRecord } from '../../../../shared/domain/deploy';
 import { BuildOutput, OneOffs, ProgressBars, Rollouts, StackTimeline } from './LiveDetails';
 import { DnsRecords } from './DnsRecords';
@@ -236,7 +236,7 @@ function DeployBody({ dir }: { dir: string }) {
           </Text>
           {history.data && history.data.length > 1 && (
             <Text size="xs" c="dimmed">
-              {restorable === 0 ? 'No earlier deployment can be put back yet.' : `${restorable} earlier deployment${restorable === 1 ? '' : 's'} can be put back.`} Tick two to compare them.
+              {restorable === 0 ? 'No earlier deployment can be put back yet.' : `${restorable} earlier deployment${restorable === 1 ? '' : 's'} can be put back (Berth keeps what the last ${KEPT_DEPLOYMENTS} successful ones ran).`} Tick two to compare them.
             </Text>
           )}
         </Group>
