@@ -13,6 +13,8 @@ import { raise } from '../../shared/result';
 /** How often the holder says it is alive, and how long a silence makes it stale. */
 export const HEARTBEAT_MS = 30_000;
 export const STALE_AFTER_MS = 10 * 60_000;
+/** Phases that follow each other within this gap are reported together (a no-op redeploy writes the lock once). */
+const PHASE_WRITE_GAP_MS = 5_000;
 
 const holderSchema = z.object({
   deploymentId: z.string(),
@@ -68,6 +70,9 @@ export class ProjectLock {
   private lost = false;
   private timer: NodeJS.Timeout | undefined;
   private holder: DeploymentHolder | undefined;
+  private lastWrite = 0;
+  /** The phase to report with the next heartbeat. */
+  private phase: DeployPhase | undefined;
 
   constructor(
     private readonly s3: S3Client,
@@ -83,6 +88,7 @@ export class ProjectLock {
     const out = await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: lockKey(holder.project), Body: JSON.stringify(holder), ContentType: 'application/json', ...condition }));
     this.etag = out.ETag;
     this.holder = holder;
+    this.lastWrite = this.now();
   }
 
   /**
@@ -120,11 +126,17 @@ export class ProjectLock {
     this.timer.unref();
   }
 
+  /** A new phase: reported at once unless the last write was moments ago (then with the next heartbeat). */
+  async phaseChanged(phase: DeployPhase): Promise<void> {
+    this.phase = phase;
+    if (this.now() - this.lastWrite >= PHASE_WRITE_GAP_MS) await this.beat();
+  }
+
   /** Says the holder is alive (and in which phase); a failed condition means it was taken over. */
-  async beat(phase?: DeployPhase): Promise<void> {
+  async beat(): Promise<void> {
     if (!this.holder || !this.etag || this.lost) return;
     try {
-      await this.write({ ...this.holder, heartbeatAt: new Date(this.now()).toISOString(), ...(phase ? { phase } : {}) }, { IfMatch: this.etag });
+      await this.write({ ...this.holder, heartbeatAt: new Date(this.now()).toISOString(), ...(this.phase ? { phase: this.phase } : {}) }, { IfMatch: this.etag });
     } catch (error) {
       if (isPreconditionFailed(error) || (error as { name?: string }).name === 'NoSuchKey') this.lost = true;
       // Any other failure (a network drop): the next beat tries again.

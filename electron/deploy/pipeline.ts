@@ -219,7 +219,7 @@ export class DeploymentRun {
     entry.state = state;
     if (state === 'running') {
       this.currentPhase = phase;
-      void this.lock?.beat(phase);
+      void this.lock?.phaseChanged(phase);
     }
     this.emit({ type: 'phase', deploymentId: this.record.id, phase, state, ...(message ? { message } : {}) });
   }
@@ -500,7 +500,7 @@ export class DeploymentRun {
     await this.step('secrets', async () => {
       if (rollback) {
         const n = rollback.check.configRestores.length;
-        return { skipped: n === 0 ? `Config values are as deployment ${rollback.release.deploymentId} read them.` : `${n} config value${n === 1 ? '' : 's'} go back to deployment ${rollback.release.deploymentId}'s once you approve the changes.`, value: undefined };
+        return { skipped: n === 0 ? `Config values are as deployment ${rollback.release.deploymentId} read them.` : `${n} config value${n === 1 ? ' goes' : 's go'} back to deployment ${rollback.release.deploymentId}'s once you approve the changes.`, value: undefined };
       }
       const derived = await writeDerivedParameters(clients.ssm, project);
       const files = await writeSecretFiles(clients.ssm, project);
@@ -570,7 +570,10 @@ export class DeploymentRun {
       const parameters = rollback ? releaseParameters(rollback.release, outputs) : projectStackParameters(outputs, images, planned);
       this.sent = { planned, parameters };
       if (await stackUpToDate(cfn, stack, planned, parameters)) {
-        if (rollback) await this.restoreRollbackConfig(rollback);
+        if (rollback) {
+          this.emit({ type: 'diff', deploymentId: this.record.id, diff: { stackName, changeSetName: '', changes: [], empty: true } });
+          return { skipped: await this.rollbackWithoutStackChange(rollback), value: { changed: false, outputs: outputsOf(stack) } };
+        }
         // A move interrupted after its stack update finished still has its services to start.
         if (Object.keys(restores).length > 0) await startServices(moveEnv);
         this.emit({ type: 'diff', deploymentId: this.record.id, diff: { stackName, changeSetName: '', changes: [], empty: true } });
@@ -590,6 +593,7 @@ export class DeploymentRun {
       });
       this.emit({ type: 'diff', deploymentId: this.record.id, diff: stores.moves.length > 0 ? { ...prepared.diff, moves: stores.moves } : prepared.diff });
       if (prepared.diff.empty || !prepared.changeSetId) {
+        if (rollback) return { skipped: await this.rollbackWithoutStackChange(rollback), value: { changed: false, outputs: outputsOf(stack) } };
         return { skipped: 'Nothing to change.', value: { changed: followed, outputs: outputsOf(stack) } };
       }
       if (!input.autoApprove && !this.approved) {
@@ -669,7 +673,8 @@ export class DeploymentRun {
     // 11. Record (written by run() once the outcome is final), and the release a rollback or a comparison reads.
     await this.step('record', async () => {
       const sent = this.sent;
-      if (!sent) return undefined;
+      // Nothing changed: what runs already has its release and its kept images.
+      if (!sent || this.record.outcome === 'nothing-to-change') return undefined;
       if (Object.keys(images).length > 0) this.record.images = { ...images };
       // A rollback wrote its config back as new versions: record those.
       const configVersions = rollback ? await readConfigVersions(clients.ssm, project.name) : (this.configVersions ?? {});
@@ -740,6 +745,13 @@ export class DeploymentRun {
     if (check.blockers.length > 0) raise('ROLLBACK_BLOCKED', `Deployment ${target.id} cannot be put back. ${check.blockers.join(' ')} Nothing was changed.`, { blockers: check.blockers });
     const repositoryUri = (await findRepository(clients.ecr, target.project)) ?? '';
     return { release, check, repositoryUri };
+  }
+
+  /** A rollback whose stack already runs the target (CloudFormation rolled a failed attempt back): only its config values go back. */
+  private async rollbackWithoutStackChange(rollback: RollbackPlan): Promise<string> {
+    const n = rollback.check.configRestores.length;
+    await this.restoreRollbackConfig(rollback);
+    return n === 0 ? 'The stack already runs that deployment, and its config values are as it read them.' : `The stack already runs that deployment; ${n} config value${n === 1 ? ' was' : 's were'} put back to ${n === 1 ? 'its earlier value' : 'their earlier values'}.`;
   }
 
   /** After approval: the config values go back to the rollback target's (undone if the stack update fails). */

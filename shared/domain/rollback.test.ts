@@ -19,13 +19,19 @@ describe('rollback targets', () => {
     expect(canRollBackTo(v1, [back, v2, v1])).toBe(false);
   });
 
-  it('after a failed v2 that CloudFormation rolled back, v1 runs: the target is the one before it', () => {
+  it('after a failed v2 that CloudFormation rolled back, v1 runs: the target is v1 itself (its config values come back too)', () => {
     const v0 = record('succeeded', 't0', 'repo:0');
     const v1 = record('succeeded', 't1', 'repo:1');
     const v2 = record('failed', 't2', 'repo:2');
     expect(runningDeployment([v2, v1, v0])).toBe(v1);
-    expect(defaultRollbackTarget([v2, v1, v0])).toBe(v0);
+    expect(defaultRollbackTarget([v2, v1, v0])).toBe(v1);
+    expect(canRollBackTo(v1, [v2, v1, v0])).toBe(true);
+    expect(canRollBackTo(v0, [v2, v1, v0])).toBe(true);
     expect(canRollBackTo(v2, [v2, v1, v0])).toBe(false);
+    // Once put back, v1 runs and is the newest: nothing more to do for it.
+    const back = { ...record('succeeded', 't1', 'repo:1'), rollbackOf: v1.id };
+    expect(canRollBackTo(back, [back, v2, v1, v0])).toBe(false);
+    expect(defaultRollbackTarget([back, v2, v1, v0])).toBe(v0);
   });
 
   it('the same template with another image is another release; one without a release is no candidate', () => {

@@ -20,18 +20,27 @@ export function sameRelease(a: DeploymentRecord, b: DeploymentRecord): boolean {
   return a.templateHash === b.templateHash && images(a) === images(b);
 }
 
+/** True when the newest attempt did not become what runs (it failed and CloudFormation rolled it back, or it was cancelled). */
+function laterAttemptFailed(history: readonly DeploymentRecord[], running: DeploymentRecord | undefined): boolean {
+  return running !== undefined && history[0] !== running && history[0]?.outcome !== 'running';
+}
+
 /**
- * The deployment `berth rollback` goes to without an id: the newest candidate that differs from
- * what runs now (a failed deploy that CloudFormation already rolled back leaves the stack on the
- * deployment before it, so going "one back" from the latest attempt would skip one).
+ * The deployment `berth rollback` goes to without an id. After a failed attempt, the one that
+ * runs: CloudFormation put its stack back, and the rollback puts back the rest (config values
+ * the failed attempt changed). Otherwise the newest candidate that differs from what runs now.
  */
 export function defaultRollbackTarget(history: readonly DeploymentRecord[]): DeploymentRecord | undefined {
   const running = runningDeployment(history);
-  return rollbackCandidates(history).find((r) => !running || (r.id !== running.id && !sameRelease(r, running)));
+  const candidates = rollbackCandidates(history);
+  if (running && laterAttemptFailed(history, running) && candidates.includes(running)) return running;
+  return candidates.find((r) => !running || (r.id !== running.id && !sameRelease(r, running)));
 }
 
-/** True when a rollback to `r` would change something: a candidate, and not what runs now. */
+/** True when a rollback to `r` would change something: a candidate that differs from what runs now, or what runs now after a failed attempt. */
 export function canRollBackTo(r: DeploymentRecord, history: readonly DeploymentRecord[]): boolean {
   const running = runningDeployment(history);
-  return rollbackCandidates(history).includes(r) && (!running || (r.id !== running.id && !sameRelease(r, running)));
+  if (!rollbackCandidates(history).includes(r)) return false;
+  if (r === running) return laterAttemptFailed(history, running);
+  return !running || !sameRelease(r, running);
 }

@@ -59,8 +59,8 @@ describe('redeploying', () => {
     expect(record.outcome).toBe('nothing-to-change');
     for (const command of ['PutObjectCommand', 'CreateMultipartUploadCommand', 'UploadPartCommand', 'StartBuildCommand', 'CreateChangeSetCommand', 'ExecuteChangeSetCommand', 'PutParameterCommand']) {
       expect(callsOf(suite.app, command, from), command).toBe(
-        // The deployment record itself is the one object written.
-        command === 'PutObjectCommand' ? 1 : 0,
+        // The deployment record and the project lock are the two objects written.
+        command === 'PutObjectCommand' ? 2 : 0,
       );
     }
     expect(record.phases.find((p) => p.phase === 'upload')?.state).toBe('skipped');

@@ -77,7 +77,8 @@ describe('rollback', () => {
     const back = await rollback(dir);
     expect(back.failure?.message).toBeUndefined();
     expect(back).toMatchObject({ outcome: 'succeeded', rollbackOf: v1.id, images: v1.images, templateHash: v1.templateHash });
-    expect(callsOf(suite.app, 'StartBuild', from)).toBe(0);
+    expect(callsOf(suite.app, 'StartBuildCommand', from)).toBe(0);
+    expect(callsOf(suite.app, 'StartBuildCommand')).toBeGreaterThan(0);
     expect(back.phases.find((p) => p.phase === 'build')!.state).toBe('skipped');
 
     // The stack runs v1's template and image again, and the task reads v1's value (as a new version).
@@ -195,5 +196,30 @@ describe('rollback', () => {
     } finally {
       await app.ctx.dispose();
     }
+  });
+
+  it('after a bad v2 (an image that is not there) that CloudFormation rolled back, the rollback puts back the config it changed', async () => {
+    const dir = await newProject('badv2');
+    await setConfig(clients().ssm, 'badv2', 'API_KEY', 'good-key');
+    const v1 = await deploy(suite.app, dir, 'affordable');
+    expect(v1.failure?.message).toBeUndefined();
+    const v1Template = await deployedTemplate('badv2');
+    await writeVersion(dir, 'badv2', '2');
+    await writeFile(join(dir, 'compose.yaml'), compose('badv2', '2').replace('    build: ./web\n', '    image: 000000000000.dkr.ecr.us-east-1.amazonaws.com/berth/badv2:nope\n'));
+    await setConfig(clients().ssm, 'badv2', 'API_KEY', 'bad-key');
+    const v2 = await deploy(suite.app, dir, 'affordable');
+    expect(v2.failure).toMatchObject({ phase: 'stack' });
+    // CloudFormation put the stack back; the config value is still v2's.
+    expect(await deployedTemplate('badv2')).toBe(v1Template);
+    expect(await revealConfig(clients().ssm, 'badv2', 'API_KEY')).toBe('bad-key');
+
+    const back = await rollback(dir);
+    expect(back.failure?.message).toBeUndefined();
+    expect(back).toMatchObject({ rollbackOf: v1.id, outcome: 'nothing-to-change' });
+    expect(back.phases.find((p) => p.phase === 'stack')!.state).toBe('skipped');
+    expect(await revealConfig(clients().ssm, 'badv2', 'API_KEY')).toBe('good-key');
+    expect(await deployedTemplate('badv2')).toBe(v1Template);
+    const stackMessage = suite.app.events.find((e) => e.type === 'phase' && e.deploymentId === back.id && e.phase === 'stack' && e.state === 'skipped');
+    expect(stackMessage).toMatchObject({ message: 'The stack already runs that deployment; 1 config value was put back to its earlier value.' });
   });
 });

@@ -94,6 +94,13 @@ describe('sandbox ECS and ECR', () => {
     await sb.settle();
     task = (await c.ecs.send(new DescribeTasksCommand({ cluster: 'berth', tasks: [run.tasks![0]!.taskArn!] }))).tasks![0]!;
     expect(task.stoppedReason).toContain('invalid ssm parameters: /Berth/app/API_KEY');
+    // ECS reads the latest version only: a version selector is refused even when that version exists.
+    await c.ssm.send(new PutParameterCommand({ Name: '/Berth/app/VERSIONED', Value: 'k', Type: 'SecureString' }));
+    await c.ecs.send(new RegisterTaskDefinitionCommand(webTaskDefinition('nginx', { secrets: [{ name: 'API_KEY', valueFrom: 'arn:aws:ssm:us-east-1:000000000000:parameter/Berth/app/VERSIONED:1' }] })));
+    run = await c.ecs.send(new RunTaskCommand({ cluster: 'berth', taskDefinition: 'app-web', networkConfiguration: network }));
+    await sb.settle();
+    task = (await c.ecs.send(new DescribeTasksCommand({ cluster: 'berth', tasks: [run.tasks![0]!.taskArn!] }))).tasks![0]!;
+    expect(task.stoppedReason).toBe('The Systems Manager parameter name specified for secret API_KEY is invalid. The parameter name can be up to 2048 characters and include the following letters and symbols: a-zA-Z0-9_.-,');
   });
 
   it('keeps a service at its desired count, rolls out a new task definition, and trips the circuit breaker with rollback', async () => {

@@ -128,6 +128,8 @@ function startFailure(core: SandboxCore, td: EcsTaskDefinition, task: EcsTask): 
     for (const secret of secrets) {
       const from = String(secret.valueFrom ?? '');
       if (from.startsWith('arn:aws:secretsmanager:')) return `ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secret from asm: the Berth sandbox has no Secrets Manager (${from})`;
+      // ECS reads the latest version only: a `name:N` selector is not a parameter name to it.
+      if (/:\d+$/.test(from.replace(/^arn:aws:ssm:[^:]*:[^:]*:/, ''))) return `The Systems Manager parameter name specified for secret ${String(secret.name)} is invalid. The parameter name can be up to 2048 characters and include the following letters and symbols: a-zA-Z0-9_.-,`;
       if (!findParameter(core, from)) return `ResourceInitializationError: unable to pull secrets or registry auth: unable to retrieve secrets from ssm: service call has been retried 1 time(s): invalid ssm parameters: ${from.replace(/^arn:aws:ssm:[^:]*:[^:]*:parameter/, '')}`;
     }
     const pull = pullFailure(core, td, task, String(c.image));
