@@ -98,6 +98,8 @@ test('deploy v1, deploy a broken v2, compare them, roll back to v1 with the chan
   await page.getByRole('button', { name: 'Apply changes' }).click();
   await expect(page.getByTestId('deploy-outcome')).toBeVisible({ timeout: 60_000 });
   await expect(page.getByTestId('deploy-holder')).toHaveCount(0);
+  await expect(rows.nth(0)).toContainText('took over from alex-laptop');
+  await snap(page, 'deploy-taken-over');
   const after = await app.call('deploy:history', { dir });
   expect(after[0]!.tookOverFrom).toMatchObject({ host: 'alex-laptop', deploymentId: holder.deploymentId });
 });

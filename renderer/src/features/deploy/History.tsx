@@ -81,6 +81,13 @@ export function History({ records, actions }: { records: DeploymentRecord[]; act
                 <Badge color={OUTCOME[r.outcome].color} variant="light">
                   {OUTCOME[r.outcome].label}
                 </Badge>
+                {r.tookOverFrom && (
+                  <Tooltip label={`${r.tookOverFrom.identityArn} on ${r.tookOverFrom.host} had stopped reporting at ${localTime(r.tookOverFrom.heartbeatAt)}`}>
+                    <Text size="xs" c="dimmed" tabIndex={0}>
+                      took over from {r.tookOverFrom.host}
+                    </Text>
+                  </Tooltip>
+                )}
                 {r.rollbackOf && (
                   <Text size="xs" c="dimmed">
                     rollback to {localTime(records.find((x) => x.id === r.rollbackOf)?.startedAt ?? r.rollbackOf)}
