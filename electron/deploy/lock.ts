@@ -73,6 +73,7 @@ export class ProjectLock {
   private lastWrite = 0;
   /** The phase to report with the next heartbeat. */
   private phase: DeployPhase | undefined;
+  private pending: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly s3: S3Client,
@@ -126,10 +127,16 @@ export class ProjectLock {
     this.timer.unref();
   }
 
-  /** A new phase: reported at once unless the last write was moments ago (then with the next heartbeat). */
+  /** A new phase: reported at once, or PHASE_WRITE_GAP_MS after the last write when that was moments ago. */
   async phaseChanged(phase: DeployPhase): Promise<void> {
     this.phase = phase;
-    if (this.now() - this.lastWrite >= PHASE_WRITE_GAP_MS) await this.beat();
+    const wait = PHASE_WRITE_GAP_MS - (this.now() - this.lastWrite);
+    if (wait <= 0) return this.beat();
+    this.pending ??= setTimeout(() => {
+      this.pending = undefined;
+      void this.beat();
+    }, wait);
+    this.pending.unref();
   }
 
   /** Says the holder is alive (and in which phase); a failed condition means it was taken over. */
@@ -151,7 +158,9 @@ export class ProjectLock {
   /** Lets go of the project (only if it is still ours). */
   async release(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    if (this.pending) clearTimeout(this.pending);
     this.timer = undefined;
+    this.pending = undefined;
     if (!this.holder || this.lost) return;
     const current = await readHolder(this.s3, this.bucket, this.holder.project).catch(() => undefined);
     if (current?.holder.deploymentId === this.holder.deploymentId) await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: lockKey(this.holder.project) })).catch(() => undefined);

@@ -29,6 +29,8 @@ describe('the project lock', () => {
     const { deploymentId } = await a.start({ dir, mode: 'affordable', autoApprove: false });
     const run = a.get(deploymentId)!;
     await expect.poll(() => run.phase, { timeout: 10_000 }).toBe('stack');
+    // The phase reaches the bucket within seconds (phases moments apart are written together).
+    await expect.poll(async () => (await readHolder(clientsOf(suite.app).s3, await bucket(), 'kiosk'))?.holder.phase, { timeout: 10_000, interval: 250 }).toBe('stack');
     const held = await readHolder(clientsOf(suite.app).s3, await bucket(), 'kiosk');
     expect(held!.holder).toMatchObject({ deploymentId, project: 'kiosk', identityArn: expect.stringContaining('arn:aws:iam::'), berthVersion: '0.0.0-test', account: '000000000000', region: 'us-east-1', phase: 'stack' });
     expect(held!.holder.host.length).toBeGreaterThan(0);

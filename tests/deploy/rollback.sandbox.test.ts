@@ -14,12 +14,13 @@ import { deployments } from '../../electron/deploy/deployments';
 import { getRelease } from '../../electron/deploy/release';
 import { ecsServiceName, projectRepositoryName } from '../../electron/plan/names';
 import { deleteConfig, revealConfig, setConfig } from '../../electron/secrets/store';
-import { callsOf, clientsOf, clusterOf, connectedApp, deploy, FAST, runBerth, sandboxAppForSuite, suiteProject } from './helpers';
+import { callsOf, clientsOf, clusterOf, connectedApp, deploy, FAST, runBerth, sandboxAppForSuite, suiteProject, vpcQuota } from './helpers';
 import { DescribeImagesCommand } from '@aws-sdk/client-ecr';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 
-const suite = sandboxAppForSuite();
+// Five projects in one account: room for their VPCs.
+const suite = sandboxAppForSuite(vpcQuota(10));
 const clients = () => clientsOf(suite.app);
 
 function compose(project: string, release: string): string {
