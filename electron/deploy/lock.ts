@@ -5,6 +5,7 @@
  * released at the end. A holder silent for longer than `staleAfterMs` (a closed laptop, a
  * killed terminal) can be taken over, and the new holder records whom it replaced.
  */
+import { utcMinute } from '../util/utc-minute';
 import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { DEPLOY_PHASES, type DeploymentHolder, type DeployPhase, type HolderView } from '../../shared/domain/deploy';
@@ -58,11 +59,6 @@ export function holderWords(view: HolderView): string {
   const h = view.holder;
   const since = `being deployed by ${h.identityArn} on ${h.host} (Berth ${h.berthVersion}) since ${utcMinute(h.startedAt)}, phase ${h.phase}`;
   return view.stale ? `${since}; it has not reported for ${view.silentMinutes} minutes and looks abandoned` : since;
-}
-
-/** 2026-12-03T06:10:39.108Z → 2026-12-03 06:10 UTC (the same on every machine). */
-function utcMinute(iso: string): string {
-  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }
 
 export class ProjectLock {

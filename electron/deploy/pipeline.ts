@@ -6,6 +6,7 @@
  * auto-approved. A run that resumes after a restart attaches to builds and stack operations
  * already under way instead of starting them again.
  */
+import { utcMinute } from '../util/utc-minute';
 import { sleepUnlessAborted } from '../util/sleep';
 import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
@@ -373,7 +374,9 @@ export class DeploymentRun {
     // 5. Package every distinct build context.
     // A rollback runs the images it recorded: nothing is packaged, uploaded or built.
     const built = rollback ? [] : project.services.filter((s): s is ServiceModel & { build: NonNullable<ServiceModel['build']> } => s.build !== undefined);
-    const nothingToBuild = rollback ? `Rolling back to deployment ${rollback.release.deploymentId}: its images are used as they are.` : 'No service builds an image.';
+    // The target in words a user recognises from the History: when it started.
+    const target = input.rollbackOf ? `the deployment of ${utcMinute(input.rollbackOf.startedAt)}` : '';
+    const nothingToBuild = rollback ? `Rolling back to ${target}: its images are used as they are.` : 'No service builds an image.';
     const contextKeyOf = (s: (typeof built)[number]) => `${s.build.context}\0${s.build.dockerfile}`;
     const byContext = new Map<string, PackagedContext>();
     await this.step('package', async () => {
@@ -500,7 +503,7 @@ export class DeploymentRun {
     await this.step('secrets', async () => {
       if (rollback) {
         const n = rollback.check.configRestores.length;
-        return { skipped: n === 0 ? `Config values are as deployment ${rollback.release.deploymentId} read them.` : `${n} config value${n === 1 ? ' goes' : 's go'} back to deployment ${rollback.release.deploymentId}'s once you approve the changes.`, value: undefined };
+        return { skipped: n === 0 ? `Config values are as ${target} read them.` : `${n} config value${n === 1 ? ' goes' : 's go'} back to ${target}'s once you approve the changes.`, value: undefined };
       }
       const derived = await writeDerivedParameters(clients.ssm, project);
       const files = await writeSecretFiles(clients.ssm, project);
