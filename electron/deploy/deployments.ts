@@ -150,7 +150,10 @@ function createDeployments(ctx: AppContext, tuning: PipelineTuning | undefined):
   /** Resumes an interrupted deployment when AWS still works on it; otherwise closes its record. */
   const resumeOrClose = async (dir: string, r: LocalRecord): Promise<DeploymentRun | undefined> => {
     if (await workUnderWay(r.record.project)) {
-      return launch(dir, r.record.mode, r.resume?.autoApprove ?? false, r.record.id, true, r.record.startedAt);
+      // An interrupted rollback carries on putting back its target, never the folder's files.
+      const target = r.resume?.rollbackOf ? (await service.history(dir)).find((h) => h.id === r.resume!.rollbackOf) : undefined;
+      if (r.resume?.rollbackOf && !target) raise('ROLLBACK_BLOCKED', `The interrupted rollback ${r.record.id} puts back deployment ${r.resume.rollbackOf}, which the history no longer has. Wait until the stack operation ends, then roll back again.`);
+      return launch(dir, r.record.mode, r.resume?.autoApprove ?? false, r.record.id, true, r.record.startedAt, target);
     }
     const record: DeploymentRecord = {
       ...r.record,

@@ -226,7 +226,7 @@ export class DeploymentRun {
   }
 
   private resumeInfo(): ResumeInfo {
-    return { dir: this.input.dir, autoApprove: this.input.autoApprove, pid: this.env.pid ?? process.pid };
+    return { dir: this.input.dir, autoApprove: this.input.autoApprove, pid: this.env.pid ?? process.pid, ...(this.input.rollbackOf ? { rollbackOf: this.input.rollbackOf.id } : {}) };
   }
 
   private async saveLocal(): Promise<void> {
@@ -575,7 +575,9 @@ export class DeploymentRun {
       if (await stackUpToDate(cfn, stack, planned, parameters)) {
         if (rollback) {
           this.emit({ type: 'diff', deploymentId: this.record.id, diff: { stackName, changeSetName: '', changes: [], empty: true } });
-          return { skipped: await this.rollbackWithoutStackChange(rollback), value: { changed: false, outputs: outputsOf(stack) } };
+          // Config values go back here too: a resumed rollback may have stopped before writing them.
+          const words = await this.rollbackWithoutStackChange(rollback);
+          return { skipped: followed ? 'The stack operation already under way finished.' : words, value: { changed: followed, outputs: outputsOf(stack) } };
         }
         // A move interrupted after its stack update finished still has its services to start.
         if (Object.keys(restores).length > 0) await startServices(moveEnv);

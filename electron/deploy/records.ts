@@ -55,6 +55,8 @@ export const resumeInfoSchema = z.object({
   pid: z.number(),
   /** The connection it ran with. */
   endpoint: z.string().optional(),
+  /** A rollback: the deployment it puts back (a resumed run must carry on putting that back, not deploy the folder). */
+  rollbackOf: z.string().optional(),
 });
 export type ResumeInfo = z.infer<typeof resumeInfoSchema>;
 

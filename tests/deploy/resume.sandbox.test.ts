@@ -104,4 +104,31 @@ describe('re-attaching after a restart', () => {
     expect(closed.failure?.message).toMatch(/Berth stopped before this deployment finished/);
     await second.ctx.dispose();
   });
+
+  it('an interrupted rollback carries on putting back its target, not the folder', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'berth-resume-rollback-'));
+    const dir = await mkdtemp(join(tmpdir(), 'berth-resume-rollback-project-'));
+    folders.push(dataDir, dir);
+    const compose = (release: string) => `name: resume-rollback\nservices:\n  web:\n    image: nginx:1.27\n    ports: ["80:80"]\n    environment: [RELEASE=${release}]\n`;
+    await writeFile(join(dir, 'compose.yaml'), compose('1'));
+    const first = await connectedApp(sandbox, dataDir);
+    const service = deployments(first.ctx);
+    const v1 = await service.get((await service.start({ dir, mode: 'affordable', autoApprove: true })).deploymentId)!.done;
+    await writeFile(join(dir, 'compose.yaml'), compose('2'));
+    const v2 = await service.get((await service.start({ dir, mode: 'affordable', autoApprove: true })).deploymentId)!.done;
+    expect([v1.outcome, v2.outcome]).toEqual(['succeeded', 'succeeded']);
+    const from = first.events.length;
+    const { deploymentId } = await service.rollback({ dir, deploymentId: v1.id, autoApprove: true });
+    await until(first, from, (e) => e.type === 'phase' && e.deploymentId === deploymentId && e.phase === 'stack' && e.message === 'Applying the changes.');
+    await first.ctx.dispose();
+
+    // The folder still says RELEASE=2; the resumed run must finish putting v1 back and change nothing more.
+    const second = await connectedApp(sandbox, dataDir);
+    expect((await deployments(second.ctx).active(dir))?.id).toBe(deploymentId);
+    const record = await deployments(second.ctx).get(deploymentId)!.done;
+    await second.ctx.dispose();
+    expect(record.failure?.message).toBeUndefined();
+    expect(record).toMatchObject({ outcome: 'succeeded', rollbackOf: v1.id, templateHash: v1.templateHash });
+    expect(callsOf(second, 'CreateChangeSetCommand')).toBe(0);
+  });
 });
