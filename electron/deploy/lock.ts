@@ -41,8 +41,8 @@ const isPreconditionFailed = (e: unknown) => (e as { name?: string }).name === '
 export async function readHolder(s3: S3Client, bucket: string, project: string): Promise<{ holder: DeploymentHolder; etag: string } | undefined> {
   try {
     const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: lockKey(project) }));
-    const parsed = holderSchema.safeParse(JSON.parse((await out.Body?.transformToString()) ?? 'null'));
-    return parsed.success && out.ETag ? { holder: parsed.data, etag: out.ETag } : undefined;
+    const parsed = holderSchema.safeParse(JSON.parse((await out?.Body?.transformToString()) ?? 'null'));
+    return parsed.success && out?.ETag ? { holder: parsed.data, etag: out.ETag } : undefined;
   } catch (error) {
     if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey' || error instanceof SyntaxError) return undefined;
     throw error;

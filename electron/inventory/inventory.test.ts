@@ -1,7 +1,7 @@
 import { DeleteStackCommand, GetTemplateCommand, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { DeleteRepositoryCommand, DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
-import { DeleteObjectsCommand, ListObjectsV2Command, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
 import { DeleteParametersCommand, DescribeParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DeleteSecretCommand, DescribeSecretCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -133,6 +133,20 @@ describe('regionInventory', () => {
 });
 
 describe('teardownProject', () => {
+  it('is refused while another machine deploys the project, naming who', async () => {
+    cfn = fakeCloudFormation();
+    seedBootstrap();
+    cfn.seed('berth-shop', 'UPDATE_COMPLETE', { tags: projectTags('shop') });
+    const now = new Date().toISOString();
+    const holder = { deploymentId: 'd1', project: 'shop', identityArn: 'arn:aws:iam::111122223333:user/alex', host: 'alex-pc', berthVersion: '1.0.0', account: '111122223333', region: 'us-east-1', startedAt: now, heartbeatAt: now, phase: 'build' };
+    s3.on(GetObjectCommand, { Key: 'locks/shop.json' }).resolves({ ETag: '"e1"', Body: { transformToString: async () => JSON.stringify(holder) } as never });
+    await expect(teardownProject(conn, { project: 'shop', deleteConfig: false, deleteUploads: false, onEvent: () => undefined, wait })).rejects.toMatchObject({
+      appError: { code: 'TEARDOWN_BLOCKED', message: expect.stringContaining('shop is being deployed by arn:aws:iam::111122223333:user/alex on alex-pc') },
+    });
+    expect(ecr.commandCalls(DeleteRepositoryCommand)).toHaveLength(0);
+    expect(cfn.find('berth-shop')).toBeDefined();
+  });
+
   it('deletes images, the stack, derived values, and reports config, uploads and snapshots left behind', async () => {
     cfn = fakeCloudFormation();
     seedBootstrap();
@@ -162,6 +176,7 @@ describe('teardownProject', () => {
       '1 config value(s) under /Berth/shop/ (kept as asked)',
       's3://berth-bucket/uploads/shop/ (kept as asked)',
       's3://berth-bucket/deployments/shop/ (kept as asked)',
+      's3://berth-bucket/releases/shop/ (kept as asked)',
       'RDS final snapshot shop-db-final (kept so your data survives; delete it in the RDS console when no longer needed)',
     ]);
     const steps = events.filter((e) => e.type === 'step' && e.state !== 'running').map((e) => e.type === 'step' && `${e.step}:${e.state}`);

@@ -3,6 +3,7 @@
  * kept and reported) and the bootstrap stack (only when no project stack remains; the bucket
  * is emptied of every version first). Both are idempotent: what is already gone is skipped.
  */
+import { holderView, holderWords, readHolder } from '../deploy/lock';
 import { DeleteStackCommand, UpdateTerminationProtectionCommand } from '@aws-sdk/client-cloudformation';
 import { DeleteFileSystemCommand } from '@aws-sdk/client-efs';
 import { DeleteRepositoryCommand, DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
@@ -124,6 +125,12 @@ export async function teardownProject(conn: TeardownConnection, options: Project
   const leftBehind: string[] = [];
   const bootstrap = await describeStack(conn.clients.cloudformation, BOOTSTRAP_STACK);
   const bucket = stackOutputs(bootstrap).BucketName;
+  // Never under a deployment running elsewhere: it would recreate what this deletes.
+  const held = bucket ? await readHolder(conn.clients.s3, bucket, project) : undefined;
+  if (held) {
+    const view = holderView(held.holder);
+    if (!view.stale) raise('TEARDOWN_BLOCKED', `${project} is ${holderWords(view)}. Tear it down once that deployment has finished.`, { holder: held.holder });
+  }
 
   await step(options, target, 'images', async () => {
     // The project's repository and those under it (BuildKit's layer cache lives at `<repo>/cache`).
@@ -156,11 +163,11 @@ export async function teardownProject(conn: TeardownConnection, options: Project
 
   await step(options, target, 'uploads', async () => {
     if (!bucket) return { skipped: 'No bootstrap bucket.' };
-    const prefixes = [`uploads/${project}/`, `deployments/${project}/`];
+    const prefixes = [`uploads/${project}/`, `deployments/${project}/`, `releases/${project}/`];
     if (options.deleteUploads) {
       let n = 0;
       for (const prefix of prefixes) n += await deleteAllVersions(conn.clients.s3, bucket, prefix);
-      return n === 0 ? { skipped: 'No uploads or deployment records.' } : { done: `Deleted ${n} object version(s) of build contexts and deployment records.` };
+      return n === 0 ? { skipped: 'No uploads or deployment records.' } : { done: `Deleted ${n} object version(s) of build contexts, deployment records and releases.` };
     }
     for (const prefix of prefixes) if (await hasObjects(conn.clients.s3, bucket, prefix)) leftBehind.push(`s3://${bucket}/${prefix} (kept as asked)`);
     return { skipped: 'Kept build contexts and deployment records.' };

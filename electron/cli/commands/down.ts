@@ -15,7 +15,7 @@ export const downCommand: Command = withAwsErrors({
     ...CONNECTION_OPTIONS,
     yes: { type: 'boolean', description: 'Confirm: this deletes the project’s running services and data stores' },
     'delete-config': { type: 'boolean', description: 'Also delete the project’s config values' },
-    'delete-uploads': { type: 'boolean', description: 'Also delete build contexts and deployment records from the bucket' },
+    'delete-uploads': { type: 'boolean', description: 'Also delete build contexts, deployment records and releases from the bucket (nothing of the project can be rolled back to afterwards)' },
     retain: { type: 'string', multiple: true, description: 'After a failed delete: keep this resource (logical id) and delete the rest' },
   },
   async run(run) {
