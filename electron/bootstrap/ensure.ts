@@ -26,6 +26,11 @@ import { DOCKER_HUB_OUTPUTS } from '../plan/bootstrap';
 export const BOOTSTRAP_STACK = 'berth-bootstrap';
 
 /** Where the bootstrap template comes from (the planner in the app; fixtures in tests). */
+/** The bootstrap bucket's name, or undefined while there is no bootstrap stack. */
+export async function bootstrapBucket(cfn: CloudFormationClient): Promise<string | undefined> {
+  return stackOutputs(await describeStack(cfn, BOOTSTRAP_STACK)).BucketName;
+}
+
 export interface BootstrapTemplateSource {
   /**
    * The template, keeping the shared project network while projects deployed before per-project

@@ -16,8 +16,8 @@ import { loadProject } from '../compose/load';
 import { BOOTSTRAP_STACK_NAME, projectRepositoryName, projectStackName } from '../plan';
 import { runningBuilds } from './build';
 import { DeploymentRun, type PipelineTuning } from './pipeline';
-import { checkRollback, defaultRollbackTarget, type RollbackCheck } from './rollback';
-import { readConfigVersions } from '../secrets/store';
+import { checkRollbackTarget, defaultRollbackTarget, type RollbackCheck } from './rollback';
+import { bootstrapBucket } from '../bootstrap/ensure';
 import { bucketRecords, localRecords, mergeHistory, newDeploymentId, saveLocalRecord, type LocalRecord } from './records';
 import { age } from './stack';
 import { describeStack, stackOutputs } from '../aws/stacks';
@@ -206,27 +206,21 @@ function createDeployments(ctx: AppContext, tuning: PipelineTuning | undefined):
     async holder(dirInput) {
       const project = await projectNameOf(resolve(dirInput));
       const conn = connectionManager(ctx).require();
-      const bucket = stackOutputs(await describeStack(conn.clients.cloudformation, BOOTSTRAP_STACK_NAME)).BucketName;
+      const bucket = await bootstrapBucket(conn.clients.cloudformation);
       const found = bucket ? await readHolder(conn.clients.s3, bucket, project) : undefined;
       return found ? holderView(found.holder, Date.now(), tuning?.lock?.staleAfterMs) : null;
     },
     async rollbackCheck(dirInput, id) {
       const history = await service.history(dirInput);
       const target = history.find((r) => r.id === id) ?? raise('NOT_FOUND', `This project has no deployment ${id}. \`berth history\` lists them.`);
-      const blocked = (reason: string): RollbackCheck => ({ target: id, blockers: [reason], notes: [], configRestores: [] });
-      if (target.outcome !== 'succeeded') return blocked(`Deployment ${id} did not succeed (${target.outcome}); only a successful deployment can be put back.`);
-      const conn = connectionManager(ctx).require();
-      const bucket = stackOutputs(await describeStack(conn.clients.cloudformation, BOOTSTRAP_STACK_NAME)).BucketName;
-      const release = bucket && target.released ? await getRelease(conn.clients.s3, bucket, target.project, target.id) : undefined;
-      if (!release) return blocked(`Deployment ${id} was made before Berth kept what a rollback needs (its template and images), so it cannot be put back.`);
-      return checkRollback(conn.clients, release, await readConfigVersions(conn.clients.ssm, target.project));
+      return (await checkRollbackTarget(connectionManager(ctx).require().clients, target)).check;
     },
     async compare(dirInput, fromId, toId) {
       const history = await service.history(dirInput);
       const find = (id: string) => history.find((r) => r.id === id) ?? raise('NOT_FOUND', `This project has no deployment ${id}. \`berth history\` lists them.`);
       const [from, to] = [find(fromId), find(toId)];
       const conn = connectionManager(ctx).require();
-      const bucket = stackOutputs(await describeStack(conn.clients.cloudformation, BOOTSTRAP_STACK_NAME)).BucketName;
+      const bucket = await bootstrapBucket(conn.clients.cloudformation);
       const releaseOf = async (r: DeploymentRecord) => (bucket && r.released ? await getRelease(conn.clients.s3, bucket, r.project, r.id) : undefined);
       const [a, b] = await Promise.all([releaseOf(from), releaseOf(to)]);
       return compareDeployments({ record: from, ...(a ? { release: a } : {}) }, { record: to, ...(b ? { release: b } : {}) });
@@ -267,8 +261,7 @@ function createDeployments(ctx: AppContext, tuning: PipelineTuning | undefined):
       const conn = connectionManager(ctx).current();
       if (conn) {
         try {
-          const bootstrap = await describeStack(conn.clients.cloudformation, BOOTSTRAP_STACK_NAME);
-          const bucket = stackOutputs(bootstrap).BucketName;
+          const bucket = await bootstrapBucket(conn.clients.cloudformation);
           if (bucket) remote = await bucketRecords(conn.clients.s3, bucket, project);
         } catch {
           // Offline or no access: the local history is still worth showing.

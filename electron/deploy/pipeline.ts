@@ -39,13 +39,12 @@ import { buildDigest, ensureRepositories, existingImageTags } from './images';
 import { packageContext, type PackagedContext, type PackageOptions } from './package';
 import { bucketRecords, putBucketRecord, saveLocalRecord, type ResumeInfo } from './records';
 import { retainImages } from './retention';
-import { composeFilesOf, getRelease, putRelease, RELEASE_FORMAT, releaseParameters, releaseStack, type Release } from './release';
-import { checkRollback, releaseImages, restoreConfig, undoConfigRestore, type RollbackCheck } from './rollback';
+import { composeFilesOf, putRelease, RELEASE_FORMAT, releaseParameters, releaseStack, type Release } from './release';
+import { checkRollbackTarget, releaseImages, restoreConfig, undoConfigRestore, type RollbackCheck } from './rollback';
 import { findRepository } from './images';
 import { ProjectLock } from './lock';
 import { hostname } from 'node:os';
-import { BOOTSTRAP_STACK_NAME, projectRepositoryName } from '../plan';
-import { stackOutputs } from '../aws/stacks';
+import { projectRepositoryName } from '../plan';
 import type { PlannedStack } from '../../shared/domain/plan';
 import { explainStackFailure, rolloutTargets, watchRollouts } from './rollout';
 import { assertStackIdle, describeStack, discardChangeSet, executeChangeSet, followStack, prepareChangeSet, stackUpToDate, urlsFromOutputs, type WaitKnobs } from './stack';
@@ -342,7 +341,7 @@ export class DeploymentRun {
 
     // 3. Config gate: every required name must be set; a rollback checks that everything it puts back is still there.
     const rollback = await this.step('config', async () => {
-      if (input.rollbackOf) return this.checkRollbackTarget(input.rollbackOf);
+      if (input.rollbackOf) return this.rollbackPlan(input.rollbackOf);
       await assertConfigSet(
         clients.ssm,
         project.name,
@@ -740,14 +739,10 @@ export class DeploymentRun {
   }
 
   /** Loads what a rollback puts back and checks it can all come back (nothing is changed yet). */
-  private async checkRollbackTarget(target: DeploymentRecord): Promise<RollbackPlan> {
+  private async rollbackPlan(target: DeploymentRecord): Promise<RollbackPlan> {
     const { clients } = this.env.connection();
-    if (target.outcome !== 'succeeded') raise('ROLLBACK_BLOCKED', `Deployment ${target.id} did not succeed (${target.outcome}); only a successful deployment can be put back.`);
-    const bucket = stackOutputs(await describeStack(clients.cloudformation, BOOTSTRAP_STACK_NAME)).BucketName;
-    const release = bucket ? await getRelease(clients.s3, bucket, target.project, target.id) : undefined;
-    if (!release) raise('ROLLBACK_BLOCKED', `Deployment ${target.id} was made before Berth kept what a rollback needs (its template and images), so it cannot be put back.`);
-    const check = await checkRollback(clients, release, await readConfigVersions(clients.ssm, target.project));
-    if (check.blockers.length > 0) raise('ROLLBACK_BLOCKED', `Deployment ${target.id} cannot be put back. ${check.blockers.join(' ')} Nothing was changed.`, { blockers: check.blockers });
+    const { check, release } = await checkRollbackTarget(clients, target);
+    if (!release || check.blockers.length > 0) raise('ROLLBACK_BLOCKED', `Deployment ${target.id} cannot be put back. ${check.blockers.join(' ')} Nothing was changed.`, { blockers: check.blockers });
     const repositoryUri = (await findRepository(clients.ecr, target.project)) ?? '';
     return { release, check, repositoryUri };
   }

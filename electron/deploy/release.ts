@@ -60,12 +60,7 @@ export async function getRelease(s3: S3Client, bucket: string, project: string, 
     throw error;
   }
   if (!text) return undefined;
-  let parsed: ReturnType<typeof releaseSchema.safeParse>;
-  try {
-    parsed = releaseSchema.safeParse(JSON.parse(text));
-  } catch {
-    parsed = releaseSchema.safeParse(undefined);
-  }
+  const parsed = releaseSchema.safeParse(parseJson(text));
   if (!parsed.success) raise('INTERNAL', `The stored release of deployment ${deploymentId} (s3://${bucket}/${releaseKey(project, deploymentId)}) is damaged or from a newer Berth; it cannot be used.`);
   return parsed.data;
 }
@@ -80,4 +75,13 @@ export function releaseStack(release: Release): PlannedStack {
 /** The release's stack parameters, with the bootstrap's values as they are now (the cluster may have been recreated). */
 export function releaseParameters(release: Release, bootstrapOutputs: Record<string, string>): { ParameterKey: string; ParameterValue: string }[] {
   return release.parameters.map((p) => (p.ParameterKey in PROJECT_BOOTSTRAP_PARAMETERS && bootstrapOutputs[p.ParameterKey] !== undefined ? { ...p, ParameterValue: bootstrapOutputs[p.ParameterKey]! } : p));
+}
+
+/** JSON, or undefined when the text is not JSON (the schema then refuses it). */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }

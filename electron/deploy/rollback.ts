@@ -7,13 +7,17 @@
  */
 import { GetParameterCommand, GetParametersCommand, PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import type { ECRClient } from '@aws-sdk/client-ecr';
-import type { RollbackCheck } from '../../shared/domain/deploy';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { DeploymentRecord, RollbackCheck } from '../../shared/domain/deploy';
+import { bootstrapBucket } from '../bootstrap/ensure';
+import { readConfigVersions } from '../secrets/store';
 
 export type { RollbackCheck };
 export { defaultRollbackTarget, rollbackCandidates, runningDeployment, sameRelease } from '../../shared/domain/rollback';
 import { IMAGES_METADATA_KEY, projectRepositoryName } from '../plan';
 import { existingImageTags } from './images';
-import type { Release } from './release';
+import { getRelease, type Release } from './release';
 
 /** The images a release runs from the project's own repository: each built service's tag. */
 export function releaseImages(release: Release): { service: string; tag: string }[] {
@@ -87,26 +91,45 @@ function notesFor(release: Release): string[] {
 }
 
 /**
- * Writes each earlier value back as the newest version. Returns the restores to undo on failure
- * (each parameter's version before the rollback). Values never leave this function.
+ * Writes version `version`'s value back as the newest version, unless the newest already has it
+ * (`exists`: the parameter still has a newest version to compare with). True when it wrote.
+ * The value never leaves this function.
  */
+async function putBack(ssm: SSMClient, parameter: string, version: number, exists: boolean): Promise<boolean> {
+  const earlier = await ssm.send(new GetParameterCommand({ Name: `${parameter}:${version}`, WithDecryption: true }));
+  const value = earlier.Parameter?.Value;
+  if (value === undefined) return false;
+  if (exists && (await ssm.send(new GetParameterCommand({ Name: parameter, WithDecryption: true }))).Parameter?.Value === value) return false;
+  await ssm.send(new PutParameterCommand({ Name: parameter, Value: value, Type: earlier.Parameter?.Type ?? 'SecureString', Overwrite: true }));
+  return true;
+}
+
+/** Writes each earlier value back as the newest version. Returns the restores to undo on failure (each parameter's version before the rollback). */
 export async function restoreConfig(ssm: SSMClient, restores: RollbackCheck['configRestores']): Promise<{ parameter: string; version: number }[]> {
   const undo: { parameter: string; version: number }[] = [];
   for (const r of restores) {
-    const earlier = await ssm.send(new GetParameterCommand({ Name: `${r.parameter}:${r.to}`, WithDecryption: true }));
-    const value = earlier.Parameter?.Value;
-    if (value === undefined) continue;
-    if (r.from !== undefined) {
-      const now = await ssm.send(new GetParameterCommand({ Name: r.parameter, WithDecryption: true }));
-      if (now.Parameter?.Value === value) continue;
-      undo.push({ parameter: r.parameter, version: r.from });
-    }
-    await ssm.send(new PutParameterCommand({ Name: r.parameter, Value: value, Type: earlier.Parameter?.Type ?? 'SecureString', Overwrite: true }));
+    if ((await putBack(ssm, r.parameter, r.to, r.from !== undefined)) && r.from !== undefined) undo.push({ parameter: r.parameter, version: r.from });
   }
   return undo;
 }
 
 /** Puts back the values a failed rollback replaced (best effort; each is independent). */
 export async function undoConfigRestore(ssm: SSMClient, undo: { parameter: string; version: number }[]): Promise<void> {
-  for (const u of undo) await restoreConfig(ssm, [{ parameter: u.parameter, to: u.version, from: -1 }]).catch(() => undefined);
+  for (const u of undo) await putBack(ssm, u.parameter, u.version, true).catch(() => undefined);
+}
+
+/**
+ * Whether `target` can be put back: it succeeded, its release is in the bucket, and everything
+ * it ran is still there. Nothing is changed. The release comes with it when there is one.
+ */
+export async function checkRollbackTarget(
+  clients: { cloudformation: CloudFormationClient; s3: S3Client; ecr: ECRClient; ssm: SSMClient },
+  target: DeploymentRecord,
+): Promise<{ check: RollbackCheck; release?: Release }> {
+  const blocked = (reason: string) => ({ check: { target: target.id, blockers: [reason], notes: [], configRestores: [] } });
+  if (target.outcome !== 'succeeded') return blocked(`Deployment ${target.id} did not succeed (${target.outcome}); only a successful deployment can be put back.`);
+  const bucket = await bootstrapBucket(clients.cloudformation);
+  const release = bucket ? await getRelease(clients.s3, bucket, target.project, target.id) : undefined;
+  if (!release) return blocked(`Deployment ${target.id} was made before Berth kept what a rollback needs (its template and images), so it cannot be put back.`);
+  return { check: await checkRollback(clients, release, await readConfigVersions(clients.ssm, target.project)), release };
 }

@@ -25,7 +25,7 @@ import {
 } from '@aws-sdk/client-ssm';
 import { startSandbox, type Sandbox } from '../index';
 import { loadState, saveState } from '../state';
-import { sandboxClients, type SandboxClients } from '../testing/clients';
+import { sandboxClients, sandboxForSuite, type SandboxClients } from '../testing/clients';
 
 /** Writes `values` as successive versions of one parameter (the first creates it). */
 async function putVersions(ssm: SSMClient, name: string, values: string[], type: 'String' | 'SecureString' = 'SecureString'): Promise<void> {
@@ -119,47 +119,38 @@ describe('sandbox SSM', () => {
 });
 
 describe('sandbox SSM version history', () => {
-  let sb: Sandbox;
-  let c: SandboxClients;
-  beforeAll(async () => {
-    sb = await startSandbox();
-    c = sandboxClients(sb);
-  });
-  afterAll(async () => {
-    c.destroy();
-    await sb.close();
-  });
+  const suite = sandboxForSuite('berth-sandbox-ssm-versions-');
 
   it('reads an earlier version by name:version or ARN:version, with its Selector, after later ones are written', async () => {
-    await putVersions(c.ssm, '/Berth/p/X', ['first-secret', 'second-secret', 'third-secret']);
-    const v1 = await c.ssm.send(new GetParameterCommand({ Name: '/Berth/p/X:1', WithDecryption: true }));
+    await putVersions(suite.c.ssm, '/Berth/p/X', ['first-secret', 'second-secret', 'third-secret']);
+    const v1 = await suite.c.ssm.send(new GetParameterCommand({ Name: '/Berth/p/X:1', WithDecryption: true }));
     expect(v1.Parameter).toMatchObject({ Name: '/Berth/p/X', Value: 'first-secret', Version: 1, Selector: ':1', Type: 'SecureString', ARN: 'arn:aws:ssm:us-east-1:000000000000:parameter/Berth/p/X' });
-    const byArn = await c.ssm.send(new GetParameterCommand({ Name: 'arn:aws:ssm:us-east-1:000000000000:parameter/Berth/p/X:2', WithDecryption: true }));
+    const byArn = await suite.c.ssm.send(new GetParameterCommand({ Name: 'arn:aws:ssm:us-east-1:000000000000:parameter/Berth/p/X:2', WithDecryption: true }));
     expect(byArn.Parameter).toMatchObject({ Value: 'second-secret', Version: 2, Selector: ':2' });
-    const latest = await c.ssm.send(new GetParameterCommand({ Name: '/Berth/p/X', WithDecryption: true }));
+    const latest = await suite.c.ssm.send(new GetParameterCommand({ Name: '/Berth/p/X', WithDecryption: true }));
     expect(latest.Parameter).toMatchObject({ Value: 'third-secret', Version: 3 });
     expect(latest.Parameter?.Selector).toBeUndefined();
     // Without decryption an old version stays hidden too.
-    const hidden = await c.ssm.send(new GetParameterCommand({ Name: '/Berth/p/X:1' }));
+    const hidden = await suite.c.ssm.send(new GetParameterCommand({ Name: '/Berth/p/X:1' }));
     expect(hidden.Parameter?.Value).not.toContain('first-secret');
   });
 
   it('rolls back by writing an earlier version again as a new one', async () => {
-    const old = await c.ssm.send(new GetParameterCommand({ Name: '/Berth/p/X:1', WithDecryption: true }));
-    const put = await c.ssm.send(new PutParameterCommand({ Name: '/Berth/p/X', Value: old.Parameter!.Value!, Overwrite: true }));
+    const old = await suite.c.ssm.send(new GetParameterCommand({ Name: '/Berth/p/X:1', WithDecryption: true }));
+    const put = await suite.c.ssm.send(new PutParameterCommand({ Name: '/Berth/p/X', Value: old.Parameter!.Value!, Overwrite: true }));
     expect(put.Version).toBe(4);
-    expect((await history(c.ssm, '/Berth/p/X')).map((v) => v.value)).toEqual(['first-secret', 'second-secret', 'third-secret', 'first-secret']);
+    expect((await history(suite.c.ssm, '/Berth/p/X')).map((v) => v.value)).toEqual(['first-secret', 'second-secret', 'third-secret', 'first-secret']);
   });
 
   it('fails for a version the parameter never had, as AWS words it', async () => {
-    const missing = c.ssm.send(new GetParameterCommand({ Name: '/Berth/p/X:9', WithDecryption: true }));
+    const missing = suite.c.ssm.send(new GetParameterCommand({ Name: '/Berth/p/X:9', WithDecryption: true }));
     await expect(missing).rejects.toBeInstanceOf(ParameterVersionNotFound);
     await expect(missing).rejects.toThrow('Systems Manager could not find version 9 of /Berth/p/X. Verify the version and try again.');
-    await expect(c.ssm.send(new GetParameterCommand({ Name: '/Berth/p/Nope:1' }))).rejects.toBeInstanceOf(ParameterNotFound);
+    await expect(suite.c.ssm.send(new GetParameterCommand({ Name: '/Berth/p/Nope:1' }))).rejects.toBeInstanceOf(ParameterNotFound);
   });
 
   it('GetParameters returns the versions asked for and lists a missing version as invalid', async () => {
-    const out = await c.ssm.send(new GetParametersCommand({ Names: ['/Berth/p/X:2', '/Berth/p/X:9', '/Berth/p/X'], WithDecryption: true }));
+    const out = await suite.c.ssm.send(new GetParametersCommand({ Names: ['/Berth/p/X:2', '/Berth/p/X:9', '/Berth/p/X'], WithDecryption: true }));
     expect(out.Parameters?.map((p) => [p.Version, p.Value, p.Selector])).toEqual([
       [2, 'second-secret', ':2'],
       [4, 'first-secret', undefined],
@@ -168,72 +159,72 @@ describe('sandbox SSM version history', () => {
   });
 
   it('pages through the history oldest first, hiding SecureString values unless decrypting', async () => {
-    await putVersions(c.ssm, '/Berth/p/Paged', ['a', 'b', 'c', 'd', 'e', 'f', 'g'], 'String');
-    const first = await c.ssm.send(new GetParameterHistoryCommand({ Name: '/Berth/p/Paged', MaxResults: 3 }));
+    await putVersions(suite.c.ssm, '/Berth/p/Paged', ['a', 'b', 'c', 'd', 'e', 'f', 'g'], 'String');
+    const first = await suite.c.ssm.send(new GetParameterHistoryCommand({ Name: '/Berth/p/Paged', MaxResults: 3 }));
     expect(first.Parameters?.map((p) => p.Version)).toEqual([1, 2, 3]);
     expect(first.NextToken).toBeDefined();
-    const second = await c.ssm.send(new GetParameterHistoryCommand({ Name: '/Berth/p/Paged', MaxResults: 3, NextToken: first.NextToken }));
+    const second = await suite.c.ssm.send(new GetParameterHistoryCommand({ Name: '/Berth/p/Paged', MaxResults: 3, NextToken: first.NextToken }));
     expect(second.Parameters?.map((p) => p.Value)).toEqual(['d', 'e', 'f']);
-    const last = await c.ssm.send(new GetParameterHistoryCommand({ Name: '/Berth/p/Paged', MaxResults: 3, NextToken: second.NextToken }));
+    const last = await suite.c.ssm.send(new GetParameterHistoryCommand({ Name: '/Berth/p/Paged', MaxResults: 3, NextToken: second.NextToken }));
     expect(last.Parameters?.map((p) => p.Value)).toEqual(['g']);
     expect(last.NextToken).toBeUndefined();
-    await expect(c.ssm.send(new GetParameterHistoryCommand({ Name: '/Berth/p/Paged', MaxResults: 51 }))).rejects.toThrow("Value '51' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 50");
-    await expect(c.ssm.send(new GetParameterHistoryCommand({ Name: '/Berth/p/Paged', MaxResults: 0 }))).rejects.toThrow('Member must have value greater than or equal to 1');
-    const secret = await history(c.ssm, '/Berth/p/X', false);
+    await expect(suite.c.ssm.send(new GetParameterHistoryCommand({ Name: '/Berth/p/Paged', MaxResults: 51 }))).rejects.toThrow("Value '51' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 50");
+    await expect(suite.c.ssm.send(new GetParameterHistoryCommand({ Name: '/Berth/p/Paged', MaxResults: 0 }))).rejects.toThrow('Member must have value greater than or equal to 1');
+    const secret = await history(suite.c.ssm, '/Berth/p/X', false);
     expect(secret).toHaveLength(4);
     expect(JSON.stringify(secret)).not.toContain('secret');
-    expect((await history(c.ssm, '/Berth/p/X')).map((v) => v.value)).toContain('second-secret');
+    expect((await history(suite.c.ssm, '/Berth/p/X')).map((v) => v.value)).toContain('second-secret');
   });
 
   it('labels versions: a label names one version, moves when attached elsewhere, and invalid ones are refused', async () => {
-    const labelled = await c.ssm.send(new LabelParameterVersionCommand({ Name: '/Berth/p/Paged', ParameterVersion: 2, Labels: ['release-1', '1st', 'awsy', 'ok.name_2'] }));
+    const labelled = await suite.c.ssm.send(new LabelParameterVersionCommand({ Name: '/Berth/p/Paged', ParameterVersion: 2, Labels: ['release-1', '1st', 'awsy', 'ok.name_2'] }));
     expect(labelled).toMatchObject({ ParameterVersion: 2, InvalidLabels: ['1st', 'awsy'] });
-    await c.ssm.send(new LabelParameterVersionCommand({ Name: '/Berth/p/Paged', Labels: ['release-1'] }));
-    const labels = (await history(c.ssm, '/Berth/p/Paged')).filter((v) => v.labels.length > 0).map((v) => [v.version, v.labels]);
+    await suite.c.ssm.send(new LabelParameterVersionCommand({ Name: '/Berth/p/Paged', Labels: ['release-1'] }));
+    const labels = (await history(suite.c.ssm, '/Berth/p/Paged')).filter((v) => v.labels.length > 0).map((v) => [v.version, v.labels]);
     expect(labels).toEqual([
       [2, ['ok.name_2']],
       [7, ['release-1']],
     ]);
-    const removed = await c.ssm.send(new UnlabelParameterVersionCommand({ Name: '/Berth/p/Paged', ParameterVersion: 2, Labels: ['ok.name_2', 'release-1'] }));
+    const removed = await suite.c.ssm.send(new UnlabelParameterVersionCommand({ Name: '/Berth/p/Paged', ParameterVersion: 2, Labels: ['ok.name_2', 'release-1'] }));
     expect(removed).toMatchObject({ RemovedLabels: ['ok.name_2'], InvalidLabels: ['release-1'] });
-    await expect(c.ssm.send(new LabelParameterVersionCommand({ Name: '/Berth/p/Paged', ParameterVersion: 8, Labels: ['x'] }))).rejects.toBeInstanceOf(ParameterVersionNotFound);
+    await expect(suite.c.ssm.send(new LabelParameterVersionCommand({ Name: '/Berth/p/Paged', ParameterVersion: 8, Labels: ['x'] }))).rejects.toBeInstanceOf(ParameterVersionNotFound);
   });
 
   it('keeps the last 100 versions, and refuses a new one while the oldest carries a label', async () => {
     const name = '/Berth/p/Busy';
-    await putVersions(c.ssm, name, Array.from({ length: 105 }, (_, i) => `value-${i + 1}`), 'String');
-    const kept = await history(c.ssm, name);
+    await putVersions(suite.c.ssm, name, Array.from({ length: 105 }, (_, i) => `value-${i + 1}`), 'String');
+    const kept = await history(suite.c.ssm, name);
     expect(kept).toHaveLength(100);
     expect(kept[0]).toMatchObject({ version: 6, value: 'value-6' });
     expect(kept[99]).toMatchObject({ version: 105, value: 'value-105' });
-    await expect(c.ssm.send(new GetParameterCommand({ Name: `${name}:5` }))).rejects.toBeInstanceOf(ParameterVersionNotFound);
-    expect((await c.ssm.send(new GetParameterCommand({ Name: `${name}:6` }))).Parameter?.Value).toBe('value-6');
+    await expect(suite.c.ssm.send(new GetParameterCommand({ Name: `${name}:5` }))).rejects.toBeInstanceOf(ParameterVersionNotFound);
+    expect((await suite.c.ssm.send(new GetParameterCommand({ Name: `${name}:6` }))).Parameter?.Value).toBe('value-6');
     // A labelled oldest version is never dropped: the write fails instead and nothing changes.
-    await c.ssm.send(new LabelParameterVersionCommand({ Name: name, ParameterVersion: 6, Labels: ['golden'] }));
-    const refused = c.ssm.send(new PutParameterCommand({ Name: name, Value: 'value-106', Overwrite: true }));
+    await suite.c.ssm.send(new LabelParameterVersionCommand({ Name: name, ParameterVersion: 6, Labels: ['golden'] }));
+    const refused = suite.c.ssm.send(new PutParameterCommand({ Name: name, Value: 'value-106', Overwrite: true }));
     await expect(refused).rejects.toBeInstanceOf(ParameterMaxVersionLimitExceeded);
     await expect(refused).rejects.toThrow(
       "You attempted to create a new version of /Berth/p/Busy by calling the PutParameter API with the overwrite flag. Version 6, the oldest version, can't be deleted because it has a label associated with it. Move the label to another version of the parameter, and try again.",
     );
-    expect((await c.ssm.send(new GetParameterCommand({ Name: name }))).Parameter?.Version).toBe(105);
+    expect((await suite.c.ssm.send(new GetParameterCommand({ Name: name }))).Parameter?.Version).toBe(105);
     // Moving the label lets the oldest version go.
-    await c.ssm.send(new LabelParameterVersionCommand({ Name: name, ParameterVersion: 50, Labels: ['golden'] }));
-    expect((await c.ssm.send(new PutParameterCommand({ Name: name, Value: 'value-106', Overwrite: true }))).Version).toBe(106);
-    const after = await history(c.ssm, name);
+    await suite.c.ssm.send(new LabelParameterVersionCommand({ Name: name, ParameterVersion: 50, Labels: ['golden'] }));
+    expect((await suite.c.ssm.send(new PutParameterCommand({ Name: name, Value: 'value-106', Overwrite: true }))).Version).toBe(106);
+    const after = await history(suite.c.ssm, name);
     expect(after.map((v) => v.version)).toEqual(Array.from({ length: 100 }, (_, i) => i + 7));
     expect(after.find((v) => v.version === 50)?.labels).toEqual(['golden']);
   });
 
   it('deletes every version with the parameter: a new one starts again at version 1', async () => {
-    await c.ssm.send(new DeleteParameterCommand({ Name: '/Berth/p/X' }));
-    await expect(c.ssm.send(new GetParameterCommand({ Name: '/Berth/p/X:2' }))).rejects.toBeInstanceOf(ParameterNotFound);
-    await expect(c.ssm.send(new GetParameterHistoryCommand({ Name: '/Berth/p/X' }))).rejects.toBeInstanceOf(ParameterNotFound);
-    await putVersions(c.ssm, '/Berth/p/X', ['fresh']);
-    await expect(c.ssm.send(new GetParameterCommand({ Name: '/Berth/p/X:2' }))).rejects.toBeInstanceOf(ParameterVersionNotFound);
-    expect(await history(c.ssm, '/Berth/p/X')).toEqual([{ version: 1, value: 'fresh', labels: [] }]);
-    await c.ssm.send(new DeleteParametersCommand({ Names: ['/Berth/p/Paged'] }));
-    await putVersions(c.ssm, '/Berth/p/Paged', ['again'], 'String');
-    expect((await history(c.ssm, '/Berth/p/Paged')).map((v) => v.version)).toEqual([1]);
+    await suite.c.ssm.send(new DeleteParameterCommand({ Name: '/Berth/p/X' }));
+    await expect(suite.c.ssm.send(new GetParameterCommand({ Name: '/Berth/p/X:2' }))).rejects.toBeInstanceOf(ParameterNotFound);
+    await expect(suite.c.ssm.send(new GetParameterHistoryCommand({ Name: '/Berth/p/X' }))).rejects.toBeInstanceOf(ParameterNotFound);
+    await putVersions(suite.c.ssm, '/Berth/p/X', ['fresh']);
+    await expect(suite.c.ssm.send(new GetParameterCommand({ Name: '/Berth/p/X:2' }))).rejects.toBeInstanceOf(ParameterVersionNotFound);
+    expect(await history(suite.c.ssm, '/Berth/p/X')).toEqual([{ version: 1, value: 'fresh', labels: [] }]);
+    await suite.c.ssm.send(new DeleteParametersCommand({ Names: ['/Berth/p/Paged'] }));
+    await putVersions(suite.c.ssm, '/Berth/p/Paged', ['again'], 'String');
+    expect((await history(suite.c.ssm, '/Berth/p/Paged')).map((v) => v.version)).toEqual([1]);
   });
 });
 
