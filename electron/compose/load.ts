@@ -18,6 +18,7 @@ import { interpolateFile } from './interpolate';
 import { canonicalService, dropResets, mergeFiles } from './merge';
 import { normaliseProjectName, projectNameProblem, serviceNameProblem } from './names';
 import { markOneOffs } from './one-off';
+import { modelService, providerGateway, topLevelModels, wireModelAccess } from './llm';
 import { composeSecrets } from './secrets';
 import { warnEphemeralStores } from './stores';
 import { namedVolume, namedVolumes } from './volumes';
@@ -138,7 +139,6 @@ async function load(dir: string, found: string[], options: LoadOptions, report: 
   const profiles = activeProfiles(options.profiles, lookup);
   const notDeployed: { service: string; reason: string }[] = [];
   const inactive = new Map<string, string>();
-  const providers = new Set<string>();
   const normalised: NormalisedService[] = [];
   const envFiles = new EnvFileCache();
   for (const e of serviceEntries) {
@@ -156,22 +156,28 @@ async function load(dir: string, found: string[], options: LoadOptions, report: 
     else if (/[A-Z]/.test(e.key)) {
       report.warning('service-name-case', `The service name "${e.key}" has capital letters; DNS names are lower case, so it is reached as ${e.key.toLowerCase()}.${name}.internal.`, `Rename it "${e.key.toLowerCase()}".`, e.keyAt);
     }
-    if (get(svc, 'provider')) {
-      providers.add(e.key);
-      notDeployed.push({ service: e.key, reason: 'Provider services (e.g. AI models) are not deployed by Berth yet.' });
-      continue;
-    }
-    normalised.push(await normaliseService(e.key, svc, e.keyAt, { lookup, envFiles, report }));
+    const provided = get(svc, 'provider') !== undefined;
+    const service = await normaliseService(e.key, svc, e.keyAt, { lookup, envFiles, report, provided });
+    if (provided) providerGateway(service, svc, report);
+    normalised.push(service);
   }
 
-  const defined = new Set(serviceEntries.map((e) => e.key));
-  checkDependencies(normalised, defined, inactive, providers, report);
+  for (const entry of topLevelModels(merged, report)) {
+    if (serviceEntries.some((e) => e.key === entry.name)) {
+      report.error('model-name-taken', `The model ${entry.name} has the name of a service; Berth deploys each model as a service of its name.`, 'Rename the model or the service.', entry.keyAt);
+      continue;
+    }
+    normalised.push(modelService(entry, report));
+  }
+  const defined = new Set([...serviceEntries.map((e) => e.key), ...normalised.map((n) => n.model.name)]);
+  checkDependencies(normalised, defined, inactive, report);
+  wireModelAccess(normalised, new Map(serviceEntries.map((e) => [e.key, e.value])), report);
   markOneOffs(normalised, report);
   const serviceNodes = new Map(serviceEntries.map((e) => [e.key, e.value]));
   const secrets = await composeSecrets(merged, normalised.map((n) => ({ model: n.model, node: serviceNodes.get(n.model.name)! })), dir, report);
   const volumes = namedVolumes(merged, normalised.map((n) => ({ model: n.model, node: serviceNodes.get(n.model.name)! })), report);
   warnEphemeralStores(normalised, report);
-  checkReferences(merged, serviceEntries, inactive, providers, report);
+  checkReferences(merged, serviceEntries, inactive, report);
   checkListenerConflicts(
     normalised.map((n) => ({ service: n.model.name, placed: n.ports })),
     report,
@@ -292,11 +298,10 @@ function listOf(node: SNode | undefined): string[] {
 }
 
 /** depends_on: every name must be a service; dependencies on left-out services are dropped or reported; no cycles. */
-function checkDependencies(services: NormalisedService[], defined: Set<string>, inactive: Map<string, string>, providers: Set<string>, report: Report): void {
+function checkDependencies(services: NormalisedService[], defined: Set<string>, inactive: Map<string, string>, report: Report): void {
   const deployed = new Set(services.map((s) => s.model.name));
   for (const s of services) {
     for (const dep of s.dependsOn) {
-      if (providers.has(dep.name)) continue;
       if (inactive.has(dep.name)) {
         if (dep.required) {
           report.error('depends-on-inactive', `${s.model.name} depends on ${dep.name}, which is left out: ${inactive.get(dep.name) as string}`, `Activate its profile, or mark the dependency \`required: false\`.`, dep.at);
@@ -329,11 +334,11 @@ function checkDependencies(services: NormalisedService[], defined: Set<string>, 
 }
 
 /** Networks and named volumes a service uses must be declared at the top level. */
-function checkReferences(merged: SNode, services: SEntry[], inactive: Map<string, string>, providers: Set<string>, report: Report): void {
+function checkReferences(merged: SNode, services: SEntry[], inactive: Map<string, string>, report: Report): void {
   const networks = new Set(get(merged, 'networks')?.kind === 'map' ? [...(get(merged, 'networks') as SNode & { kind: 'map' }).entries.keys()] : []);
   const volumes = new Set(get(merged, 'volumes')?.kind === 'map' ? [...(get(merged, 'volumes') as SNode & { kind: 'map' }).entries.keys()] : []);
   for (const e of services) {
-    if (inactive.has(e.key) || providers.has(e.key)) continue;
+    if (inactive.has(e.key)) continue;
     const nets = get(e.value, 'networks');
     if (nets?.kind === 'map') {
       for (const [n, ne] of nets.entries) {

@@ -4,6 +4,8 @@ import { AppErrorException } from '../../shared/result';
 import { serviceBuild } from './build';
 import { serviceEnvironment, type EnvFileCache, type PlacedEnv } from './environment';
 import { DEFAULT_FARGATE_SIZE, fargateSize } from './fargate';
+import { gpuReservation } from './gpu';
+import { replacedGatewayImage } from './llm';
 import { serviceHealthcheck } from './healthcheck';
 import { DOCKER_HUB_ANONYMOUS_PULLS_PER_HOUR, imageOrigin, versionFromImage } from './image';
 import { checkDomainIngress, servicePorts, type PlacedPort } from './ports';
@@ -37,6 +39,8 @@ export interface NormaliseContext {
   lookup: (name: string) => string | undefined;
   envFiles: EnvFileCache;
   report: Report;
+  /** A provider service (`provider:`): it has no image of its own, Berth supplies what runs. */
+  provided?: boolean;
 }
 
 /** Docker Hub images that are not official ones are pulled anonymously, which Docker rate-limits per IP address. */
@@ -58,7 +62,7 @@ export async function normaliseService(name: string, svc: SNode, declaredAt: At,
   const platform = servicePlatform(name, svc, report);
   const image = str(get(svc, 'image'));
   const build = await serviceBuild(get(svc, 'build'), name, platform, ctx.lookup, report);
-  if (!image && !get(svc, 'build')) {
+  if (!image && !get(svc, 'build') && !ctx.provided) {
     report.error('service-no-image', `${name} has neither an image nor a build section, so there is nothing to run.`, 'Add `image:` (e.g. nginx:1.27) or `build:` (the folder with the Dockerfile).', declaredAt);
   }
   const ports = servicePorts(get(svc, 'ports'), name, report);
@@ -84,7 +88,7 @@ export async function normaliseService(name: string, svc: SNode, declaredAt: At,
     const at = lineCol(imageNode.at);
     model.imageSource = { file: imageNode.at.src?.path ?? model.source.file, line: at.line, column: at.column };
   }
-  if (image && imageNode && !build && !managed) warnDockerHub(name, image, imageNode.at, report);
+  if (image && imageNode && !build && !managed && !replacedGatewayImage(svc, image)) warnDockerHub(name, image, imageNode.at, report);
   if (build) model.build = build;
   const command = commandOf(get(svc, 'command'), 'command', name, report);
   if (command) model.command = command;
@@ -98,6 +102,12 @@ export async function normaliseService(name: string, svc: SNode, declaredAt: At,
   if (domainname) checkDomainIngress(name, get(svc, 'domainname')?.at, ports, report);
   const policies = servicePolicies(name, get(svc, 'x-defang-policies'), report);
   if (policies.length > 0) model.policies = policies;
+  const gpu = gpuReservation(name, svc, report);
+  if (gpu) {
+    model.gpu = gpu;
+    if (platform === 'linux/arm64') report.error('gpu-arm64', `${name} reserves a GPU on linux/arm64; ECS GPU instances (and their AMI) are x86_64 only.`, 'Remove `platform: linux/arm64` from the service.', get(svc, 'platform')?.at ?? declaredAt);
+    if (managed) report.error('gpu-managed-store', `${name} reserves a GPU but becomes a managed ${managed.kind === 'postgres' ? 'database' : 'cache'}.`, 'Remove the GPU reservation.', declaredAt);
+  }
   const grace = stopGrace(name, get(svc, 'stop_grace_period'), report);
   if (grace !== undefined) model.stopGracePeriodSeconds = grace;
   const user = str(get(svc, 'user'));

@@ -149,6 +149,41 @@ export interface ManagedStore {
   port: number;
 }
 
+/** A model a service reaches through Amazon Bedrock: the name as written and the Bedrock model it stands for. */
+export interface ModelUse {
+  /** As written (`ai/smollm2`, `default`, an env value); what clients send to a gateway. */
+  name: string;
+  /** The Bedrock model id (shared/domain/models.ts). */
+  model: string;
+  /** Where the name is written, when it is. */
+  source?: SourceRef;
+}
+
+/**
+ * Model access through Amazon Bedrock (`x-defang-llm`, `provider: type: model`, `models:`): the
+ * task role may invoke exactly these models, and the task knows its region.
+ */
+export interface LlmAccess {
+  models: ModelUse[];
+  /** Environment variables whose config value names the model: read and checked at deploy. */
+  configModels?: string[];
+  /**
+   * The service runs Berth's OpenAI-compatible gateway to Bedrock at its compose name: for a
+   * `provider: type: model` service, a `models:` entry, or in place of Defang's gateway image (`replaces`).
+   */
+  gateway?: { kind: 'chat' | 'embedding'; replaces?: string };
+}
+
+/** GPUs a service reserves (`deploy.resources.reservations.devices` with `capabilities: [gpu]`, or `gpus:`): it runs on GPU instances. */
+export interface GpuReservation {
+  count: number;
+  /** The CPU units and MiB the task reserves (EC2 tasks are not held to Fargate's sizes). */
+  cpu: number;
+  memory: number;
+  /** Where the reservation is written. */
+  source?: SourceRef;
+}
+
 export interface SourceRef {
   file: string;
   line: number;
@@ -178,6 +213,8 @@ export interface ServiceModel {
   volumes?: VolumeMount[];
   managed?: ManagedStore;
   domainname?: string;
+  llm?: LlmAccess;
+  gpu?: GpuReservation;
   /** Managed IAM policy ARNs attached to the service's own task role (`x-defang-policies`); none means no AWS permissions. */
   policies?: string[];
   stopGracePeriodSeconds?: number;
