@@ -26,6 +26,7 @@ import {
   projectParameterPrefix,
   projectRepositoryName,
   projectStackName,
+  projectId,
   projectToken,
   taskFamilyName,
 } from './names';
@@ -39,6 +40,8 @@ import { planSecretFiles } from './secret-files';
 import { addFileSystem, serviceVolumes } from './volumes';
 import { isValidFargateSize } from './sizing';
 import { finishStack, TemplateBuilder } from './stack';
+import { addGpuCapacity, addGpuCluster, GPU_AMI_PARAMETER, gpuClusterName, gpuInstanceFor } from './gpu';
+import { configModelsParameter, gatewayModelTable, invokedModels, modelStatements } from './models';
 
 /** Bootstrap outputs the project template takes as parameters, with their CloudFormation types. */
 export const PROJECT_BOOTSTRAP_PARAMETERS = {
@@ -151,6 +154,8 @@ export function buildProjectTemplate(
   hostedZones: Record<string, string> = {},
   /** The pull-through caches the bootstrap has beyond ECR Public's (Docker Hub, with the user's credentials). */
   caches: ImageCaches = {},
+  /** The region the stack goes to: which inference profiles its model calls use. */
+  region = 'us-east-1',
 ): ProjectTemplatePlan {
   const settings = MODE_SETTINGS[mode];
   const p = project.name;
@@ -163,7 +168,13 @@ export function buildProjectTemplate(
   const shared = (description: string, why: string) => ({ group: 'shared', description, why });
   const own = (service: string, description: string, why: string) => ({ group: service, description, why });
 
+  const gpuServices = services.filter((s) => s.gpu);
+  for (const s of gpuServices) {
+    if (s.oneOff) raise('PLAN_INVALID', `${s.name} reserves a GPU but runs once before other services; one-off tasks run on Fargate, which has no GPUs.`, { service: s.name });
+    if (!gpuInstanceFor(s.gpu!)) raise('PLAN_INVALID', `${s.name} asks for ${s.gpu!.count} GPU${s.gpu!.count === 1 ? '' : 's'}, ${s.gpu!.cpu / 1024} vCPU and ${s.gpu!.memory} MiB, which no GPU instance type Berth uses holds (the largest is g4dn.metal: 8 GPUs, 96 vCPU, 384 GiB).`, { service: s.name });
+  }
   for (const s of services) {
+    if (s.gpu) continue;
     if (!isValidFargateSize(s.size)) {
       raise('PLAN_INVALID', `${s.name} asks for ${s.size.cpu} CPU units and ${s.size.memory} MiB, which is not a Fargate size.`, { service: s.name, size: s.size });
     }
@@ -185,7 +196,8 @@ export function buildProjectTemplate(
     name: `berth-${p}`,
     cidr: PROJECT_VPC_CIDR,
     privateSubnets: true,
-    nat: settings.privateSubnets,
+    // GPU tasks run on EC2, where awsvpc tasks get no public address: they reach the internet through NAT.
+    nat: settings.privateSubnets || gpuServices.length > 0,
     searchDomain: namespaceName(p),
     note: (description, why) => shared(description, why),
   });
@@ -204,6 +216,11 @@ export function buildProjectTemplate(
   );
   // Every ECS service and task family of this project, and of no other, ends with its token.
   const token = `-${projectToken(p)}`;
+  const gpuCluster = gpuClusterName(projectId(p));
+  if (gpuServices.length > 0) {
+    b.parameter('GpuAmiId', { Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>', Default: GPU_AMI_PARAMETER, Description: 'The ECS GPU-optimised AMI (AWS’s public parameter, read at each deploy)' });
+    addGpuCluster((id, resource, note) => b.add(id, resource, note), { clusterName: gpuCluster, tags, shared });
+  }
   b.add(
     'StateChangeRule',
     {
@@ -215,8 +232,9 @@ export function buildProjectTemplate(
           source: ['aws.ecs'],
           'detail-type': ['ECS Deployment State Change', 'ECS Service Action', 'ECS Task State Change'],
           $or: [
-            { detail: { clusterArn: [ref('ClusterArn')], group: [{ wildcard: `service:*${token}` }, { wildcard: `family:*${token}` }] } },
+            { detail: { clusterArn: gpuServices.length > 0 ? [ref('ClusterArn'), getAtt('GpuCluster', 'Arn')] : [ref('ClusterArn')], group: [{ wildcard: `service:*${token}` }, { wildcard: `family:*${token}` }] } },
             { resources: [{ wildcard: sub(`arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:service/\${ClusterName}/*${token}`) }] },
+            ...(gpuServices.length > 0 ? [{ resources: [{ wildcard: sub(`arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:service/${gpuCluster}/*${token}`) }] }] : []),
           ],
         },
         Targets: [{ Id: 'events-log', Arn: sub('arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${EventsLogGroup}') }],
@@ -661,6 +679,7 @@ export function buildProjectTemplate(
 
   // ---------------------------------------------------------------- container services
   const oneOffs = new Map<string, OneOffPlan>();
+  const gpuProviders: string[] = [];
   for (const s of services) {
     if (!s.oneOff) continue;
     const revision = oneOffRevision(s, images[s.name]);
@@ -680,7 +699,7 @@ export function buildProjectTemplate(
   for (const s of services) {
     const part = idPart(s.name);
     const container = containerName(s.name);
-    const environment: { Name: string; Value: string }[] = [];
+    const environment: { Name: string; Value: unknown }[] = [];
     const secrets: { Name: string; ValueFrom: unknown }[] = [];
     const reads: string[] = [];
     for (const variable of Object.keys(s.environment).sort()) {
@@ -691,6 +710,15 @@ export function buildProjectTemplate(
         reads.push(value.kind === 'derived' ? derivedParameterName(p, s.name, variable) : configParameterName(p, (value as { name: string }).name));
       }
     }
+    const models = invokedModels(s, region);
+    const configModels = (s.llm?.configModels ?? []).length > 0 ? b.parameter(configModelsParameter(part), { Type: 'CommaDelimitedList', Description: `Bedrock ARNs of the models ${s.name}'s config values name (${s.llm!.configModels!.join(', ')}), checked by Berth at deploy` }) : undefined;
+    // Bedrock and GPU tasks learn their region as Fargate tells it, also on EC2 (whose agent may not).
+    const present = new Set(environment.map((e) => e.Name));
+    if (s.llm || s.gpu) for (const name of ['AWS_REGION', 'AWS_DEFAULT_REGION']) if (!present.has(name)) environment.push({ Name: name, Value: ref('AWS::Region') });
+    if (s.llm?.gateway) {
+      environment.push({ Name: 'BERTH_MODELS', Value: gatewayModelTable(models) }, { Name: 'PORT', Value: String(s.ports[0]?.target ?? 80) });
+    }
+    environment.sort((x, y) => x.Name.localeCompare(y.Name));
     const arm = s.platform === 'linux/arm64';
     const definition: Record<string, unknown> = {
       Name: container,
@@ -703,6 +731,7 @@ export function buildProjectTemplate(
       Command: s.build?.builder === 'railpack' && !s.entrypoint ? railpackCommand(s.command) : s.command,
       EntryPoint: s.entrypoint,
       HealthCheck: s.oneOff ? undefined : containerHealthCheck(s.healthcheck),
+      ResourceRequirements: s.gpu ? [{ Type: 'GPU', Value: String(s.gpu.count) }] : undefined,
       User: s.user,
       WorkingDirectory: s.workingDir,
       ReadonlyRootFilesystem: s.readOnly,
@@ -724,6 +753,13 @@ export function buildProjectTemplate(
     if (mountPoints.length > 0) definition.MountPoints = mountPoints;
     const taskVolumes = [...(secretFiles?.volumes ?? []), ...volumes.volumes];
     const policies = s.policies ?? [];
+    const bedrock = modelStatements(models, configModels);
+    const inline = [
+      ...(volumes.statements.length > 0 ? [{ PolicyName: 'mount-volumes', PolicyDocument: policy(volumes.statements) }] : []),
+      ...(bedrock.length > 0 ? [{ PolicyName: 'invoke-models', PolicyDocument: policy(bedrock) }] : []),
+    ];
+    const modelWords = models.map((m) => m.invokeId);
+    const roleWhat = [policies.length > 0 ? policies.join(', ') : '', modelWords.length > 0 || configModels ? `Bedrock access to ${[...modelWords, ...(configModels ? [`the models in ${s.llm!.configModels!.join(', ')}`] : [])].join(', ')}` : ''].filter(Boolean);
     b.add(
       `${part}TaskRole`,
       {
@@ -731,16 +767,16 @@ export function buildProjectTemplate(
         Properties: {
           AssumeRolePolicyDocument: ecsTaskRoleTrust(),
           ManagedPolicyArns: policies.length > 0 ? policies : undefined,
-          // Mounting its volumes is the one AWS call ECS makes as the task itself.
-          Policies: volumes.statements.length > 0 ? [{ PolicyName: 'mount-volumes', PolicyDocument: policy(volumes.statements) }] : undefined,
+          // Mounting its volumes is the one AWS call ECS makes as the task itself; its models are the ones the code may call.
+          Policies: inline.length > 0 ? inline : undefined,
           Tags: tags,
         },
       },
       own(
         s.name,
-        policies.length > 0 ? `Task role of ${s.name} with ${policies.join(', ')}` : `Task role of ${s.name} (no AWS permissions)`,
-        policies.length > 0
-          ? `The AWS identity ${s.name}’s code calls AWS with: exactly the managed policies of its x-defang-policies`
+        roleWhat.length > 0 ? `Task role of ${s.name} with ${roleWhat.join('; ')}` : `Task role of ${s.name} (no AWS permissions)`,
+        roleWhat.length > 0
+          ? `The AWS identity ${s.name}’s code calls AWS with: exactly ${[policies.length > 0 ? 'the managed policies of its x-defang-policies' : '', modelWords.length > 0 || configModels ? 'invoking the Bedrock models it uses (by ARN, nothing else in Bedrock)' : ''].filter(Boolean).join(' and ')}`
           : `The AWS identity ${s.name}’s code runs as: it may call no AWS API until x-defang-policies names managed policies`,
       ),
     );
@@ -750,10 +786,10 @@ export function buildProjectTemplate(
         Type: 'AWS::ECS::TaskDefinition',
         Properties: {
           Family: taskFamilyName(p, containerName(s.name)),
-          RequiresCompatibilities: ['FARGATE'],
+          RequiresCompatibilities: [s.gpu ? 'EC2' : 'FARGATE'],
           NetworkMode: 'awsvpc',
-          Cpu: String(s.size.cpu),
-          Memory: String(s.size.memory),
+          Cpu: String(s.gpu ? s.gpu.cpu : s.size.cpu),
+          Memory: String(s.gpu ? s.gpu.memory : s.size.memory),
           RuntimePlatform: { CpuArchitecture: arm ? 'ARM64' : 'X86_64', OperatingSystemFamily: 'LINUX' },
           ExecutionRoleArn: getAtt('ExecutionRole', 'Arn'),
           TaskRoleArn: getAtt(`${part}TaskRole`, 'Arn'),
@@ -764,7 +800,7 @@ export function buildProjectTemplate(
       },
       own(
         s.name,
-        `Task definition: ${s.size.cpu / 1024} vCPU, ${s.size.memory / 1024} GB, ${arm ? 'arm64' : 'amd64'}`,
+        s.gpu ? `Task definition: ${s.gpu.count} GPU${s.gpu.count === 1 ? '' : 's'}, ${s.gpu.cpu / 1024} vCPU, ${s.gpu.memory / 1024} GB, amd64, on EC2` : `Task definition: ${s.size.cpu / 1024} vCPU, ${s.size.memory / 1024} GB, ${arm ? 'arm64' : 'amd64'}`,
         `How to run ${s.name}: ${s.build ? `the image ${imageBuildWords(s.build)}` : s.image}, its environment, ${secrets.length} secret${secrets.length === 1 ? '' : 's'} read from SSM${secretFiles ? `, ${s.secretFiles!.length} secret file${s.secretFiles!.length === 1 ? '' : 's'} in /run/secrets (${s.secretFiles!.map((f) => f.path.slice('/run/secrets/'.length)).join(', ')}) written before it starts` : ''}${(s.volumes ?? []).length > 0 ? `, volumes ${s.volumes!.map((v) => `${v.volume} at ${v.path}${v.readOnly ? ' (read-only)' : ''}`).join(', ')} on EFS` : ''}, logs`,
       ),
     );
@@ -804,8 +840,27 @@ export function buildProjectTemplate(
     const nlb = networkAttachments(ingress.network, s.name, container);
     for (const l of nlb.listeners) dependsOn.add(l);
     const loadBalancers = [...targets.map((t) => ({ ContainerName: container, ContainerPort: t.containerPort, TargetGroupArn: ref(targetGroupIds.get(t)!) })), ...nlb.loadBalancers];
-    const grace = loadBalancers.length > 0 ? 60 + clamp(s.healthcheck?.startPeriodSeconds ?? 0, 0, 300) : undefined;
     const replicas = replicasFor(mode, s.replicas);
+    // A GPU task first waits for its instance to boot and its (large) image to pull.
+    const grace = loadBalancers.length > 0 ? (s.gpu ? 600 : 60) + clamp(s.healthcheck?.startPeriodSeconds ?? 0, 0, 300) : undefined;
+    const gpuCapacity = s.gpu
+      ? addGpuCapacity((id, resource, note) => b.add(id, resource, note), {
+          part,
+          service: s.name,
+          clusterName: gpuCluster,
+          instance: gpuInstanceFor(s.gpu)!,
+          maxInstances: Math.max(replicas, 1),
+          subnets: network.privateSubnets,
+          securityGroup: getAtt('ServiceSecurityGroup', 'GroupId'),
+          ready: network.ready,
+          tags,
+          own: (description, why) => own(s.name, description, why),
+        })
+      : undefined;
+    if (gpuCapacity) {
+      gpuProviders.push(gpuCapacity.capacityProvider);
+      dependsOn.add('GpuClusterCapacityProviders');
+    }
     const capacity = capacityFor(mode, s.platform);
     b.add(
       `${part}Service`,
@@ -814,19 +869,21 @@ export function buildProjectTemplate(
         DependsOn: dependsOn.size > 0 ? [...dependsOn].sort() : undefined,
         Properties: {
           ServiceName: ecsServiceName(p, containerName(s.name)),
-          Cluster: ref('ClusterName'),
+          Cluster: gpuCapacity ? ref('GpuCluster') : ref('ClusterName'),
           TaskDefinition: ref(`${part}TaskDefinition`),
           DesiredCount: replicas,
-          CapacityProviderStrategy: [{ CapacityProvider: capacity, Weight: 1 }],
+          CapacityProviderStrategy: [{ CapacityProvider: gpuCapacity ? ref(gpuCapacity.capacityProvider) : capacity, Weight: 1 }],
           DeploymentConfiguration: {
             DeploymentCircuitBreaker: { Enable: true, Rollback: true },
-            MinimumHealthyPercent: 100,
-            MaximumPercent: 200,
+            // A GPU service is replaced in place (the old task stops before the new one starts), so it never needs more GPU instances than replicas, nor more GPU quota.
+            MinimumHealthyPercent: gpuCapacity ? (replicas > 1 ? 50 : 0) : 100,
+            MaximumPercent: gpuCapacity ? 100 : 200,
           },
           NetworkConfiguration: {
             AwsvpcConfiguration: {
-              AssignPublicIp: settings.privateSubnets ? 'DISABLED' : 'ENABLED',
-              Subnets: subnets,
+              // EC2 tasks in awsvpc mode cannot have a public address: GPU tasks sit in the private subnets behind NAT.
+              AssignPublicIp: settings.privateSubnets || gpuCapacity ? 'DISABLED' : 'ENABLED',
+              Subnets: gpuCapacity ? network.privateSubnets : subnets,
               SecurityGroups: [getAtt('ServiceSecurityGroup', 'GroupId')],
             },
           },
@@ -840,9 +897,22 @@ export function buildProjectTemplate(
       },
       own(
         s.name,
-        `ECS service: ${replicas} task${replicas === 1 ? '' : 's'} on ${capacity === 'FARGATE_SPOT' ? 'Fargate Spot' : 'Fargate'}${settings.privateSubnets ? ' in private subnets' : ''}`,
+        gpuCapacity
+          ? `ECS service: ${replicas} task${replicas === 1 ? '' : 's'} on ${gpuInstanceFor(s.gpu!)!.type} GPU instances in private subnets`
+          : `ECS service: ${replicas} task${replicas === 1 ? '' : 's'} on ${capacity === 'FARGATE_SPOT' ? 'Fargate Spot' : 'Fargate'}${settings.privateSubnets ? ' in private subnets' : ''}`,
         'Keeps the tasks running; a failed rollout stops and rolls back by itself (circuit breaker)',
       ),
+    );
+  }
+
+  if (gpuProviders.length > 0) {
+    b.add(
+      'GpuClusterCapacityProviders',
+      {
+        Type: 'AWS::ECS::ClusterCapacityProviderAssociations',
+        Properties: { Cluster: ref('GpuCluster'), CapacityProviders: gpuProviders.map((id) => ref(id)), DefaultCapacityProviderStrategy: [{ CapacityProvider: ref(gpuProviders[0]!), Weight: 1 }] },
+      },
+      shared('The GPU cluster’s capacity providers', 'ECS may place GPU services only on capacity providers of their cluster'),
     );
   }
 

@@ -44,7 +44,7 @@ export function planProject(project: ProjectModel, options: PlanOptions): PlanPr
   const dockerHub = options.dockerHubCredentialArn;
   const bootstrap = planBootstrap(dockerHub ? { dockerHubCredentialArn: dockerHub } : {});
   const zoneIds = Object.fromEntries(Object.entries(options.hostedZones ?? {}).flatMap(([domain, zone]) => (zone ? [[domain, zone.id]] : [])));
-  const planned = buildProjectTemplate(project, options.mode, undefined, options.images ?? {}, options.restores ?? {}, options.configVersions, zoneIds, { dockerHub: dockerHub !== undefined });
+  const planned = buildProjectTemplate(project, options.mode, undefined, options.images ?? {}, options.restores ?? {}, options.configVersions, zoneIds, { dockerHub: dockerHub !== undefined }, options.region);
   const stacks = [bootstrap.stack, planned.stack];
   const resources = [...bootstrap.resources, ...planned.resources];
   if (options.images) {

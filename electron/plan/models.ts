@@ -1,0 +1,74 @@
+/**
+ * What model access becomes in the project stack: the ids a service invokes from the region
+ * (a cross-region inference profile when the model has one there), the task role's Bedrock
+ * statements scoped to exactly those models, and the gateway's model table (BERTH_MODELS).
+ */
+import { bedrockModel, invokeId, type BedrockModelInfo } from '../../shared/domain/models';
+import type { ServiceModel } from '../../shared/domain/project';
+import { raise } from '../../shared/result';
+import { ref, sub, type PolicyStatement } from './cfn';
+
+/** One model a service invokes, as it is invoked from the region. */
+export interface InvokedModel {
+  /** The names clients use for it (a gateway's aliases; the written name otherwise). */
+  names: string[];
+  model: BedrockModelInfo;
+  /** The model id, or the inference profile id (`us.amazon.nova-micro-v1:0`). */
+  invokeId: string;
+}
+
+/** The models `service` invokes from `region`, one entry per Bedrock model. */
+export function invokedModels(service: ServiceModel, region: string): InvokedModel[] {
+  const out: InvokedModel[] = [];
+  for (const use of service.llm?.models ?? []) {
+    const model = bedrockModel(use.model);
+    if (!model) raise('PLAN_INVALID', `${service.name} uses ${use.model}, which is not in Berth's model table.`, { service: service.name });
+    const id = invokeId(model, region);
+    if (!id) {
+      raise('PLAN_INVALID', `${model.name} (${model.id}), which ${service.name} uses as "${use.name}", is served by Amazon Bedrock only through cross-region inference profiles, and none of them starts in ${region}.`, {
+        service: service.name,
+        model: model.id,
+        region,
+        fix: `Deploy to a US, European or Asia Pacific region where it has a profile (${model.geos.join(', ') || 'none'}), or choose another model (docs/models.md).`,
+      });
+    }
+    const known = out.find((o) => o.model.id === model.id);
+    if (known) {
+      if (!known.names.includes(use.name)) known.names.push(use.name);
+    } else out.push({ names: [use.name], model, invokeId: id });
+  }
+  return out;
+}
+
+/**
+ * The resources a call to a model must be allowed on. A profile call is authorised on the
+ * profile in the region and on the model in every region the profile routes to (a global one
+ * names no region), so the model ARN's region is a wildcard; a direct call needs only the model
+ * in the region.
+ */
+export function modelResources(model: InvokedModel): unknown[] {
+  if (model.invokeId === model.model.id) return [sub(`arn:\${AWS::Partition}:bedrock:\${AWS::Region}::foundation-model/${model.model.id}`)];
+  return [sub(`arn:\${AWS::Partition}:bedrock:\${AWS::Region}:\${AWS::AccountId}:inference-profile/${model.invokeId}`), sub(`arn:\${AWS::Partition}:bedrock:*::foundation-model/${model.model.id}`)];
+}
+
+/** The stack parameter carrying the model ARNs a service's config values name (filled at deploy). */
+export function configModelsParameter(part: string): string {
+  return `${part}ConfigModelArns`;
+}
+
+/** The task role statements for a service's models: invoke (and stream) them, nothing else. */
+export function modelStatements(models: InvokedModel[], configParameter?: string): PolicyStatement[] {
+  const actions = ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'];
+  const statements: PolicyStatement[] = [];
+  if (models.length > 0) statements.push({ Sid: 'InvokeProjectModels', Effect: 'Allow', Action: actions, Resource: models.flatMap(modelResources) });
+  // A list parameter cannot sit inside another list: the config-named models get their own statement.
+  if (configParameter) statements.push({ Sid: 'InvokeConfiguredModels', Effect: 'Allow', Action: actions, Resource: ref(configParameter) });
+  return statements;
+}
+
+/** BERTH_MODELS for Berth's gateway: every name clients may send → the id it invokes and the kind. */
+export function gatewayModelTable(models: InvokedModel[]): string {
+  const table: Record<string, { id: string; kind: string }> = {};
+  for (const m of models) for (const name of m.names) table[name] = { id: m.invokeId, kind: m.model.kind };
+  return JSON.stringify(table);
+}
