@@ -9,6 +9,7 @@ import { decideFault, faultsFor, type FaultConfig } from './faults';
 import type { SandboxRequest, SandboxResponse, ServiceName } from './http';
 import { DEFAULT_REGION, SANDBOX_ACCESS_KEY_ID, SANDBOX_ACCOUNT, SANDBOX_CALLER_ARN } from './identity';
 import { uuid } from './ids';
+import { acceptHttp2 } from './protocol/h2c';
 import { faultError, implemented, operationOf, readSignature, renderError, route, serviceOf } from './router';
 
 export interface ServerOptions {
@@ -55,7 +56,7 @@ function decodePath(url: URL): string {
 /** Starts listening; resolves with the server and its port once bound. */
 export function startServer(options: ServerOptions): Promise<{ server: Server; port: number }> {
   const { core } = options;
-  const server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     void handle(req, res).catch((error: unknown) => {
       console.error('[sandbox] request failed:', error);
       if (!res.headersSent) {
@@ -63,7 +64,10 @@ export function startServer(options: ServerOptions): Promise<{ server: Server; p
         res.end('Internal sandbox error');
       }
     });
-  });
+  };
+  const server = createServer(onRequest);
+  // Clients that speak only HTTP/2 (Bedrock Runtime's) reach the same handler.
+  acceptHttp2(server, onRequest);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = uuid();
