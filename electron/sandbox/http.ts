@@ -1,5 +1,6 @@
 /** The request and response shapes every sandbox service handles (plain data, no Node streams). */
 import type { IncomingHttpHeaders } from 'node:http';
+import type { RoleCaller } from './iam/sessions';
 
 /** The AWS services the sandbox speaks, by their SigV4 signing name. */
 export const SERVICE_NAMES = ['sts', 's3', 'ssm', 'logs', 'ecs', 'ecr', 'cloudformation', 'tagging', 'ec2', 'servicequotas', 'elasticfilesystem', 'rds', 'elasticache', 'codebuild', 'route53', 'acm', 'secretsmanager'] as const;
@@ -20,6 +21,8 @@ export interface SandboxRequest {
   region: string;
   /** Host header, for S3 virtual-hosted-style addressing. */
   host: string;
+  /** The role session that signed it; absent for the sandbox's own user. */
+  caller?: RoleCaller;
 }
 
 export interface SandboxResponse {

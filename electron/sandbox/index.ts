@@ -21,6 +21,7 @@ import { snapshotDataOf, storeDataOf } from './stores/introspection';
 import { deleteOutsideDnsRecord, outsideDnsRecords, putOutsideDnsRecord } from './network/outside-dns';
 import type { OutsideDnsRecord } from './state';
 import { runImageLifecycle, type ExpiredImage } from './ecr';
+import { issueRoleSession } from './iam/sessions';
 
 export type { FaultConfig, ServiceFaults } from './faults';
 export type { QuotaConfig } from './quotas/catalog';
@@ -104,6 +105,13 @@ export interface Sandbox {
    * what it expires, as ECR's own evaluation does within 24 hours of a change; the sandbox never runs it by itself.
    */
   runImageLifecycle(options?: { now?: number }): ExpiredImage[];
+  /**
+   * Temporary credentials for a session of a role the sandbox holds (created by a CloudFormation
+   * stack), as a task role hands them to its containers: `ASIA…` keys with a session token. Requests
+   * signed with them run as `arn:aws:sts::000000000000:assumed-role/<role>/<session>`; Bedrock
+   * evaluates the role's inline policies for them. Persisted with the state.
+   */
+  roleCredentials(roleArn: string, sessionName?: string): { accessKeyId: string; secretAccessKey: string; sessionToken: string };
 }
 
 const SAVE_DELAY_MS = 250;
@@ -225,6 +233,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     deleteOutsideDnsRecord: (name, type) => deleteOutsideDnsRecord(core, name, type),
     outsideDns: () => outsideDnsRecords(core),
     runImageLifecycle: (lifecycleOptions) => runImageLifecycle(core, lifecycleOptions?.now),
+    roleCredentials(roleArn, sessionName) {
+      const { accessKeyId, secretAccessKey, sessionToken } = issueRoleSession(core, roleArn, sessionName);
+      return { accessKeyId, secretAccessKey, sessionToken };
+    },
   };
   return sandbox;
 }

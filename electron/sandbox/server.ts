@@ -7,8 +7,9 @@ import type { SandboxCore } from './core';
 import { SandboxError } from './errors';
 import { decideFault, faultsFor, type FaultConfig } from './faults';
 import type { SandboxRequest, SandboxResponse, ServiceName } from './http';
-import { DEFAULT_REGION, SANDBOX_ACCESS_KEY_ID, SANDBOX_ACCOUNT, SANDBOX_CALLER_ARN } from './identity';
+import { DEFAULT_REGION, SANDBOX_ACCOUNT, SANDBOX_CALLER_ARN } from './identity';
 import { uuid } from './ids';
+import { authenticate } from './iam/sessions';
 import { acceptHttp2 } from './protocol/h2c';
 import { faultError, implemented, operationOf, readSignature, renderError, route, serviceOf } from './router';
 
@@ -114,13 +115,17 @@ export function startServer(options: ServerOptions): Promise<{ server: Server; p
     };
     const operation = operationOf(service, request);
     options.onRequest?.(service, operation);
-    if (signature.accessKeyId !== SANDBOX_ACCESS_KEY_ID) {
+    // The sandbox's own key, or a role session's key with its token (sandbox.roleCredentials).
+    const token = typeof req.headers['x-amz-security-token'] === 'string' ? req.headers['x-amz-security-token'] : (url.searchParams.get('X-Amz-Security-Token') ?? undefined);
+    const who = authenticate(core, signature.accessKeyId, token);
+    if (who?.kind === 'role') request.caller = who.caller;
+    if (!who) {
       const error =
         service === 's3'
-          ? new SandboxError('InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records. (The Berth sandbox accepts only its own local credentials.)', 403)
+          ? new SandboxError('InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records. (The Berth sandbox accepts only its own local credentials and the role sessions it issued.)', 403)
           : service === 'sts' || service === 'cloudformation' || service === 'rds' || service === 'elasticache' || service === 'route53'
-            ? new SandboxError('InvalidClientTokenId', 'The security token included in the request is invalid. (The Berth sandbox accepts only its own local credentials.)', 403)
-            : new SandboxError('UnrecognizedClientException', 'The security token included in the request is invalid. (The Berth sandbox accepts only its own local credentials.)', 400);
+            ? new SandboxError('InvalidClientTokenId', 'The security token included in the request is invalid. (The Berth sandbox accepts only its own local credentials and the role sessions it issued.)', 403)
+            : new SandboxError('UnrecognizedClientException', 'The security token included in the request is invalid. (The Berth sandbox accepts only its own local credentials and the role sessions it issued.)', 400);
       send(res, renderError(service, error, request), requestId);
       return;
     }

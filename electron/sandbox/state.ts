@@ -564,6 +564,16 @@ export interface SmSecret {
   versions: Record<string, { secretString?: string; secretBinary?: string; stages: string[]; createdAt: number }>;
 }
 
+/** A role session the sandbox issued (`sandbox.roleCredentials`): the temporary keys a task role's credentials would be. */
+export interface RoleSession {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  roleArn: string;
+  sessionName: string;
+  issuedAt: number;
+}
+
 /** A record in DNS outside this AWS account (the user's registrar or DNS host): what ACM sees when no Route 53 zone answers. */
 export interface OutsideDnsRecord {
   name: string;
@@ -593,6 +603,8 @@ export interface SandboxState {
   /** DNS outside the account, by `<name>|<type>`. */
   outsideDns: { records: Map<string, OutsideDnsRecord> };
   secretsmanager: { secrets: Map<string, SmSecret> };
+  /** Role sessions issued by `roleCredentials`, by access key id. */
+  iam: { sessions: Map<string, RoleSession> };
 }
 
 /** A file a simulated program wrote: never its bytes. */
@@ -624,6 +636,7 @@ export function emptyState(): SandboxState {
     acm: { certificates: new Map(), salt: randomBytes(16).toString('hex') },
     outsideDns: { records: new Map() },
     secretsmanager: { secrets: new Map() },
+    iam: { sessions: new Map() },
   };
 }
 

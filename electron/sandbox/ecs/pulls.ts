@@ -15,6 +15,7 @@ import { createRepository, findImage, putImage } from '../ecr';
 import type { EcrPullThroughCacheRule, EcsTask, EcsTaskDefinition, GenericResource } from '../state';
 import { upstreamSignInProblem } from '../ecr/pull-through';
 import { isAccountRegistry, parseImageReference } from '../codebuild/images';
+import { roleAllows as inlinePoliciesAllow } from '../iam/policy';
 
 /** Docker Hub's anonymous pull limit per IPv4 address (docs.docker.com, "Pull usage and limits"). */
 export const DOCKER_HUB_ANONYMOUS_PULLS_PER_HOUR = 10;
@@ -96,18 +97,7 @@ function takeDockerHubPull(core: SandboxCore, ip: string, now: number): boolean 
 
 /** Does the execution role allow `action` on `arn`? (Only the role's inline policies; no condition keys.) */
 function roleAllows(core: SandboxCore, td: EcsTaskDefinition, action: string, arn: string): boolean {
-  const roleArn = String(td.body.executionRoleArn ?? '');
-  const role = [...core.state.resources.values()].find((r) => r.type === 'AWS::IAM::Role' && (r.arn === roleArn || r.attributes.Arn === roleArn));
-  if (!role) return false;
-  const matches = (pattern: string, value: string) => new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(value);
-  const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]);
-  for (const p of (role.properties.Policies as { PolicyDocument?: { Statement?: Record<string, unknown>[] } }[] | undefined) ?? []) {
-    for (const s of p.PolicyDocument?.Statement ?? []) {
-      if (s.Effect !== 'Allow') continue;
-      if (list(s.Action).some((a) => matches(a, action)) && list(s.Resource).some((r) => matches(r, arn))) return true;
-    }
-  }
-  return false;
+  return inlinePoliciesAllow(core, String(td.body.executionRoleArn ?? ''), action, arn);
 }
 
 /** Why `image` cannot be pulled into the task, in the agent's words; undefined once it is pulled. */

@@ -1,4 +1,4 @@
-/** STS over the query protocol: who the caller is (always the sandbox's own user, labelled as such). */
+/** STS over the query protocol: who the caller is (the sandbox's own user, labelled as such, or a role session it issued). */
 import { fail } from '../errors';
 import type { SandboxCore } from '../core';
 import type { SandboxRequest, SandboxResponse } from '../http';
@@ -12,6 +12,8 @@ export async function handleSts(req: SandboxRequest, _core: SandboxCore): Promis
   const { action } = parseQuery(req.body.toString('utf8'));
   switch (action) {
     case 'GetCallerIdentity':
+      // A role session (sandbox.roleCredentials) is its assumed-role identity, as STS reports it.
+      if (req.caller) return queryResponse(action, STS_NAMESPACE, { Arn: req.caller.arn, UserId: req.caller.userId, Account: SANDBOX_ACCOUNT }, req.requestId);
       return queryResponse(action, STS_NAMESPACE, { Arn: SANDBOX_CALLER_ARN, UserId: SANDBOX_USER_ID, Account: SANDBOX_ACCOUNT }, req.requestId);
     default:
       fail('InvalidAction', `The action ${action} is not valid for this web service (the Berth sandbox implements GetCallerIdentity).`);
