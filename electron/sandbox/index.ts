@@ -22,12 +22,14 @@ import { deleteOutsideDnsRecord, outsideDnsRecords, putOutsideDnsRecord } from '
 import type { OutsideDnsRecord } from './state';
 import { runImageLifecycle, type ExpiredImage } from './ecr';
 import { issueRoleSession } from './iam/sessions';
+import { modelAccess, setModelAccess, type ModelAccessState } from './bedrock';
 
 export type { FaultConfig, ServiceFaults } from './faults';
 export type { QuotaConfig } from './quotas/catalog';
 export type { DeadlineKind, Speed } from './timing';
 export type { OutsideDnsRecord } from './state';
 export type { ExpiredImage } from './ecr';
+export type { ModelAccessState } from './bedrock';
 export { SANDBOX_ACCOUNT, SANDBOX_CALLER_ARN, SANDBOX_DNS_SUFFIX, SANDBOX_LOG_PREFIX } from './identity';
 
 /** The fixed local credentials the sandbox accepts. */
@@ -112,6 +114,10 @@ export interface Sandbox {
    * evaluates the role's inline policies for them. Persisted with the state.
    */
   roleCredentials(roleArn: string, sessionName?: string): { accessKeyId: string; secretAccessKey: string; sessionToken: string };
+  /** Sets Bedrock model access by model id (persisted; `null` puts a model back to what a new account has; `reset()` clears all). */
+  setModelAccess(access: Record<string, ModelAccessState | null>): void;
+  /** Every catalog model's access state in the account. */
+  modelAccess(): Record<string, ModelAccessState>;
 }
 
 const SAVE_DELAY_MS = 250;
@@ -237,6 +243,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const { accessKeyId, secretAccessKey, sessionToken } = issueRoleSession(core, roleArn, sessionName);
       return { accessKeyId, secretAccessKey, sessionToken };
     },
+    setModelAccess: (access) => setModelAccess(core, access),
+    modelAccess: () => modelAccess(core),
   };
   return sandbox;
 }

@@ -26,6 +26,7 @@ import { handleCodeBuild } from './codebuild';
 import { handleRoute53, route53Error, route53OperationName } from './route53';
 import { handleAcm } from './acm';
 import { handleSecretsManager } from './secretsmanager';
+import { bedrockOperationName, handleBedrock } from './bedrock';
 
 /** What the signature says about the caller. */
 export interface Signature {
@@ -96,6 +97,8 @@ const SERVICES: Partial<Record<ServiceName, ServiceEntry>> = {
   route53: { protocol: 'rest-xml', handle: handleRoute53, operationName: route53OperationName, error: route53Error },
   acm: { protocol: 'json', handle: handleAcm },
   secretsmanager: { protocol: 'json', handle: handleSecretsManager },
+  // Control plane and runtime clients both sign as `bedrock`: one entry, routed by method and path.
+  bedrock: { protocol: 'rest-json', handle: handleBedrock, operationName: bedrockOperationName },
 };
 
 /** True when the sandbox implements the service. */
@@ -140,11 +143,13 @@ export function faultError(service: ServiceName, kind: 'throttle' | 'error' | 'd
     if (service === 's3') return { code: 'SlowDown', message: 'Please reduce your request rate.', status: 503 };
     if (protocol === 'ec2') return { code: 'RequestLimitExceeded', message: 'Request limit exceeded.', status: 503 };
     if (protocol === 'query' || service === 'route53') return { code: 'Throttling', message: 'Rate exceeded', status: 400 };
+    if (service === 'bedrock') return { code: 'ThrottlingException', message: 'Too many requests, please wait before trying again. (sandbox fault)', status: 429 };
     return { code: 'ThrottlingException', message: 'Rate exceeded', status: 400 };
   }
   if (kind === 'error') {
     if (service === 's3') return { code: 'InternalError', message: 'We encountered an internal error. Please try again.', status: 500 };
     if (protocol === 'ec2') return { code: 'InternalError', message: 'An internal error has occurred (sandbox fault).', status: 500 };
+    if (service === 'bedrock') return { code: 'InternalServerException', message: 'An internal server error occurred. Retry your request. (sandbox fault)', status: 500 };
     return { code: 'InternalFailure', message: 'The request processing has failed because of an unknown error, exception or failure (sandbox fault).', status: 500 };
   }
   const action = `${service === 'tagging' ? 'tag' : service}:${operation}`;
@@ -152,5 +157,6 @@ export function faultError(service: ServiceName, kind: 'throttle' | 'error' | 'd
   if (service === 's3') return { code: 'AccessDenied', message: 'Access Denied', status: 403 };
   if (protocol === 'ec2') return { code: 'UnauthorizedOperation', message: `You are not authorized to perform this operation. ${message}`, status: 403 };
   if (protocol === 'query' || service === 'route53') return { code: 'AccessDenied', message, status: 403 };
+  if (service === 'bedrock') return { code: 'AccessDeniedException', message, status: 403 };
   return { code: 'AccessDeniedException', message, status: 400 };
 }

@@ -4,6 +4,7 @@
  * Node's structured-clone serialiser so buffers and typed arrays survive byte for byte.
  */
 import type { Resolution } from './network/dns';
+import type { ModelAccessState } from './bedrock/access';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -605,6 +606,8 @@ export interface SandboxState {
   secretsmanager: { secrets: Map<string, SmSecret> };
   /** Role sessions issued by `roleCredentials`, by access key id. */
   iam: { sessions: Map<string, RoleSession> };
+  /** Bedrock model access by model id: the knob's states, and third-party subscriptions a first call made. */
+  bedrock: { access: Map<string, ModelAccessState> };
 }
 
 /** A file a simulated program wrote: never its bytes. */
@@ -637,6 +640,7 @@ export function emptyState(): SandboxState {
     outsideDns: { records: new Map() },
     secretsmanager: { secrets: new Map() },
     iam: { sessions: new Map() },
+    bedrock: { access: new Map() },
   };
 }
 
