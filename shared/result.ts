@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   'PLAN_INVALID',
   'PREFLIGHT_FAILED',
   'LIMIT_EXCEEDED',
+  'MODEL_UNAVAILABLE',
   // Connection and credentials
   'NOT_CONNECTED',
   'CREDENTIALS_MISSING',

@@ -5,6 +5,8 @@ import { storedDockerHubAccount } from '../aws/docker-hub';
 import { loadProject } from '../compose/load';
 import { hostedZonesOf } from '../deploy/certificates';
 import { previewVpcCapacity } from '../deploy/vpc-capacity';
+import { checkGpuQuota } from '../deploy/gpu-quota';
+import { checkModelAccess } from '../deploy/model-access';
 import { planProject } from '../plan';
 import { raise } from '../../shared/result';
 import type { HandlersFor } from './handler-types';
@@ -43,6 +45,11 @@ export const planHandlers = {
     if (connection && preview.region === connection.target.region) {
       const capacity = await previewVpcCapacity(connection.clients, preview.region, preview.stacks);
       if (capacity) preview.vpcCapacity = capacity;
+      // What the deploy will check first: the GPU quota and the account's access to each model (never fatal here).
+      const gpuQuota = await checkGpuQuota(connection.clients.quotas, preview.region, preview.gpus).catch(() => undefined);
+      if (gpuQuota) preview.gpuQuota = gpuQuota;
+      const modelAccess = await checkModelAccess(connection.clients.bedrock, preview.region, preview.models).catch(() => undefined);
+      if (modelAccess) preview.modelAccess = modelAccess;
     }
     return preview;
   },

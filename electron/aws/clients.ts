@@ -16,6 +16,7 @@ import { Route53Client } from '@aws-sdk/client-route-53';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
+import { BedrockClient } from '@aws-sdk/client-bedrock';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient, type STSClientConfig } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
@@ -46,6 +47,8 @@ export interface AwsClients {
   route53: Route53Client;
   /** The Docker Hub credentials ECR's pull-through cache signs in with (never their value, except when saving them). */
   secretsManager: SecretsManagerClient;
+  /** Amazon Bedrock's control plane: whether the account may use the models a project invokes. */
+  bedrock: BedrockClient;
 }
 
 /** Attempts per call: adaptive mode also rate-limits the client after throttling responses. */
@@ -91,6 +94,7 @@ export function buildClients(config: ClientSettings, s3PathStyle: boolean): AwsC
     elasticache: new ElastiCacheClient(config),
     route53: new Route53Client(config),
     secretsManager: new SecretsManagerClient(config),
+    bedrock: new BedrockClient(config),
   };
   for (const client of Object.values(clients)) nameFailures(client);
   return clients;

@@ -45,12 +45,16 @@ export function llmFlag(svc: SNode): boolean | undefined {
 }
 
 /** Resolves one written model name, reporting an unmapped one where it is written. */
-function resolveUse(service: string, written: string, at: At, report: Report, kind?: ModelKind): ModelUse | undefined {
+function resolveUse(service: string, written: string, at: At, report: Report, kind?: ModelKind, ownCode = false): ModelUse | undefined {
   const resolved = resolveModelName(written);
   if (!resolved) {
-    report.error(
+    // A model service cannot serve it (an error); a service's own code may call it elsewhere with its own key (a warning).
+    const say = ownCode ? report.warning.bind(report) : report.error.bind(report);
+    say(
       'model-unmapped',
-      `${service} asks for the model "${written}", which Berth cannot map to an Amazon Bedrock model.`,
+      ownCode
+        ? `${service} names the model "${written}", which is not an Amazon Bedrock model Berth knows, so its role gets no access to it (x-defang-llm).`
+        : `${service} asks for the model "${written}", which Berth cannot map to an Amazon Bedrock model.`,
       `Use one of: ${modelChoices(kind).join(', ')} (see docs/models.md).`,
       at,
     );
@@ -249,17 +253,18 @@ export function wireModelAccess(services: NormalisedService[], nodes: Map<string
 
   for (const s of services) {
     const node = nodes.get(s.model.name);
-    if (!node || s.model.llm?.gateway || !llmFlag(node)) continue;
+    // A model provider that could not become a gateway was reported already.
+    if (!node || s.model.llm?.gateway || !llmFlag(node) || get(node, 'provider')) continue;
     const models: ModelUse[] = [];
     const configModels: string[] = [];
     for (const v of modelVariables(s)) {
       if (v.value.kind === 'config') configModels.push(v.variable);
       else if (v.value.kind === 'literal') {
-        const resolved = resolveUse(s.model.name, v.value.value, v.at, report);
+        const resolved = resolveUse(s.model.name, v.value.value, v.at, report, undefined, true);
         if (resolved && !models.some((m) => m.model === resolved.model)) models.push(resolved);
       }
     }
-    if (models.length === 0 && configModels.length === 0) {
+    if (models.length === 0 && configModels.length === 0 && modelVariables(s).length === 0) {
       const fallback = resolveModelName('default')!.model;
       models.push({ name: 'default', model: fallback.id });
       report.warning(

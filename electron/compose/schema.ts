@@ -279,7 +279,7 @@ const serviceNetworks = z.union([
   ),
 ]);
 
-const serviceModels = z.union([listOfStrings, z.record(z.string().regex(NAME), mapping({ endpoint_var: str }))]);
+const serviceModels = z.union([listOfStrings, z.record(z.string().regex(NAME), mapping({ endpoint_var: str, model_var: str }))]);
 
 const provider = mappingRequired(
   {

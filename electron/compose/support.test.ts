@@ -34,11 +34,13 @@ describe('COMPOSE_KEY_SUPPORT', () => {
     }
   });
 
-  it('maps the Defang managed stores and warns about the extensions not supported yet', () => {
+  it('maps the Defang managed stores, LLM access and GPUs, and warns about the extensions not supported yet', () => {
     expect(keySupport('services.*.x-defang-postgres')?.status).toBe('mapped');
     expect(keySupport('services.*.x-defang-redis')?.status).toBe('mapped');
     expect(keySupport('services.*.x-defang-policies')).toMatchObject({ status: 'mapped', note: expect.stringContaining('task role') });
-    for (const k of ['x-defang-llm', 'x-defang-mongodb', 'x-defang-static-files']) expect(keySupport(`services.*.${k}`)?.status).toBe('warned');
+    expect(keySupport('services.*.x-defang-llm')).toMatchObject({ status: 'mapped', note: expect.stringContaining('Bedrock') });
+    for (const k of ['services.*.provider', 'models', 'services.*.models', 'services.*.gpus', 'services.*.deploy.resources.reservations.devices']) expect(keySupport(k)?.status).toBe('mapped');
+    for (const k of ['x-defang-mongodb', 'x-defang-static-files']) expect(keySupport(`services.*.${k}`)?.status).toBe('warned');
     expect(keySupport('services.*.x-my-own')?.status).toBe('mapped');
     expect(keySupport('x-anchors')?.status).toBe('mapped');
   });

@@ -25,7 +25,7 @@ import { dockerHubCacheProblem } from '../aws/docker-hub';
 import { DOCKER_HUB_OUTPUTS } from '../plan/bootstrap';
 import { plannedBootstrap } from '../bootstrap/template';
 import { loadProject } from '../compose/load';
-import { imagePulls, planProject, projectStackName, projectStackParameters } from '../plan';
+import { gpuPlans, imagePulls, modelPlans, planProject, projectStackName, projectStackParameters } from '../plan';
 import { assertConfigSet, readConfigVersions } from '../secrets/store';
 import { runBuilds, type BuildRequest } from './build';
 import { buildRun, buildSecretParameter } from './build-records';
@@ -50,6 +50,9 @@ import { explainStackFailure, rolloutTargets, watchRollouts } from './rollout';
 import { assertStackIdle, describeStack, discardChangeSet, executeChangeSet, followStack, prepareChangeSet, stackUpToDate, urlsFromOutputs, type WaitKnobs } from './stack';
 import { contextUrl, uploadContext } from './upload';
 import { assertVpcRoom } from './vpc-capacity';
+import { readConfigModels, type ConfigModels } from './config-models';
+import { assertGpuQuota } from './gpu-quota';
+import { assertModelAccess } from './model-access';
 import { OneOffRunner, oneOffPlans } from './one-off';
 import { writeSecretFiles } from './secret-files';
 import { deployedStores, snapshotStores, startServices, stopServices, type MoveEnvironment } from './store-move';
@@ -117,6 +120,8 @@ export class DeploymentRun {
   /** The Docker Hub cache's secret, once the bootstrap has a rule ECR can sign in with. */
   private dockerHubCredentialArn: string | undefined;
   /** The project template and parameters this run sent (or found already deployed). */
+  /** Model ARNs named by config values, read in the config phase. */
+  private configModels: ConfigModels = { parameters: {}, models: [] };
   private sent: { planned: PlannedStack; parameters: { ParameterKey: string; ParameterValue: string }[] } | undefined;
   /** A certificate of this deployment that waits for a DNS record the user has to add. */
   private waitingCertificate: { domain: string; record: ValidationRecord } | undefined;
@@ -347,6 +352,13 @@ export class DeploymentRun {
         project.name,
         project.requiredConfig.map((r) => r.name),
       );
+      // Models and GPUs the account must allow, before anything is created (a resumed run checked them).
+      const region = conn.target.region;
+      this.configModels = await readConfigModels(clients.ssm, project, { region, account: conn.identity.account, partition: conn.identity.arn.split(':')[1] || 'aws' });
+      if (!input.resuming) {
+        await assertGpuQuota(clients.quotas, region, gpuPlans(project, input.mode));
+        await assertModelAccess(clients.bedrock, region, [...modelPlans(project, region), ...this.configModels.models]);
+      }
       return undefined;
     });
     // From here on a rollback works from the model it recorded.
@@ -569,7 +581,7 @@ export class DeploymentRun {
       };
       const planned = rollback ? releaseStack(rollback.release) : this.planStack(project, images, restores, tuning.preflight ?? true);
       this.record.templateHash = createHash('sha256').update(planned.body).digest('hex');
-      const parameters = rollback ? releaseParameters(rollback.release, outputs) : projectStackParameters(outputs, images, planned);
+      const parameters = rollback ? releaseParameters(rollback.release, outputs) : projectStackParameters(outputs, images, planned, this.configModels.parameters);
       this.sent = { planned, parameters };
       if (await stackUpToDate(cfn, stack, planned, parameters)) {
         if (rollback) {

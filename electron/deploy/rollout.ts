@@ -8,7 +8,8 @@ import { DescribeServicesCommand, DescribeTasksCommand, ListTasksCommand, type E
 import type { ServiceRollout } from '../../shared/domain/deploy';
 import type { ProjectModel } from '../../shared/domain/project';
 import { AppErrorException, raise } from '../../shared/result';
-import { ecsServiceName, idPart, projectLogGroupName } from '../plan';
+import { ecsServiceName, idPart, projectId, projectLogGroupName } from '../plan';
+import { gpuClusterName } from '../plan/gpu';
 
 /** The container name the planner gives a compose service (also its log stream prefix). */
 export function containerNameOf(service: string): string {
@@ -21,13 +22,20 @@ export interface RolloutTarget {
   /** ECS service name in the cluster. */
   ecsService: string;
   container: string;
+  /** The cluster it is in when not the shared one: GPU services are in the project's GPU cluster. */
+  cluster?: string;
 }
 
 /** The project's ECS services (managed stores and one-offs have none). */
 export function rolloutTargets(project: ProjectModel): RolloutTarget[] {
   return project.services
     .filter((s) => !s.managed && !s.oneOff)
-    .map((s) => ({ service: s.name, ecsService: ecsServiceName(project.name, containerNameOf(s.name)), container: containerNameOf(s.name) }));
+    .map((s) => ({
+      service: s.name,
+      ecsService: ecsServiceName(project.name, containerNameOf(s.name)),
+      container: containerNameOf(s.name),
+      ...(s.gpu ? { cluster: gpuClusterName(projectId(project.name)) } : {}),
+    }));
 }
 
 /** One service's rollout, from DescribeServices. */
@@ -55,10 +63,11 @@ export async function stoppedTasksReport(
   logs: CloudWatchLogsClient,
   input: { cluster: string; project: string; target: RolloutTarget },
 ): Promise<StoppedTasksReport> {
-  const listed = await ecs.send(new ListTasksCommand({ cluster: input.cluster, serviceName: input.target.ecsService, desiredStatus: 'STOPPED' }));
+  const cluster = input.target.cluster ?? input.cluster;
+  const listed = await ecs.send(new ListTasksCommand({ cluster, serviceName: input.target.ecsService, desiredStatus: 'STOPPED' }));
   const arns = (listed.taskArns ?? []).slice(0, 10);
   if (arns.length === 0) return { reasons: [], logLines: [] };
-  const described = await ecs.send(new DescribeTasksCommand({ cluster: input.cluster, tasks: arns }));
+  const described = await ecs.send(new DescribeTasksCommand({ cluster, tasks: arns }));
   const tasks = [...(described.tasks ?? [])].sort((a, b) => (b.stoppedAt?.getTime() ?? 0) - (a.stoppedAt?.getTime() ?? 0)).slice(0, 3);
   const reasons = [
     ...new Set(
@@ -113,9 +122,14 @@ export async function watchRollouts(
   const last = new Map<string, string>();
   for (;;) {
     const rollouts: ServiceRollout[] = [];
-    for (let i = 0; i < input.targets.length; i += 10) {
-      const batch = input.targets.slice(i, i + 10);
-      const out = await ecs.send(new DescribeServicesCommand({ cluster: input.cluster, services: batch.map((t) => t.ecsService) }));
+    // Ten services a call, per cluster (GPU services are in the project's own).
+    const batches: { cluster: string; batch: RolloutTarget[] }[] = [];
+    for (const cluster of [...new Set(input.targets.map((t) => t.cluster ?? input.cluster))]) {
+      const inCluster = input.targets.filter((t) => (t.cluster ?? input.cluster) === cluster);
+      for (let i = 0; i < inCluster.length; i += 10) batches.push({ cluster, batch: inCluster.slice(i, i + 10) });
+    }
+    for (const { cluster, batch } of batches) {
+      const out = await ecs.send(new DescribeServicesCommand({ cluster, services: batch.map((t) => t.ecsService) }));
       for (const target of batch) {
         const svc = out.services?.find((s) => s.serviceName === target.ecsService);
         if (!svc) raise('ROLLOUT_FAILED', `The ECS service of ${target.service} (${target.ecsService}) was not found in the cluster.`, { service: target.service });

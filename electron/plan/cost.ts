@@ -1,6 +1,7 @@
 /**
  * The monthly cost estimate of a project in one mode, itemised: Fargate vCPU and GB hours (with
- * the Spot discount), load balancers (application and network), public IPv4 addresses, NAT, RDS, ElastiCache, logs, images.
+ * the Spot discount), load balancers (application and network), public IPv4 addresses, NAT, RDS, ElastiCache, logs, images,
+ * GPU instances and their disks; Bedrock tokens are billed by use, so their prices are a note.
  * Usage that cannot be known (traffic, log volume) is assumed and stated in the notes.
  */
 import type { CostEstimate, CostLine, DeploymentMode } from '../../shared/domain/plan';
@@ -8,6 +9,8 @@ import type { ProjectModel } from '../../shared/domain/project';
 import { containerServices, planIngress } from './ingress';
 import { capacityFor, MODE_SETTINGS, replicasFor } from './modes';
 import { PRICE_TABLE_DATE, pricesFor } from './prices';
+import { bedrockModel, MODEL_PRICE_DATE } from '../../shared/domain/models';
+import { GPU_PRICE_DATE, GPU_ROOT_VOLUME_GB, gpuInstanceFor } from './gpu';
 
 export const HOURS_PER_MONTH = 730;
 /** Assumed CloudWatch log volume per container service per month. */
@@ -22,6 +25,8 @@ const NLB_ADDRESSES = 2;
 const NAT_GATEWAYS = 2;
 /** A volume's size is unknown before it holds data: a small database's worth. */
 const ASSUMED_VOLUME_GB = 1;
+/** EBS gp3 per GB-month (us-east-1), for the GPU instances' disks. */
+const EBS_GP3_GB_MONTH = 0.08;
 
 function cents(value: number): number {
   return Math.round(value * 100) / 100;
@@ -47,7 +52,9 @@ export function estimateCost(project: ProjectModel, mode: DeploymentMode, region
   let spotVcpu = 0;
   let spotGb = 0;
   let tasks = 0;
+  const gpuServices = services.filter((s) => s.gpu);
   for (const s of services) {
+    if (s.gpu) continue;
     const n = replicasFor(mode, s.replicas);
     const arch = s.platform === 'linux/arm64' ? 'arm64' : 'amd64';
     usage[arch].tasks += n;
@@ -76,6 +83,19 @@ export function estimateCost(project: ProjectModel, mode: DeploymentMode, region
     notes.push('arm64 services run on regular Fargate: Fargate Spot has no arm64 capacity.');
   }
 
+  for (const s of gpuServices) {
+    const instance = gpuInstanceFor(s.gpu!);
+    const n = replicasFor(mode, s.replicas);
+    if (!instance || n === 0) continue;
+    add(`GPU instances for ${s.name} (${instance.type}, ${instance.gpus} × ${instance.gpuModel})`, `${n} × ${HOURS_PER_MONTH} h at $${instance.hourlyUsd}/h (on-demand)`, n * HOURS_PER_MONTH * instance.hourlyUsd);
+    add(`GPU instance disks for ${s.name}`, `${n} × ${GPU_ROOT_VOLUME_GB} GB gp3`, n * GPU_ROOT_VOLUME_GB * EBS_GP3_GB_MONTH);
+  }
+  if (gpuServices.length > 0) notes.push(`GPU instances are priced at us-east-1 on-demand rates of ${GPU_PRICE_DATE}; they run while their service has tasks.`);
+  const models = project.services.flatMap((s) => (s.llm?.models ?? []).map((m) => bedrockModel(m.model))).filter((m, i, all) => m && all.indexOf(m) === i);
+  if (models.length > 0) {
+    notes.push(`Amazon Bedrock bills tokens as they are used, not monthly: ${models.map((m) => `${m!.name} $${m!.price.input} in / $${m!.price.output} out per 1,000 tokens`).join('; ')} (us-east-1 list prices of ${MODEL_PRICE_DATE}).`);
+  }
+
   const ingress = planIngress(project);
   const hasAlb = ingress.listeners.length > 0;
   if (hasAlb) {
@@ -87,11 +107,13 @@ export function estimateCost(project: ProjectModel, mode: DeploymentMode, region
     add('Network load balancer', `1 × ${HOURS_PER_MONTH} h`, HOURS_PER_MONTH * prices.nlbHour);
     add('Network load balancer capacity units', `1 NLCU × ${HOURS_PER_MONTH} h (assumed light traffic)`, HOURS_PER_MONTH * prices.nlcuHour);
   }
-  const addresses = (settings.privateSubnets ? 0 : tasks) + (hasAlb ? ALB_ADDRESSES : 0) + (hasNlb ? NLB_ADDRESSES : 0) + (settings.privateSubnets ? NAT_GATEWAYS : 0);
+  // GPU tasks sit behind NAT (EC2 tasks get no public address), so a GPU project has NAT gateways in every mode.
+  const nat = settings.privateSubnets || gpuServices.length > 0;
+  const addresses = (settings.privateSubnets ? 0 : tasks) + (hasAlb ? ALB_ADDRESSES : 0) + (hasNlb ? NLB_ADDRESSES : 0) + (nat ? NAT_GATEWAYS : 0);
   if (addresses > 0) add('Public IPv4 addresses', `${addresses} × ${HOURS_PER_MONTH} h`, addresses * HOURS_PER_MONTH * prices.publicIpv4Hour);
-  if (settings.privateSubnets) {
+  if (nat) {
     add('NAT gateways (one per zone, this project’s own)', `${NAT_GATEWAYS} × ${HOURS_PER_MONTH} h`, NAT_GATEWAYS * HOURS_PER_MONTH * prices.natHour);
-    notes.push('The NAT gateways are in this project’s own network, so each high-availability project pays for its two; data through them costs extra per GB.');
+    notes.push(settings.privateSubnets ? 'The NAT gateways are in this project’s own network, so each high-availability project pays for its two; data through them costs extra per GB.' : 'The NAT gateways let the GPU tasks reach the internet (EC2 tasks get no public address); data through them costs extra per GB.');
   }
 
   for (const store of project.services) {

@@ -17,7 +17,7 @@ export { MODE_SETTINGS, capacityFor, replicasFor } from './modes';
 export * from './names';
 export { preflight } from './preflight';
 export { PRICE_TABLE, PRICE_TABLE_DATE } from './prices';
-export { configNeeds, imagePulls, planProject, projectStackParameters, publicUrls } from './project';
+export { configNeeds, gpuPlans, imagePulls, modelPlans, planProject, projectStackParameters, publicUrls } from './project';
 export type { PlanOptions } from './project';
 export { buildProjectTemplate, IMAGES_METADATA_KEY, PROJECT_BOOTSTRAP_PARAMETERS } from './project-template';
 export { DEFAULT_FARGATE_SIZE, FARGATE_TIERS, isValidFargateSize } from './sizing';

@@ -3,7 +3,11 @@
  * graph, config, how names resolve, URLs), the cost of every mode and the preflight result.
  * Pure and deterministic: the same project and options give the same preview, byte for byte.
  */
-import type { CfnTemplate, DeploymentMode, ImagePull, PlanPreview, PlannedStack, ServiceConfigNeed } from '../../shared/domain/plan';
+import type { CfnTemplate, DeploymentMode, GpuPlan, ImagePull, ModelPlan, PlanPreview, PlannedStack, ServiceConfigNeed } from '../../shared/domain/plan';
+import { MODEL_PRICE_DATE } from '../../shared/domain/models';
+import { GPU_PRICE_DATE, GPU_QUOTA, gpuInstanceFor } from './gpu';
+import { replicasFor } from './modes';
+import { invokedModels } from './models';
 import { DEPLOYMENT_MODES } from '../../shared/domain/plan';
 import type { ProjectModel } from '../../shared/domain/project';
 import { raise } from '../../shared/result';
@@ -70,8 +74,40 @@ export function planProject(project: ProjectModel, options: PlanOptions): PlanPr
     }),
     images: imagePulls(project, dockerHub !== undefined),
     costs: DEPLOYMENT_MODES.map((mode) => estimateCost(project, mode, options.region)),
+    models: modelPlans(project, options.region),
+    gpus: gpuPlans(project, options.mode),
+    configModels: project.services.filter((s) => s.llm?.configModels).map((s) => ({ service: s.name, variables: [...s.llm!.configModels!] })),
     preflight: options.preflight === false ? [] : stacks.flatMap((stack) => preflight(stack)),
   };
+}
+
+/** The models each service invokes from the region, with their prices. */
+export function modelPlans(project: ProjectModel, region: string): ModelPlan[] {
+  return project.services.flatMap((s) =>
+    invokedModels(s, region).map((m) => ({
+      service: s.name,
+      names: m.names,
+      model: m.model.id,
+      modelName: m.model.name,
+      provider: m.model.provider,
+      kind: m.model.kind,
+      invokeId: m.invokeId,
+      gateway: s.llm?.gateway !== undefined,
+      pricePer1k: { ...m.model.price },
+      priceDate: MODEL_PRICE_DATE,
+      marketplace: m.model.marketplace,
+    })),
+  );
+}
+
+/** The GPU instances each GPU service runs on in `mode`. */
+export function gpuPlans(project: ProjectModel, mode: DeploymentMode): GpuPlan[] {
+  return project.services.flatMap((s) => {
+    const instance = s.gpu && gpuInstanceFor(s.gpu);
+    if (!s.gpu || !instance) return [];
+    const instances = replicasFor(mode, s.replicas);
+    return [{ service: s.name, instanceType: instance.type, gpus: instance.gpus, gpuModel: instance.gpuModel, vcpus: instance.vcpus, memoryGiB: instance.memoryGiB, instances, hourlyUsd: instance.hourlyUsd, priceDate: GPU_PRICE_DATE, quota: { ...GPU_QUOTA, vcpus: instances * instance.vcpus } }];
+  });
 }
 
 /** How each container service's image reaches its tasks (the same mapping the task definitions use). */
@@ -130,8 +166,10 @@ export function projectStackParameters(
   bootstrapOutputs: Record<string, string>,
   images: Record<string, string>,
   template?: CfnTemplate | PlannedStack,
+  /** Values read at deploy (the model ARNs config values name). */
+  extra: Record<string, string> = {},
 ): { ParameterKey: string; ParameterValue: string }[] {
-  const values = new Map<string, string>();
+  const values = new Map<string, string>(Object.entries(extra));
   for (const name of Object.keys(PROJECT_BOOTSTRAP_PARAMETERS)) {
     const value = bootstrapOutputs[name];
     if (value !== undefined) values.set(name, value);

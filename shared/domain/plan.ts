@@ -156,6 +156,71 @@ export interface ImagePull {
   source: 'built' | 'ecr-public-cache' | 'docker-hub-cache' | 'docker-hub-anonymous' | 'direct';
 }
 
+/** A Bedrock model a service invokes, as the preview lists it (prices are per 1,000 tokens, an estimate). */
+export interface ModelPlan {
+  service: string;
+  /** The names the service (or a gateway's clients) use for it. */
+  names: string[];
+  /** Bedrock model id, its name and maker. */
+  model: string;
+  modelName: string;
+  provider: string;
+  kind: 'chat' | 'embedding';
+  /** What is invoked from the region: the model id or a cross-region inference profile id. */
+  invokeId: string;
+  /** The service is Berth's OpenAI-compatible gateway serving it. */
+  gateway: boolean;
+  pricePer1k: { input: number; output: number };
+  priceDate: string;
+  /** Sold through AWS Marketplace (the first call subscribes the account). */
+  marketplace: boolean;
+}
+
+/** A GPU service's instances, as the preview lists them. */
+export interface GpuPlan {
+  service: string;
+  instanceType: string;
+  gpus: number;
+  gpuModel: string;
+  vcpus: number;
+  memoryGiB: number;
+  /** Instances the mode runs (one per task). */
+  instances: number;
+  hourlyUsd: number;
+  priceDate: string;
+  /** The EC2 quota the instances count against, and the vCPUs they need. */
+  quota: { serviceCode: string; quotaCode: string; name: string; vcpus: number };
+}
+
+/** The vCPUs a project's GPU instances need against the account's GPU quota in the Region. */
+export interface GpuQuotaCheck {
+  region: string;
+  needed: number;
+  /** The quota (undefined: Berth may not read it, see `note`). */
+  limit?: number;
+  limitSource?: 'applied' | 'aws-default';
+  ok: boolean;
+  /** When short: what is needed and how to ask for it. */
+  message?: string;
+  note?: string;
+}
+
+/** A model the account cannot use, the services that use it, and how to enable it. */
+export interface ModelAccessProblem {
+  model: string;
+  services: string[];
+  reason: string;
+  fix: string;
+}
+
+/** Whether the account may use each model a project invokes. */
+export interface ModelAccessCheck {
+  region: string;
+  checked: string[];
+  problems: ModelAccessProblem[];
+  note?: string;
+}
+
 export interface PlanPreview {
   project: string;
   mode: DeploymentMode;
@@ -173,7 +238,17 @@ export interface PlanPreview {
   /** How each container service's image reaches its tasks. */
   images: ImagePull[];
   costs: CostEstimate[];
+  /** Bedrock models the services invoke (none: the project uses no models). */
+  models: ModelPlan[];
+  /** Services on GPU instances. */
+  gpus: GpuPlan[];
+  /** Services whose models come from config values: checked and granted at deploy. */
+  configModels: { service: string; variables: string[] }[];
   preflight: PreflightProblem[];
   /** Room for the VPCs this deploy creates in the connected account (absent when not connected, or none are created). */
   vpcCapacity?: VpcCapacity;
+  /** The GPU instances against the account's GPU quota (connected, with GPU services). */
+  gpuQuota?: GpuQuotaCheck;
+  /** Whether the account may use each model (connected, with models). */
+  modelAccess?: ModelAccessCheck;
 }

@@ -670,12 +670,7 @@ describe("Berth's support rules", () => {
         '    volumes: ["./data:/data"]',
         '    restart: always',
         '    cap_add: [SYS_PTRACE]',
-        '    deploy: {mode: global, resources: {reservations: {devices: [{capabilities: [gpu]}]}}}',
-        '  llm:',
-        '    image: gateway',
-        '    x-defang-llm: true',
-        '  model:',
-        '    provider: {type: model, options: {model: ai/smollm2}}',
+        '    deploy: {mode: global, resources: {reservations: {generic_resources: [{discrete_resource_spec: {kind: fpga, value: 1}}]}}}',
         '  files:',
         '    image: site',
         '    x-defang-static-files: {folder: /static}',
@@ -690,13 +685,11 @@ describe("Berth's support rules", () => {
       'error compose-key-rejected services.web.network_mode',
       'warning compose-key-warned services.web.volumes',
       'warning compose-key-warned services.web.deploy.mode',
-      'error compose-key-rejected services.web.deploy.resources.reservations.devices',
-      'warning compose-key-warned services.llm.x-defang-llm',
-      'warning compose-key-warned services.model.provider',
+      'error compose-key-rejected services.web.deploy.resources.reservations.generic_resources',
       'warning compose-key-warned services.files.x-defang-static-files',
     ]);
-    expect(r.project?.services.map((s) => s.name)).toEqual(['web', 'llm', 'files']);
-    expect(r.project?.notDeployed).toEqual([{ service: 'model', reason: 'Provider services (e.g. AI models) are not deployed by Berth yet.' }]);
+    expect(r.project?.services.map((s) => s.name)).toEqual(['web', 'files']);
+    expect(r.project?.notDeployed).toEqual([]);
   });
 });
 

@@ -19,6 +19,7 @@ import { MODE_WORDS } from '../../ui/words';
 import { CostComparison } from './CostComparison';
 import { HowNamesResolve } from './HowNamesResolve';
 import { ImageSources } from './ImageSources';
+import { GpuTable, ModelsTable } from './ModelsAndGpus';
 import { ResourceGroups } from './ResourceGroups';
 import { VpcCapacityWarning } from './VpcCapacityWarning';
 
@@ -179,6 +180,24 @@ export function PreviewScreen() {
               </Stack>
             )}
           </Card>
+
+          {(data.models.length > 0 || data.configModels.length > 0) && (
+            <Card withBorder padding="md" component="section" aria-labelledby="models-title">
+              <Text fw={600} id="models-title" mb="xs">
+                Models (Amazon Bedrock)
+              </Text>
+              <ModelsTable models={data.models} configModels={data.configModels} {...(data.modelAccess ? { access: data.modelAccess } : {})} />
+            </Card>
+          )}
+
+          {data.gpus.length > 0 && (
+            <Card withBorder padding="md" component="section" aria-labelledby="gpus-title">
+              <Text fw={600} id="gpus-title" mb="xs">
+                GPU instances
+              </Text>
+              <GpuTable gpus={data.gpus} {...(data.gpuQuota ? { quota: data.gpuQuota } : {})} />
+            </Card>
+          )}
 
           {data.images.length > 0 && (
             <Card withBorder padding="md" component="section" aria-labelledby="images-title">
