@@ -109,6 +109,10 @@ const THROTTLING = new Set([
   'ProvisionedThroughputExceededException',
 ]);
 const ACCESS_DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'AuthorizationError']);
+/** True for AWS's "you may not call this" errors, whichever service words them. */
+export function isAccessDenied(error: unknown): boolean {
+  return isAwsError(error) && ACCESS_DENIED.has(error.name);
+}
 const EXPIRED = new Set(['ExpiredToken', 'ExpiredTokenException', 'TokenRefreshRequired', 'RequestExpired', 'UnauthorizedException']);
 const BAD_CREDENTIALS = new Set(['InvalidClientTokenId', 'SignatureDoesNotMatch', 'UnrecognizedClientException', 'InvalidAccessKeyId']);
 

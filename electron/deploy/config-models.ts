@@ -5,11 +5,11 @@
  * service's `<Service>ConfigModelArns` stack parameter. Errors never repeat the value.
  */
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { invokeId, resolveModelName } from '../../shared/domain/models';
+import { invokeId, PROFILE_PREFIX, resolveModelName } from '../../shared/domain/models';
 import type { ModelPlan } from '../../shared/domain/plan';
 import type { ProjectModel } from '../../shared/domain/project';
 import { raise } from '../../shared/result';
-import { configModelsParameter } from '../plan/models';
+import { configModelsParameter, modelArnPatterns } from '../plan/models';
 import { configParameterName, idPart } from '../plan/names';
 
 export interface ConfigModels {
@@ -19,10 +19,9 @@ export interface ConfigModels {
   models: Pick<ModelPlan, 'service' | 'model' | 'invokeId'>[];
 }
 
-/** The ARNs a call to `id` (a model or a profile) from `region` must be allowed on. */
+/** The ARNs a call to `id` (a model or a profile) from `region` must be allowed on: the template's patterns, filled in. */
 export function invokeArns(id: string, model: string, region: string, account: string, partition = 'aws'): string[] {
-  if (id === model) return [`arn:${partition}:bedrock:${region}::foundation-model/${model}`];
-  return [`arn:${partition}:bedrock:${region}:${account}:inference-profile/${id}`, `arn:${partition}:bedrock:*::foundation-model/${model}`];
+  return modelArnPatterns(id, model).map((p) => p.replace('${AWS::Partition}', partition).replace('${AWS::Region}', region).replace('${AWS::AccountId}', account));
 }
 
 /** Reads and checks every config-valued model of the project. */
@@ -56,7 +55,7 @@ export async function readConfigModels(ssm: SSMClient, project: ProjectModel, ta
           fix: `Set ${name} to the profile id ${id} on the Secrets screen.`,
         });
       }
-      const invoked = called === resolved.model.id || /^(us|eu|apac|global)\./.test(called) ? called : id;
+      const invoked = called === resolved.model.id || PROFILE_PREFIX.test(called) ? called : id;
       arns.push(...invokeArns(invoked, resolved.model.id, target.region, target.account, target.partition));
       out.models.push({ service: s.name, model: resolved.model.id, invokeId: invoked });
     }

@@ -7,11 +7,10 @@
 import { GetAWSDefaultServiceQuotaCommand, GetServiceQuotaCommand, type ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import type { GpuPlan, GpuQuotaCheck } from '../../shared/domain/plan';
 import { raise } from '../../shared/result';
-import { isAwsError } from '../aws/errors';
+import { isAccessDenied, isAwsError } from '../aws/errors';
 import { GPU_QUOTA } from '../plan/gpu';
 
 const QUOTA = { ServiceCode: GPU_QUOTA.serviceCode, QuotaCode: GPU_QUOTA.quotaCode };
-const denied = (error: unknown) => isAwsError(error) && ['AccessDenied', 'AccessDeniedException'].includes(error.name);
 const noSuchQuota = (error: unknown) => isAwsError(error) && error.name === 'NoSuchResourceException';
 
 async function gpuLimit(quotas: ServiceQuotasClient): Promise<{ limit: number; limitSource: 'applied' | 'aws-default' } | undefined> {
@@ -19,7 +18,7 @@ async function gpuLimit(quotas: ServiceQuotasClient): Promise<{ limit: number; l
     const applied = (await quotas.send(new GetServiceQuotaCommand(QUOTA))).Quota?.Value;
     if (applied !== undefined) return { limit: applied, limitSource: 'applied' };
   } catch (error) {
-    if (denied(error)) return undefined;
+    if (isAccessDenied(error)) return undefined;
     if (!noSuchQuota(error)) throw error;
   }
   const aws = (await quotas.send(new GetAWSDefaultServiceQuotaCommand(QUOTA))).Quota?.Value;

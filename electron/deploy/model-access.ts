@@ -8,9 +8,8 @@ import { GetFoundationModelAvailabilityCommand, GetInferenceProfileCommand, type
 import { bedrockModel } from '../../shared/domain/models';
 import type { ModelAccessCheck, ModelAccessProblem, ModelPlan } from '../../shared/domain/plan';
 import { raise } from '../../shared/result';
-import { isAwsError } from '../aws/errors';
+import { isAccessDenied, isAwsError } from '../aws/errors';
 
-const denied = (error: unknown) => isAwsError(error) && ['AccessDenied', 'AccessDeniedException'].includes(error.name);
 const missing = (error: unknown) => isAwsError(error) && ['ResourceNotFoundException', 'ValidationException'].includes(error.name);
 
 function consoleUrl(region: string, model: string): string {
@@ -60,7 +59,7 @@ export async function checkModelAccess(bedrock: BedrockClient, region: string, m
     try {
       availability = await bedrock.send(new GetFoundationModelAvailabilityCommand({ modelId: model }));
     } catch (error) {
-      if (denied(error)) return { region, checked: [], problems: [], note: 'Berth may not read Bedrock model access (bedrock:GetFoundationModelAvailability was denied), so it could not check that the account may use the project’s models.' };
+      if (isAccessDenied(error)) return { region, checked: [], problems: [], note: 'Berth may not read Bedrock model access (bedrock:GetFoundationModelAvailability was denied), so it could not check that the account may use the project’s models.' };
       if (!missing(error)) throw error;
       problems.push({ model, services, reason: `Amazon Bedrock does not know the model ${model} in ${region}.`, fix: 'Choose another model (docs/models.md), or deploy to a Region that has it.' });
       continue;
@@ -75,7 +74,7 @@ export async function checkModelAccess(bedrock: BedrockClient, region: string, m
       try {
         await bedrock.send(new GetInferenceProfileCommand({ inferenceProfileIdentifier: id }));
       } catch (error) {
-        if (denied(error)) continue;
+        if (isAccessDenied(error)) continue;
         if (!missing(error)) throw error;
         problems.push({ model, services, reason: `The cross-region inference profile ${id} does not exist in ${region}, so calls to ${model} from there would fail.`, fix: 'Deploy to a Region in the profile’s geography, or choose a model served there (docs/models.md).' });
       }

@@ -46,9 +46,14 @@ export function invokedModels(service: ServiceModel, region: string): InvokedMod
  * names no region), so the model ARN's region is a wildcard; a direct call needs only the model
  * in the region.
  */
+export function modelArnPatterns(invoked: string, model: string): string[] {
+  if (invoked === model) return [`arn:\${AWS::Partition}:bedrock:\${AWS::Region}::foundation-model/${model}`];
+  return [`arn:\${AWS::Partition}:bedrock:\${AWS::Region}:\${AWS::AccountId}:inference-profile/${invoked}`, `arn:\${AWS::Partition}:bedrock:*::foundation-model/${model}`];
+}
+
+/** The same resources, for a template. */
 export function modelResources(model: InvokedModel): unknown[] {
-  if (model.invokeId === model.model.id) return [sub(`arn:\${AWS::Partition}:bedrock:\${AWS::Region}::foundation-model/${model.model.id}`)];
-  return [sub(`arn:\${AWS::Partition}:bedrock:\${AWS::Region}:\${AWS::AccountId}:inference-profile/${model.invokeId}`), sub(`arn:\${AWS::Partition}:bedrock:*::foundation-model/${model.model.id}`)];
+  return modelArnPatterns(model.invokeId, model.model.id).map(sub);
 }
 
 /** The stack parameter carrying the model ARNs a service's config values name (filled at deploy). */

@@ -12,7 +12,7 @@ import { DEPLOYMENT_MODES } from '../../shared/domain/plan';
 import type { ProjectModel } from '../../shared/domain/project';
 import { raise } from '../../shared/result';
 import { planBootstrap } from './bootstrap';
-import { estimateCost } from './cost';
+import { estimateCost, HOURS_PER_MONTH } from './cost';
 import { architectureGraph } from './graph';
 import { imageOrigin } from '../compose/image';
 import { cachedReference } from './images';
@@ -106,7 +106,7 @@ export function gpuPlans(project: ProjectModel, mode: DeploymentMode): GpuPlan[]
     const instance = s.gpu && gpuInstanceFor(s.gpu);
     if (!s.gpu || !instance) return [];
     const instances = replicasFor(mode, s.replicas);
-    return [{ service: s.name, instanceType: instance.type, gpus: instance.gpus, gpuModel: instance.gpuModel, vcpus: instance.vcpus, memoryGiB: instance.memoryGiB, instances, hourlyUsd: instance.hourlyUsd, priceDate: GPU_PRICE_DATE, quota: { ...GPU_QUOTA, vcpus: instances * instance.vcpus } }];
+    return [{ service: s.name, instanceType: instance.type, gpus: instance.gpus, gpuModel: instance.gpuModel, vcpus: instance.vcpus, memoryGiB: instance.memoryGiB, instances, hourlyUsd: instance.hourlyUsd, monthlyUsd: Math.round(instances * HOURS_PER_MONTH * instance.hourlyUsd * 100) / 100, priceDate: GPU_PRICE_DATE, quota: { ...GPU_QUOTA, vcpus: instances * instance.vcpus } }];
   });
 }
 

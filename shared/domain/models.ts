@@ -90,6 +90,9 @@ export const MODEL_ALIASES: readonly ModelAlias[] = [
   { name: 'ai/mxbai-embed-large', model: 'amazon.titan-embed-text-v2:0', why: 'An embedding model with the same 1,024 dimensions' },
 ];
 
+/** The geography prefix of a system-defined inference profile id (`us.`, `global.`…). */
+export const PROFILE_PREFIX = /^(us|eu|apac|global)\./;
+
 const BY_ID = new Map(BEDROCK_MODELS.map((model) => [model.id, model]));
 
 /** How a written model name resolved: the model, and whether it was an alias or an id. */
@@ -117,7 +120,7 @@ export function resolveModelName(written: string): ResolvedModelName | undefined
     const alias = MODEL_ALIASES.find((a) => a.name === key);
     if (alias) return { model: BY_ID.get(alias.model)!, via: 'alias' };
   }
-  const id = written.trim().replace(/^bedrock\//, '').replace(/^(us|eu|apac|global)\./, '');
+  const id = written.trim().replace(/^bedrock\//, '').replace(PROFILE_PREFIX, '');
   const model = BY_ID.get(id);
   return model ? { model, via: 'id' } : undefined;
 }

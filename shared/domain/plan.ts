@@ -187,6 +187,8 @@ export interface GpuPlan {
   /** Instances the mode runs (one per task). */
   instances: number;
   hourlyUsd: number;
+  /** The instances' on-demand cost over a month (the cost estimate's line). */
+  monthlyUsd: number;
   priceDate: string;
   /** The EC2 quota the instances count against, and the vCPUs they need. */
   quota: { serviceCode: string; quotaCode: string; name: string; vcpus: number };

@@ -135,7 +135,7 @@ export function GpuTable({ gpus, quota }: { gpus: GpuPlan[]; quota?: GpuQuotaChe
               </Table.Td>
               <Table.Td>
                 <Text size="sm">
-                  ${g.hourlyUsd}/h each · ${(g.hourlyUsd * 730 * g.instances).toFixed(2)} a month
+                  ${g.hourlyUsd}/h each · ${g.monthlyUsd.toFixed(2)} a month
                 </Text>
               </Table.Td>
             </Table.Tr>
