@@ -106,7 +106,7 @@ describe('sandbox server', () => {
     const slow = await startSandbox({ speed: 'realistic', speedFactor: 0.2 });
     const k = sandboxClients(slow);
     await k.ecs.send(new CreateClusterCommand({ clusterName: 'c' }));
-    await k.ecs.send(new RegisterTaskDefinitionCommand({ family: 'f', containerDefinitions: [{ name: 'app', image: 'nginx', portMappings: [{ containerPort: 80 }] }] }));
+    await k.ecs.send(new RegisterTaskDefinitionCommand({ family: 'f', containerDefinitions: [{ name: 'app', image: 'nginx', memory: 512, portMappings: [{ containerPort: 80 }] }] }));
     const run = await k.ecs.send(new RunTaskCommand({ cluster: 'c', taskDefinition: 'f' }));
     const arn = run.tasks![0]!.taskArn!;
     expect((await k.ecs.send(new DescribeTasksCommand({ cluster: 'c', tasks: [arn] }))).tasks![0]!.lastStatus).toBe('PROVISIONING');

@@ -1,4 +1,5 @@
 /** The running sandbox as its services see it: identity, state, the speed knob and background work. */
+import type { FaultConfig } from './faults';
 import type { SandboxState } from './state';
 import type { Scheduler, Timing } from './timing';
 
@@ -24,4 +25,6 @@ export interface SandboxCore {
   publish(event: BusEvent): void;
   /** Starts (or resumes) the simulation of ECS tasks and services after a change. */
   kickEcs(): void;
+  /** The fault knobs now (simulations read the EC2 capacity knob). */
+  faults?(): FaultConfig;
 }

@@ -15,6 +15,8 @@ export interface ServiceFaults {
   resetRate?: number;
   /** Deny every operation (`true`) or only these operation names (`['GetParameter']`) with AccessDenied. */
   accessDenied?: boolean | string[];
+  /** EC2 only: instance types an Auto Scaling group cannot launch for want of capacity (InsufficientInstanceCapacity). */
+  insufficientCapacity?: string[];
 }
 
 /** Faults by service signing name; `*` applies to every service that has no entry of its own. */

@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { RoleCaller } from './iam/sessions';
 
 /** The AWS services the sandbox speaks, by their SigV4 signing name. */
-export const SERVICE_NAMES = ['sts', 's3', 'ssm', 'logs', 'ecs', 'ecr', 'cloudformation', 'tagging', 'ec2', 'servicequotas', 'elasticfilesystem', 'rds', 'elasticache', 'codebuild', 'route53', 'acm', 'secretsmanager', 'bedrock'] as const;
+export const SERVICE_NAMES = ['sts', 's3', 'ssm', 'logs', 'ecs', 'ecr', 'cloudformation', 'tagging', 'ec2', 'servicequotas', 'elasticfilesystem', 'rds', 'elasticache', 'codebuild', 'route53', 'acm', 'secretsmanager', 'bedrock', 'autoscaling'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 export interface SandboxRequest {

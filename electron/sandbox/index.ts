@@ -161,6 +161,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     kickEcs() {
       resumeEcs(core);
     },
+    faults: () => faults,
   };
 
   let server: Server;
@@ -219,6 +220,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     setFaults(next) {
       faults = next;
+      // An Auto Scaling group held back by a capacity fault tries again.
+      core.kickEcs();
     },
     faults: () => faults,
     settle: () => scheduler.settle(),

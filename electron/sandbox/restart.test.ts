@@ -32,7 +32,7 @@ describe('a sandbox restarted mid-operation', () => {
     const template = { Resources: { Logs: { Type: 'AWS::Logs::LogGroup' }, Cache: { Type: 'AWS::ElastiCache::CacheCluster', DependsOn: 'Logs', Properties: { CacheNodeType: 'cache.t4g.micro', Engine: 'redis', NumCacheNodes: 1 } } } };
     await first.c.cloudformation.send(new CreateStackCommand({ StackName: 'slow', TemplateBody: JSON.stringify(template) }));
     await first.c.ecs.send(new CreateClusterCommand({ clusterName: 'c' }));
-    await first.c.ecs.send(new RegisterTaskDefinitionCommand({ family: 'f', containerDefinitions: [{ name: 'app', image: 'nginx' }] }));
+    await first.c.ecs.send(new RegisterTaskDefinitionCommand({ family: 'f', containerDefinitions: [{ name: 'app', image: 'nginx', memory: 512 }] }));
     await first.c.ecs.send(new CreateServiceCommand({ cluster: 'c', serviceName: 'web', taskDefinition: 'f', desiredCount: 2 }));
     // Wait (by state, not time) until the cache is being created, then stop the sandbox under it.
     for (;;) {

@@ -26,6 +26,7 @@ import { handleCodeBuild } from './codebuild';
 import { handleRoute53, route53Error, route53OperationName } from './route53';
 import { handleAcm } from './acm';
 import { handleSecretsManager } from './secretsmanager';
+import { AUTOSCALING_NAMESPACE, handleAutoScaling } from './autoscaling';
 import { bedrockOperationName, handleBedrock } from './bedrock';
 
 /** What the signature says about the caller. */
@@ -97,6 +98,7 @@ const SERVICES: Partial<Record<ServiceName, ServiceEntry>> = {
   route53: { protocol: 'rest-xml', handle: handleRoute53, operationName: route53OperationName, error: route53Error },
   acm: { protocol: 'json', handle: handleAcm },
   secretsmanager: { protocol: 'json', handle: handleSecretsManager },
+  autoscaling: { protocol: 'query', namespace: AUTOSCALING_NAMESPACE, handle: handleAutoScaling },
   // Control plane and runtime clients both sign as `bedrock`: one entry, routed by method and path.
   bedrock: { protocol: 'rest-json', handle: handleBedrock, operationName: bedrockOperationName },
 };

@@ -123,7 +123,7 @@ export function startServer(options: ServerOptions): Promise<{ server: Server; p
       const error =
         service === 's3'
           ? new SandboxError('InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records. (The Berth sandbox accepts only its own local credentials and the role sessions it issued.)', 403)
-          : service === 'sts' || service === 'cloudformation' || service === 'rds' || service === 'elasticache' || service === 'route53'
+          : service === 'sts' || service === 'cloudformation' || service === 'rds' || service === 'elasticache' || service === 'route53' || service === 'autoscaling'
             ? new SandboxError('InvalidClientTokenId', 'The security token included in the request is invalid. (The Berth sandbox accepts only its own local credentials and the role sessions it issued.)', 403)
             : new SandboxError('UnrecognizedClientException', 'The security token included in the request is invalid. (The Berth sandbox accepts only its own local credentials and the role sessions it issued.)', 400);
       send(res, renderError(service, error, request), requestId);

@@ -132,6 +132,8 @@ export interface EcsContainerState {
   exitCode?: number;
   reason?: string;
   essential: boolean;
+  /** The GPUs the container was given on an EC2 instance. */
+  gpuIds?: string[];
 }
 export type EcsTaskStatus = 'PROVISIONING' | 'PENDING' | 'ACTIVATING' | 'RUNNING' | 'DEACTIVATING' | 'STOPPING' | 'DEPROVISIONING' | 'STOPPED';
 export interface EcsTask {
@@ -177,6 +179,12 @@ export interface EcsTask {
   resolved?: Record<string, Resolution[]>;
   /** The service scheduler has counted this task's failure. */
   failureCounted?: boolean;
+  /** EC2 capacity providers: the container instance (and its EC2 instance) the task was placed on, and the GPUs it holds. */
+  containerInstanceArn?: string;
+  ec2InstanceId?: string;
+  gpuIds?: string[];
+  /** Waiting in PROVISIONING for an EC2 capacity provider's instance with room (since createdAt). */
+  awaitingCapacity?: boolean;
 }
 export interface EcsDeployment {
   id: string;
@@ -221,6 +229,8 @@ export interface EcsService {
   lastCompletedTaskDefinition?: string;
   /** Ids of deployments the circuit breaker failed (the latest few), so waiters learn the outcome after a rollback. */
   failedDeployments?: string[];
+  /** The last "unable to place a task" event, so a waiting task does not repeat it. */
+  placementEvent?: string;
 }
 
 // ---- ECR ----
@@ -604,10 +614,128 @@ export interface SandboxState {
   /** DNS outside the account, by `<name>|<type>`. */
   outsideDns: { records: Map<string, OutsideDnsRecord> };
   secretsmanager: { secrets: Map<string, SmSecret> };
+  /** EC2 instances (launched by Auto Scaling groups) and launch templates by id. */
+  ec2: { instances: Map<string, Ec2Instance>; launchTemplates: Map<string, LaunchTemplate> };
+  /** Auto Scaling groups by name, and every scaling activity (deleted groups' too), oldest first. */
+  autoscaling: { groups: Map<string, AutoScalingGroup>; activities: AutoScalingActivity[] };
+  /** ECS capacity providers backed by Auto Scaling groups, by name (FARGATE and FARGATE_SPOT are built in). */
+  ecsCapacity: { providers: Map<string, EcsCapacityProvider> };
   /** Role sessions issued by `roleCredentials`, by access key id. */
   iam: { sessions: Map<string, RoleSession> };
   /** Bedrock model access by model id: the knob's states, and third-party subscriptions a first call made. */
   bedrock: { access: Map<string, ModelAccessState> };
+}
+
+// ---- EC2 instances, Auto Scaling groups, ECS capacity providers ----
+export interface LaunchTemplateVersion {
+  number: number;
+  /** LaunchTemplateData as CloudFormation passed it (dynamic references resolved: an AMI id is no secret). */
+  data: Record<string, unknown>;
+  createdAt: number;
+}
+export interface LaunchTemplate {
+  id: string;
+  name: string;
+  createdAt: number;
+  defaultVersion: number;
+  versions: LaunchTemplateVersion[];
+  tags: Record<string, string>;
+}
+/** What the ECS agent on an instance registered (a container instance). */
+export interface EcsContainerInstance {
+  arn: string;
+  clusterArn: string;
+  status: 'ACTIVE' | 'DRAINING' | 'INACTIVE';
+  registeredAt: number;
+  capacityProviderName?: string;
+  /** CPU units and MiB the agent offers tasks, and the GPU ids it registered. */
+  cpu: number;
+  memory: number;
+  gpuIds: string[];
+  version: number;
+}
+export interface Ec2Instance {
+  id: string;
+  type: string;
+  imageId: string;
+  subnetId?: string;
+  availabilityZone: string;
+  privateIp: string;
+  state: 'pending' | 'running' | 'shutting-down' | 'terminated';
+  market: 'on-demand' | 'spot';
+  launchedAt: number;
+  /** When the instance is running (pending until then), when its agent registers, when a termination ends. */
+  runningAt: number;
+  registerAt: number;
+  terminateAt?: number;
+  terminatedAt?: number;
+  launchTemplate?: { id: string; name: string; version: string };
+  autoScalingGroup?: string;
+  /** The user data script, decoded (the agent reads ECS_CLUSTER and friends from it). */
+  userData: string;
+  securityGroups: string[];
+  /** GPUs the instance has (`GPU-<uuid>`), whether or not the agent registers them. */
+  gpuIds: string[];
+  tags: Record<string, string>;
+  containerInstance?: EcsContainerInstance;
+  /** Why the agent could not register (a named cluster that does not exist): it keeps retrying. */
+  registrationProblem?: string;
+  /** Since when the instance holds no task, for managed scale-in. */
+  idleSince?: number;
+  /** A public address when the subnet or launch template gives one (its traffic then needs no NAT). */
+  publicIp?: string;
+}
+export interface AutoScalingActivity {
+  id: string;
+  groupName: string;
+  groupArn: string;
+  description: string;
+  cause: string;
+  startTime: number;
+  endTime?: number;
+  statusCode: 'PreInService' | 'InProgress' | 'Successful' | 'Failed' | 'Cancelled' | 'WaitingForInstanceId';
+  statusMessage?: string;
+  progress: number;
+  details: string;
+  /** The instance the activity launches or terminates. */
+  instanceId?: string;
+}
+export interface AutoScalingGroup {
+  name: string;
+  arn: string;
+  createdAt: number;
+  minSize: number;
+  maxSize: number;
+  desiredCapacity: number;
+  launchTemplate: { id: string; version: string };
+  subnets: string[];
+  availabilityZones: string[];
+  tags: { key: string; value: string; propagateAtLaunch: boolean }[];
+  newInstancesProtectedFromScaleIn: boolean;
+  healthCheckType: string;
+  healthCheckGracePeriod: number;
+  defaultCooldown: number;
+  status?: 'Delete in progress';
+  /** Why the last launch failed and when the group tries again (it backs off). */
+  launchBlock?: { problem: string; retryAt: number; attempts: number };
+  /** Who changed the desired capacity last, as an activity's cause tells it. */
+  desiredCause?: string;
+}
+export interface EcsCapacityProvider {
+  name: string;
+  arn: string;
+  status: 'ACTIVE' | 'INACTIVE';
+  /** The group as CreateCapacityProvider was given it (an ARN or a name), and its name. */
+  autoScalingGroupArn: string;
+  groupName: string;
+  managedScaling: { status: 'ENABLED' | 'DISABLED'; targetCapacity: number; minimumScalingStepSize: number; maximumScalingStepSize: number; instanceWarmupPeriod: number };
+  managedTerminationProtection: 'ENABLED' | 'DISABLED';
+  managedDraining: 'ENABLED' | 'DISABLED';
+  createdAt: number;
+  tags: Record<string, string>;
+  /** Ids in the names of ECS's scaling policy and alarms, which the group's activities cite. */
+  policyId: string;
+  alarmId: string;
 }
 
 /** A file a simulated program wrote: never its bytes. */
@@ -639,6 +767,9 @@ export function emptyState(): SandboxState {
     acm: { certificates: new Map(), salt: randomBytes(16).toString('hex') },
     outsideDns: { records: new Map() },
     secretsmanager: { secrets: new Map() },
+    ec2: { instances: new Map(), launchTemplates: new Map() },
+    autoscaling: { groups: new Map(), activities: [] },
+    ecsCapacity: { providers: new Map() },
     iam: { sessions: new Map() },
     bedrock: { access: new Map() },
   };

@@ -31,6 +31,13 @@ export const REALISTIC_MS = {
   /** A CodeBuild phase without much work (download source, post build, finalizing). */
   buildPhase: 2_000,
   changeSet: 3_000,
+  /** An EC2 instance from launch to running, then its ECS agent registering (the GPU AMI loads its driver first). */
+  instanceLaunch: 45_000,
+  agentRegistration: 60_000,
+  /** An instance from terminate to terminated. */
+  instanceTermination: 60_000,
+  /** An Auto Scaling group's first retry after a failed launch (it backs off, doubling, up to five minutes). */
+  launchRetry: 10_000,
 } as const;
 
 export type DurationKind = keyof typeof REALISTIC_MS;
@@ -43,6 +50,10 @@ export type DurationKind = keyof typeof REALISTIC_MS;
 export const DEADLINE_MS = {
   /** ACM retries DNS or email validation for 72 hours, then the certificate is VALIDATION_TIMED_OUT. */
   certificateValidation: 72 * 3_600_000,
+  /** ECS keeps a task PROVISIONING while its capacity provider finds no room, then stops it (AWS says 10 to 30 minutes). */
+  capacityProvisioning: 30 * 60_000,
+  /** ECS managed scaling gives an idle instance back after its low alarm held 15 minutes. */
+  capacityScaleIn: 15 * 60_000,
 } as const;
 
 export type DeadlineKind = keyof typeof DEADLINE_MS;

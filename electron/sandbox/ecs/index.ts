@@ -23,6 +23,8 @@ import {
   taskView,
   updateService,
 } from './store';
+import { capacityProviderView, checkAssociation, checkPlacement, createCapacityProvider, deleteCapacityProvider, fargateProviderView, FARGATE_PROVIDERS, findCapacityProvider } from './capacity-providers';
+import { containerInstancesOf, containerInstanceView, findContainerInstance } from './container-instances';
 
 const E = 'InvalidParameterException';
 
@@ -81,13 +83,74 @@ const ops: Record<string, JsonOperation> = {
   PutClusterCapacityProviders(input, core) {
     const f = new Fields(input, E);
     const cluster = requireCluster(core, f.str('cluster'));
-    cluster.capacityProviders = f.strList('capacityProviders') ?? [];
-    cluster.defaultStrategy = strategy(input.defaultCapacityProviderStrategy) ?? [];
+    const providers = f.strList('capacityProviders') ?? [];
+    const defaultStrategy = strategy(input.defaultCapacityProviderStrategy) ?? [];
+    checkAssociation(core, cluster, providers, defaultStrategy);
+    cluster.capacityProviders = providers;
+    cluster.defaultStrategy = defaultStrategy;
+    core.kickEcs();
     core.changed();
     return { cluster: clusterView(core, cluster) };
   },
-  DescribeCapacityProviders() {
-    return { capacityProviders: ['FARGATE', 'FARGATE_SPOT'].map((name) => ({ capacityProviderArn: `arn:aws:ecs:::capacity-provider/${name}`, name, status: 'ACTIVE', tags: [] })) };
+  CreateCapacityProvider(input, core) {
+    const f = new Fields(input, E);
+    const asg = f.optObj('autoScalingGroupProvider');
+    if (!asg) fail(E, 'autoScalingGroupProvider is required.');
+    const cp = createCapacityProvider(core, {
+      name: f.str('name'),
+      autoScalingGroupArn: String(asg.autoScalingGroupArn ?? ''),
+      managedScaling: asg.managedScaling as Record<string, never> | undefined,
+      managedTerminationProtection: asg.managedTerminationProtection as string | undefined,
+      managedDraining: asg.managedDraining as string | undefined,
+      tags: tagsFromList(f.objList('tags'), 'key', 'value'),
+    });
+    return { capacityProvider: capacityProviderView(cp) };
+  },
+  DeleteCapacityProvider(input, core) {
+    const ref = new Fields(input, E).str('capacityProvider');
+    if (FARGATE_PROVIDERS.includes(ref)) fail('ClientException', 'The specified capacity provider is reserved and cannot be deleted.');
+    const cp = findCapacityProvider(core, ref);
+    if (!cp) fail('ClientException', 'The specified capacity provider does not exist. Specify a valid name or ARN and try again.');
+    deleteCapacityProvider(core, cp);
+    return { capacityProvider: capacityProviderView(cp) };
+  },
+  DescribeCapacityProviders(input, core) {
+    const refs = new Fields(input, E).strList('capacityProviders');
+    const own = [...core.state.ecsCapacity.providers.values()].filter((p) => p.status === 'ACTIVE');
+    if (!refs) return { capacityProviders: [...FARGATE_PROVIDERS.map(fargateProviderView), ...own.map(capacityProviderView)], failures: [] };
+    const capacityProviders: unknown[] = [];
+    const failures: unknown[] = [];
+    for (const ref of refs) {
+      const name = ref.startsWith('arn:') ? ref.slice(ref.lastIndexOf('/') + 1) : ref;
+      const cp = findCapacityProvider(core, name);
+      if (FARGATE_PROVIDERS.includes(name)) capacityProviders.push(fargateProviderView(name));
+      else if (cp) capacityProviders.push(capacityProviderView(cp));
+      else failures.push({ arn: ref.startsWith('arn:') ? ref : `arn:aws:ecs:${core.region}:${core.account}:capacity-provider/${ref}`, reason: 'MISSING' });
+    }
+    return { capacityProviders, failures };
+  },
+  ListContainerInstances(input, core) {
+    const f = new Fields(input, E);
+    const cluster = requireCluster(core, f.optStr('cluster'));
+    const status = f.optStr('status');
+    const arns = containerInstancesOf(core, cluster.arn)
+      .filter(({ ci }) => (status ? ci.status === status : ci.status !== 'INACTIVE'))
+      .map(({ ci }) => ci.arn);
+    const max = f.optNum('maxResults') ?? 100;
+    const start = Number(f.optStr('nextToken') ?? '0') || 0;
+    return { containerInstanceArns: arns.slice(start, start + max), ...(start + max < arns.length ? { nextToken: String(start + max) } : {}) };
+  },
+  DescribeContainerInstances(input, core) {
+    const f = new Fields(input, E);
+    const cluster = requireCluster(core, f.optStr('cluster'));
+    const containerInstances: unknown[] = [];
+    const failures: unknown[] = [];
+    for (const ref of f.strList('containerInstances') ?? []) {
+      const found = findContainerInstance(core, cluster, ref);
+      if (found) containerInstances.push(containerInstanceView(core, found.instance, found.ci));
+      else failures.push({ arn: ref.startsWith('arn:') ? ref : `arn:aws:ecs:${core.region}:${core.account}:container-instance/${cluster.name}/${ref}`, reason: 'MISSING' });
+    }
+    return { containerInstances, failures };
   },
   RegisterTaskDefinition(input, core) {
     const { tags, ...body } = input;
@@ -127,12 +190,15 @@ const ops: Record<string, JsonOperation> = {
     if (td.body.networkMode === 'awsvpc' && !(f.optObj('networkConfiguration')?.awsvpcConfiguration)) fail(E, "Network Configuration must be provided when networkMode 'awsvpc' is specified.");
     const count = f.optNum('count') ?? 1;
     if (count < 1 || count > 10) fail(E, 'Count must be between 1 and 10.');
+    const launchType = f.optStr('launchType');
+    const requested = strategy(input.capacityProviderStrategy);
+    checkPlacement(core, cluster, requested ?? (launchType || cluster.defaultStrategy.length === 0 ? undefined : cluster.defaultStrategy), launchType, td, f.optObj('networkConfiguration'));
     const tasks = launchTasks(core, cluster, td, {
       count,
       group: f.optStr('group'),
       startedBy: f.optStr('startedBy'),
-      launchType: f.optStr('launchType'),
-      capacityProviderStrategy: strategy(input.capacityProviderStrategy),
+      launchType,
+      capacityProviderStrategy: requested,
       overrides: f.optObj('overrides'),
       tags: tagsFromList(f.objList('tags'), 'key', 'value'),
       networkConfiguration: f.optObj('networkConfiguration'),

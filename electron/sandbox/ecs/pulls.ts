@@ -56,15 +56,22 @@ function hasEndpoints(core: SandboxCore, vpcId: unknown, suffixes: string[]): bo
   return suffixes.every((suffix) => services.some((s) => s.endsWith(suffix)));
 }
 
-/** How the task reaches the internet, judged from its first subnet (Fargate places the ENI in one of them). */
+/**
+ * How the task reaches the internet, judged from its first subnet (Fargate places the ENI in one of
+ * them). On EC2 the agent pulls images and secrets over the instance's network: its subnet and
+ * address decide (an awsvpc task's own ENI never has a public IP there).
+ */
 export function taskEgress(core: SandboxCore, task: EcsTask): Egress {
-  const subnetId = task.network?.subnets[0];
+  const instance = task.ec2InstanceId ? core.state.ec2.instances.get(task.ec2InstanceId) : undefined;
+  const subnetId = instance ? instance.subnetId : task.network?.subnets[0];
+  const addressed = instance ? instance.publicIp !== undefined : task.network?.assignPublicIp === true;
+  const own = instance ? { seed: instance.id, ip: instance.publicIp, privateIp: instance.privateIp } : { seed: task.id, ip: undefined, privateIp: task.privateIp };
   const subnet = subnetId ? genericsOf(core, 'AWS::EC2::Subnet').find((s) => s.physicalId === subnetId) : undefined;
   // A subnet the sandbox did not create (a test's made-up id): nothing to judge by.
-  if (!subnet) return { kind: 'internet', ip: publicIp(task.id) };
+  if (!subnet) return { kind: 'internet', ip: own.ip ?? publicIp(own.seed) };
   const route = defaultRoute(core, subnet.physicalId);
-  if (typeof route?.properties.GatewayId === 'string' && attachedGateway(core, route.properties.GatewayId, subnet.properties.VpcId) && task.network?.assignPublicIp) {
-    return { kind: 'internet', ip: publicIp(task.id) };
+  if (typeof route?.properties.GatewayId === 'string' && attachedGateway(core, route.properties.GatewayId, subnet.properties.VpcId) && addressed) {
+    return { kind: 'internet', ip: own.ip ?? publicIp(own.seed) };
   }
   if (typeof route?.properties.NatGatewayId === 'string') {
     const nat = genericsOf(core, 'AWS::EC2::NatGateway').find((n) => n.physicalId === route.properties.NatGatewayId);
@@ -74,7 +81,7 @@ export function taskEgress(core: SandboxCore, task: EcsTask): Egress {
       return { kind: 'internet', ip: typeof eip?.attributes.PublicIp === 'string' ? eip.attributes.PublicIp : publicIp(nat.physicalId) };
     }
   }
-  return { kind: 'none', ecrEndpoints: hasEndpoints(core, subnet.properties.VpcId, ['.ecr.api', '.ecr.dkr', '.s3']), ssmEndpoint: hasEndpoints(core, subnet.properties.VpcId, ['.ssm']), privateIp: task.privateIp };
+  return { kind: 'none', ecrEndpoints: hasEndpoints(core, subnet.properties.VpcId, ['.ecr.api', '.ecr.dkr', '.s3']), ssmEndpoint: hasEndpoints(core, subnet.properties.VpcId, ['.ssm']), privateIp: own.privateIp };
 }
 
 /** Docker Hub's host and path for a reference (`nginx` → registry-1.docker.io, library/nginx). */

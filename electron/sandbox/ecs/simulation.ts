@@ -16,6 +16,7 @@ import { hostsOfContainer } from '../network/hosts';
 import { simulatedExitCode, simulatedFiles, simulatedOutput } from './program';
 import { efsMountFailure, efsStore, keepOnEfs } from './volumes';
 import { findTaskDefinition, launchTasks, newDeployment, requestStop, serviceEvent, serviceTasks, type Json } from './store';
+import { nextCapacityDue, stepCapacity } from './capacity';
 
 interface SimulationState {
   due?: number;
@@ -459,6 +460,8 @@ function reconcile(core: SandboxCore): void {
       let changed = false;
       for (const task of core.state.ecs.tasks.values()) if (advance(core, task, now)) changed = true;
       for (const service of core.state.ecs.services.values()) if (service.status !== 'INACTIVE' && manageService(core, service, now)) changed = true;
+      // EC2 capacity providers: instances launch and register, waiting tasks are placed, groups scale.
+      if (stepCapacity(core, now)) changed = true;
       if (changed) core.changed();
       if (!changed && !s.again) break;
     }
@@ -473,6 +476,8 @@ function reconcile(core: SandboxCore): void {
     const primary = service.deployments[0];
     if (service.status === 'ACTIVE' && service.nextLaunchAt !== undefined && service.nextLaunchAt > now && primary && primary.rolloutState !== 'FAILED') next = Math.min(next ?? Infinity, service.nextLaunchAt);
   }
+  const capacity = nextCapacityDue(core, now);
+  if (capacity !== undefined) next = Math.min(next ?? Infinity, capacity);
   if (next !== undefined) schedule(core, next - now);
 }
 

@@ -6,6 +6,8 @@ import { epoch } from '../protocol/json';
 import type { EcsCluster, EcsDeployment, EcsService, EcsTask, EcsTaskDefinition } from '../state';
 import { availabilityZones } from '../cloudformation/intrinsics';
 import { statedExitCode } from './program';
+import { checkPlacement, launchKind } from './capacity-providers';
+import { containerInstancesOf } from './container-instances';
 
 export type Json = Record<string, unknown>;
 
@@ -50,6 +52,7 @@ export function deleteCluster(core: SandboxCore, cluster: EcsCluster): void {
   if (services.length > 0) fail('ClusterContainsServicesException', 'The Cluster cannot be deleted while Services are active.');
   const tasks = [...core.state.ecs.tasks.values()].filter((t) => t.clusterArn === cluster.arn && t.lastStatus !== 'STOPPED');
   if (tasks.length > 0) fail('ClusterContainsTasksException', 'The Cluster cannot be deleted while Tasks are active.');
+  if (containerInstancesOf(core, cluster.arn).some(({ ci }) => ci.status !== 'INACTIVE')) fail('ClusterContainsContainerInstancesException', 'The Cluster cannot be deleted while Container Instances are active or draining.');
   cluster.status = 'INACTIVE';
   core.changed();
 }
@@ -64,7 +67,7 @@ const FARGATE_MEMORY: Record<number, number[]> = {
   16384: Array.from({ length: 12 }, (_, i) => 32768 + i * 8192),
 };
 
-function parseSize(value: unknown, vcpuUnits: number): number | undefined {
+export function parseSize(value: unknown, vcpuUnits: number): number | undefined {
   if (value === undefined || value === null) return undefined;
   const text = String(value).trim();
   const m = /^([\d.]+)\s*(vcpu|gb)?$/i.exec(text);
@@ -82,7 +85,12 @@ function validateTaskDefinition(body: Json): void {
   }
   validateContainerLinks(body, containers as Json[]);
   const compat = Array.isArray(body.requiresCompatibilities) ? (body.requiresCompatibilities as string[]) : [];
-  if (!compat.includes('FARGATE')) return;
+  const gpus = (containers as Json[]).some((c) => ((c.resourceRequirements as { type?: string }[] | undefined) ?? []).some((r) => r.type === 'GPU'));
+  if (gpus && compat.includes('FARGATE')) fail('ClientException', 'Tasks using the Fargate launch type do not support GPU resource requirements.');
+  if (!compat.includes('FARGATE')) {
+    validateEc2Sizes(body, containers as Json[]);
+    return;
+  }
   if (body.networkMode !== 'awsvpc') fail('ClientException', "Fargate only supports network mode 'awsvpc'.");
   const cpu = parseSize(body.cpu, 1024);
   const memory = parseSize(body.memory, 1024);
@@ -91,6 +99,23 @@ function validateTaskDefinition(body: Json): void {
   if (!FARGATE_MEMORY[cpu]?.includes(memory)) fail('ClientException', `No Fargate configuration exists for given values: ${String(body.cpu)} CPU, ${String(body.memory)} memory. See the Amazon ECS documentation for the valid values.`);
   const usesAwslogs = (containers as Json[]).some((c) => (c.logConfiguration as Json | undefined)?.logDriver === 'awslogs');
   if (usesAwslogs && !body.executionRoleArn) fail('ClientException', 'Fargate requires task definition to have execution role ARN to support log driver awslogs.');
+}
+
+/** EC2 tasks may leave CPU and memory to their containers, but then every container needs a memory. */
+function validateEc2Sizes(body: Json, containers: Json[]): void {
+  const cpu = parseSize(body.cpu, 1024);
+  const memory = parseSize(body.memory, 1024);
+  if (cpu !== undefined && !(cpu >= 128)) fail('ClientException', "Invalid 'cpu' setting for task.");
+  if (memory !== undefined && !(memory >= 6)) fail('ClientException', "Invalid 'memory' setting for task.");
+  if (memory !== undefined) return;
+  for (const c of containers) {
+    if (c.memory === undefined && c.memoryReservation === undefined) fail('ClientException', `Invalid setting for container '${String(c.name)}'. At least one of 'memory' or 'memoryReservation' must be specified.`);
+  }
+}
+
+/** The launch types ECS says a task definition is valid for: EC2 always, Fargate when it was checked for it. */
+export function compatibilitiesOf(td: EcsTaskDefinition): string[] {
+  return Array.isArray(td.body.requiresCompatibilities) && (td.body.requiresCompatibilities as string[]).includes('FARGATE') ? ['EC2', 'FARGATE'] : ['EC2'];
 }
 
 /** Container dependencies and mounts as RegisterTaskDefinition checks them. */
@@ -146,7 +171,7 @@ export function findTaskDefinition(core: SandboxCore, ref: string): EcsTaskDefin
 
 /** The task definition view the API returns. */
 export function taskDefinitionView(core: SandboxCore, td: EcsTaskDefinition): Json {
-  const compat = Array.isArray(td.body.requiresCompatibilities) && (td.body.requiresCompatibilities as string[]).includes('FARGATE') ? ['EC2', 'FARGATE'] : ['EC2'];
+  const compat = compatibilitiesOf(td);
   return {
     ...td.body,
     taskDefinitionArn: td.arn,
@@ -185,7 +210,7 @@ function awsvpcOf(config: Json | undefined): EcsTask['network'] {
 }
 
 /** A free-looking address inside the subnet's CIDR (a /16–/28 block), else one in 10.0.0.0/16. */
-function addressIn(core: SandboxCore, subnetId: string | undefined): { ip: string; zone?: string } {
+export function addressIn(core: SandboxCore, subnetId: string | undefined): { ip: string; zone?: string } {
   const subnet = subnetId ? [...core.state.resources.values()].find((r) => r.type === 'AWS::EC2::Subnet' && r.physicalId === subnetId) : undefined;
   const cidr = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(String(subnet?.properties.CidrBlock ?? ''));
   if (!cidr || Number(cidr[5]) < 16 || Number(cidr[5]) > 28) return { ip: `10.0.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 254)}` };
@@ -230,6 +255,8 @@ export function launchTasks(core: SandboxCore, cluster: EcsCluster, td: EcsTaskD
   const strategy = options.capacityProviderStrategy ?? (options.launchType ? undefined : cluster.defaultStrategy.length > 0 ? cluster.defaultStrategy : undefined);
   const zones = availabilityZones(core.region);
   const network = awsvpcOf(options.networkConfiguration);
+  // A task on an Auto Scaling group's provider waits in PROVISIONING for an instance with room.
+  const onEc2 = launchKind(core, strategy, options.launchType) === 'EC2' && strategy !== undefined;
   for (let i = 0; i < options.count; i++) {
     const id = hex(32);
     const subnets = network?.subnets ?? [];
@@ -241,7 +268,7 @@ export function launchTasks(core: SandboxCore, cluster: EcsCluster, td: EcsTaskD
       taskDefinitionArn: td.arn,
       group: options.group ?? `family:${td.family}`,
       startedBy: options.startedBy,
-      launchType: strategy ? 'FARGATE' : (options.launchType ?? 'FARGATE'),
+      launchType: launchKind(core, strategy, options.launchType),
       capacityProviderName: strategy?.[0]?.capacityProvider,
       cpu: td.body.cpu as string | undefined,
       memory: td.body.memory as string | undefined,
@@ -251,7 +278,8 @@ export function launchTasks(core: SandboxCore, cluster: EcsCluster, td: EcsTaskD
       healthStatus: 'UNKNOWN',
       containers: (td.body.containerDefinitions as Json[]).map((c) => ({ name: String(c.name), image: String(c.image), lastStatus: 'PENDING', essential: c.essential !== false })),
       overrides,
-      nextAt: Date.now() + core.timing.ms('taskProvisioning'),
+      nextAt: onEc2 ? undefined : Date.now() + core.timing.ms('taskProvisioning'),
+      ...(onEc2 ? { awaitingCapacity: true } : {}),
       plan: planFor(td, overrides, options.serviceArn === undefined),
       serviceArn: options.serviceArn,
       deploymentId: options.deploymentId,
@@ -296,6 +324,7 @@ export function taskView(task: EcsTask): Json {
     desiredStatus: task.desiredStatus,
     launchType: task.launchType,
     ...(task.capacityProviderName ? { capacityProviderName: task.capacityProviderName } : {}),
+    ...(task.containerInstanceArn ? { containerInstanceArn: task.containerInstanceArn } : {}),
     cpu: task.cpu,
     memory: task.memory,
     createdAt: epoch(task.createdAt),
@@ -309,8 +338,7 @@ export function taskView(task: EcsTask): Json {
     ...(task.startedBy ? { startedBy: task.startedBy } : {}),
     connectivity: task.lastStatus === 'STOPPED' ? 'DISCONNECTED' : 'CONNECTED',
     healthStatus: task.healthStatus,
-    platformVersion: '1.4.0',
-    platformFamily: 'Linux',
+    ...(task.launchType === 'EC2' ? {} : { platformVersion: '1.4.0', platformFamily: 'Linux' }),
     availabilityZone: task.availabilityZone,
     overrides: { containerOverrides: [], inferenceAcceleratorOverrides: [], ...task.overrides },
     containers: task.containers.map((c) => ({
@@ -321,6 +349,7 @@ export function taskView(task: EcsTask): Json {
       lastStatus: c.lastStatus,
       ...(c.exitCode !== undefined ? { exitCode: c.exitCode } : {}),
       ...(c.reason ? { reason: c.reason } : {}),
+      ...(c.gpuIds ? { gpuIds: c.gpuIds } : {}),
       networkInterfaces: [{ attachmentId: task.id.slice(0, 8), privateIpv4Address: task.privateIp }],
       healthStatus: 'UNKNOWN',
     })),
@@ -408,6 +437,7 @@ export function createService(core: SandboxCore, cluster: EcsCluster, input: Jso
     config,
     tags: Object.fromEntries(((tags as { key: string; value: string }[] | undefined) ?? []).map((t) => [t.key, t.value])),
   };
+  checkPlacement(core, cluster, service.capacityProviderStrategy, launchType as string | undefined, td, config.networkConfiguration as Json | undefined);
   service.deployments.push(newDeployment(service));
   core.state.ecs.services.set(arn, service);
   core.changed();
@@ -418,6 +448,14 @@ export function createService(core: SandboxCore, cluster: EcsCluster, input: Jso
 /** Applies an UpdateService: a new deployment when the task definition or network changes (or on force). */
 export function updateService(core: SandboxCore, service: EcsService, input: Json): EcsService {
   if (service.status !== 'ACTIVE') fail('ServiceNotActiveException', 'Service was not ACTIVE.');
+  // Where the tasks would go after the update is checked before anything changes.
+  const nextTd = findTaskDefinition(core, String(input.taskDefinition ?? service.taskDefinition));
+  const cluster = [...core.state.ecs.clusters.values()].find((c) => c.arn === service.clusterArn);
+  if (nextTd && cluster) {
+    const strategy = (input.capacityProviderStrategy as EcsService['capacityProviderStrategy']) ?? service.capacityProviderStrategy;
+    // A launch type the sandbox defaulted is not the caller's: only a strategy is judged on update.
+    checkPlacement(core, cluster, strategy, undefined, nextTd, (input.networkConfiguration ?? service.config.networkConfiguration) as Json | undefined);
+  }
   let redeploy = input.forceNewDeployment === true;
   if (input.taskDefinition !== undefined) {
     const td = findTaskDefinition(core, String(input.taskDefinition));
@@ -531,7 +569,7 @@ export function clusterView(core: SandboxCore, cluster: EcsCluster): Json {
     clusterArn: cluster.arn,
     clusterName: cluster.name,
     status: cluster.status,
-    registeredContainerInstancesCount: 0,
+    registeredContainerInstancesCount: containerInstancesOf(core, cluster.arn).filter(({ ci }) => ci.status !== 'INACTIVE').length,
     runningTasksCount: tasks.filter((t) => t.lastStatus === 'RUNNING').length,
     pendingTasksCount: tasks.filter((t) => t.lastStatus !== 'RUNNING' && t.lastStatus !== 'STOPPED').length,
     activeServicesCount: [...core.state.ecs.services.values()].filter((s) => s.clusterArn === cluster.arn && s.status === 'ACTIVE').length,

@@ -44,7 +44,27 @@ export const CODEBUILD_LINUX_SMALL_BUILDS: QuotaDefinition = {
   globalQuota: false,
 };
 
-const QUOTAS: QuotaDefinition[] = [VPCS_PER_REGION, CODEBUILD_LINUX_SMALL_BUILDS];
+const EC2_SERVICE = { serviceCode: 'ec2', serviceName: 'Amazon Elastic Compute Cloud (Amazon EC2)', adjustable: true, unit: 'None', globalQuota: false } as const;
+
+/**
+ * EC2's vCPU quotas per instance bucket (running vCPUs, per Region). AWS's default for Standard
+ * is 5 (GetAWSDefaultServiceQuota); the GPU buckets default to 0, which is also what new accounts
+ * are applied: GPU instances need an approved increase first.
+ */
+export const EC2_STANDARD_ON_DEMAND: QuotaDefinition = { ...EC2_SERVICE, quotaCode: 'L-1216C47A', quotaName: 'Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances', defaultValue: 5 };
+export const EC2_G_VT_ON_DEMAND: QuotaDefinition = { ...EC2_SERVICE, quotaCode: 'L-DB2E81BA', quotaName: 'Running On-Demand G and VT instances', defaultValue: 0 };
+export const EC2_P_ON_DEMAND: QuotaDefinition = { ...EC2_SERVICE, quotaCode: 'L-417A185B', quotaName: 'Running On-Demand P instances', defaultValue: 0 };
+export const EC2_G_VT_SPOT: QuotaDefinition = { ...EC2_SERVICE, quotaCode: 'L-3819A6DF', quotaName: 'All G and VT Spot Instance Requests', defaultValue: 0 };
+export const EC2_P_SPOT: QuotaDefinition = { ...EC2_SERVICE, quotaCode: 'L-7212CCBC', quotaName: 'All P Spot Instance Requests', defaultValue: 0 };
+
+/** The vCPU quota of an instance bucket, on-demand or Spot (Standard Spot is not modelled). */
+export function ec2VcpuQuota(bucket: 'standard' | 'g-vt' | 'p', spot: boolean): QuotaDefinition | undefined {
+  if (bucket === 'g-vt') return spot ? EC2_G_VT_SPOT : EC2_G_VT_ON_DEMAND;
+  if (bucket === 'p') return spot ? EC2_P_SPOT : EC2_P_ON_DEMAND;
+  return spot ? undefined : EC2_STANDARD_ON_DEMAND;
+}
+
+const QUOTAS: QuotaDefinition[] = [VPCS_PER_REGION, CODEBUILD_LINUX_SMALL_BUILDS, EC2_STANDARD_ON_DEMAND, EC2_G_VT_ON_DEMAND, EC2_P_ON_DEMAND, EC2_G_VT_SPOT, EC2_P_SPOT];
 
 /**
  * Applied values by service code, then quota code: `{ vpc: { 'L-F678F1CE': 2 } }`. `null` makes
@@ -84,6 +104,8 @@ export function setQuotas(core: SandboxCore, region: string, config: QuotaConfig
     }
   }
   core.changed();
+  // An Auto Scaling group held back by a vCPU quota tries again at once, as after an approved increase.
+  core.kickEcs();
 }
 
 /** The applied values set for one Region, in the knob's shape. */

@@ -8,12 +8,15 @@ import { decodeToken, encodeToken, Fields, tagsFromList, tagsToList, type Input 
 import { dispatchJson, type JsonOperation } from '../protocol/json-service';
 import { SANDBOX_CALLER_ARN } from '../identity';
 import type { SsmParameter, SsmParameterVersion } from '../state';
+import { isPublicParameterName, publicParameter } from './public';
 import { attachLabels, detachLabels, findVersion, historyAfterOverwrite, labelsOf, versionNotFound, versionsOf } from './versions';
 
 const NAME_PATTERN = /^[a-zA-Z0-9_.\-/]+$/;
 
 /** The ARN of a parameter (`/a/b` → `arn:aws:ssm:r:acct:parameter/a/b`). */
 export function parameterArn(core: SandboxCore, name: string): string {
+  // AWS's public parameters belong to no account.
+  if (isPublicParameterName(name)) return `arn:aws:ssm:${core.region}::parameter${name}`;
   return `arn:aws:ssm:${core.region}:${core.account}:parameter${name.startsWith('/') ? '' : '/'}${name}`;
 }
 
@@ -31,6 +34,8 @@ interface Selector {
 
 // A parameter ARN names `/a/b` as `parameter/a/b` and `a` as `parameter/a`.
 function nameOfArn(core: SandboxCore, arn: string, raw: string): string {
+  const publicPrefix = `arn:aws:ssm:${core.region}::parameter`;
+  if (arn.startsWith(`${publicPrefix}/aws/service/`)) return arn.slice(publicPrefix.length);
   const arnPrefix = `arn:aws:ssm:${core.region}:${core.account}:parameter`;
   if (!arn.startsWith(arnPrefix)) fail('ParameterNotFound', `Parameter ${raw} not found.`);
   const name = arn.slice(arnPrefix.length);
@@ -101,7 +106,7 @@ interface Lookup {
 
 function lookup(core: SandboxCore, raw: string): Lookup {
   const selector = parseSelector(core, raw);
-  const parameter = core.state.ssm.parameters.get(selector.name);
+  const parameter = core.state.ssm.parameters.get(selector.name) ?? publicParameter(core.region, selector.name);
   if (!parameter || selector.version === undefined) return { selector, parameter, found: parameter };
   const version = findVersion(parameter, selector.version);
   return { selector, parameter, found: version && { ...version, name: parameter.name } };

@@ -23,6 +23,8 @@ export function taggedResources(core: SandboxCore): { arn: string; tags: Record<
   for (const p of s.codebuild.projects.values()) out.push({ arn: p.arn, tags: p.tags });
   for (const c of s.acm.certificates.values()) out.push({ arn: c.arn, tags: c.tags });
   for (const z of s.route53.zones.values()) out.push({ arn: `arn:aws:route53:::hostedzone/${z.id}`, tags: z.tags });
+  for (const g of s.autoscaling.groups.values()) out.push({ arn: g.arn, tags: Object.fromEntries(g.tags.map((t) => [t.key, t.value])) });
+  for (const cp of s.ecsCapacity.providers.values()) if (cp.status === 'ACTIVE') out.push({ arn: cp.arn, tags: cp.tags });
   out.push(...taggedSecrets(core));
   return out;
 }

@@ -6,6 +6,7 @@ import { createPullThroughCacheRule } from '../../ecr/pull-through';
 import { parseLifecyclePolicy } from '../../ecr/lifecycle-policy';
 import { createCluster, createService, deleteCluster, deleteService, findTaskDefinition, registerTaskDefinition, requireCluster, updateService, type Json } from '../../ecs/store';
 import { waitForInactive, waitForRollout } from '../../ecs/simulation';
+import { checkAssociation, type Strategy } from '../../ecs/capacity-providers';
 import { ResourceFailure, allTags, generatedName, str, type ProviderContext, type ResourceProvider } from './types';
 
 // Keys whose values are maps of user-chosen names: their own keys keep their case.
@@ -62,9 +63,14 @@ const clusterProvider: ResourceProvider = {
 const capacityProviderAssociations: ResourceProvider = {
   create(ctx, props) {
     const cluster = requireCluster(ctx.core, str(props, 'Cluster'));
-    cluster.capacityProviders = (props.CapacityProviders as string[] | undefined) ?? [];
-    cluster.defaultStrategy = (toApiShape(props.DefaultCapacityProviderStrategy) as { capacityProvider: string }[]) ?? [];
+    const providers = ((props.CapacityProviders as string[] | undefined) ?? []).map(String);
+    const strategy = (toApiShape(props.DefaultCapacityProviderStrategy) as Strategy | undefined) ?? [];
+    // PutClusterCapacityProviders' checks: providers that exist, a default strategy among them, none in use removed.
+    checkAssociation(ctx.core, cluster, providers, strategy);
+    cluster.capacityProviders = providers;
+    cluster.defaultStrategy = strategy;
     ctx.core.changed();
+    ctx.core.kickEcs();
     return { physicalId: cluster.name, attributes: {} };
   },
   update(ctx, resource, props) {
@@ -74,6 +80,7 @@ const capacityProviderAssociations: ResourceProvider = {
   delete(ctx, resource) {
     const cluster = ctx.core.state.ecs.clusters.get(resource.physicalId);
     if (cluster) {
+      if (cluster.status === 'ACTIVE') checkAssociation(ctx.core, cluster, [], []);
       cluster.capacityProviders = [];
       cluster.defaultStrategy = [];
       ctx.core.changed();

@@ -1,5 +1,6 @@
 /** Which provider handles each resource type; types without one of their own are recorded generically. */
 import { containerProviders } from './containers';
+import { capacityProviders } from './capacity';
 import { infrastructureProviders } from './infrastructure';
 import { genericProvider } from './generic';
 import { networkProviders } from '../../network/providers';
@@ -16,6 +17,7 @@ import type { ResourceProvider } from './types';
 const PROVIDERS: Record<string, ResourceProvider> = {
   ...infrastructureProviders,
   ...containerProviders,
+  ...capacityProviders,
   ...networkProviders,
   ...waitConditionProviders,
   ...efsProviders,
