@@ -13,6 +13,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BedrockRuntimeClient, ConverseCommand, ConverseStreamCommand, InvokeModelCommand } from '@aws-sdk/client-bedrock-runtime';
 import type {
+  BedrockRuntimeClientConfig,
   ContentBlock,
   ConverseCommandInput,
   ConverseCommandOutput,
@@ -28,9 +29,16 @@ import type {
 import { z } from 'zod';
 
 export interface GatewayOptions {
+  /** PORT, AWS_REGION, OPENAI_API_KEY and BERTH_MODELS, as the task definition sets them. */
   env: Record<string, string | undefined>;
+  /** Overrides PORT (0: a free port). */
   port?: number;
   host?: string;
+  /** Bedrock's endpoint (tests: the sandbox's); AWS's for the region by default. */
+  endpoint?: string;
+  /** Credentials for Bedrock (tests: a role session); the SDK's chain, i.e. the ECS task role, by default. */
+  credentials?: BedrockRuntimeClientConfig['credentials'];
+  /** A Bedrock client to use instead of one made from `endpoint` and `credentials`. */
   client?: BedrockRuntimeClient;
   /** Where the one-line-per-request log goes (stdout by default). */
   log?: (line: string) => void;
@@ -49,7 +57,6 @@ const COHERE_BATCH = 96;
 // Parallel InvokeModel calls per embeddings request: fast for a batch, gentle on Bedrock's quotas.
 const EMBED_CONCURRENCY = 4;
 const TITAN_V2_DIMENSIONS = [256, 512, 1024];
-const ACCESS_HINT = "Berth's deploy preview and its model-access check explain how to enable a model in your account.";
 
 // ---------------------------------------------------------------------------------------------
 // Configuration
@@ -153,44 +160,128 @@ function errorType(status: number): string {
   return 'invalid_request_error';
 }
 
-// Bedrock's exception names → the status an OpenAI client reacts to (its SDKs retry 429 and 5xx).
+// Bedrock's exception names → the status an OpenAI client reacts to (its SDKs retry 408, 409, 429
+// and 5xx). A failure upstream of the gateway is a bad gateway (502), not the gateway's own 500.
 const BEDROCK_STATUS: Record<string, number> = {
   ValidationException: 400,
   AccessDeniedException: 403,
+  ResourceNotFoundException: 404,
+  ConflictException: 409,
   ThrottlingException: 429,
   ServiceQuotaExceededException: 429,
+  InternalServerException: 502,
+  ModelErrorException: 502,
+  ModelStreamErrorException: 502,
   ModelNotReadyException: 503,
   ServiceUnavailableException: 503,
   ModelTimeoutException: 504,
 };
 
-/** A failed Bedrock call → a GatewayError; AWS's message is kept, as it names the action and the model. */
-function fromBedrock(error: unknown): GatewayError {
-  if (error instanceof GatewayError) return error;
-  const aws = error instanceof Error && '$fault' in error;
-  if (!aws) {
-    // No answer from Bedrock at all (network, DNS, credentials endpoint): a bad gateway.
-    const message = error instanceof Error ? error.message : String(error);
-    return new GatewayError(502, `Bedrock could not be reached: ${message}`, { code: 'bedrock_unreachable', logName: 'BedrockUnreachable' });
+// AWS refusing the gateway's own credentials: nothing its client can fix.
+const CREDENTIALS_REFUSED = new Set(['UnrecognizedClientException', 'InvalidSignatureException', 'IncompleteSignatureException', 'ExpiredTokenException', 'InvalidClientTokenId']);
+
+// Node's codes for a connection that failed or broke; the HTTP/2 handler wraps them (ERR_HTTP2_*, with the cause).
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ETIMEDOUT']);
+
+/** The model a request is for, to name it in errors (`default (us.amazon.nova-micro-v1:0)`). */
+interface Target {
+  name: string;
+  id: string;
+}
+
+interface AwsError {
+  name: string;
+  message: string;
+  $metadata?: { httpStatusCode?: number };
+}
+
+/** An exception Bedrock answered with (the SDK's ServiceException, or one inside its event stream). */
+function isAwsError(error: unknown): error is AwsError {
+  return error instanceof Error && '$fault' in error;
+}
+
+/** The code of a connection failure, looking through the SDK's wrapping; undefined for anything else. */
+function networkCode(error: unknown): string | undefined {
+  for (let e = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && NETWORK_CODES.has(code)) return code;
   }
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && code.startsWith('ERR_HTTP2_') ? code : undefined;
+}
+
+/** Bedrock's model catalog page for a model (a profile id names its model: `us.` and the like dropped). */
+function consoleUrl(region: string, id: string): string {
+  const model = id.replace(/^(us|eu|apac|jp|au|ca|us-gov|global)\./, '');
+  return `https://${region}.console.aws.amazon.com/bedrock/home?region=${region}#/model-catalog/serverless/${model}`;
+}
+
+/**
+ * Bedrock refusing a model: the task role's IAM policy, or the account's model access (Anthropic's
+ * use-case form, an AWS Marketplace subscription, the legacy access page). Bedrock tells them apart
+ * only in its message, so that is read; AWS's message is kept, as it names the role or the reason.
+ */
+function accessRefused(error: AwsError, target: Target, region: string): GatewayError {
+  const which = `'${target.name}' (${target.id})`;
+  const url = consoleUrl(region, target.id);
+  const extra = { code: 'model_access_denied', logName: error.name };
+  if (/not authorized to perform: bedrock:/.test(error.message)) {
+    return new GatewayError(
+      403,
+      `The gateway's task role may not invoke the model ${which}: ${error.message}. Berth's deploy grants the role exactly the models the compose file names: deploy the project again (berth up) so the role covers this model.`,
+      { ...extra, code: 'role_not_allowed' },
+    );
+  }
+  const fix = /use case/i.test(error.message)
+    ? `Submit Anthropic's use-case details once for the account in the Amazon Bedrock console (${url}); access follows within minutes.`
+    : /marketplace|payment/i.test(error.message)
+      ? `The model is sold through AWS Marketplace: subscribe the account once as a user allowed aws-marketplace:Subscribe and aws-marketplace:ViewSubscriptions (send the model one message in the Bedrock console's playground, ${url}), with a valid payment method on the account.`
+      : `Request access to the model in the Amazon Bedrock console (${url}), or ask your administrator whether a policy denies it.`;
+  return new GatewayError(403, `Model access to ${which} is not enabled for this AWS account in ${region}: ${error.message} ${fix} Then retry; \`berth up\` checks every model's access before it deploys.`, extra);
+}
+
+/** A Bedrock exception → the OpenAI-shaped error its client can act on. */
+function fromBedrock(error: AwsError, target: Target | undefined, region: string): GatewayError {
   const { name, message } = error;
-  const text = name === 'AccessDeniedException' ? `${message} ${ACCESS_HINT}` : message;
-  return new GatewayError(BEDROCK_STATUS[name] ?? 502, text, { code: name, logName: name });
-}
-
-/** Anything else thrown: the gateway's own fault. */
-function toGatewayError(error: unknown): GatewayError {
-  if (error instanceof GatewayError) return error;
-  return new GatewayError(500, 'The gateway failed to handle this request.', { logName: error instanceof Error ? error.name : 'Error' });
-}
-
-/** Runs a Bedrock call, turning its failures into OpenAI-shaped ones. */
-async function bedrock<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw fromBedrock(error);
+  const accessRelated = name === 'AccessDeniedException' || (name === 'ResourceNotFoundException' && /use case/i.test(message));
+  if (accessRelated && target) return accessRefused(error, target, region);
+  if (CREDENTIALS_REFUSED.has(name)) {
+    return new GatewayError(502, `Amazon Bedrock refused the gateway's AWS credentials (${name}): check the ECS task role of this service.`, { code: 'bedrock_credentials', logName: name });
   }
+  const http = error.$metadata?.httpStatusCode ?? 0;
+  const status = BEDROCK_STATUS[name] ?? (http >= 400 && http < 500 ? http : 502);
+  const about = target ? ` (model '${target.name}', ${target.id})` : '';
+  const text = status >= 500 ? `Amazon Bedrock failed${about}: ${message}` : status === 404 ? `${message}${about}` : message;
+  return new GatewayError(status, text, { code: name, logName: name });
+}
+
+/**
+ * Anything a request threw → an OpenAI-shaped error: the gateway's own refusals as they are,
+ * Bedrock's exceptions and an unreachable Bedrock mapped to 4xx/5xx, and everything else the
+ * gateway's own fault (500), told without its message, which may hold request data.
+ */
+function toGatewayError(error: unknown, target: Target | undefined, region: string): GatewayError {
+  if (error instanceof GatewayError) return error;
+  if (isAwsError(error)) return fromBedrock(error, target, region);
+  const network = networkCode(error);
+  const name = error instanceof Error ? error.name : 'Error';
+  if (network || name === 'TimeoutError') {
+    const code = network ?? name;
+    return new GatewayError(code === 'ETIMEDOUT' || code === 'TimeoutError' ? 504 : 502, `Amazon Bedrock in ${region} could not be reached from the gateway (${code}); try again.`, { code: 'bedrock_unreachable', logName: code });
+  }
+  if (name === 'CredentialsProviderError') {
+    return new GatewayError(503, "The gateway could not load AWS credentials to call Amazon Bedrock with (its ECS task role's); try again.", { code: 'bedrock_credentials', logName: name });
+  }
+  // The client went away and its Bedrock call was cancelled: nobody reads this answer.
+  if (name === 'AbortError') return new GatewayError(499, 'The client closed the request.', { code: 'client_closed_request', logName: name });
+  return new GatewayError(500, 'The gateway failed to handle this request (a bug in the gateway, logged without its details).', { code: 'gateway_error', logName: `${name}${whereThrown(error)}` });
+}
+
+/** `@server.ts:123` — where a bug was thrown, for the log (a stack frame holds no request data). */
+function whereThrown(error: unknown): string {
+  const frame = error instanceof Error ? error.stack?.split('\n').find((line) => /^\s+at /.test(line)) : undefined;
+  const place = frame?.match(/([^/\\(\s]+:\d+):\d+\)?$/)?.[1];
+  return place ? `@${place}` : '';
 }
 
 function invalid(message: string, param: string | null, code: string | null = null): GatewayError {
@@ -270,7 +361,8 @@ function resolveModel(config: Config, requested: string, kind: ModelEntry['kind'
   const entry = config.models[requested] ?? Object.values(config.models).find((model) => model.id === requested);
   if (!entry) {
     const names = Object.keys(config.models).join(', ');
-    throw invalid(`The model '${requested}' is not served by this gateway. Configured models: ${names} (or their Bedrock ids).`, 'model', 'model_not_found');
+    // OpenAI answers an unknown model with 404 model_not_found.
+    throw new GatewayError(404, `The model '${requested}' is not served by this gateway. Configured models: ${names} (or their Bedrock ids).`, { param: 'model', code: 'model_not_found' });
   }
   if (entry.kind !== kind) {
     const route = entry.kind === 'chat' ? '/chat/completions' : '/embeddings';
@@ -526,9 +618,7 @@ interface Embedded {
 }
 
 async function invokeJson(client: BedrockRuntimeClient, modelId: string, body: unknown, signal: AbortSignal): Promise<Record<string, unknown>> {
-  const output = await bedrock(() =>
-    client.send(new InvokeModelCommand({ modelId, contentType: 'application/json', accept: 'application/json', body: JSON.stringify(body) }), { abortSignal: signal }),
-  );
+  const output = await client.send(new InvokeModelCommand({ modelId, contentType: 'application/json', accept: 'application/json', body: JSON.stringify(body) }), { abortSignal: signal });
   return JSON.parse(new TextDecoder().decode(output.body)) as Record<string, unknown>;
 }
 
@@ -585,6 +675,8 @@ interface Context {
 /** What the request log line says (never a prompt, an answer or a header). */
 interface LogEntry {
   model?: string;
+  /** The configured model the request resolved to, named in its errors. */
+  target?: Target;
   status: number;
   error?: string;
 }
@@ -650,14 +742,15 @@ async function chatCompletions(req: IncomingMessage, res: ServerResponse, ctx: C
   const request = await parseBody(req, chatRequest);
   entry.model = request.model;
   const { id: modelId } = resolveModel(ctx.config, request.model, 'chat');
+  entry.target = { name: request.model, id: modelId };
   const input = toConverseInput(request, modelId);
   if (!request.stream) {
-    const output = await bedrock(() => ctx.client.send(new ConverseCommand(input), { abortSignal: signal }));
+    const output = await ctx.client.send(new ConverseCommand(input), { abortSignal: signal });
     sendJson(res, entry, 200, fromConverseOutput(output, request.model));
     return;
   }
   // Errors before the first event (access, validation) still get a proper status.
-  const output = await bedrock(() => ctx.client.send(new ConverseStreamCommand(input), { abortSignal: signal }));
+  const output = await ctx.client.send(new ConverseStreamCommand(input), { abortSignal: signal });
   if (!output.stream) throw new GatewayError(502, 'Bedrock answered without a stream.');
   entry.status = 200;
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
@@ -668,7 +761,7 @@ async function chatCompletions(req: IncomingMessage, res: ServerResponse, ctx: C
     await write(res, 'data: [DONE]\n\n');
   } catch (error) {
     // Headers are gone: OpenAI's clients raise an `error` event as an API error.
-    const failure = fromBedrock(error);
+    const failure = toGatewayError(error, entry.target, ctx.config.region);
     entry.status = failure.status;
     entry.error = failure.logName ?? 'stream_error';
     if (!res.destroyed) await write(res, `data: ${JSON.stringify(failure.body())}\n\n`);
@@ -680,6 +773,7 @@ async function embeddings(req: IncomingMessage, res: ServerResponse, ctx: Contex
   const request = await parseBody(req, embeddingRequest);
   entry.model = request.model;
   const { id: modelId } = resolveModel(ctx.config, request.model, 'embedding');
+  entry.target = { name: request.model, id: modelId };
   const inputs = typeof request.input === 'string' ? [request.input] : request.input;
   if (!inputs.every((value): value is string => typeof value === 'string')) {
     throw invalid('Token arrays are not supported as input: send text.', 'input', 'unsupported_input');
@@ -752,7 +846,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, ctx: Context, l
   try {
     await route(req, res, ctx, path, entry, abort.signal);
   } catch (error) {
-    const failure = toGatewayError(error);
+    const failure = toGatewayError(error, entry.target, ctx.config.region);
     entry.status = failure.status;
     entry.error = failure.logName;
     if (!res.headersSent) {
@@ -786,7 +880,8 @@ function urlFor(address: AddressInfo, host: string | undefined): string {
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const config = loadConfig(options.env);
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const ctx: Context = { config, client: options.client ?? new BedrockRuntimeClient({ region: config.region }), created: Math.floor(Date.now() / 1000) };
+  const client = options.client ?? new BedrockRuntimeClient({ region: config.region, ...(options.endpoint ? { endpoint: options.endpoint } : {}), ...(options.credentials ? { credentials: options.credentials } : {}) });
+  const ctx: Context = { config, client, created: Math.floor(Date.now() / 1000) };
   let closing = false;
   const server = createServer((req, res) => {
     // While draining, answer in-flight keep-alive connections and then let them go.
@@ -808,6 +903,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         force.unref();
         server.close((error) => {
           clearTimeout(force);
+          // A client of our own holds HTTP/2 sessions to Bedrock open.
+          if (!options.client) client.destroy();
           if (error) fail(error);
           else done();
         });
