@@ -30,7 +30,7 @@ export const secretsHandlers = {
   },
   'secrets:generate': async ({ dir, name, length }, ctx) => {
     const { ssm, project } = await target(ctx, dir);
-    return entryFor(project, await generateConfig(ssm, project.name, name, length));
+    return entryFor(project, await generateConfig(ssm, project.name, name, length, project.services));
   },
   'secrets:delete': async ({ dir, names }, ctx) => {
     const { ssm, project } = await target(ctx, dir);

@@ -111,7 +111,8 @@ export function addGpuCapacity(
           // IMDSv2 only, one hop: containers cannot reach the instance's credentials, tasks use their own role.
           MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 1, HttpEndpoint: 'enabled' },
           BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { VolumeSize: GPU_ROOT_VOLUME_GB, VolumeType: 'gp3', Encrypted: true, DeleteOnTermination: true } }],
-          UserData: { 'Fn::Base64': `#!/bin/bash\necho ECS_CLUSTER=${options.clusterName} >> /etc/ecs/ecs.config\necho ECS_ENABLE_GPU_SUPPORT=true >> /etc/ecs/ecs.config\n` },
+          // Ref, not the literal name: it makes the group depend on the cluster, so a delete removes the instances first.
+          UserData: { 'Fn::Base64': { 'Fn::Sub': '#!/bin/bash\necho ECS_CLUSTER=${GpuCluster} >> /etc/ecs/ecs.config\necho ECS_ENABLE_GPU_SUPPORT=true >> /etc/ecs/ecs.config\n' } },
           TagSpecifications: [{ ResourceType: 'instance', Tags: [...options.tags, { Key: 'Name', Value: `${options.clusterName}-${options.service}` }] }],
         },
       },

@@ -8,7 +8,7 @@ export interface ProjectConfigNeeds {
   dir: string;
   requiredConfig: RequiredConfig[];
   secrets: ComposeSecret[];
-  services: Pick<ServiceModel, 'name' | 'secretFiles' | 'managed'>[];
+  services: Pick<ServiceModel, 'name' | 'secretFiles' | 'managed' | 'llm' | 'environment'>[];
 }
 
 /** Loads the compose project in `dir`; raises when it has no compose file or cannot be read. */

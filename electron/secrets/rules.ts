@@ -3,7 +3,10 @@
  * master password must fit RDS's rules, or the database update fails half-way through a deploy.
  * Messages name the rule and the offending characters, never the value.
  */
+import { resolveModelName } from '../../shared/domain/models';
 import type { ServiceModel } from '../../shared/domain/project';
+
+type ValueUser = Pick<ServiceModel, 'name' | 'managed'> & Partial<Pick<ServiceModel, 'llm' | 'environment'>>;
 
 /** RDS for PostgreSQL (CreateDBInstance MasterUserPassword): 8 to 128 printable ASCII characters except / @ " and space. */
 const RDS_MIN = 8;
@@ -11,7 +14,7 @@ const RDS_MAX = 128;
 const RDS_FORBIDDEN = ['/', '@', '"', ' '];
 
 /** Config names that become a managed Postgres's master password, with the store's service name. */
-function masterPasswords(services: readonly Pick<ServiceModel, 'name' | 'managed'>[]): Map<string, string> {
+function masterPasswords(services: readonly ValueUser[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const s of services) if (s.managed?.kind === 'postgres') out.set(s.managed.passwordConfig ?? 'POSTGRES_PASSWORD', s.name);
   return out;
@@ -21,8 +24,33 @@ function describeCharacter(c: string): string {
   return c === ' ' ? 'a space' : `"${c}"`;
 }
 
+/** Config names an x-defang-llm service reads as the model it calls, with who reads them ("app as LLM_MODEL"). */
+function modelReaders(services: readonly ValueUser[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const s of services) {
+    for (const variable of s.llm?.configModels ?? []) {
+      const value = s.environment?.[variable];
+      out.set(value?.kind === 'config' ? value.name : variable, `${s.name} reads it as ${variable}`);
+    }
+  }
+  return out;
+}
+
+const MODEL_EXAMPLES = 'such as chat-default or us.amazon.nova-lite-v1:0 (docs/models.md lists them all)';
+
+/** Why a random value cannot serve as config `name`, or undefined when one can. */
+export function generatedValueProblem(services: readonly ValueUser[], name: string): string | undefined {
+  const reader = modelReaders(services).get(name);
+  if (!reader) return undefined;
+  return `${name} names the Amazon Bedrock model its service calls (${reader}), so a random value cannot be one. Set it to a model, ${MODEL_EXAMPLES}.`;
+}
+
 /** Why AWS would refuse `value` for config `name` in this project, or undefined when it fits. */
-export function configValueProblem(services: readonly Pick<ServiceModel, 'name' | 'managed'>[], name: string, value: string): string | undefined {
+export function configValueProblem(services: readonly ValueUser[], name: string, value: string): string | undefined {
+  const reader = modelReaders(services).get(name);
+  if (reader && !resolveModelName(value)) {
+    return `${name} names the Amazon Bedrock model its service calls (${reader}), and the value is not a model Berth knows. Use a model id or name, ${MODEL_EXAMPLES}.`;
+  }
   const store = masterPasswords(services).get(name);
   if (!store) return undefined;
   const reasons: string[] = [];

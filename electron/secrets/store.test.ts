@@ -216,4 +216,28 @@ describe('values AWS would refuse', () => {
     await expect(importDefang(ssm, 'shop', 'beta', ['API_KEY', 'POSTGRES_PASSWORD'], services)).rejects.toMatchObject({ appError: { code: 'INVALID_ARGUMENT' } });
     expect(ssmMock.commandCalls(PutParameterCommand)).toHaveLength(0);
   });
+
+  it('a config value that names a model must be a model: never generated, never echoed, set when it is one', async () => {
+    ssmMock.on(PutParameterCommand).resolves({});
+    const llm = [
+      { name: 'app', managed: undefined, llm: { models: [], configModels: ['LLM_MODEL', 'EMBED'] }, environment: { LLM_MODEL: { kind: 'config', name: 'LLM_MODEL' }, EMBED: { kind: 'config', name: 'EMBEDDING_CHOICE' } } },
+    ] as unknown as Parameters<typeof setConfig>[4] & object;
+    await expect(generateConfig(ssm, 'shop', 'LLM_MODEL', 32, llm)).rejects.toMatchObject({
+      appError: {
+        code: 'INVALID_ARGUMENT',
+        message: 'LLM_MODEL names the Amazon Bedrock model its service calls (app reads it as LLM_MODEL), so a random value cannot be one. Set it to a model, such as chat-default or us.amazon.nova-lite-v1:0 (docs/models.md lists them all).',
+      },
+    });
+    // The config name a variable reads is what is judged, not the variable's own name.
+    await expect(generateConfig(ssm, 'shop', 'EMBEDDING_CHOICE', 32, llm)).rejects.toMatchObject({ appError: { message: expect.stringContaining('(app reads it as EMBED)') } });
+    const canary = 'canary-model-7b1d';
+    const refused = await setConfig(ssm, 'shop', 'LLM_MODEL', canary, llm).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ appError: { code: 'INVALID_ARGUMENT', message: expect.stringContaining('is not a model Berth knows') } });
+    expect(JSON.stringify(refused) + String(refused)).not.toContain(canary);
+    expect(ssmMock.commandCalls(PutParameterCommand)).toHaveLength(0);
+    await setConfig(ssm, 'shop', 'LLM_MODEL', 'us.amazon.nova-lite-v1:0', llm);
+    await setConfig(ssm, 'shop', 'LLM_MODEL', 'chat-default', llm);
+    await generateConfig(ssm, 'shop', 'API_KEY', 32, llm);
+    expect(ssmMock.commandCalls(PutParameterCommand).map((c) => c.args[0].input.Name)).toEqual(['/Berth/shop/LLM_MODEL', '/Berth/shop/LLM_MODEL', '/Berth/shop/API_KEY']);
+  });
 });

@@ -24,7 +24,7 @@ import { parseDotenv } from '../compose/dotenv';
 import { fileProblem } from '../compose/secrets';
 import { secretFileParameterName } from '../plan/names';
 import type { ProjectConfigNeeds } from './project';
-import { configValueProblem } from './rules';
+import { configValueProblem, generatedValueProblem } from './rules';
 
 /** Where a project's config lives. */
 export function configPrefix(project: string): string {
@@ -211,8 +211,11 @@ export function randomConfigValue(length = 32): string {
 }
 
 /** Sets a config value to a fresh random string; the value is never returned. */
-export async function generateConfig(ssm: SSMClient, project: string, name: string, length = 32): Promise<StoredConfig> {
-  return setConfig(ssm, project, name, randomConfigValue(length));
+export async function generateConfig(ssm: SSMClient, project: string, name: string, length = 32, uses?: ValueUses): Promise<StoredConfig> {
+  assertConfigName(name);
+  const problem = uses ? generatedValueProblem(uses, name) : undefined;
+  if (problem) raise('INVALID_ARGUMENT', problem, { name });
+  return setConfig(ssm, project, name, randomConfigValue(length), uses);
 }
 
 /** Deletes config values in batches; names already gone count as deleted (idempotent). */

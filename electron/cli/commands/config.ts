@@ -66,7 +66,7 @@ export const configCommand: Command = withAwsErrors({
         break;
       }
       case 'generate': {
-        await generateConfig(ssm, project.name, rest[0]!, length);
+        await generateConfig(ssm, project.name, rest[0]!, length, project.services);
         run.io.out(run.json ? JSON.stringify({ name: rest[0], set: true }) : `Set ${rest[0]} for ${project.name} to a random value (see it with \`berth config reveal ${rest[0]}\`).`);
         break;
       }
