@@ -1,5 +1,6 @@
 /** The Bedrock models the project invokes (with per-token prices) and the GPU instances its GPU services run on. */
 import { Alert, Badge, Code, Stack, Table, Text } from '@mantine/core';
+import { bedrockModel } from '../../../../shared/domain/models';
 import type { GpuPlan, GpuQuotaCheck, ModelAccessCheck, ModelPlan } from '../../../../shared/domain/plan';
 
 function usd(value: number): string {
@@ -10,7 +11,7 @@ export function ModelsTable({ models, configModels, access }: { models: ModelPla
   return (
     <Stack gap={6}>
       {access?.problems.map((p) => (
-        <Alert key={p.model} color="red" title={`${p.services.join(', ')}: this account cannot use ${p.model} yet`} data-testid="model-access-problem">
+        <Alert key={p.model} color="red" title={`${p.services.join(', ')}: this account cannot use ${bedrockModel(p.model)?.name ?? p.model} yet`} data-testid="model-access-problem">
           <Text size="sm">{p.reason}</Text>
           <Text size="sm" mt={4}>
             {p.fix}
