@@ -316,7 +316,7 @@ describe('Bedrock’s refusals', () => {
   }, 20_000);
 
   it('answers 502 when Bedrock refuses the gateway’s credentials, without showing them', async () => {
-    const stranger = { accessKeyId: 'AKIASTRANGERKEY00000', secretAccessKey: 'stranger-secret-value' };
+    const stranger = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'stranger-secret-value' };
     const refused = await gatewayWith({ credentials: stranger });
     const answer = await call(refused.url, '/v1/chat/completions', { body: hello() });
     const error = expectOpenAiError(answer, 502, 'bedrock_credentials');
@@ -328,7 +328,7 @@ describe('Bedrock’s refusals', () => {
 
 describe('the gateway’s own failures', () => {
   it('answers a bug with 500 and tells neither the client nor the log its details', async () => {
-    const secret = 'AKIALEAKEDSECRET1234';
+    const secret = 'canary-leaked-detail-5c2e';
     const client = new BedrockRuntimeClient(sandboxClientConfig(sandbox));
     client.middlewareStack.add(
       () => async () => {

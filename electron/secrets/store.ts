@@ -212,7 +212,6 @@ export function randomConfigValue(length = 32): string {
 
 /** Sets a config value to a fresh random string; the value is never returned. */
 export async function generateConfig(ssm: SSMClient, project: string, name: string, length = 32, uses?: ValueUses): Promise<StoredConfig> {
-  assertConfigName(name);
   const problem = uses ? generatedValueProblem(uses, name) : undefined;
   if (problem) raise('INVALID_ARGUMENT', problem, { name });
   return setConfig(ssm, project, name, randomConfigValue(length), uses);
