@@ -7,7 +7,7 @@ describe('createClients', () => {
   it('builds every client with region, endpoint, adaptive retries and the berth user agent', async () => {
     const clients = createClients({ region: 'eu-west-1', endpoint: 'http://127.0.0.1:4566' }, creds, '1.2.3');
     try {
-      expect(Object.keys(clients).sort()).toEqual(['cloudformation', 'codebuild', 'ec2', 'ecr', 'ecs', 'efs', 'elasticache', 'logs', 'quotas', 'rds', 'route53', 's3', 'secretsManager', 'ssm', 'sts', 'tagging']);
+      expect(Object.keys(clients).sort()).toEqual(['bedrock', 'cloudformation', 'codebuild', 'ec2', 'ecr', 'ecs', 'efs', 'elasticache', 'logs', 'quotas', 'rds', 'route53', 's3', 'secretsManager', 'ssm', 'sts', 'tagging']);
       for (const client of Object.values(clients)) {
         expect(await client.config.region()).toBe('eu-west-1');
         const endpoint = await client.config.endpoint!();
