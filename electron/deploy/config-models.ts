@@ -24,6 +24,16 @@ export function invokeArns(id: string, model: string, region: string, account: s
   return modelArnPatterns(id, model).map((p) => p.replace('${AWS::Partition}', partition).replace('${AWS::Region}', region).replace('${AWS::AccountId}', account));
 }
 
+/** One config value; deleted since the config gate read it, it is reported as missing (never as a bad model). */
+async function readValue(ssm: SSMClient, project: string, name: string): Promise<string> {
+  try {
+    return (await ssm.send(new GetParameterCommand({ Name: configParameterName(project, name), WithDecryption: true }))).Parameter?.Value ?? '';
+  } catch (error) {
+    if ((error as { name?: string }).name === 'ParameterNotFound') raise('CONFIG_MISSING', `Set ${name} in Secrets before deploying ${project}: it names the model the project calls.`, { missing: [name] });
+    throw error;
+  }
+}
+
 /** Reads and checks every config-valued model of the project. */
 export async function readConfigModels(ssm: SSMClient, project: ProjectModel, target: { region: string; account: string; partition?: string }): Promise<ConfigModels> {
   const out: ConfigModels = { parameters: {}, models: [] };
@@ -34,8 +44,7 @@ export async function readConfigModels(ssm: SSMClient, project: ProjectModel, ta
     for (const variable of variables) {
       const value = s.environment[variable];
       const name = value?.kind === 'config' ? value.name : variable;
-      const read = await ssm.send(new GetParameterCommand({ Name: configParameterName(project.name, name), WithDecryption: true }));
-      const written = read.Parameter?.Value ?? '';
+      const written = await readValue(ssm, project.name, name);
       const resolved = resolveModelName(written);
       if (!resolved) {
         raise('MODEL_UNAVAILABLE', `The config value ${name}, which ${s.name} reads as ${variable} and whose role may invoke the model it names, is not an Amazon Bedrock model Berth knows. Nothing was created.`, {
