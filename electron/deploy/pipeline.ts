@@ -222,6 +222,7 @@ export class DeploymentRun {
       entry.finishedAt = now;
     }
     entry.state = state;
+    if (state !== 'running' && message) entry.note = message;
     if (state === 'running') {
       this.currentPhase = phase;
       void this.lock?.phaseChanged(phase);
@@ -355,11 +356,12 @@ export class DeploymentRun {
       // Models and GPUs the account must allow, before anything is created (a resumed run checked them).
       const region = conn.target.region;
       this.configModels = await readConfigModels(clients.ssm, project, { region, account: conn.identity.account, partition: conn.identity.arn.split(':')[1] || 'aws' });
-      if (!input.resuming) {
-        await assertGpuQuota(clients.quotas, region, gpuPlans(project, input.mode));
-        await assertModelAccess(clients.bedrock, region, [...modelPlans(project, region), ...this.configModels.models]);
-      }
-      return undefined;
+      if (input.resuming) return undefined;
+      const gpu = await assertGpuQuota(clients.quotas, region, gpuPlans(project, input.mode));
+      const models = await assertModelAccess(clients.bedrock, region, [...modelPlans(project, region), ...this.configModels.models]);
+      // A check Berth may not make is said, not silently passed.
+      const unchecked = [gpu?.note, models?.note].filter((n): n is string => Boolean(n));
+      return unchecked.length > 0 ? new PhaseNote(unchecked.join(' '), undefined) : undefined;
     });
     // From here on a rollback works from the model it recorded.
     const model = rollback?.release.model ?? project;

@@ -24,7 +24,7 @@ export const deploymentRecordSchema = z.object({
   startedAt: z.string(),
   finishedAt: z.string().optional(),
   outcome: z.enum(['running', 'succeeded', 'failed', 'cancelled', 'nothing-to-change']),
-  phases: z.array(z.object({ phase: z.enum(DEPLOY_PHASES), state: phaseState, startedAt: z.string().optional(), finishedAt: z.string().optional() })),
+  phases: z.array(z.object({ phase: z.enum(DEPLOY_PHASES), state: phaseState, startedAt: z.string().optional(), finishedAt: z.string().optional(), note: z.string().optional() })),
   digests: z.record(z.string(), z.string()),
   buildLogStreams: z.record(z.string(), z.string()).optional(),
   builds: z.array(z.object({ services: z.array(z.string()), platform: z.string(), status: z.string(), seconds: z.number(), billedMinutes: z.number(), usd: z.number() })).optional(),

@@ -138,7 +138,8 @@ export interface DeploymentRecord {
   startedAt: string;
   finishedAt?: string;
   outcome: 'running' | 'succeeded' | 'failed' | 'cancelled' | 'nothing-to-change';
-  phases: { phase: DeployPhase; state: PhaseState; startedAt?: string; finishedAt?: string }[];
+  /** `note`: what a finished phase could not do or check (also sent on its event). */
+  phases: { phase: DeployPhase; state: PhaseState; startedAt?: string; finishedAt?: string; note?: string }[];
   digests: Record<string, string>;
   /** Build log stream (in the build log group) of each service built by this deployment. */
   buildLogStreams?: Record<string, string>;
