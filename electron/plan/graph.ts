@@ -1,6 +1,7 @@
 /** The architecture graph the preview draws: internet, load balancer, services, stores, private DNS, secrets. */
 import type { ArchitectureGraph, GraphEdge, GraphNode } from '../../shared/domain/plan';
-import type { ProjectModel } from '../../shared/domain/project';
+import type { GpuReservation, ProjectModel } from '../../shared/domain/project';
+import { gpuInstanceFor } from './gpu';
 import type { IngressPlan } from './ingress';
 import { namespaceName, privateHostName } from './names';
 
@@ -10,6 +11,12 @@ export function serviceNodeId(service: string): string {
 }
 
 /** Builds the graph; nodes and edges come out in a stable order. */
+/** A GPU service's task and the instance type it runs on (its size is the reservation's, not Fargate's). */
+function gpuDetail(gpu: GpuReservation, replicas: number): string {
+  const instance = gpuInstanceFor(gpu);
+  return `${gpu.count} GPU${gpu.count === 1 ? '' : 's'}, ${gpu.cpu / 1024} vCPU, ${gpu.memory / 1024} GB × ${replicas}${instance ? ` on ${instance.type}` : ''}`;
+}
+
 export function architectureGraph(project: ProjectModel, ingress: IngressPlan): ArchitectureGraph {
   const nodes: GraphNode[] = [];
   const edges: GraphEdge[] = [];
@@ -38,9 +45,11 @@ export function architectureGraph(project: ProjectModel, ingress: IngressPlan): 
     const kind = s.managed ? s.managed.kind : 'service';
     const detail = s.managed
       ? `${s.managed.kind === 'postgres' ? 'RDS PostgreSQL' : 'ElastiCache'} ${s.managed.version}`
-      : s.oneOff
-        ? `runs once per deploy, ${s.size.cpu / 1024} vCPU`
-        : `${s.size.cpu / 1024} vCPU, ${s.size.memory / 1024} GB × ${s.replicas}`;
+      : s.gpu
+        ? gpuDetail(s.gpu, s.replicas)
+        : s.oneOff
+          ? `runs once per deploy, ${s.size.cpu / 1024} vCPU`
+          : `${s.size.cpu / 1024} vCPU, ${s.size.memory / 1024} GB × ${s.replicas}`;
     nodes.push({ id: serviceNodeId(s.name), kind, label: s.name, detail });
     // A one-off exits before anyone could call it: it gets no DNS name.
     if (!s.oneOff) edge({ from: serviceNodeId(s.name), to: 'namespace', kind: 'dns', label: privateHostName(project.name, s.name) });
