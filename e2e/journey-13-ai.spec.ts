@@ -65,6 +65,12 @@ test('models and GPU instances in Preview, the quota and model access explained,
   // The monthly estimate prices the instances and their disks.
   await expect(page.getByText('GPU instances for vision (g4dn.xlarge, 1 × NVIDIA T4)').first()).toBeVisible();
   await expect(page.getByText('GPU instance disks for vision').first()).toBeVisible();
+  // Tokens are billed as used: the notes under the estimate say so with the model's prices.
+  const notes = page.getByRole('list', { name: 'Cost notes' });
+  await expect(notes).toContainText('Amazon Bedrock bills tokens as they are used, not monthly: Claude 3 Haiku $0.00025 in / $0.00125 out per 1,000 tokens');
+  await expect(notes).toContainText('Affordable: Spot prices move with demand');
+  // The diagram draws the GPU service with its GPU and instance type.
+  await expect(page.getByRole('img', { name: /^Architecture diagram/ })).toContainText(/vision\s*1 GPU, g4dn\.xlarge × 1/);
   await models.scrollIntoViewIfNeeded();
   await snap(page, 'preview-models-and-gpus-refused');
   await expectAccessible(page, 'Preview (models and GPUs)');

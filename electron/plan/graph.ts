@@ -11,10 +11,11 @@ export function serviceNodeId(service: string): string {
 }
 
 /** Builds the graph; nodes and edges come out in a stable order. */
-/** A GPU service's task and the instance type it runs on (its size is the reservation's, not Fargate's). */
+/** A GPU service's GPUs and the instance type it runs on (not a Fargate size). */
 function gpuDetail(gpu: GpuReservation, replicas: number): string {
   const instance = gpuInstanceFor(gpu);
-  return `${gpu.count} GPU${gpu.count === 1 ? '' : 's'}, ${gpu.cpu / 1024} vCPU, ${gpu.memory / 1024} GB × ${replicas}${instance ? ` on ${instance.type}` : ''}`;
+  // Short enough for a diagram node; the GPU table has the task's vCPU and memory.
+  return `${gpu.count} GPU${gpu.count === 1 ? '' : 's'}, ${instance?.type ?? 'no instance type'} × ${replicas}`;
 }
 
 export function architectureGraph(project: ProjectModel, ingress: IngressPlan): ArchitectureGraph {

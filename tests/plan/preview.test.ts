@@ -50,10 +50,10 @@ describe('plan preview', () => {
     ]);
   });
 
-  it('draws a GPU service at its task’s size and instance type, not at Fargate’s', () => {
+  it('draws a GPU service with its GPUs and instance type, not a Fargate size', () => {
     const ai = project('vision', [service('infer', { image: 'example/infer:1', gpu: { count: 1, cpu: 2048, memory: 8192 }, replicas: 2 }), service('web', { image: 'example/web:1' })]);
     const nodes = planProject(ai, { mode: 'balanced', region: 'us-east-1', preflight: false }).graph.nodes;
-    expect(nodes.find((n) => n.id === 'service:infer')!.detail).toBe('1 GPU, 2 vCPU, 8 GB × 2 on g4dn.xlarge');
+    expect(nodes.find((n) => n.id === 'service:infer')!.detail).toBe('1 GPU, g4dn.xlarge × 2');
     expect(nodes.find((n) => n.id === 'service:web')!.detail).toMatch(/^0\.\d+ vCPU, /);
   });
 

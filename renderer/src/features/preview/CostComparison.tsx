@@ -1,5 +1,5 @@
 /** Monthly cost of each mode side by side, itemised; the chosen mode stands out. */
-import { Badge, Button, Card, Group, SimpleGrid, Table, Text } from '@mantine/core';
+import { Badge, Button, Card, Group, List, SimpleGrid, Table, Text } from '@mantine/core';
 import type { CostEstimate, DeploymentMode } from '../../../../shared/domain/plan';
 import { MODE_WORDS, usd } from '../../ui/words';
 
@@ -59,8 +59,23 @@ export function CostComparison({ costs, selected, onSelect }: { costs: CostEstim
         })}
       </SimpleGrid>
       <Text size="xs" c="dimmed" mt="xs">
-        Estimated from AWS list prices of {first.priceDate} for {first.region}, running all month. Data transfer, storage growth and requests are not included.
+        Estimated from AWS list prices of {first.priceDate} for {first.region}, running all month.
       </Text>
+      <List size="xs" c="dimmed" spacing={2} mt={4} aria-label="Cost notes">
+        {costNotes(costs).map((note) => (
+          <List.Item key={note}>{note}</List.Item>
+        ))}
+      </List>
     </>
   );
+}
+
+/** Each mode's notes once, in order; a note only some modes have names them. */
+export function costNotes(costs: CostEstimate[]): string[] {
+  const notes: string[] = [];
+  for (const c of costs) for (const n of c.notes) if (!notes.includes(n)) notes.push(n);
+  return notes.map((n) => {
+    const modes = costs.filter((c) => c.notes.includes(n)).map((c) => MODE_WORDS[c.mode].label);
+    return modes.length === costs.length ? n : `${modes.join(' and ')}: ${n}`;
+  });
 }
