@@ -6,7 +6,7 @@ import { ListClustersCommand } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
 import { toAppError } from '../api/errors';
 import { buildClients } from './clients';
-import { isAwsError, mapAwsError, parseAccessDenied } from './errors';
+import { isAwsError, mapAwsError, nameTheCall, parseAccessDenied } from './errors';
 
 const awsError = (name: string, message: string) => Object.assign(new Error(message), { name, $metadata: { httpStatusCode: 400, requestId: 'req-1' } });
 
@@ -29,6 +29,9 @@ describe('AWS error mapping', () => {
   it('maps expired tokens, throttling, network failures and disabled regions', () => {
     expect(mapAwsError(awsError('ExpiredTokenException', 'The security token included in the request is expired')).code).toBe('CREDENTIALS_EXPIRED');
     expect(mapAwsError(awsError('ThrottlingException', 'Rate exceeded')).code).toBe('THROTTLED');
+    const throttled = awsError('ThrottlingException', 'Too many requests');
+    nameTheCall(throttled, 'BedrockClient', 'GetFoundationModelAvailabilityCommand');
+    expect(mapAwsError(throttled).message).toBe('AWS is throttling Bedrock GetFoundationModelAvailability requests. Berth retried and gave up; wait a minute and try again.');
     expect(mapAwsError(awsError('InvalidClientTokenId', 'bad')).code).toBe('CREDENTIALS_MISSING');
     expect(mapAwsError(awsError('UnrecognizedClientException', 'The security token included in the request is invalid')).code).toBe('CREDENTIALS_MISSING');
     expect(mapAwsError(awsError('OptInRequired', 'not subscribed')).code).toBe('REGION_NOT_ENABLED');

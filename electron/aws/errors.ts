@@ -138,7 +138,9 @@ export function mapAwsError(error: AwsErrorLike): AppError {
     return { code: 'NETWORK', message: `Could not reach AWS (${error.code ?? name}). Check your network connection and try again.`, details };
   }
   if (THROTTLING.has(name)) {
-    return { code: 'THROTTLED', message: 'AWS is throttling requests. Berth retried and gave up; wait a minute and try again.', details };
+    const call = callOf(error);
+    const which = call ? `${call.service} ${call.operation} requests` : 'requests';
+    return { code: 'THROTTLED', message: `AWS is throttling ${which}. Berth retried and gave up; wait a minute and try again.`, details };
   }
   if (ACCESS_DENIED.has(name)) {
     const { action, resource, principal } = parseAccessDenied(error.message);

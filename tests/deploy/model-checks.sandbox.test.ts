@@ -101,6 +101,16 @@ describe('models named by config before deploy', () => {
     expect(logged.join('\n')).not.toContain(CANARY);
   });
 
+  it('throttled Bedrock: the deploy stops in the config phase, retried and said, not passed unchecked', async () => {
+    const dir = await suiteProject(suite, { 'compose.yaml': AGENT_COMPOSE }, 'agent-app-');
+    await writeModel('us.amazon.nova-lite-v1:0');
+    suite.sandbox.setFaults({ bedrock: { throttleRate: 1 } });
+    const before = suite.app.calls.length;
+    const record = await refused(dir, 'THROTTLED');
+    expect(record.failure!.message).toBe('AWS is throttling Bedrock GetFoundationModelAvailability requests. Berth retried and gave up; wait a minute and try again.');
+    expect(callsOf(suite.app, 'GetFoundationModelAvailabilityCommand', before)).toBe(1);
+  });
+
   it('denied model access reads: the deploy goes on and the phase says it could not check', async () => {
     const dir = await suiteProject(suite, { 'compose.yaml': AGENT_COMPOSE }, 'agent-app-');
     await writeModel('us.amazon.nova-lite-v1:0');
