@@ -107,6 +107,12 @@ describe('deploy view', () => {
     expect(view.phases.build.state).toBe('running');
     expect(view.record).toBeNull();
   });
+
+  it('keeps a finished phase’s note from the record (a check Berth could not make)', () => {
+    const view = viewFromRecord(record({ outcome: 'succeeded', phases: [{ phase: 'config', state: 'done', note: 'Berth may not read Service Quotas.' }, { phase: 'validate', state: 'done' }] }));
+    expect(view.phases.config).toEqual({ state: 'done', message: 'Berth may not read Service Quotas.' });
+    expect(view.phases.validate).toEqual({ state: 'done' });
+  });
 });
 
 describe('deploy store', () => {

@@ -60,7 +60,7 @@ export function emptyView(deploymentId: string | null = null): DeployView {
 /** Rebuilds what can be known from a record (re-attach after a restart, or a past deployment). */
 export function viewFromRecord(record: DeploymentRecord): DeployView {
   const view = emptyView(record.id);
-  for (const p of record.phases) view.phases[p.phase] = { state: p.state };
+  for (const p of record.phases) view.phases[p.phase] = { state: p.state, ...(p.note ? { message: p.note } : {}) };
   if (record.outcome !== 'running') view.record = record;
   return view;
 }
