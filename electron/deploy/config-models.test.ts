@@ -2,7 +2,7 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ProjectModel } from '../../shared/domain/project';
-import { invokeArns, readConfigModels } from './config-models';
+import { invokedArn, readConfigModels } from './config-models';
 import { toAppError } from './errors';
 import { awsError } from './testing/errors';
 
@@ -42,12 +42,12 @@ describe('models named by config values (mocked SSM)', () => {
     expect(ssmMock.calls()).toHaveLength(0);
   });
 
-  it('a profile id is invoked as written: the profile in the account, and the model in any Region it routes to', async () => {
+  it('a profile id is invoked as written: the profile in the account (the template allows its model only through it)', async () => {
     values({ LLM_MODEL: 'us.anthropic.claude-sonnet-4-20250514-v1:0' });
     const out = await readConfigModels(ssm, project({ agent: { LLM_MODEL: 'LLM_MODEL' } }), US);
     expect(out.models).toEqual([{ service: 'agent', model: 'anthropic.claude-sonnet-4-20250514-v1:0', invokeId: 'us.anthropic.claude-sonnet-4-20250514-v1:0' }]);
     expect(out.parameters).toEqual({
-      AgentConfigModelArns: 'arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-sonnet-4-20250514-v1:0,arn:aws:bedrock:*::foundation-model/anthropic.claude-sonnet-4-20250514-v1:0',
+      AgentConfigModelArns: 'arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-sonnet-4-20250514-v1:0',
     });
   });
 
@@ -71,7 +71,7 @@ describe('models named by config values (mocked SSM)', () => {
     const out = await readConfigModels(ssm, project({ api: { LLM_MODEL: 'LLM_MODEL' }, 'job-runner': { LLM_MODEL: 'LLM_MODEL', SUMMARY_MODEL: 'LLM_MODEL' } }), { region: 'us-gov-west-1', account: '123456789012', partition: 'aws-us-gov' });
     expect(Object.keys(out.parameters)).toEqual(['ApiConfigModelArns', 'JobRunnerConfigModelArns']);
     expect(out.parameters.JobRunnerConfigModelArns).toBe(out.parameters.ApiConfigModelArns);
-    expect(out.parameters.ApiConfigModelArns).toBe('arn:aws-us-gov:bedrock:us-gov-west-1:123456789012:inference-profile/us.amazon.nova-pro-v1:0,arn:aws-us-gov:bedrock:*::foundation-model/amazon.nova-pro-v1:0');
+    expect(out.parameters.ApiConfigModelArns).toBe('arn:aws-us-gov:bedrock:us-gov-west-1:123456789012:inference-profile/us.amazon.nova-pro-v1:0');
     expect(out.models).toHaveLength(3);
   });
 
@@ -117,7 +117,8 @@ describe('models named by config values (mocked SSM)', () => {
     await expect(readConfigModels(ssm, project({ agent: { LLM_MODEL: 'LLM_MODEL' } }), US)).rejects.toMatchObject({ name: 'AccessDeniedException' });
   });
 
-  it('invokeArns fills the template’s patterns in', () => {
-    expect(invokeArns('eu.amazon.nova-lite-v1:0', 'amazon.nova-lite-v1:0', 'eu-west-1', '123456789012')).toEqual(['arn:aws:bedrock:eu-west-1:123456789012:inference-profile/eu.amazon.nova-lite-v1:0', 'arn:aws:bedrock:*::foundation-model/amazon.nova-lite-v1:0']);
+  it('invokedArn fills the template’s pattern in', () => {
+    expect(invokedArn('eu.amazon.nova-lite-v1:0', 'amazon.nova-lite-v1:0', 'eu-west-1', '123456789012')).toBe('arn:aws:bedrock:eu-west-1:123456789012:inference-profile/eu.amazon.nova-lite-v1:0');
+    expect(invokedArn('amazon.nova-lite-v1:0', 'amazon.nova-lite-v1:0', 'us-east-1', '123456789012')).toBe('arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0');
   });
 });

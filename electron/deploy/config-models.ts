@@ -9,19 +9,19 @@ import { invokeId, PROFILE_PREFIX, resolveModelName } from '../../shared/domain/
 import type { ModelPlan } from '../../shared/domain/plan';
 import type { ProjectModel } from '../../shared/domain/project';
 import { raise } from '../../shared/result';
-import { configModelsParameter, modelArnPatterns } from '../plan/models';
+import { configModelsParameter, invokedArnPattern } from '../plan/models';
 import { configParameterName, idPart } from '../plan/names';
 
 export interface ConfigModels {
-  /** Stack parameter → comma-separated ARNs. */
+  /** Stack parameter → comma-separated ARNs of what is called (profiles, or models on demand); the template allows a profile's model only through it. */
   parameters: Record<string, string>;
   /** The models, for the access check. */
   models: Pick<ModelPlan, 'service' | 'model' | 'invokeId'>[];
 }
 
-/** The ARNs a call to `id` (a model or a profile) from `region` must be allowed on: the template's patterns, filled in. */
-export function invokeArns(id: string, model: string, region: string, account: string, partition = 'aws'): string[] {
-  return modelArnPatterns(id, model).map((p) => p.replace('${AWS::Partition}', partition).replace('${AWS::Region}', region).replace('${AWS::AccountId}', account));
+/** The ARN a call to `id` (a model or a profile) from `region` is made on: the template's pattern, filled in. */
+export function invokedArn(id: string, model: string, region: string, account: string, partition = 'aws'): string {
+  return invokedArnPattern(id, model).replace('${AWS::Partition}', partition).replace('${AWS::Region}', region).replace('${AWS::AccountId}', account);
 }
 
 /** One config value; deleted since the config gate read it, it is reported as missing (never as a bad model). */
@@ -65,7 +65,7 @@ export async function readConfigModels(ssm: SSMClient, project: ProjectModel, ta
         });
       }
       const invoked = called === resolved.model.id || PROFILE_PREFIX.test(called) ? called : id;
-      arns.push(...invokeArns(invoked, resolved.model.id, target.region, target.account, target.partition));
+      arns.push(invokedArn(invoked, resolved.model.id, target.region, target.account, target.partition));
       out.models.push({ service: s.name, model: resolved.model.id, invokeId: invoked });
     }
     out.parameters[configModelsParameter(idPart(s.name))] = [...new Set(arns)].join(',');

@@ -41,33 +41,53 @@ export function invokedModels(service: ServiceModel, region: string): InvokedMod
 }
 
 /**
- * The resources a call to a model must be allowed on. A profile call is authorised on the
- * profile in the region and on the model in every region the profile routes to (a global one
- * names no region), so the model ARN's region is a wildcard; a direct call needs only the model
- * in the region.
+ * What a service calls: the model in the region (on demand), or the inference profile in the
+ * region. A profile call is also authorised on the model in each region the profile routes to
+ * (see `routedModelPattern`).
  */
-export function modelArnPatterns(invoked: string, model: string): string[] {
-  if (invoked === model) return [`arn:\${AWS::Partition}:bedrock:\${AWS::Region}::foundation-model/${model}`];
-  return [`arn:\${AWS::Partition}:bedrock:\${AWS::Region}:\${AWS::AccountId}:inference-profile/${invoked}`, `arn:\${AWS::Partition}:bedrock:*::foundation-model/${model}`];
+export function invokedArnPattern(invoked: string, model: string): string {
+  if (invoked === model) return `arn:\${AWS::Partition}:bedrock:\${AWS::Region}::foundation-model/${model}`;
+  return `arn:\${AWS::Partition}:bedrock:\${AWS::Region}:\${AWS::AccountId}:inference-profile/${invoked}`;
 }
 
-/** The same resources, for a template. */
-export function modelResources(model: InvokedModel): unknown[] {
-  return modelArnPatterns(model.invokeId, model.model.id).map(sub);
+/** The model behind a profile in any region it routes to (a global profile names none), granted only through the profile. */
+export function routedModelPattern(model: string): string {
+  return `arn:\${AWS::Partition}:bedrock:*::foundation-model/${model}`;
 }
 
-/** The stack parameter carrying the model ARNs a service's config values name (filled at deploy). */
+/** The stack parameter carrying the ARNs a service's config values name (filled at deploy). */
 export function configModelsParameter(part: string): string {
   return `${part}ConfigModelArns`;
 }
 
-/** The task role statements for a service's models: invoke (and stream) them, nothing else. */
+/** IAM's key for the profile a call went through; a direct call to a model has none. */
+const THROUGH_PROFILE = 'bedrock:InferenceProfileArn';
+
+/**
+ * The task role statements for a service's models: invoke (and stream) them, nothing else. A model
+ * behind a profile is allowed only through that profile (AWS's documented fence), so the role
+ * cannot call it directly in another region.
+ */
 export function modelStatements(models: InvokedModel[], configParameter?: string): PolicyStatement[] {
   const actions = ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'];
   const statements: PolicyStatement[] = [];
-  if (models.length > 0) statements.push({ Sid: 'InvokeProjectModels', Effect: 'Allow', Action: actions, Resource: models.flatMap(modelResources) });
-  // A list parameter cannot sit inside another list: the config-named models get their own statement.
-  if (configParameter) statements.push({ Sid: 'InvokeConfiguredModels', Effect: 'Allow', Action: actions, Resource: ref(configParameter) });
+  const profiled = models.filter((m) => m.invokeId !== m.model.id);
+  if (models.length > 0) statements.push({ Sid: 'InvokeProjectModels', Effect: 'Allow', Action: actions, Resource: models.map((m) => sub(invokedArnPattern(m.invokeId, m.model.id))) });
+  if (profiled.length > 0) {
+    statements.push({
+      Sid: 'InvokeModelsThroughTheirProfiles',
+      Effect: 'Allow',
+      Action: actions,
+      Resource: profiled.map((m) => sub(routedModelPattern(m.model.id))),
+      Condition: { StringEquals: { [THROUGH_PROFILE]: profiled.map((m) => sub(invokedArnPattern(m.invokeId, m.model.id))) } },
+    });
+  }
+  if (configParameter) {
+    // A list parameter cannot sit inside another list: the config-named models get statements of their own.
+    statements.push({ Sid: 'InvokeConfiguredModels', Effect: 'Allow', Action: actions, Resource: ref(configParameter) });
+    // Only profiles in the list ever match the key, and a system profile routes to its one model.
+    statements.push({ Sid: 'InvokeConfiguredModelsThroughTheirProfiles', Effect: 'Allow', Action: actions, Resource: sub('arn:${AWS::Partition}:bedrock:*::foundation-model/*'), Condition: { StringEquals: { [THROUGH_PROFILE]: ref(configParameter) } } });
+  }
   return statements;
 }
 

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, type TaskDefinition } from '@aws-sdk/client-ecs';
+import { BedrockRuntimeClient, ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
 import { sandboxClientConfig, startSandbox, type Sandbox } from '../../electron/sandbox';
 import { startGateway, type Gateway } from '../../electron/gateway/server';
 import { ecsServiceName } from '../../electron/plan/names';
@@ -152,6 +153,21 @@ describe(`${SAMPLE}: a model provider service through berth up, answered by Bert
     expect(body.error!.message).toContain("The gateway's task role may not invoke the model 'default' (us.amazon.nova-micro-v1:0)");
     expect(body.error!.message).toContain(`assumed-role/${roleName}/app-task is not authorized to perform: bedrock:InvokeModel`);
     expect(body.error!.message).toContain('deploy the project again (berth up)');
+  });
+
+  it('lets the gateway’s role reach the model only through its profile, not directly by model id', async () => {
+    const runtime = new BedrockRuntimeClient({ ...sandboxClientConfig(sandbox), credentials: sandbox.roleCredentials(gatewayRole, 'llm-direct') });
+    try {
+      const message = { role: 'user' as const, content: [{ text: 'hi' }] };
+      const through = await runtime.send(new ConverseCommand({ modelId: 'us.amazon.nova-micro-v1:0', messages: [message] }));
+      expect(through.output?.message?.content?.[0]?.text?.startsWith(LABEL)).toBe(true);
+      // Nova Micro runs on demand in us-east-1 too, but the role's grant on the model holds only through the profile.
+      const direct = await runtime.send(new ConverseCommand({ modelId: 'amazon.nova-micro-v1:0', messages: [message] })).catch((e: unknown) => e as Error);
+      expect(direct).toMatchObject({ name: 'AccessDeniedException' });
+      expect((direct as Error).message).toContain('is not authorized to perform: bedrock:InvokeModel on resource: arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-micro-v1:0');
+    } finally {
+      runtime.destroy();
+    }
   });
 
   it('refuses with 403 and the how-to when the account’s access to the model is switched off', async () => {

@@ -9,7 +9,11 @@ import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { RequestServiceQuotaIncreaseCommand } from '@aws-sdk/client-service-quotas';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DeploymentRecord } from '../../shared/domain/deploy';
-import { callsOf, clientsOf, deploy, sandboxAppForSuite, setAllConfig, suiteProject, vpcQuota } from './helpers';
+import { BedrockRuntimeClient, ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
+import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import { sandboxClientConfig } from '../../electron/sandbox';
+import { ecsServiceName } from '../../electron/plan/names';
+import { callsOf, clientsOf, clusterOf, deploy, sandboxAppForSuite, setAllConfig, suiteProject, vpcQuota } from './helpers';
 
 const suite = sandboxAppForSuite(vpcQuota(20));
 const CANARY = 'canary-llm-51c2-DO-NOT-LEAK';
@@ -118,5 +122,20 @@ describe('models named by config before deploy', () => {
     const record = await deploy(suite.app, dir, 'affordable');
     expect(record.outcome).toBe('succeeded');
     expect(record.phases.find((p) => p.phase === 'config')!.note).toContain('bedrock:GetFoundationModelAvailability was denied');
+    suite.sandbox.setFaults({});
+
+    // The task role may call the configured profile, and its model only through it.
+    const ecs = clientsOf(suite.app).ecs;
+    const [described] = (await ecs.send(new DescribeServicesCommand({ cluster: await clusterOf(suite.app), services: [ecsServiceName('agent-app', 'agent')] }))).services!;
+    const roleArn = (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: described!.taskDefinition! }))).taskDefinition!.taskRoleArn!;
+    const runtime = new BedrockRuntimeClient({ ...sandboxClientConfig(suite.sandbox), credentials: suite.sandbox.roleCredentials(roleArn, 'agent-task') });
+    try {
+      const messages = [{ role: 'user' as const, content: [{ text: 'hi' }] }];
+      expect((await runtime.send(new ConverseCommand({ modelId: 'us.amazon.nova-lite-v1:0', messages }))).output?.message).toBeDefined();
+      await expect(runtime.send(new ConverseCommand({ modelId: 'amazon.nova-lite-v1:0', messages }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
+      await expect(runtime.send(new ConverseCommand({ modelId: 'us.amazon.nova-pro-v1:0', messages }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    } finally {
+      runtime.destroy();
+    }
   });
 });

@@ -6,6 +6,7 @@
  */
 import type { SandboxCore } from '../core';
 import { fail } from '../errors';
+import type { RequestContext } from '../iam/policy';
 import { foundationModelArn, modelById, PROFILES, profileArn, profileModelArns, profileServes, type CatalogModel, type CatalogProfile } from './catalog';
 
 export const INVALID_MODEL_MESSAGE = 'The provided model identifier is invalid.';
@@ -15,6 +16,8 @@ export interface ResolvedModel {
   profile?: CatalogProfile;
   /** Every ARN the action must be allowed on (a profile's own, then its models'). */
   resources: string[];
+  /** The condition keys IAM sees: a call through a profile carries its ARN; a direct call has none. */
+  context: RequestContext;
 }
 
 const FM_ARN = /^arn:aws:bedrock:([a-z0-9-]+)::foundation-model\/(.+)$/;
@@ -29,7 +32,8 @@ function viaProfile(core: SandboxCore, region: string, id: string): ResolvedMode
   if (!profile) return undefined;
   // A profile that does not start in this region (eu.* from us-east-1) is not one Bedrock knows here.
   if (!profileServes(profile, region)) invalid();
-  return { model: profile.model, profile, resources: [profileArn(region, core.account, id), ...profileModelArns(profile, region)] };
+  const arn = profileArn(region, core.account, id);
+  return { model: profile.model, profile, resources: [arn, ...profileModelArns(profile, region)], context: { 'bedrock:InferenceProfileArn': arn } };
 }
 
 /** Resolves `modelId` in `region`: a profile carries its model whatever its inference types; a bare model must run on demand. */
@@ -52,5 +56,5 @@ export function resolveModel(core: SandboxCore, region: string, modelId: string)
   if (type !== 'ON_DEMAND') {
     fail('ValidationException', `Invocation of model ID ${model.id} with on-demand throughput isn’t supported. Retry your request with the ID or ARN of an inference profile that contains this model.`);
   }
-  return { model, resources: [foundationModelArn(region, model.id)] };
+  return { model, resources: [foundationModelArn(region, model.id)], context: {} };
 }

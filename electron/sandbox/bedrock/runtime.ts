@@ -21,7 +21,7 @@ const NOT_CHAT = "This action doesn't support the model that you provided. Try a
 /** The checks every runtime call passes before its body is read. */
 function admit(core: SandboxCore, req: SandboxRequest, modelId: string, action: string): ResolvedModel {
   const resolved = resolveModel(core, req.region, modelId);
-  authorize(core, req.caller, action, resolved.resources);
+  authorize(core, req.caller, action, resolved.resources, resolved.context);
   return resolved;
 }
 

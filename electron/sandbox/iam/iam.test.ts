@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateStackCommand } from '@aws-sdk/client-cloudformation';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { actionMatches, deniedMessage, resourceMatches } from './policy';
+import { actionMatches, conditionsHold, deniedMessage, resourceMatches } from './policy';
 import { sandboxClients, type SandboxClients } from '../testing/clients';
 import { startSandbox, type Sandbox } from '../index';
 
@@ -23,6 +23,27 @@ describe('IAM policy matching', () => {
     expect(resourceMatches('arn:aws:bedrock:*', 'arn:aws:bedrock:us-east-1:000000000000:inference-profile/us.amazon.nova-pro-v1:0')).toBe(true);
     expect(resourceMatches('arn:aws:ecr:*:*:repository/ecr-public/*', 'arn:aws:ecr:us-east-1:000000000000:repository/ecr-public/nginx/nginx')).toBe(true);
     expect(resourceMatches('*', 'anything')).toBe(true);
+  });
+
+  it('evaluates string and ARN conditions over the request context, as IAM does for a missing key', () => {
+    const profile = 'arn:aws:bedrock:us-east-1:000000000000:inference-profile/us.amazon.nova-pro-v1:0';
+    const via = { 'bedrock:InferenceProfileArn': profile };
+    expect(conditionsHold(undefined, {})).toBe(true);
+    expect(conditionsHold({ StringEquals: { 'bedrock:InferenceProfileArn': profile } }, via)).toBe(true);
+    // Keys are case-insensitive; a list of values is any of them.
+    expect(conditionsHold({ StringEquals: { 'Bedrock:inferenceProfileArn': ['arn:other', profile] } }, via)).toBe(true);
+    expect(conditionsHold({ StringEquals: { 'bedrock:InferenceProfileArn': 'arn:other' } }, via)).toBe(false);
+    expect(conditionsHold({ StringLike: { 'bedrock:InferenceProfileArn': 'arn:aws:bedrock:*:*:inference-profile/us.*' } }, via)).toBe(true);
+    expect(conditionsHold({ ArnLike: { 'bedrock:InferenceProfileArn': 'arn:aws:bedrock:*:*:inference-profile/*' } }, via)).toBe(true);
+    // A direct call carries no profile: positive operators fail, negated ones and IfExists hold.
+    expect(conditionsHold({ StringEquals: { 'bedrock:InferenceProfileArn': profile } }, {})).toBe(false);
+    expect(conditionsHold({ StringNotEquals: { 'bedrock:InferenceProfileArn': profile } }, {})).toBe(true);
+    expect(conditionsHold({ StringEqualsIfExists: { 'bedrock:InferenceProfileArn': profile } }, {})).toBe(true);
+    expect(conditionsHold({ StringNotLike: { 'bedrock:InferenceProfileArn': 'arn:*' } }, via)).toBe(false);
+    // Every operator and key must hold; an operator the sandbox does not know is not guessed.
+    expect(conditionsHold({ StringEquals: { 'bedrock:InferenceProfileArn': profile }, StringLike: { 'aws:PrincipalTag/team': 'x' } }, via)).toBe(false);
+    expect(conditionsHold({ Bool: { 'aws:SecureTransport': 'true' } }, via)).toBeUndefined();
+    expect(conditionsHold({ NumericLessThan: { 'aws:MultiFactorAuthAge': '3600' } }, via)).toBeUndefined();
   });
 
   it("words a refusal as IAM does, with or without a resource", () => {

@@ -1,7 +1,8 @@
 /**
  * The IAM the sandbox evaluates: a CloudFormation-recorded role's inline policies (`Policies`),
- * with Action/NotAction and Resource/NotResource wildcards and explicit Deny. Managed policy ARNs
- * are AWS's documents and cannot be read; statements with a Condition are not applied.
+ * with Action/NotAction and Resource/NotResource wildcards, explicit Deny, and the string and ARN
+ * condition operators over the request's context keys. Managed policy ARNs are AWS's documents and
+ * cannot be read; a statement with any other condition operator is not applied.
  */
 import type { SandboxCore } from '../core';
 import type { GenericResource } from '../state';
@@ -63,9 +64,41 @@ function statementsOf(role: GenericResource): Statement[] {
   return out;
 }
 
-function applies(s: Statement, action: string, arn: string): boolean {
-  // A condition the sandbox cannot evaluate: the statement is left out (see the README).
-  if (s.Condition !== undefined) return false;
+/** The request context a condition reads (`bedrock:InferenceProfileArn` → the profile a call went through). */
+export type RequestContext = Record<string, string>;
+
+/** One condition operator on one key, as IAM evaluates it; undefined for an operator the sandbox does not know. */
+function conditionHolds(operator: string, key: string, wanted: unknown, context: RequestContext): boolean | undefined {
+  const ifExists = operator.endsWith('IfExists');
+  const base = ifExists ? operator.slice(0, -'IfExists'.length) : operator;
+  const match = /^(String|Arn)(Not)?(Equals|Like)$/.exec(base);
+  if (!match) return undefined;
+  const negated = match[2] === 'Not';
+  const actual = Object.entries(context).find(([k]) => k.toLowerCase() === key.toLowerCase())?.[1];
+  // A key the request does not have: only negated operators (and …IfExists) hold.
+  if (actual === undefined) return ifExists || negated;
+  const like = match[3] === 'Like' || match[1] === 'Arn';
+  const hit = list(wanted).some((w) => (like ? (match[1] === 'Arn' ? resourceMatches(w, actual) : wildcard(w, actual)) : w === actual));
+  return negated ? !hit : hit;
+}
+
+/** Every operator and key of a Condition block holds (undefined: one the sandbox cannot evaluate). */
+export function conditionsHold(condition: unknown, context: RequestContext): boolean | undefined {
+  if (condition === undefined) return true;
+  if (!condition || typeof condition !== 'object') return undefined;
+  for (const [operator, keys] of Object.entries(condition)) {
+    if (!keys || typeof keys !== 'object') return undefined;
+    for (const [key, wanted] of Object.entries(keys)) {
+      const holds = conditionHolds(operator, key, wanted, context);
+      if (holds !== true) return holds;
+    }
+  }
+  return true;
+}
+
+function applies(s: Statement, action: string, arn: string, context: RequestContext): boolean {
+  // A condition the sandbox cannot evaluate leaves the statement out (see the README).
+  if (conditionsHold(s.Condition, context) !== true) return false;
   const actionHit = s.NotAction !== undefined ? !list(s.NotAction).some((a) => actionMatches(a, action)) : list(s.Action).some((a) => actionMatches(a, action));
   if (!actionHit) return false;
   return s.NotResource !== undefined ? !list(s.NotResource).some((r) => resourceMatches(r, arn)) : list(s.Resource).some((r) => resourceMatches(r, arn));
@@ -77,12 +110,12 @@ export function findRole(core: SandboxCore, roleArn: string): GenericResource | 
 }
 
 /** Evaluates a role's inline policies for one action on one resource: an explicit Deny wins, then any Allow. */
-export function evaluateRole(core: SandboxCore, roleArn: string, action: string, arn: string): PolicyDecision {
+export function evaluateRole(core: SandboxCore, roleArn: string, action: string, arn: string, context: RequestContext = {}): PolicyDecision {
   const role = findRole(core, roleArn);
   if (!role) return 'implicit-deny';
   let allowed = false;
   for (const s of statementsOf(role)) {
-    if (!applies(s, action, arn)) continue;
+    if (!applies(s, action, arn, context)) continue;
     if (s.Effect === 'Deny') return 'explicit-deny';
     if (s.Effect === 'Allow') allowed = true;
   }
