@@ -70,7 +70,10 @@ test('models and GPU instances in Preview, the quota and model access explained,
   await expect(notes).toContainText('Amazon Bedrock bills tokens as they are used, not monthly: Claude 3 Haiku $0.00025 in / $0.00125 out per 1,000 tokens');
   await expect(notes).toContainText('Affordable: Spot prices move with demand');
   // The diagram draws the GPU service with its GPU and instance type.
-  await expect(page.getByRole('img', { name: /^Architecture diagram/ })).toContainText(/vision\s*1 GPU, g4dn\.xlarge × 1/);
+  const diagram = page.getByRole('img', { name: /^Architecture diagram/ });
+  await expect(diagram).toContainText(/vision\s*1 GPU, g4dn\.xlarge × 1/);
+  // The gateway's model is an arrow to Amazon Bedrock.
+  await expect(diagram).toHaveAccessibleName(/chat → Amazon Bedrock \(traffic, Claude 3 Haiku\)/);
   await models.scrollIntoViewIfNeeded();
   await snap(page, 'preview-models-and-gpus-refused');
   await expectAccessible(page, 'Preview (models and GPUs)');
@@ -83,6 +86,7 @@ test('models and GPU instances in Preview, the quota and model access explained,
   await expect(page.getByTestId('model-access-ok')).toContainText('This account may use this model in us-east-1.');
   await expect(page.getByTestId('gpu-quota-ok')).toContainText('They fit your quota: 4 of 8 vCPUs in us-east-1.');
   await expect(page.getByTestId('gpu-quota-short')).toHaveCount(0);
+  await expect(page.getByRole('img', { name: /^Architecture diagram/ })).toBeVisible();
   await snap(page, 'preview-models-and-gpus-ready');
 
   await page.getByRole('link', { name: 'Deploy' }).click();

@@ -2,6 +2,7 @@
 import type { ArchitectureGraph, GraphEdge, GraphNode } from '../../shared/domain/plan';
 import type { GpuReservation, ProjectModel } from '../../shared/domain/project';
 import { gpuInstanceFor } from './gpu';
+import { bedrockModel } from '../../shared/domain/models';
 import type { IngressPlan } from './ingress';
 import { namespaceName, privateHostName } from './names';
 
@@ -43,7 +44,7 @@ export function architectureGraph(project: ProjectModel, ingress: IngressPlan): 
   }
   nodes.push({ id: 'namespace', kind: 'namespace', label: namespaceName(project.name), detail: 'private DNS' });
   for (const s of services) {
-    const kind = s.managed ? s.managed.kind : 'service';
+    const kind = s.managed ? s.managed.kind : s.gpu ? 'gpu-service' : 'service';
     const detail = s.managed
       ? `${s.managed.kind === 'postgres' ? 'RDS PostgreSQL' : 'ElastiCache'} ${s.managed.version}`
       : s.gpu
@@ -68,6 +69,19 @@ export function architectureGraph(project: ProjectModel, ingress: IngressPlan): 
     for (const dep of [...s.dependsOn].sort()) {
       const oneOff = project.services.find((x) => x.name === dep)?.oneOff;
       if (names.has(dep) && dep !== s.name) edge({ from: serviceNodeId(s.name), to: serviceNodeId(dep), kind: 'traffic', ...(oneOff ? { label: 'waits for it to finish' } : {}) });
+    }
+  }
+
+  // The models each service calls (a gateway's, or x-defang-llm's): one Amazon Bedrock node, an arrow per service.
+  const modelUsers = services.filter((s) => s.llm && (s.llm.models.length > 0 || (s.llm.configModels ?? []).length > 0));
+  if (modelUsers.length > 0) {
+    const distinct = new Set(modelUsers.flatMap((s) => s.llm!.models.map((m) => m.model)));
+    const configured = modelUsers.some((s) => (s.llm!.configModels ?? []).length > 0);
+    nodes.push({ id: 'bedrock', kind: 'bedrock', label: 'Amazon Bedrock', detail: [distinct.size > 0 ? `${distinct.size} model${distinct.size === 1 ? '' : 's'}` : '', configured ? 'models from config' : ''].filter(Boolean).join(' + ') });
+    for (const s of modelUsers) {
+      const named = [...new Set(s.llm!.models.map((m) => bedrockModel(m.model)?.name ?? m.model))];
+      const fromConfig = (s.llm!.configModels ?? []).map((v) => `${v} (config)`);
+      edge({ from: serviceNodeId(s.name), to: 'bedrock', kind: 'traffic', label: [...named, ...fromConfig].join(', ') });
     }
   }
 

@@ -47,7 +47,7 @@ export interface PlannedResource {
   why: string;
 }
 
-export type GraphNodeKind = 'internet' | 'alb' | 'service' | 'postgres' | 'redis' | 'namespace' | 'secrets';
+export type GraphNodeKind = 'internet' | 'alb' | 'service' | 'gpu-service' | 'postgres' | 'redis' | 'namespace' | 'secrets' | 'bedrock';
 export interface GraphNode {
   id: string;
   kind: GraphNodeKind;

@@ -1,7 +1,7 @@
 /** The preview people read before they pay: grouped resources, graph, config, how names resolve, URLs, costs. */
 import { describe, expect, it } from 'vitest';
 import { planProject } from '../../electron/plan/project';
-import { literal, project, service, webWithStores, withDomains, workersOnly } from './fixtures';
+import { config, literal, project, service, webWithStores, withDomains, workersOnly } from './fixtures';
 
 describe('plan preview', () => {
   const preview = planProject(webWithStores(), { mode: 'balanced', region: 'eu-west-1', preflight: false });
@@ -55,6 +55,23 @@ describe('plan preview', () => {
     const nodes = planProject(ai, { mode: 'balanced', region: 'us-east-1', preflight: false }).graph.nodes;
     expect(nodes.find((n) => n.id === 'service:infer')!.detail).toBe('1 GPU, g4dn.xlarge × 2');
     expect(nodes.find((n) => n.id === 'service:web')!.detail).toMatch(/^0\.\d+ vCPU, /);
+  });
+
+  it('draws the models each service calls as arrows to one Amazon Bedrock node, and GPU services as their own kind', () => {
+    const ai = project('studio', [
+      service('chat', { image: 'example/gateway:1', llm: { models: [{ name: 'ai/claude3-haiku', model: 'anthropic.claude-3-haiku-20240307-v1:0' }, { name: 'default', model: 'anthropic.claude-3-haiku-20240307-v1:0' }] } }),
+      service('agent', { image: 'example/agent:1', environment: { LLM_MODEL: config('LLM_MODEL') }, llm: { models: [{ name: 'nova-lite', model: 'amazon.nova-lite-v1:0' }], configModels: ['LLM_MODEL'] } }),
+      service('vision', { image: 'example/vision:1', gpu: { count: 1, cpu: 1024, memory: 4096 } }),
+    ]);
+    const graph = planProject(ai, { mode: 'balanced', region: 'us-east-1', preflight: false }).graph;
+    expect(graph.nodes.find((n) => n.id === 'bedrock')).toEqual({ id: 'bedrock', kind: 'bedrock', label: 'Amazon Bedrock', detail: '2 models + models from config' });
+    expect(graph.edges.filter((e) => e.to === 'bedrock')).toEqual([
+      { from: 'service:agent', to: 'bedrock', kind: 'traffic', label: 'Amazon Nova Lite, LLM_MODEL (config)' },
+      { from: 'service:chat', to: 'bedrock', kind: 'traffic', label: 'Claude 3 Haiku' },
+    ]);
+    expect(graph.nodes.find((n) => n.id === 'service:vision')!.kind).toBe('gpu-service');
+    // No models, no Bedrock node.
+    expect(preview.graph.nodes.some((n) => n.kind === 'bedrock')).toBe(false);
   });
 
   it('lists the config each service needs and where it comes from, and what answers each host', () => {

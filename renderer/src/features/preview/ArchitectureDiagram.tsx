@@ -9,10 +9,12 @@ const KIND: Record<GraphNode['kind'], { color: string; word: string; aws: string
   internet: { color: 'gray', word: 'Internet', aws: 'Public internet' },
   alb: { color: 'indigo', word: 'Load balancer', aws: 'Application Load Balancer (ELBv2)' },
   service: { color: 'blue', word: 'Service', aws: 'ECS service on Fargate' },
+  'gpu-service': { color: 'green', word: 'GPU service', aws: 'ECS service on EC2 GPU instances' },
   postgres: { color: 'teal', word: 'Postgres database', aws: 'Amazon RDS for PostgreSQL' },
   redis: { color: 'red', word: 'Redis', aws: 'Amazon ElastiCache' },
   namespace: { color: 'violet', word: 'Private DNS', aws: 'Cloud Map private DNS namespace' },
   secrets: { color: 'yellow', word: 'Secrets', aws: 'SSM Parameter Store (SecureString)' },
+  bedrock: { color: 'orange', word: 'Models', aws: 'Amazon Bedrock, billed per token' },
 };
 
 const EDGE_STYLE: Record<PlacedEdge['kind'], { dash?: string; color: string; word: string }> = {
