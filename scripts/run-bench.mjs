@@ -19,7 +19,7 @@ for (const file of files) {
   let entry = join('bench', file);
   if (file.endsWith('.ts')) {
     entry = join(out, file.replace(/\.ts$/, '.cjs'));
-    await build({ entryPoints: [join('bench', file)], outfile: entry, bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', logLevel: 'warning', nodePaths: [join(process.cwd(), 'node_modules')] });
+    await build({ entryPoints: [join('bench', file)], outfile: entry, bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', logLevel: 'warning', logOverride: { 'empty-import-meta': 'silent' }, nodePaths: [join(process.cwd(), 'node_modules')] });
   }
   const run = spawnSync(process.execPath, ['--expose-gc', entry], { stdio: 'inherit', env: { ...process.env, NODE_PATH: join(process.cwd(), 'node_modules') } });
   if (run.status !== 0) {
