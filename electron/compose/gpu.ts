@@ -13,9 +13,10 @@ import { parseBytes, parseCpus } from './units';
 const DEFAULT_GPU_TASK = { cpu: 1024, memory: 4096 };
 
 /** How many GPUs one device entry asks for (undefined: it is not a GPU, or is wrong, and was reported). */
-function deviceGpus(name: string, device: SNode, report: Report): number | undefined {
+function deviceGpus(name: string, device: SNode, report: Report, gpuImplied = false): number | undefined {
   const capabilities = get(device, 'capabilities');
-  const caps = capabilities?.kind === 'seq' ? capabilities.items.map((c) => str(c) ?? '') : [];
+  // A `gpus:` entry is a GPU request: its capability is implied when not written.
+  const caps = capabilities?.kind === 'seq' ? capabilities.items.map((c) => str(c) ?? '') : gpuImplied && !capabilities ? ['gpu'] : [];
   if (!caps.includes('gpu')) {
     report.error('device-not-gpu', `${name} reserves a device with capabilities [${caps.join(', ')}]; ECS gives containers GPUs only.`, 'Reserve GPUs with `capabilities: [gpu]`, or remove the device.', (capabilities ?? device).at);
     return undefined;
@@ -53,7 +54,7 @@ export function gpuReservation(name: string, svc: SNode, report: Report): GpuRes
   if (gpusNode) {
     at ??= gpusNode.at;
     if (gpusNode.kind === 'scalar') count += 1;
-    else if (gpusNode.kind === 'seq') for (const d of gpusNode.items) count += get(d, 'capabilities') ? (deviceGpus(name, d, report) ?? 0) : 1;
+    else if (gpusNode.kind === 'seq') for (const d of gpusNode.items) count += deviceGpus(name, d, report, true) ?? 0;
   }
   if (count === 0 || !at) return undefined;
   if (count > 8) {

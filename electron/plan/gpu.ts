@@ -29,8 +29,14 @@ export const GPU_INSTANCE_TYPES: readonly GpuInstanceType[] = [
   { type: 'g4dn.metal', vcpus: 96, memoryGiB: 384, gpus: 8, gpuModel: 'NVIDIA T4', gpuMemoryGiB: 16, hourlyUsd: 7.824 },
 ];
 
-/** What the ECS agent and the OS keep of an instance's memory (the agent registers less than the type has). */
-const RESERVED_MEMORY_MIB = 1024;
+/**
+ * The memory ECS can place tasks in: the agent registers what the OS reports, less than installed
+ * (AWS's example: an m4.large with 8192 MiB registers 7985 MiB), so a task sized to the type's
+ * nominal memory would never be placed.
+ */
+export function registeredMemoryMiB(type: Pick<GpuInstanceType, 'memoryGiB'>): number {
+  return Math.floor((type.memoryGiB * 1024 * 7985) / 8192);
+}
 
 /** The Service Quotas code that counts the vCPUs of running on-demand G (and VT) instances. */
 export const GPU_QUOTA = { serviceCode: 'ec2', quotaCode: 'L-DB2E81BA', name: 'Running On-Demand G and VT instances' } as const;
@@ -42,7 +48,7 @@ export const GPU_ROOT_VOLUME_GB = 100;
 export function gpuInstanceFor(gpu: Pick<GpuReservation, 'count' | 'cpu' | 'memory'>): GpuInstanceType | undefined {
   return [...GPU_INSTANCE_TYPES]
     .sort((a, b) => a.hourlyUsd - b.hourlyUsd)
-    .find((t) => t.gpus >= gpu.count && t.vcpus * 1024 >= gpu.cpu && t.memoryGiB * 1024 - RESERVED_MEMORY_MIB >= gpu.memory);
+    .find((t) => t.gpus >= gpu.count && t.vcpus * 1024 >= gpu.cpu && registeredMemoryMiB(t) >= gpu.memory);
 }
 
 /** The SSM public parameter with the current ECS GPU-optimised Amazon Linux 2023 AMI (x86_64). */
@@ -108,11 +114,12 @@ export function addGpuCapacity(
           InstanceType: instance.type,
           IamInstanceProfile: { Arn: { 'Fn::GetAtt': ['GpuInstanceProfile', 'Arn'] } },
           SecurityGroupIds: [options.securityGroup],
-          // IMDSv2 only, one hop: containers cannot reach the instance's credentials, tasks use their own role.
+          // IMDSv2 only, one hop; with awsvpc tasks the hop limit is not enough, so the agent also blocks the metadata service
+          // (ECS_AWSVPC_BLOCK_IMDS): containers cannot take the instance's credentials, tasks use their own role.
           MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 1, HttpEndpoint: 'enabled' },
           BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { VolumeSize: GPU_ROOT_VOLUME_GB, VolumeType: 'gp3', Encrypted: true, DeleteOnTermination: true } }],
           // Ref, not the literal name: it makes the group depend on the cluster, so a delete removes the instances first.
-          UserData: { 'Fn::Base64': { 'Fn::Sub': '#!/bin/bash\necho ECS_CLUSTER=${GpuCluster} >> /etc/ecs/ecs.config\necho ECS_ENABLE_GPU_SUPPORT=true >> /etc/ecs/ecs.config\n' } },
+          UserData: { 'Fn::Base64': { 'Fn::Sub': '#!/bin/bash\necho ECS_CLUSTER=${GpuCluster} >> /etc/ecs/ecs.config\necho ECS_ENABLE_GPU_SUPPORT=true >> /etc/ecs/ecs.config\necho ECS_AWSVPC_BLOCK_IMDS=true >> /etc/ecs/ecs.config\n' } },
           TagSpecifications: [{ ResourceType: 'instance', Tags: [...options.tags, { Key: 'Name', Value: `${options.clusterName}-${options.service}` }] }],
         },
       },

@@ -207,9 +207,14 @@ describe('GPU reservations', () => {
         '  all:',
         '    build: ./app',
         '    gpus: all',
+        '  requested:',
+        '    build: ./app',
+        '    gpus: [{driver: nvidia, count: 4}]',
       ].join('\n'),
     });
     expect(brief(r.diagnostics)).toEqual([]);
+    // A gpus: entry is a device request with the gpu capability implied: its count counts.
+    expect(service(r.project, 'requested').gpu).toMatchObject({ count: 4 });
     expect(service(r.project, 'one').gpu).toMatchObject({ count: 1, cpu: 2048, memory: 8192, source: { line: 4 } });
     expect(service(r.project, 'two').gpu).toMatchObject({ count: 2, cpu: 1024, memory: 4096 });
     expect(service(r.project, 'all').gpu).toMatchObject({ count: 1 });
