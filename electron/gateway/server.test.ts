@@ -385,6 +385,43 @@ describe('the gateway’s own failures', () => {
     client.destroy();
   });
 
+  it('stops streaming when the client goes away, and logs it, instead of waiting on it forever', async () => {
+    const client = new BedrockRuntimeClient(sandboxClientConfig(sandbox));
+    // Bedrock keeps producing after the client has gone: the first event, then more, a little later each.
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const result = await next(args);
+        const output = result.output as { stream?: AsyncIterable<unknown> };
+        const events = output.stream!;
+        output.stream = (async function* () {
+          for await (const event of events) {
+            for (let i = 0; i < 200; i++) {
+              yield event;
+              await new Promise((r) => setTimeout(r, 5));
+            }
+          }
+        })();
+        return result;
+      },
+      { step: 'initialize', name: 'endlessStream' },
+    );
+    const slow = await gatewayWith({ client });
+    const before = logs.length;
+    const abort = new AbortController();
+    const res = await fetch(`${slow.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` }, body: JSON.stringify(hello('default', { stream: true })), signal: abort.signal });
+    const reader = res.body!.getReader();
+    await reader.read();
+    abort.abort();
+    await expect.poll(() => logs.slice(before).find((l) => l.includes('error=client_closed')), { timeout: 5000 }).toMatch(/^POST \/v1\/chat\/completions model="default" status=200 ms=\d+ error=client_closed$/);
+    client.destroy();
+  });
+
+  it('answers a malformed model name in the path with 404, not a gateway error', async () => {
+    const answer = await call(gateway.url, '/v1/models/%E0', { method: 'GET' });
+    expect(answer.status).toBe(404);
+    expect(answer.json.error).toMatchObject({ code: 'model_not_found', message: 'The model in the path is not validly URL-encoded.' });
+  });
+
   it('refuses to start with a bad configuration, naming each variable', async () => {
     await expect(startGateway({ env: { BERTH_MODELS: '{"x": {"id": "amazon.nova-micro-v1:0", "kind": "chat"}}' }, port: 0 })).rejects.toThrow(/AWS_REGION is required/);
     await expect(startGateway({ env: { AWS_REGION: 'us-east-1', BERTH_MODELS: '{not json' }, port: 0 })).rejects.toThrow(/BERTH_MODELS is not valid JSON/);

@@ -734,9 +734,24 @@ function checkAuth(req: IncomingMessage, apiKey: string): void {
 }
 
 // Bedrock can take a while to produce a token; a slow client must not stall the gateway either.
-async function write(res: ServerResponse, text: string): Promise<void> {
-  if (!res.write(text)) await new Promise<void>((done) => res.once('drain', done).once('close', done));
+// A client that has gone never drains: stop writing instead of waiting for it.
+async function write(res: ServerResponse, text: string, signal: AbortSignal): Promise<void> {
+  if (res.destroyed || res.writableEnded || signal.aborted) throw new ClientGone();
+  if (res.write(text)) return;
+  await new Promise<void>((done) => {
+    const finish = () => {
+      res.off('drain', finish).off('close', finish);
+      signal.removeEventListener('abort', finish);
+      done();
+    };
+    res.once('drain', finish).once('close', finish);
+    signal.addEventListener('abort', finish, { once: true });
+  });
+  if (res.destroyed || signal.aborted) throw new ClientGone();
 }
+
+/** The client closed the stream: nothing is left to write to. */
+class ClientGone extends Error {}
 
 async function chatCompletions(req: IncomingMessage, res: ServerResponse, ctx: Context, entry: LogEntry, signal: AbortSignal): Promise<void> {
   const request = await parseBody(req, chatRequest);
@@ -756,15 +771,19 @@ async function chatCompletions(req: IncomingMessage, res: ServerResponse, ctx: C
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
   try {
     for await (const chunk of toChunks(output.stream, request.model, request.stream_options?.include_usage === true)) {
-      await write(res, `data: ${JSON.stringify(chunk)}\n\n`);
+      await write(res, `data: ${JSON.stringify(chunk)}\n\n`, signal);
     }
-    await write(res, 'data: [DONE]\n\n');
+    await write(res, 'data: [DONE]\n\n', signal);
   } catch (error) {
+    if (error instanceof ClientGone) {
+      entry.error = 'client_closed';
+      return;
+    }
     // Headers are gone: OpenAI's clients raise an `error` event as an API error.
     const failure = toGatewayError(error, entry.target, ctx.config.region);
     entry.status = failure.status;
     entry.error = failure.logName ?? 'stream_error';
-    if (!res.destroyed) await write(res, `data: ${JSON.stringify(failure.body())}\n\n`);
+    if (!res.destroyed) await write(res, `data: ${JSON.stringify(failure.body())}\n\n`, signal).catch(() => undefined);
   }
   res.end();
 }
@@ -819,9 +838,18 @@ async function route(req: IncomingMessage, res: ServerResponse, ctx: Context, pa
   if (api === '/chat/completions') return chatCompletions(req, res, ctx, entry, signal);
   if (api === '/embeddings') return embeddings(req, res, ctx, entry, signal);
   if (api === '/models') return sendJson(res, entry, 200, { object: 'list', data: Object.keys(ctx.config.models).map((name) => modelObject(ctx, name)) });
-  const name = decodeURIComponent(api.slice('/models/'.length));
+  const name = decodedName(api.slice('/models/'.length));
   if (!ctx.config.models[name]) throw new GatewayError(404, `The model '${name}' is not served by this gateway.`, { param: 'model', code: 'model_not_found' });
   return sendJson(res, entry, 200, modelObject(ctx, name));
+}
+
+/** A path segment as the client meant it; a malformed escape (`%E0`) is no model's name. */
+function decodedName(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new GatewayError(404, 'The model in the path is not validly URL-encoded.', { param: 'model', code: 'model_not_found' });
+  }
 }
 
 // Log values come from clients: one line each, no control characters, bounded.
