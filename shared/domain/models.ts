@@ -80,7 +80,8 @@ export const MODEL_ALIASES: readonly ModelAlias[] = [
   { name: 'nova-premier', model: 'amazon.nova-premier-v1:0', why: 'Short name' },
   { name: 'nova-2-lite', model: 'amazon.nova-2-lite-v1:0', why: 'Short name' },
   { name: 'ai/smollm2', model: 'amazon.nova-micro-v1:0', why: 'A small local model: the smallest Bedrock one stands in for it, as in Defang' },
-  { name: 'ai/llama3.1', model: 'meta.llama3-1-8b-instruct-v1:0', why: 'The same model family and size' },
+  { name: 'ai/llama3.1', model: 'meta.llama3-1-8b-instruct-v1:0', why: 'The same model family and size (a `70B` tag picks the 70B one)' },
+  { name: 'ai/llama3.1:70b', model: 'meta.llama3-1-70b-instruct-v1:0', why: 'The same model family and size' },
   { name: 'ai/llama3.2', model: 'meta.llama3-2-1b-instruct-v1:0', why: 'The same model family and size (a `3B` tag picks the 3B one)' },
   { name: 'ai/llama3.2:3b', model: 'meta.llama3-2-3b-instruct-v1:0', why: 'The same model family and size' },
   { name: 'ai/llama3.3', model: 'meta.llama3-3-70b-instruct-v1:0', why: 'The same model family and size' },
@@ -101,12 +102,19 @@ export interface ResolvedModelName {
   via: 'alias' | 'id';
 }
 
-/** `ai/llama3.2:3B-Q4_K_M` → the alias keys to try, most specific first. */
-function aliasKeys(written: string): string[] {
+/** `ai/llama3.2:3B-Q4_K_M` → the alias keys to try, most specific first, and the size the tag names. */
+function aliasKeys(written: string): { keys: string[]; size?: string; base: string } {
   const lower = written.trim().toLowerCase().replace(/^docker\.io\//, '');
   const [base, tag] = lower.split(':') as [string, string | undefined];
   const size = tag ? /^(\d+b)/.exec(tag)?.[1] : undefined;
-  return [...new Set([lower, ...(size ? [`${base}:${size}`] : []), base])];
+  return { keys: [...new Set([lower, ...(size ? [`${base}:${size}`] : []), base])], base, ...(size ? { size } : {}) };
+}
+
+/** A tag's size may fall back to the base name only when the base's model is that size or names none (`ai/llama3.1:70b` is not the 8B model). */
+function sizeAgrees(modelId: string, size: string | undefined): boolean {
+  if (!size) return true;
+  const named = /-(\d+b)-/.exec(modelId)?.[1];
+  return named === undefined || named === size;
 }
 
 /**
@@ -115,10 +123,11 @@ function aliasKeys(written: string): string[] {
  * has no counterpart for it.
  */
 export function resolveModelName(written: string): ResolvedModelName | undefined {
-  const keys = aliasKeys(written);
+  const { keys, base, size } = aliasKeys(written);
   for (const key of keys) {
     const alias = MODEL_ALIASES.find((a) => a.name === key);
-    if (alias) return { model: BY_ID.get(alias.model)!, via: 'alias' };
+    if (!alias || (key === base && !sizeAgrees(alias.model, size))) continue;
+    return { model: BY_ID.get(alias.model)!, via: 'alias' };
   }
   const id = written.trim().replace(/^bedrock\//, '').replace(PROFILE_PREFIX, '');
   const model = BY_ID.get(id);

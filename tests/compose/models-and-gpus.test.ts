@@ -187,6 +187,11 @@ describe('the model table', () => {
     expect(resolveModelName('bedrock/us.amazon.nova-2-lite-v1:0')?.model.id).toBe('amazon.nova-2-lite-v1:0');
     expect(resolveModelName('global.anthropic.claude-sonnet-4-5-20250929-v1:0')?.via).toBe('id');
     expect(resolveModelName('gpt-4o')).toBeUndefined();
+    // A size in the tag is never swapped for another size of the family.
+    expect(resolveModelName('ai/llama3.1:70B-Q4_K_M')?.model.id).toBe('meta.llama3-1-70b-instruct-v1:0');
+    expect(resolveModelName('ai/llama3.2:11B')).toBeUndefined();
+    expect(resolveModelName('ai/mistral:7B-Q4_0')?.model.id).toBe('mistral.mistral-7b-instruct-v0:2');
+    expect(resolveModelName('ai/deepseek-r1-distill-llama:8B')?.model.id).toBe('deepseek.r1-v1:0');
     expect(modelChoices('embedding')).toEqual(expect.arrayContaining(['embedding-default', 'amazon.titan-embed-text-v2:0']));
     expect(modelChoices('embedding')).not.toContain('default');
   });
