@@ -9,7 +9,7 @@
  *   names (a `*_MODEL` variable), and it gets `AWS_REGION` (added by the planner).
  * Model names map to Bedrock through shared/domain/models.ts; an unmapped one is a positioned error.
  */
-import { modelChoices, resolveModelName, type ModelKind } from '../../shared/domain/models';
+import { bedrockModel, modelChoices, resolveModelName, type ModelKind } from '../../shared/domain/models';
 import type { EnvValue, ModelUse, ServiceModel } from '../../shared/domain/project';
 import { gatewayContextDir } from '../gateway/context';
 import { DEFAULT_FARGATE_SIZE } from './fargate';
@@ -261,7 +261,17 @@ export function wireModelAccess(services: NormalisedService[], nodes: Map<string
       if (v.value.kind === 'config') configModels.push(v.variable);
       else if (v.value.kind === 'literal') {
         const resolved = resolveUse(s.model.name, v.value.value, v.at, report, undefined, true);
-        if (resolved && !models.some((m) => m.model === resolved.model)) models.push(resolved);
+        if (resolved && resolveModelName(v.value.value)?.via === 'alias') {
+          // Its own code calls Bedrock with the value: an alias only a gateway understands would be refused.
+          const model = bedrockModel(resolved.model)!;
+          report.warning(
+            'llm-model-alias-direct',
+            `${s.model.name} reads ${v.variable}="${v.value.value}", a name Berth maps to ${model.name} (${model.id}) but Amazon Bedrock does not know: if its code calls Bedrock with it, Bedrock refuses ("The provided model identifier is invalid").`,
+            `Write the Bedrock id (${model.id}${model.geos.length > 0 ? `, or its profile id for your region such as ${model.geos[0]}.${model.id}` : ''}); the role is granted what the value names. Or call a model service (provider: type: model), which maps such names.`,
+            v.at,
+          );
+        }
+        if (resolved && !models.some((m) => m.name === resolved.name)) models.push(resolved);
       }
     }
     if (models.length === 0 && configModels.length === 0 && modelVariables(s).length === 0) {

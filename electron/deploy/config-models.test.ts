@@ -58,12 +58,20 @@ describe('models named by config values (mocked SSM)', () => {
     expect(out.parameters.AgentConfigModelArns).toBe('arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0');
   });
 
-  it('an alias or a bedrock/ name resolves to the model the Region invokes through its profile', async () => {
-    values({ CHAT: 'chat-default', EMBED: 'bedrock/amazon.titan-embed-text-v2:0' });
+  it('LiteLLM’s bedrock/ form is the id it names; several variables are read in order', async () => {
+    values({ CHAT: 'us.amazon.nova-2-lite-v1:0', EMBED: 'bedrock/amazon.titan-embed-text-v2:0' });
     const out = await readConfigModels(ssm, project({ agent: { LLM_MODEL: 'CHAT', EMBEDDING_MODEL: 'EMBED' } }), US);
-    expect(out.models.map((m) => m.invokeId)).toEqual([expect.stringMatching(/^us\./), 'amazon.titan-embed-text-v2:0']);
+    expect(out.models.map((m) => m.invokeId)).toEqual(['us.amazon.nova-2-lite-v1:0', 'amazon.titan-embed-text-v2:0']);
     expect(ssmMock.commandCalls(GetParameterCommand).map((c) => c.args[0].input.Name)).toEqual(['/Berth/shop/CHAT', '/Berth/shop/EMBED']);
     expect(out.parameters.AgentConfigModelArns!.split(',')).toContain('arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-embed-text-v2:0');
+  });
+
+  it('an alias is refused: the service sends the value to Bedrock as it is', async () => {
+    values({ LLM_MODEL: 'chat-default' });
+    const error = await failure(readConfigModels(ssm, project({ agent: { LLM_MODEL: 'LLM_MODEL' } }), US));
+    expect(error.code).toBe('MODEL_UNAVAILABLE');
+    expect(error.message).toContain("is a name Berth maps to Amazon Nova 2 Lite, but agent's code sends it to Amazon Bedrock as it is");
+    expect(error.details).toMatchObject({ fix: 'Set LLM_MODEL to amazon.nova-2-lite-v1:0 or its profile id for the region, such as us.amazon.nova-2-lite-v1:0 on the Secrets screen.' });
   });
 
   it('one parameter per service, ARNs once each, in the account’s partition', async () => {

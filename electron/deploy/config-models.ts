@@ -5,7 +5,7 @@
  * service's `<Service>ConfigModelArns` stack parameter. Errors never repeat the value.
  */
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { invokeId, PROFILE_PREFIX, resolveModelName } from '../../shared/domain/models';
+import { invokeId, resolveModelName } from '../../shared/domain/models';
 import type { ModelPlan } from '../../shared/domain/plan';
 import type { ProjectModel } from '../../shared/domain/project';
 import { raise } from '../../shared/result';
@@ -53,6 +53,13 @@ export async function readConfigModels(ssm: SSMClient, project: ProjectModel, ta
           fix: `Set ${name} to a model id from docs/models.md, such as us.amazon.nova-lite-v1:0 or us.anthropic.claude-sonnet-4-20250514-v1:0, on the Secrets screen.`,
         });
       }
+      if (resolved.via === 'alias') {
+        raise('MODEL_UNAVAILABLE', `The config value ${name}, which ${s.name} reads as ${variable}, is a name Berth maps to ${resolved.model.name}, but ${s.name}'s code sends it to Amazon Bedrock as it is, and Bedrock does not know it. Nothing was created.`, {
+          service: s.name,
+          variable,
+          fix: `Set ${name} to ${resolved.model.id}${resolved.model.geos.length > 0 ? ` or its profile id for the region, such as ${resolved.model.geos[0]}.${resolved.model.id}` : ''} on the Secrets screen.`,
+        });
+      }
       const id = invokeId(resolved.model, target.region);
       if (!id) raise('MODEL_UNAVAILABLE', `The model in config value ${name} (${resolved.model.name}) is served only through inference profiles, and none starts in ${target.region}.`, { service: s.name, variable });
       // The app calls Bedrock with the value as written: a profile-only model written bare would be refused on demand.
@@ -64,7 +71,7 @@ export async function readConfigModels(ssm: SSMClient, project: ProjectModel, ta
           fix: `Set ${name} to the profile id ${id} on the Secrets screen.`,
         });
       }
-      const invoked = called === resolved.model.id || PROFILE_PREFIX.test(called) ? called : id;
+      const invoked = called;
       arns.push(invokedArn(invoked, resolved.model.id, target.region, target.account, target.partition));
       out.models.push({ service: s.name, model: resolved.model.id, invokeId: invoked });
     }

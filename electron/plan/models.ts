@@ -3,7 +3,7 @@
  * (a cross-region inference profile when the model has one there), the task role's Bedrock
  * statements scoped to exactly those models, and the gateway's model table (BERTH_MODELS).
  */
-import { bedrockModel, invokeId, type BedrockModelInfo } from '../../shared/domain/models';
+import { bedrockModel, invokeId, PROFILE_PREFIX, type BedrockModelInfo } from '../../shared/domain/models';
 import type { ServiceModel } from '../../shared/domain/project';
 import { raise } from '../../shared/result';
 import { ref, sub, type PolicyStatement } from './cfn';
@@ -17,13 +17,35 @@ export interface InvokedModel {
   invokeId: string;
 }
 
-/** The models `service` invokes from `region`, one entry per Bedrock model. */
+/**
+ * What a service's own code calls Bedrock with: the id as written (a model id, or a profile id),
+ * so its role is granted exactly that; an alias, which Bedrock would not know, gets the region's id.
+ */
+function calledId(service: ServiceModel, written: string, model: BedrockModelInfo, region: string): string | undefined {
+  const called = written.trim().replace(/^bedrock\//, '');
+  if (PROFILE_PREFIX.test(called)) return called;
+  if (called !== model.id) return invokeId(model, region);
+  if (model.profileOnly) {
+    const profile = invokeId(model, region);
+    raise('PLAN_INVALID', `${service.name} calls ${model.name} by its model id ${model.id}, which Amazon Bedrock serves only through an inference profile: the calls would fail ("Invocation of model ID … with on-demand throughput isn’t supported").`, {
+      service: service.name,
+      model: model.id,
+      region,
+      fix: profile ? `Write the profile id ${profile} instead.` : `Deploy to a region where it has a profile (${model.geos.join(', ') || 'none'}), or choose another model (docs/models.md).`,
+    });
+  }
+  return model.id;
+}
+
+/** The models `service` invokes from `region`: one entry per Bedrock model and id it is called by. */
 export function invokedModels(service: ServiceModel, region: string): InvokedModel[] {
   const out: InvokedModel[] = [];
+  // A gateway calls what its table says; a service's own code calls the name as written.
+  const ownCode = !service.llm?.gateway;
   for (const use of service.llm?.models ?? []) {
     const model = bedrockModel(use.model);
     if (!model) raise('PLAN_INVALID', `${service.name} uses ${use.model}, which is not in Berth's model table.`, { service: service.name });
-    const id = invokeId(model, region);
+    const id = ownCode ? calledId(service, use.name, model, region) : invokeId(model, region);
     if (!id) {
       raise('PLAN_INVALID', `${model.name} (${model.id}), which ${service.name} uses as "${use.name}", is served by Amazon Bedrock only through cross-region inference profiles, and none of them starts in ${region}.`, {
         service: service.name,
@@ -32,7 +54,7 @@ export function invokedModels(service: ServiceModel, region: string): InvokedMod
         fix: `Deploy to a US, European or Asia Pacific region where it has a profile (${model.geos.join(', ') || 'none'}), or choose another model (docs/models.md).`,
       });
     }
-    const known = out.find((o) => o.model.id === model.id);
+    const known = out.find((o) => o.model.id === model.id && o.invokeId === id);
     if (known) {
       if (!known.names.includes(use.name)) known.names.push(use.name);
     } else out.push({ names: [use.name], model, invokeId: id });

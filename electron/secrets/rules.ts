@@ -36,7 +36,7 @@ function modelReaders(services: readonly ValueUser[]): Map<string, string> {
   return out;
 }
 
-const MODEL_EXAMPLES = 'such as chat-default or us.amazon.nova-lite-v1:0 (docs/models.md lists them all)';
+const MODEL_EXAMPLES = 'a Bedrock model or profile id such as us.amazon.nova-lite-v1:0 or amazon.titan-embed-text-v2:0 (docs/models.md lists them all)';
 
 /** Why a random value cannot serve as config `name`, or undefined when one can. */
 export function generatedValueProblem(services: readonly ValueUser[], name: string): string | undefined {
@@ -48,8 +48,11 @@ export function generatedValueProblem(services: readonly ValueUser[], name: stri
 /** Why AWS would refuse `value` for config `name` in this project, or undefined when it fits. */
 export function configValueProblem(services: readonly ValueUser[], name: string, value: string): string | undefined {
   const reader = modelReaders(services).get(name);
-  if (reader && !resolveModelName(value)) {
-    return `${name} names the Amazon Bedrock model its service calls (${reader}), and the value is not a model Berth knows. Use a model id or name, ${MODEL_EXAMPLES}.`;
+  if (reader) {
+    const resolved = resolveModelName(value);
+    if (!resolved) return `${name} names the Amazon Bedrock model its service calls (${reader}), and the value is not a model Berth knows. Use ${MODEL_EXAMPLES}.`;
+    // The service's code calls Bedrock with the value itself: a Berth alias would be refused there.
+    if (resolved.via === 'alias') return `${name} names the Amazon Bedrock model its service calls (${reader}), and its code sends the value to Bedrock as it is: the name is one Berth maps, which Bedrock does not know. Use the model's id, ${resolved.model.id}${resolved.model.geos.length > 0 ? `, or its profile id for your region such as ${resolved.model.geos[0]}.${resolved.model.id}` : ''}.`;
   }
   const store = masterPasswords(services).get(name);
   if (!store) return undefined;

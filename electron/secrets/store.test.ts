@@ -225,7 +225,7 @@ describe('values AWS would refuse', () => {
     await expect(generateConfig(ssm, 'shop', 'LLM_MODEL', 32, llm)).rejects.toMatchObject({
       appError: {
         code: 'INVALID_ARGUMENT',
-        message: 'LLM_MODEL names the Amazon Bedrock model its service calls (app reads it as LLM_MODEL), so a random value cannot be one. Set it to a model, such as chat-default or us.amazon.nova-lite-v1:0 (docs/models.md lists them all).',
+        message: 'LLM_MODEL names the Amazon Bedrock model its service calls (app reads it as LLM_MODEL), so a random value cannot be one. Set it to a model, a Bedrock model or profile id such as us.amazon.nova-lite-v1:0 or amazon.titan-embed-text-v2:0 (docs/models.md lists them all).',
       },
     });
     // The config name a variable reads is what is judged, not the variable's own name.
@@ -235,8 +235,10 @@ describe('values AWS would refuse', () => {
     expect(refused).toMatchObject({ appError: { code: 'INVALID_ARGUMENT', message: expect.stringContaining('is not a model Berth knows') } });
     expect(JSON.stringify(refused) + String(refused)).not.toContain(canary);
     expect(ssmMock.commandCalls(PutParameterCommand)).toHaveLength(0);
+    // An alias only Berth's gateway knows: the service would send it to Bedrock as it is.
+    await expect(setConfig(ssm, 'shop', 'LLM_MODEL', 'chat-default', llm)).rejects.toMatchObject({ appError: { message: expect.stringContaining('Use the model\'s id, amazon.nova-2-lite-v1:0, or its profile id for your region such as us.amazon.nova-2-lite-v1:0.') } });
     await setConfig(ssm, 'shop', 'LLM_MODEL', 'us.amazon.nova-lite-v1:0', llm);
-    await setConfig(ssm, 'shop', 'LLM_MODEL', 'chat-default', llm);
+    await setConfig(ssm, 'shop', 'LLM_MODEL', 'bedrock/amazon.titan-embed-text-v2:0', llm);
     await generateConfig(ssm, 'shop', 'API_KEY', 32, llm);
     expect(ssmMock.commandCalls(PutParameterCommand).map((c) => c.args[0].input.Name)).toEqual(['/Berth/shop/LLM_MODEL', '/Berth/shop/LLM_MODEL', '/Berth/shop/API_KEY']);
   });

@@ -179,6 +179,17 @@ describe('x-defang-llm', () => {
   });
 });
 
+describe('x-defang-llm names its own code calls Bedrock with', () => {
+  it('warns, where it is written, that an alias is not a name Bedrock knows, and names the id to write', async () => {
+    const r = await loadFiles({ ...context(), 'compose.yaml': ['services:', '  agent:', '    build: ./app', '    x-defang-llm: true', '    environment:', '      LLM_MODEL: nova-pro', '      EMBEDDING_MODEL: amazon.titan-embed-text-v2:0'].join('\n') });
+    expect(placed(r.diagnostics)).toEqual(['warning llm-model-alias-direct 6:7']);
+    const d = r.diagnostics.find((x) => x.code === 'llm-model-alias-direct')!;
+    expect(d.message).toContain('agent reads LLM_MODEL="nova-pro", a name Berth maps to Amazon Nova Pro (amazon.nova-pro-v1:0) but Amazon Bedrock does not know');
+    expect(d.fix).toContain('or its profile id for your region such as us.amazon.nova-pro-v1:0');
+    expect(service(r.project, 'agent').llm!.models.map((m) => m.name)).toEqual(['nova-pro', 'amazon.titan-embed-text-v2:0']);
+  });
+});
+
 describe('the model table', () => {
   it('maps aliases, Docker names with tags, Bedrock ids, profile ids and LiteLLM’s bedrock/ form', () => {
     expect(resolveModelName('ai/smollm2:latest')?.model.id).toBe('amazon.nova-micro-v1:0');

@@ -47,7 +47,7 @@ async function deploySample(sample: string): Promise<SampleDeploy> {
     const generated = await berth(['config', 'generate', name, '--project', dir, ...flags]);
     if (generated.code !== 0 && /names the Amazon Bedrock model/.test(generated.err)) {
       // A model name cannot be random: the user sets one of the models the refusal suggests.
-      const set = await berth(['config', 'set', name, '--project', dir, ...flags], 'chat-default');
+      const set = await berth(['config', 'set', name, '--project', dir, ...flags], 'us.amazon.nova-2-lite-v1:0');
       expect(set.code, set.err).toBe(0);
       continue;
     }

@@ -43,6 +43,14 @@ async function refused(dir: string, code: string): Promise<DeploymentRecord> {
   return record;
 }
 
+/** Bedrock's runtime as the service's task runs: its task role's session. */
+async function runtimeAs(project: string, service: string): Promise<BedrockRuntimeClient> {
+  const ecs = clientsOf(suite.app).ecs;
+  const [described] = (await ecs.send(new DescribeServicesCommand({ cluster: await clusterOf(suite.app), services: [ecsServiceName(project, service)] }))).services!;
+  const roleArn = (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: described!.taskDefinition! }))).taskDefinition!.taskRoleArn!;
+  return new BedrockRuntimeClient({ ...sandboxClientConfig(suite.sandbox), credentials: suite.sandbox.roleCredentials(roleArn, `${service}-task`) });
+}
+
 async function writeModel(value: string) {
   // Written the way `aws ssm put-parameter` would, past the Secrets screen's own check.
   await clientsOf(suite.app).ssm.send(new PutParameterCommand({ Name: '/Berth/agent-app/LLM_MODEL', Value: value, Type: 'SecureString', Overwrite: true }));
@@ -125,15 +133,31 @@ describe('models named by config before deploy', () => {
     suite.sandbox.setFaults({});
 
     // The task role may call the configured profile, and its model only through it.
-    const ecs = clientsOf(suite.app).ecs;
-    const [described] = (await ecs.send(new DescribeServicesCommand({ cluster: await clusterOf(suite.app), services: [ecsServiceName('agent-app', 'agent')] }))).services!;
-    const roleArn = (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: described!.taskDefinition! }))).taskDefinition!.taskRoleArn!;
-    const runtime = new BedrockRuntimeClient({ ...sandboxClientConfig(suite.sandbox), credentials: suite.sandbox.roleCredentials(roleArn, 'agent-task') });
+    const runtime = await runtimeAs('agent-app', 'agent');
     try {
       const messages = [{ role: 'user' as const, content: [{ text: 'hi' }] }];
       expect((await runtime.send(new ConverseCommand({ modelId: 'us.amazon.nova-lite-v1:0', messages }))).output?.message).toBeDefined();
       await expect(runtime.send(new ConverseCommand({ modelId: 'amazon.nova-lite-v1:0', messages }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
       await expect(runtime.send(new ConverseCommand({ modelId: 'us.amazon.nova-pro-v1:0', messages }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    } finally {
+      runtime.destroy();
+    }
+  });
+});
+
+describe('models named in compose that a service calls itself', () => {
+  it('grants what the code calls: the model id directly, the profile id through the profile, nothing else', async () => {
+    const compose = ['name: direct-app', 'services:', '  agent:', '    image: python:3.12-slim', '    command: ["python", "-m", "http.server", "8000"]', '    ports: ["8000:8000"]', '    x-defang-llm: true', '    environment:', '      LLM_MODEL: amazon.nova-lite-v1:0', '      FAST_MODEL: us.amazon.nova-micro-v1:0', ''].join('\n');
+    const dir = await suiteProject(suite, { 'compose.yaml': compose }, 'direct-app-');
+    const record = await deploy(suite.app, dir, 'affordable');
+    expect(record.failure?.message).toBeUndefined();
+    const runtime = await runtimeAs('direct-app', 'agent');
+    try {
+      const messages = [{ role: 'user' as const, content: [{ text: 'hi' }] }];
+      expect((await runtime.send(new ConverseCommand({ modelId: 'amazon.nova-lite-v1:0', messages }))).output?.message).toBeDefined();
+      expect((await runtime.send(new ConverseCommand({ modelId: 'us.amazon.nova-micro-v1:0', messages }))).output?.message).toBeDefined();
+      await expect(runtime.send(new ConverseCommand({ modelId: 'amazon.nova-micro-v1:0', messages }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
+      await expect(runtime.send(new ConverseCommand({ modelId: 'us.amazon.nova-lite-v1:0', messages }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
     } finally {
       runtime.destroy();
     }

@@ -51,6 +51,39 @@ describe('model statements', () => {
     ]);
   });
 
+  it('a service’s own code is granted what it calls: the model id or the profile id as written', () => {
+    const statements = bedrockStatements(
+      project('shop', [
+        agent({ LLM_MODEL: literal('amazon.nova-lite-v1:0'), FAST_MODEL: literal('us.amazon.nova-lite-v1:0') }, [
+          { name: 'amazon.nova-lite-v1:0', model: 'amazon.nova-lite-v1:0' },
+          { name: 'us.amazon.nova-lite-v1:0', model: 'amazon.nova-lite-v1:0' },
+        ]),
+      ]),
+      'agent',
+    ) as { Sid: string; Resource: unknown }[];
+    expect(statements.map((st) => [st.Sid, st.Resource])).toEqual([
+      [
+        'InvokeProjectModels',
+        [{ 'Fn::Sub': 'arn:${AWS::Partition}:bedrock:${AWS::Region}::foundation-model/amazon.nova-lite-v1:0' }, { 'Fn::Sub': 'arn:${AWS::Partition}:bedrock:${AWS::Region}:${AWS::AccountId}:inference-profile/us.amazon.nova-lite-v1:0' }],
+      ],
+      ['InvokeModelsThroughTheirProfiles', [{ 'Fn::Sub': 'arn:${AWS::Partition}:bedrock:*::foundation-model/amazon.nova-lite-v1:0' }]],
+    ]);
+  });
+
+  it('refuses a profile-only model called by its bare id, naming the profile id to write', () => {
+    const p = project('shop', [agent({ LLM_MODEL: literal('amazon.nova-premier-v1:0') }, [{ name: 'amazon.nova-premier-v1:0', model: 'amazon.nova-premier-v1:0' }])]);
+    const error = (() => {
+      try {
+        planProject(p, { mode: 'balanced', region: 'us-east-1', preflight: false });
+      } catch (e) {
+        return (e as { appError: { code: string; message: string; details: { fix: string } } }).appError;
+      }
+      return undefined;
+    })();
+    expect(error).toMatchObject({ code: 'PLAN_INVALID', details: { fix: 'Write the profile id us.amazon.nova-premier-v1:0 instead.' } });
+    expect(error!.message).toContain('agent calls Amazon Nova Premier by its model id amazon.nova-premier-v1:0, which Amazon Bedrock serves only through an inference profile');
+  });
+
   it('a service without models gets no Bedrock statement', () => {
     expect(bedrockStatements(project('shop', [service('agent', { image: 'example/agent:1' })]), 'agent')).toEqual([]);
   });
