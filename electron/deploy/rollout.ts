@@ -22,7 +22,7 @@ export interface RolloutTarget {
   /** ECS service name in the cluster. */
   ecsService: string;
   container: string;
-  /** The cluster it is in when not the shared one: GPU services are in the project's GPU cluster. */
+  /** The cluster it is in when not the shared one: a GPU service is in its own GPU cluster. */
   cluster?: string;
 }
 
@@ -34,7 +34,7 @@ export function rolloutTargets(project: ProjectModel): RolloutTarget[] {
       service: s.name,
       ecsService: ecsServiceName(project.name, containerNameOf(s.name)),
       container: containerNameOf(s.name),
-      ...(s.gpu ? { cluster: gpuClusterName(projectId(project.name)) } : {}),
+      ...(s.gpu ? { cluster: gpuClusterName(projectId(project.name), s.name) } : {}),
     }));
 }
 

@@ -54,20 +54,25 @@ export function gpuInstanceFor(gpu: Pick<GpuReservation, 'count' | 'cpu' | 'memo
 /** The SSM public parameter with the current ECS GPU-optimised Amazon Linux 2023 AMI (x86_64). */
 export const GPU_AMI_PARAMETER = '/aws/service/ecs/optimized-ami/amazon-linux-2023/gpu/recommended/image_id';
 
-/** The project's own ECS cluster for GPU services: `berth-<project id>-gpu`. */
-export function gpuClusterName(projectId: string): string {
-  return `berth-${projectId}-gpu`;
+/**
+ * A GPU service's own ECS cluster, `berth-<project id>-gpu-<service>`. One per service: ECS refuses
+ * to take a capacity provider off a cluster while a service still uses it, and CloudFormation
+ * updates a shared cluster's providers before it deletes a removed service, so removing one of
+ * several GPU services from a shared cluster would always fail.
+ */
+export function gpuClusterName(projectId: string, service: string): string {
+  return `${gpuClusterPrefix(projectId)}${service.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+}
+
+/** What every GPU cluster name of the project starts with. */
+export function gpuClusterPrefix(projectId: string): string {
+  return `berth-${projectId}-gpu-`;
 }
 
 type Add = (logicalId: string, resource: { Type: string; DependsOn?: string[]; Properties: Record<string, unknown> }, note: { group: string; description: string; why: string }) => string;
 
-/** The GPU cluster, the instances' role, and (after the services) the cluster's capacity providers. */
-export function addGpuCluster(add: Add, options: { clusterName: string; tags: unknown; shared: (d: string, w: string) => { group: string; description: string; why: string } }): void {
-  add(
-    'GpuCluster',
-    { Type: 'AWS::ECS::Cluster', Properties: { ClusterName: options.clusterName, ClusterSettings: [{ Name: 'containerInsights', Value: 'disabled' }], Tags: options.tags } },
-    options.shared(`ECS cluster ${options.clusterName}`, 'Holds the GPU instances and the services that run on them; the shared cluster’s capacity stays Fargate'),
-  );
+/** What the GPU instances of every GPU service share: their role and instance profile. */
+export function addGpuInstanceRole(add: Add, options: { tags: unknown; shared: (d: string, w: string) => { group: string; description: string; why: string } }): void {
   add(
     'GpuInstanceRole',
     {
@@ -87,7 +92,7 @@ export function addGpuCluster(add: Add, options: { clusterName: string; tags: un
   );
 }
 
-/** One GPU service's capacity: a launch template, an Auto Scaling group and its ECS capacity provider. */
+/** One GPU service's capacity: its cluster, a launch template, an Auto Scaling group, its ECS capacity provider and the association. */
 export function addGpuCapacity(
   add: Add,
   options: {
@@ -102,8 +107,14 @@ export function addGpuCapacity(
     tags: { Key: string; Value: string }[];
     own: (d: string, w: string) => { group: string; description: string; why: string };
   },
-): { capacityProvider: string } {
+): { capacityProvider: string; cluster: string; association: string } {
   const { part, instance } = options;
+  const cluster = `${part}GpuCluster`;
+  add(
+    cluster,
+    { Type: 'AWS::ECS::Cluster', Properties: { ClusterName: options.clusterName, ClusterSettings: [{ Name: 'containerInsights', Value: 'disabled' }], Tags: options.tags } },
+    options.own(`ECS cluster ${options.clusterName}`, 'Holds this service’s GPU instances and tasks (the shared cluster’s capacity stays Fargate); its own, so removing the service removes its capacity cleanly'),
+  );
   add(
     `${part}LaunchTemplate`,
     {
@@ -119,7 +130,7 @@ export function addGpuCapacity(
           MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 1, HttpEndpoint: 'enabled' },
           BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { VolumeSize: GPU_ROOT_VOLUME_GB, VolumeType: 'gp3', Encrypted: true, DeleteOnTermination: true } }],
           // Ref, not the literal name: it makes the group depend on the cluster, so a delete removes the instances first.
-          UserData: { 'Fn::Base64': { 'Fn::Sub': '#!/bin/bash\necho ECS_CLUSTER=${GpuCluster} >> /etc/ecs/ecs.config\necho ECS_ENABLE_GPU_SUPPORT=true >> /etc/ecs/ecs.config\necho ECS_AWSVPC_BLOCK_IMDS=true >> /etc/ecs/ecs.config\n' } },
+          UserData: { 'Fn::Base64': { 'Fn::Sub': `#!/bin/bash\necho ECS_CLUSTER=\${${cluster}} >> /etc/ecs/ecs.config\necho ECS_ENABLE_GPU_SUPPORT=true >> /etc/ecs/ecs.config\necho ECS_AWSVPC_BLOCK_IMDS=true >> /etc/ecs/ecs.config\n` } },
           TagSpecifications: [{ ResourceType: 'instance', Tags: [...options.tags, { Key: 'Name', Value: `${options.clusterName}-${options.service}` }] }],
         },
       },
@@ -158,5 +169,14 @@ export function addGpuCapacity(
     },
     options.own('ECS capacity provider', 'Scales the instance group to the tasks the service needs (managed scaling)'),
   );
-  return { capacityProvider };
+  const association = `${part}CapacityProviders`;
+  add(
+    association,
+    {
+      Type: 'AWS::ECS::ClusterCapacityProviderAssociations',
+      Properties: { Cluster: { Ref: cluster }, CapacityProviders: [{ Ref: capacityProvider }], DefaultCapacityProviderStrategy: [{ CapacityProvider: { Ref: capacityProvider }, Weight: 1 }] },
+    },
+    options.own('The GPU cluster’s capacity provider', 'ECS may place the service only on a capacity provider of its cluster'),
+  );
+  return { capacityProvider, cluster, association };
 }

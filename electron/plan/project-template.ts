@@ -40,7 +40,7 @@ import { planSecretFiles } from './secret-files';
 import { addFileSystem, serviceVolumes } from './volumes';
 import { isValidFargateSize } from './sizing';
 import { finishStack, TemplateBuilder } from './stack';
-import { addGpuCapacity, addGpuCluster, GPU_AMI_PARAMETER, gpuClusterName, gpuInstanceFor } from './gpu';
+import { addGpuCapacity, addGpuInstanceRole, GPU_AMI_PARAMETER, gpuClusterName, gpuClusterPrefix, gpuInstanceFor } from './gpu';
 import { configModelsParameter, gatewayModelTable, invokedModels, modelStatements } from './models';
 
 /** Bootstrap outputs the project template takes as parameters, with their CloudFormation types. */
@@ -216,11 +216,12 @@ export function buildProjectTemplate(
   );
   // Every ECS service and task family of this project, and of no other, ends with its token.
   const token = `-${projectToken(p)}`;
-  const gpuCluster = gpuClusterName(projectId(p));
   if (gpuServices.length > 0) {
     b.parameter('GpuAmiId', { Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>', Default: GPU_AMI_PARAMETER, Description: 'The ECS GPU-optimised AMI (AWS’s public parameter, read at each deploy)' });
-    addGpuCluster((id, resource, note) => b.add(id, resource, note), { clusterName: gpuCluster, tags, shared });
+    addGpuInstanceRole((id, resource, note) => b.add(id, resource, note), { tags, shared });
   }
+  // Each GPU service has its own cluster (see gpuClusterName).
+  const gpuClusterArns = gpuServices.map((s) => getAtt(`${idPart(s.name)}GpuCluster`, 'Arn'));
   b.add(
     'StateChangeRule',
     {
@@ -232,9 +233,9 @@ export function buildProjectTemplate(
           source: ['aws.ecs'],
           'detail-type': ['ECS Deployment State Change', 'ECS Service Action', 'ECS Task State Change'],
           $or: [
-            { detail: { clusterArn: gpuServices.length > 0 ? [ref('ClusterArn'), getAtt('GpuCluster', 'Arn')] : [ref('ClusterArn')], group: [{ wildcard: `service:*${token}` }, { wildcard: `family:*${token}` }] } },
+            { detail: { clusterArn: [ref('ClusterArn'), ...gpuClusterArns], group: [{ wildcard: `service:*${token}` }, { wildcard: `family:*${token}` }] } },
             { resources: [{ wildcard: sub(`arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:service/\${ClusterName}/*${token}`) }] },
-            ...(gpuServices.length > 0 ? [{ resources: [{ wildcard: sub(`arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:service/${gpuCluster}/*${token}`) }] }] : []),
+            ...(gpuServices.length > 0 ? [{ resources: [{ wildcard: sub(`arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:service/${gpuClusterPrefix(projectId(p))}*/*${token}`) }] }] : []),
           ],
         },
         Targets: [{ Id: 'events-log', Arn: sub('arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${EventsLogGroup}') }],
@@ -679,7 +680,6 @@ export function buildProjectTemplate(
 
   // ---------------------------------------------------------------- container services
   const oneOffs = new Map<string, OneOffPlan>();
-  const gpuProviders: string[] = [];
   for (const s of services) {
     if (!s.oneOff) continue;
     const revision = oneOffRevision(s, images[s.name]);
@@ -847,7 +847,7 @@ export function buildProjectTemplate(
       ? addGpuCapacity((id, resource, note) => b.add(id, resource, note), {
           part,
           service: s.name,
-          clusterName: gpuCluster,
+          clusterName: gpuClusterName(projectId(p), s.name),
           instance: gpuInstanceFor(s.gpu)!,
           maxInstances: Math.max(replicas, 1),
           subnets: network.privateSubnets,
@@ -857,10 +857,7 @@ export function buildProjectTemplate(
           own: (description, why) => own(s.name, description, why),
         })
       : undefined;
-    if (gpuCapacity) {
-      gpuProviders.push(gpuCapacity.capacityProvider);
-      dependsOn.add('GpuClusterCapacityProviders');
-    }
+    if (gpuCapacity) dependsOn.add(gpuCapacity.association);
     const capacity = capacityFor(mode, s.platform);
     b.add(
       `${part}Service`,
@@ -869,7 +866,7 @@ export function buildProjectTemplate(
         DependsOn: dependsOn.size > 0 ? [...dependsOn].sort() : undefined,
         Properties: {
           ServiceName: ecsServiceName(p, containerName(s.name)),
-          Cluster: gpuCapacity ? ref('GpuCluster') : ref('ClusterName'),
+          Cluster: gpuCapacity ? ref(gpuCapacity.cluster) : ref('ClusterName'),
           TaskDefinition: ref(`${part}TaskDefinition`),
           DesiredCount: replicas,
           CapacityProviderStrategy: [{ CapacityProvider: gpuCapacity ? ref(gpuCapacity.capacityProvider) : capacity, Weight: 1 }],
@@ -902,17 +899,6 @@ export function buildProjectTemplate(
           : `ECS service: ${replicas} task${replicas === 1 ? '' : 's'} on ${capacity === 'FARGATE_SPOT' ? 'Fargate Spot' : 'Fargate'}${settings.privateSubnets ? ' in private subnets' : ''}`,
         'Keeps the tasks running; a failed rollout stops and rolls back by itself (circuit breaker)',
       ),
-    );
-  }
-
-  if (gpuProviders.length > 0) {
-    b.add(
-      'GpuClusterCapacityProviders',
-      {
-        Type: 'AWS::ECS::ClusterCapacityProviderAssociations',
-        Properties: { Cluster: ref('GpuCluster'), CapacityProviders: gpuProviders.map((id) => ref(id)), DefaultCapacityProviderStrategy: [{ CapacityProvider: ref(gpuProviders[0]!), Weight: 1 }] },
-      },
-      shared('The GPU cluster’s capacity providers', 'ECS may place GPU services only on capacity providers of their cluster'),
     );
   }
 

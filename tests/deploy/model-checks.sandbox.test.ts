@@ -10,7 +10,9 @@ import { RequestServiceQuotaIncreaseCommand } from '@aws-sdk/client-service-quot
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DeploymentRecord } from '../../shared/domain/deploy';
 import { BedrockRuntimeClient, ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
-import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ListClustersCommand } from '@aws-sdk/client-ecs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { sandboxClientConfig } from '../../electron/sandbox';
 import { ecsServiceName } from '../../electron/plan/names';
 import { callsOf, clientsOf, clusterOf, deploy, sandboxAppForSuite, setAllConfig, suiteProject, vpcQuota } from './helpers';
@@ -74,6 +76,29 @@ describe('GPU quota before deploy', () => {
     const config = second.phases.find((p) => p.phase === 'config')!;
     expect(config.state).toBe('done');
     expect(config.note).toContain('servicequotas:GetServiceQuota was denied');
+  });
+});
+
+describe('GPU services across deploys', () => {
+  it('removes one of two GPU services (its cluster, instances and provider go, the other keeps running)', async () => {
+    // Room for these two and the GPU project above, which still runs: 3 × 4 vCPUs.
+    await clientsOf(suite.app).quotas.send(new RequestServiceQuotaIncreaseCommand({ ServiceCode: 'ec2', QuotaCode: 'L-DB2E81BA', DesiredValue: 12 }));
+    const gpu = (name: string) => [`  ${name}:`, '    image: python:3.12-slim', '    command: ["python", "-m", "http.server", "8000"]', '    deploy: {resources: {reservations: {devices: [{capabilities: [gpu]}]}}}'];
+    const both = ['name: two-gpus', 'services:', ...gpu('infer'), ...gpu('embed'), ''].join('\n');
+    const dir = await suiteProject(suite, { 'compose.yaml': both }, 'two-gpus-');
+    const first = await deploy(suite.app, dir, 'affordable');
+    expect(first.failure?.message).toBeUndefined();
+    const ecs = clientsOf(suite.app).ecs;
+    const clusters = async () => ((await ecs.send(new ListClustersCommand({}))).clusterArns ?? []).map((a) => a.split('/').at(-1)!).filter((n) => n.startsWith('berth-two-gpus-gpu-')).sort();
+    expect(await clusters()).toEqual(['berth-two-gpus-gpu-embed', 'berth-two-gpus-gpu-infer']);
+
+    await writeFile(join(dir, 'compose.yaml'), ['name: two-gpus', 'services:', ...gpu('infer'), ''].join('\n'));
+    const second = await deploy(suite.app, dir, 'affordable');
+    expect(second.failure?.message).toBeUndefined();
+    expect(second.outcome).toBe('succeeded');
+    expect(await clusters()).toEqual(['berth-two-gpus-gpu-infer']);
+    const [infer] = (await ecs.send(new DescribeServicesCommand({ cluster: 'berth-two-gpus-gpu-infer', services: [ecsServiceName('two-gpus', 'infer')] }))).services!;
+    expect(infer).toMatchObject({ status: 'ACTIVE', runningCount: 1 });
   });
 });
 
