@@ -6,7 +6,7 @@
  */
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { BedrockRuntimeClient, ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
 import { sandboxClientConfig, startSandbox, type Sandbox } from '../sandbox';
 import { startGateway, type Gateway } from './server';
 
@@ -414,6 +414,18 @@ describe('the gateway’s own failures', () => {
     abort.abort();
     await expect.poll(() => logs.slice(before).find((l) => l.includes('error=client_closed')), { timeout: 5000 }).toMatch(/^POST \/v1\/chat\/completions model="default" status=200 ms=\d+ error=client_closed$/);
     client.destroy();
+  });
+
+  it('folds the system prompt into the first turn for Mistral 7B, which Bedrock refuses system prompts for', async () => {
+    const runtime = new BedrockRuntimeClient(sandboxClientConfig(sandbox));
+    const mistral = 'mistral.mistral-7b-instruct-v0:2';
+    const refused = await runtime.send(new ConverseCommand({ modelId: mistral, system: [{ text: 'Be brief.' }], messages: [{ role: 'user', content: [{ text: 'hi' }] }] })).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ name: 'ValidationException', message: "This model doesn't support system messages. Try again without a system message or use a model that supports system messages." });
+    runtime.destroy();
+    const g = await gatewayWith({ env: { ...ENV, BERTH_MODELS: JSON.stringify({ 'ai/mistral': { id: mistral, kind: 'chat' } }) } });
+    const answer = await call(g.url, '/v1/chat/completions', { body: { model: 'ai/mistral', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hello from the gateway test' }] } });
+    expect(answer.status, answer.text).toBe(200);
+    expect(answer.json.choices![0]!.message.content.startsWith(LABEL)).toBe(true);
   });
 
   it('answers a malformed model name in the path with 404, not a gateway error', async () => {

@@ -473,10 +473,24 @@ function toToolConfig(request: ChatRequest): ToolConfiguration | undefined {
   };
 }
 
+// Models whose Converse refuses a system prompt ("This model doesn't support system messages").
+const NO_SYSTEM_PROMPT = /^(?:[a-z]+\.)?mistral\.(?:mistral-7b|mixtral-8x7b)/;
+
+/** For a model without system prompts, the instructions go first in the first user turn, as its chat template expects. */
+function foldSystem(system: SystemContentBlock[], messages: Message[]): Message[] {
+  const text = system.map((b) => b.text ?? '').join('\n\n');
+  const [first, ...rest] = messages;
+  if (!first) return messages;
+  return [{ ...first, content: [{ text }, ...(first.content ?? [])] }, ...rest];
+}
+
 export function toConverseInput(request: ChatRequest, modelId: string): ConverseCommandInput {
   const toolConfig = toToolConfig(request);
   // Bedrock refuses toolUse/toolResult blocks without a toolConfig, so without one they go as text.
-  const { system, messages } = toConverseMessages(request.messages, toolConfig !== undefined);
+  const converted = toConverseMessages(request.messages, toolConfig !== undefined);
+  const fold = converted.system.length > 0 && NO_SYSTEM_PROMPT.test(modelId);
+  const system = fold ? [] : converted.system;
+  const messages = fold ? foldSystem(converted.system, converted.messages) : converted.messages;
   const stop = typeof request.stop === 'string' ? [request.stop] : request.stop;
   const inferenceConfig = dropUndefined({
     maxTokens: request.max_completion_tokens ?? request.max_tokens ?? undefined,

@@ -30,6 +30,8 @@ export interface CatalogModel {
   /** Chat models: the largest `maxTokens` Converse takes. */
   maxTokens?: number;
   tools?: ToolSupport;
+  /** Chat models that refuse a Converse `system` prompt (Mistral 7B Instruct, as AWS's model features table says). */
+  noSystemPrompt?: boolean;
   /** Embedding models: the request body InvokeModel takes. */
   embedding?: EmbeddingFamily;
   /** Sold through AWS Marketplace: the account subscribes on the first call. */
@@ -131,7 +133,7 @@ export const MODELS: readonly CatalogModel[] = [
   chat({ id: 'meta.llama3-2-1b-instruct-v1:0', name: 'Llama 3.2 1B Instruct', provider: 'Meta', input: TEXT, regions: LLAMA32_REGIONS, profiles: { us: US_EAST_WEST, eu: EU3 }, maxTokens: 2048, tools: 'no' }),
   chat({ id: 'meta.llama3-2-3b-instruct-v1:0', name: 'Llama 3.2 3B Instruct', provider: 'Meta', input: TEXT, regions: LLAMA32_REGIONS, profiles: { us: US_EAST_WEST, eu: EU3 }, maxTokens: 2048, tools: 'no' }),
   chat({ id: 'meta.llama3-3-70b-instruct-v1:0', name: 'Llama 3.3 70B Instruct', provider: 'Meta', input: TEXT, regions: inRegions(US, IP), profiles: { us: US }, maxTokens: 2048, tools: 'not-streaming' }),
-  chat({ id: 'mistral.mistral-7b-instruct-v0:2', name: 'Mistral 7B Instruct', provider: 'Mistral AI', input: TEXT, regions: inRegions(['us-east-1', 'us-west-2', 'eu-west-1', 'ap-southeast-2'], OD), profiles: {}, maxTokens: 8192, tools: 'no' }),
+  chat({ id: 'mistral.mistral-7b-instruct-v0:2', name: 'Mistral 7B Instruct', provider: 'Mistral AI', input: TEXT, regions: inRegions(['us-east-1', 'us-west-2', 'eu-west-1', 'ap-southeast-2'], OD), profiles: {}, maxTokens: 8192, tools: 'no', noSystemPrompt: true }),
   chat({ id: 'deepseek.r1-v1:0', name: 'DeepSeek-R1', provider: 'DeepSeek', input: TEXT, regions: inRegions(US, IP), profiles: { us: US }, maxTokens: 32_768, tools: 'no' }),
 ];
 

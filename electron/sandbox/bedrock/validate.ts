@@ -1,7 +1,8 @@
 /**
  * Converse and ConverseStream request checks, in Bedrock's words: the conversation's shape (a
  * user message first, alternating roles, no empty content or blank text), tool blocks without a
- * toolConfig, tools for a model without tool use (or without it while streaming), and the
+ * toolConfig, tools for a model without tool use (or without it while streaming), a system prompt
+ * for a model without them, and the
  * inference parameters' bounds, including the model's maximum output tokens.
  */
 import { fail } from '../errors';
@@ -50,6 +51,9 @@ function usesToolBlocks(messages: Json[]): boolean {
 /** Checks a Converse body for `model`; `streaming` for ConverseStream. */
 export function validateConverse(model: CatalogModel, body: Json, streaming: boolean): void {
   const messages = checkMessages(body.messages);
+  if (model.noSystemPrompt && Array.isArray(body.system) && body.system.length > 0) {
+    invalid("This model doesn't support system messages. Try again without a system message or use a model that supports system messages.");
+  }
   const toolConfig = body.toolConfig as Json | undefined;
   if (usesToolBlocks(messages) && !toolConfig) invalid('The toolConfig field must be defined when using toolUse and toolResult content blocks.');
   if (toolConfig) {
