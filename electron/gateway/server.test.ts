@@ -34,6 +34,21 @@ async function gatewayWith(options: Partial<Parameters<typeof startGateway>[0]> 
   return g;
 }
 
+/** A runtime client whose ConverseStream events pass through `rewrite` (a broken or endless stream). */
+function clientWithStream(rewrite: (events: AsyncIterable<unknown>) => AsyncIterable<unknown>): BedrockRuntimeClient {
+  const client = new BedrockRuntimeClient(sandboxClientConfig(sandbox));
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const result = await next(args);
+      const output = result.output as { stream?: AsyncIterable<unknown> };
+      output.stream = rewrite(output.stream!);
+      return result;
+    },
+    { step: 'initialize', name: 'rewriteStream' },
+  );
+  return client;
+}
+
 /** The parts of OpenAI's response bodies these tests read. */
 interface OpenAiBody {
   object?: string;
@@ -316,7 +331,7 @@ describe('Bedrock’s refusals', () => {
   }, 20_000);
 
   it('answers 502 when Bedrock refuses the gateway’s credentials, without showing them', async () => {
-    const stranger = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'stranger-secret-value' };
+    const stranger = { accessKeyId: 'stranger-access-key-id', secretAccessKey: 'stranger-secret-value' };
     const refused = await gatewayWith({ credentials: stranger });
     const answer = await call(refused.url, '/v1/chat/completions', { body: hello() });
     const error = expectOpenAiError(answer, 502, 'bedrock_credentials');
@@ -355,23 +370,13 @@ describe('the gateway’s own failures', () => {
   });
 
   it('reports Bedrock failing mid-stream as an OpenAI error event, after the 200 it already sent', async () => {
-    const client = new BedrockRuntimeClient(sandboxClientConfig(sandbox));
     // Bedrock's stream breaks after its first event, as a ModelStreamErrorException does.
-    client.middlewareStack.add(
-      (next) => async (args) => {
-        const result = await next(args);
-        const output = result.output as { stream?: AsyncIterable<unknown> };
-        const events = output.stream!;
-        output.stream = (async function* () {
-          for await (const event of events) {
-            yield event;
-            throw Object.assign(new Error('The model stream broke.'), { name: 'ModelStreamErrorException', $fault: 'client', $metadata: { httpStatusCode: 424 } });
-          }
-        })();
-        return result;
-      },
-      { step: 'initialize', name: 'brokenStream' },
-    );
+    const client = clientWithStream(async function* (events) {
+      for await (const event of events) {
+        yield event;
+        throw Object.assign(new Error('The model stream broke.'), { name: 'ModelStreamErrorException', $fault: 'client', $metadata: { httpStatusCode: 424 } });
+      }
+    });
     const broken = await gatewayWith({ client });
     const answer = await call(broken.url, '/v1/chat/completions', { body: hello('default', { stream: true }) });
     expect(answer.status).toBe(200);
@@ -386,25 +391,15 @@ describe('the gateway’s own failures', () => {
   });
 
   it('stops streaming when the client goes away, and logs it, instead of waiting on it forever', async () => {
-    const client = new BedrockRuntimeClient(sandboxClientConfig(sandbox));
     // Bedrock keeps producing after the client has gone: the first event, then more, a little later each.
-    client.middlewareStack.add(
-      (next) => async (args) => {
-        const result = await next(args);
-        const output = result.output as { stream?: AsyncIterable<unknown> };
-        const events = output.stream!;
-        output.stream = (async function* () {
-          for await (const event of events) {
-            for (let i = 0; i < 200; i++) {
-              yield event;
-              await new Promise((r) => setTimeout(r, 5));
-            }
-          }
-        })();
-        return result;
-      },
-      { step: 'initialize', name: 'endlessStream' },
-    );
+    const client = clientWithStream(async function* (events) {
+      for await (const event of events) {
+        for (let i = 0; i < 200; i++) {
+          yield event;
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      }
+    });
     const slow = await gatewayWith({ client });
     const before = logs.length;
     const abort = new AbortController();
