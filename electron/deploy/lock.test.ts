@@ -49,3 +49,27 @@ describe('ProjectLock', () => {
     await lock.release();
   });
 });
+
+describe('ProjectLock heartbeats', () => {
+  it('a heartbeat and a phase change at the same moment are not mistaken for a takeover', async () => {
+    // S3 as it is: If-Match must name the object's current ETag.
+    let etag = 0;
+    s3.on(GetObjectCommand).rejectsOnce(new NoSuchKey({ message: 'no', $metadata: {} })).callsFake(() => ({ Body: body(mine), ETag: `"e${etag}"` }));
+    s3.on(PutObjectCommand).callsFake(async (input: { IfMatch?: string }) => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      if (input.IfMatch && input.IfMatch !== `"e${etag}"`) throw failed();
+      etag += 1;
+      return { ETag: `"e${etag}"` };
+    });
+    s3.on(DeleteObjectCommand).resolves({});
+    let clock = now;
+    const lock = new ProjectLock(client, 'bucket', { now: () => clock, heartbeatMs: 3_600_000 });
+    await lock.acquire(mine);
+    clock += 60_000;
+    await Promise.all([lock.beat(), lock.phaseChanged('build'), lock.beat()]);
+    expect(lock.taken).toBe(false);
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(4);
+    await lock.release();
+    expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(1);
+  });
+});

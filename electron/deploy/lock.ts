@@ -70,6 +70,8 @@ export class ProjectLock {
   /** The phase to report with the next heartbeat. */
   private phase: DeployPhase | undefined;
   private pending: NodeJS.Timeout | undefined;
+  /** Beats run one after another: two in flight would send the same If-Match and the second would look like a takeover. */
+  private beating: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly s3: S3Client,
@@ -136,7 +138,12 @@ export class ProjectLock {
   }
 
   /** Says the holder is alive (and in which phase); a failed condition means it was taken over. */
-  async beat(): Promise<void> {
+  beat(): Promise<void> {
+    this.beating = this.beating.then(() => this.beatNow());
+    return this.beating;
+  }
+
+  private async beatNow(): Promise<void> {
     if (!this.holder || !this.etag || this.lost) return;
     try {
       await this.write({ ...this.holder, heartbeatAt: new Date(this.now()).toISOString(), ...(this.phase ? { phase: this.phase } : {}) }, { IfMatch: this.etag });
@@ -157,6 +164,7 @@ export class ProjectLock {
     if (this.pending) clearTimeout(this.pending);
     this.timer = undefined;
     this.pending = undefined;
+    await this.beating;
     if (!this.holder || this.lost) return;
     const current = await readHolder(this.s3, this.bucket, this.holder.project).catch(() => undefined);
     if (current?.holder.deploymentId === this.holder.deploymentId) await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: lockKey(this.holder.project) })).catch(() => undefined);
