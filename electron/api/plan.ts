@@ -46,7 +46,7 @@ export const planHandlers = {
       const capacity = await previewVpcCapacity(connection.clients, preview.region, preview.stacks);
       if (capacity) preview.vpcCapacity = capacity;
       // What the deploy will check first: the GPU quota and the account's access to each model (never fatal here).
-      const gpuQuota = await checkGpuQuota(connection.clients.quotas, preview.region, preview.gpus).catch(() => undefined);
+      const gpuQuota = await checkGpuQuota(connection.clients, preview.region, loaded.project.name, preview.gpus).catch(() => undefined);
       if (gpuQuota) preview.gpuQuota = gpuQuota;
       const modelAccess = await checkModelAccess(connection.clients.bedrock, preview.region, preview.models).catch(() => undefined);
       if (modelAccess) preview.modelAccess = modelAccess;

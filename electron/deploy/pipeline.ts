@@ -357,7 +357,7 @@ export class DeploymentRun {
       const region = conn.target.region;
       this.configModels = await readConfigModels(clients.ssm, project, { region, account: conn.identity.account, partition: conn.identity.arn.split(':')[1] || 'aws' });
       if (input.resuming) return undefined;
-      const gpu = await assertGpuQuota(clients.quotas, region, gpuPlans(project, input.mode));
+      const gpu = await assertGpuQuota(clients, region, project.name, gpuPlans(project, input.mode));
       const models = await assertModelAccess(clients.bedrock, region, [...modelPlans(project, region), ...this.configModels.models]);
       // A check Berth may not make is said, not silently passed.
       const unchecked = [gpu?.note, models?.note].filter((n): n is string => Boolean(n));

@@ -201,6 +201,8 @@ export interface GpuQuotaCheck {
   /** The quota (undefined: Berth may not read it, see `note`). */
   limit?: number;
   limitSource?: 'applied' | 'aws-default';
+  /** vCPUs of G and VT instances already running in the Region outside the project (undefined: Berth may not list them, see `note`). */
+  inUse?: number;
   ok: boolean;
   /** When short: what is needed and how to ask for it. */
   message?: string;

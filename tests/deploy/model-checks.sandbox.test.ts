@@ -5,6 +5,7 @@
  * that is not a model, written past Berth's Secrets screen, is never repeated anywhere.
  */
 import { ListStacksCommand } from '@aws-sdk/client-cloudformation';
+import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { RequestServiceQuotaIncreaseCommand } from '@aws-sdk/client-service-quotas';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -59,8 +60,11 @@ async function writeModel(value: string) {
 }
 
 describe('GPU quota before deploy', () => {
+  let gpuApp = '';
+
   it('a new account (0 vCPUs) is refused with the request command; denied Service Quotas goes on and says so', async () => {
     const dir = await suiteProject(suite, { 'compose.yaml': GPU_COMPOSE }, 'gpu-app-');
+    gpuApp = dir;
     const record = await refused(dir, 'LIMIT_EXCEEDED');
     expect(record.failure!.message).toContain('need 4 vCPUs (vision: 1 × g4dn.xlarge (4 vCPUs each))');
     expect(await stacks()).toEqual([]);
@@ -76,6 +80,29 @@ describe('GPU quota before deploy', () => {
     const config = second.phases.find((p) => p.phase === 'config')!;
     expect(config.state).toBe('done');
     expect(config.note).toContain('servicequotas:GetServiceQuota was denied');
+  });
+
+  it('G instances another project runs count: a second GPU project is refused naming them, and the first still redeploys', async () => {
+    // The quota is 4 vCPUs and gpu-app's instance holds all of them (EC2 would refuse the next launch).
+    const other = await suiteProject(suite, { 'compose.yaml': GPU_COMPOSE.replace('name: gpu-app', 'name: gpu-other') }, 'gpu-other-');
+    const record = await refused(other, 'LIMIT_EXCEEDED');
+    const listed = await clientsOf(suite.app).ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'tag:berth:project', Values: ['gpu-app'] }, { Name: 'instance-state-name', Values: ['running'] }] }));
+    const ids = (listed.Reservations ?? []).flatMap((r) => r.Instances ?? []).map((i) => i.InstanceId);
+    expect(ids).toHaveLength(1);
+    expect(record.failure!.message).toContain(`need 4 vCPUs (vision: 1 × g4dn.xlarge (4 vCPUs each)), and G and VT instances already running outside this project use 4 (${ids[0]} (g4dn.xlarge))`);
+    expect(record.failure!.message).toContain('--desired-value 8');
+    expect(await stacks()).not.toContain('berth-gpu-other');
+
+    // Its own instance is not counted against gpu-app: a redeploy passes the check (and has nothing to change).
+    const again = await deploy(suite.app, gpuApp, 'affordable');
+    expect(again.failure?.message).toBeUndefined();
+    expect(again.outcome).toBe('nothing-to-change');
+
+    // Where Berth may not list instances, the deploy is not blocked by a guess, and the phase says what went uncounted.
+    suite.sandbox.setFaults({ ec2: { accessDenied: ['DescribeInstances'] } });
+    const unlisted = await deploy(suite.app, gpuApp, 'affordable');
+    expect(unlisted.outcome).toBe('nothing-to-change');
+    expect(unlisted.phases.find((p) => p.phase === 'config')!.note).toContain('ec2:DescribeInstances was denied');
   });
 });
 

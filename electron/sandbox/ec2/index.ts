@@ -1,36 +1,21 @@
 /**
  * EC2 over its own query protocol: form-encoded `Action=...` with flattened lists (`VpcId.1`,
  * `Filter.1.Name`, `Filter.1.Value.1`), lowerCamel XML answers with `<requestId>` and `<item>`
- * lists, and errors as `<Response><Errors><Error>`. DescribeVpcs lists the Region's VPCs.
+ * lists, and errors as `<Response><Errors><Error>`. DescribeVpcs lists the Region's VPCs,
+ * DescribeInstances the instances Auto Scaling launched.
  */
 import { createHash } from 'node:crypto';
 import type { SandboxCore } from '../core';
 import { fail, type SandboxError } from '../errors';
 import type { SandboxRequest, SandboxResponse } from '../http';
-import { parseQuery, type QueryInput, type QueryValue } from '../protocol/query';
+import { parseQuery, type QueryInput } from '../protocol/query';
 import { document, XmlList, type XmlValue } from '../protocol/xml';
 import type { GenericResource } from '../state';
+import { describeInstances } from './instances';
+import { applyFilters, filtersOf, pageAfter, pageSize, strings } from './query';
 import { vpcsIn } from './vpcs';
 
 export const EC2_NAMESPACE = 'http://ec2.amazonaws.com/doc/2016-11-15/';
-
-/** An EC2 list (`Name.1`, `Name.2`...), rebuilt as an array in index order. */
-function ec2List(value: QueryValue | undefined): QueryValue[] {
-  if (value === undefined || typeof value === 'string') return [];
-  if (Array.isArray(value)) return value;
-  return Object.keys(value)
-    .filter((k) => /^\d+$/.test(k))
-    .sort((a, b) => Number(a) - Number(b))
-    .map((k) => value[k]!);
-}
-
-const strings = (value: QueryValue | undefined): string[] => ec2List(value).filter((v): v is string => typeof v === 'string');
-
-/** EC2 filter values match with `*` (any run) and `?` (one character). */
-function wildcard(pattern: string, text: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 's');
-  return re.test(text);
-}
 
 /** The default DHCP options a Region's VPCs get until another set is associated (stable per Region). */
 function dhcpOptionsId(core: SandboxCore, vpc: GenericResource): string {
@@ -86,51 +71,17 @@ function vpcItem(core: SandboxCore, vpc: GenericResource): { [key: string]: XmlV
   };
 }
 
-/** MaxResults as EC2 checks it: 5 to 1000. */
-function pageSize(input: QueryInput): number | undefined {
-  const raw = input.MaxResults;
-  if (typeof raw !== 'string') return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n)) fail('InvalidParameterValue', `Value ( ${raw} ) for parameter maxResults is invalid.`);
-  if (n < 5) fail('InvalidParameterValue', `Value ( ${raw} ) for parameter maxResults is invalid. Expecting a value greater than 5.`);
-  if (n > 1000) fail('InvalidParameterValue', `Value ( ${raw} ) for parameter maxResults is invalid. Expecting a value less than 1000.`);
-  return n;
-}
-
-// Tokens are opaque to callers: the VPC id to continue after, encoded.
-const encodeToken = (vpcId: string) => Buffer.from(JSON.stringify({ after: vpcId })).toString('base64url');
-function decodeToken(token: string): string {
-  try {
-    const after = (JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { after?: unknown }).after;
-    if (typeof after === 'string') return after;
-  } catch {
-    // fall through to EC2's error
-  }
-  fail('InvalidPaginationToken', 'The specified pagination token is not valid or is expired.');
-}
-
 function describeVpcs(core: SandboxCore, region: string, input: QueryInput): { [key: string]: XmlValue } {
   const ids = strings(input.VpcId);
-  const filters = ec2List(input.Filter).map((f) => (typeof f === 'object' && !Array.isArray(f) ? { name: String(f.Name ?? ''), values: strings(f.Value) } : { name: '', values: [] }));
+  const filters = filtersOf(input, FILTERS);
   const max = pageSize(input);
   let vpcs = vpcsIn(core, region);
   const missing = ids.find((id) => !vpcs.some((v) => v.physicalId === id));
   if (missing) fail('InvalidVpcID.NotFound', `The vpc ID '${missing}' does not exist`);
   if (ids.length > 0) vpcs = vpcs.filter((v) => ids.includes(v.physicalId));
-  for (const f of filters) {
-    if (!f.name.startsWith('tag:') && !FILTERS.has(f.name)) fail('InvalidParameterValue', `The filter '${f.name}' is invalid`);
-    vpcs = vpcs.filter((v) => filterValue(v, f.name, core).some((actual) => f.values.some((pattern) => wildcard(pattern, actual))));
-  }
-  const token = typeof input.NextToken === 'string' && input.NextToken !== '' ? input.NextToken : undefined;
-  if (token) {
-    const after = decodeToken(token);
-    const at = vpcs.findIndex((v) => v.physicalId === after);
-    if (at < 0) fail('InvalidPaginationToken', 'The specified pagination token is not valid or is expired.');
-    vpcs = vpcs.slice(at + 1);
-  }
-  const page = max === undefined ? vpcs : vpcs.slice(0, max);
-  const more = page.length < vpcs.length;
-  return { vpcSet: new XmlList(page.map((v) => vpcItem(core, v)), 'item'), nextToken: more ? encodeToken(page[page.length - 1]!.physicalId) : undefined };
+  vpcs = applyFilters(vpcs, filters, (v, name) => filterValue(v, name, core));
+  const { page, nextToken } = pageAfter(vpcs, (v) => v.physicalId, input, max);
+  return { vpcSet: new XmlList(page.map((v) => vpcItem(core, v)), 'item'), nextToken };
 }
 
 /** An EC2 answer: `<ActionResponse xmlns=...><requestId/>...</ActionResponse>`, no Result wrapper. */
@@ -151,7 +102,9 @@ export async function handleEc2(req: SandboxRequest, core: SandboxCore): Promise
   switch (action) {
     case 'DescribeVpcs':
       return ec2Response(action, describeVpcs(core, req.region, input), req.requestId);
+    case 'DescribeInstances':
+      return ec2Response(action, describeInstances(core, req.region, input), req.requestId);
     default:
-      fail('InvalidAction', `The action ${action} is not valid for this web service. (The Berth sandbox implements DescribeVpcs.)`);
+      fail('InvalidAction', `The action ${action} is not valid for this web service. (The Berth sandbox implements DescribeVpcs and DescribeInstances.)`);
   }
 }

@@ -25,6 +25,7 @@ import {
   UpdateServiceCommand,
   type Task,
 } from '@aws-sdk/client-ecs';
+import { DescribeInstancesCommand, paginateDescribeInstances, type DescribeInstancesCommandInput, type Instance } from '@aws-sdk/client-ec2';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
 import { GetServiceQuotaCommand, RequestServiceQuotaIncreaseCommand } from '@aws-sdk/client-service-quotas';
@@ -170,6 +171,36 @@ describe('GPU services on an EC2 capacity provider', () => {
     expect(new Set(g.Instances!.map((i) => i.AvailabilityZone)).size).toBe(2);
   });
 
+  it('lists the instances with DescribeInstances as EC2 does: state, type, CPU options, tags, filters, pages and errors', async () => {
+    const g = await group(s, outputs.Group!);
+    const ids = g.Instances!.map((i) => i.InstanceId!).sort();
+    const all = async (input: DescribeInstancesCommandInput) => {
+      const found: Instance[] = [];
+      for await (const page of paginateDescribeInstances({ client: s.c.ec2 }, input)) for (const r of page.Reservations ?? []) found.push(...(r.Instances ?? []));
+      return found;
+    };
+    const gpuOnes = await all({ Filters: [{ Name: 'instance-type', Values: ['g*', 'vt*'] }, { Name: 'instance-state-name', Values: ['pending', 'running'] }] });
+    expect(gpuOnes.map((i) => i.InstanceId).sort()).toEqual(ids);
+    const [first] = gpuOnes;
+    expect(first).toMatchObject({ InstanceType: 'g4dn.xlarge', State: { Code: 16, Name: 'running' }, CpuOptions: { CoreCount: 2, ThreadsPerCore: 2 }, Placement: { AvailabilityZone: expect.stringMatching(/^us-east-1[ab]$/) } });
+    expect(first!.InstanceLifecycle).toBeUndefined();
+    expect(first!.Tags).toEqual(expect.arrayContaining([{ Key: 'berth:project', Value: 'gpuapp' }, { Key: 'aws:autoscaling:groupName', Value: outputs.Group! }]));
+    expect(first!.VpcId).toMatch(/^vpc-/);
+    // Filters narrow as EC2's do: by tag, by a type that does not match, on-demand has no lifecycle value.
+    expect(await all({ Filters: [{ Name: 'tag:berth:project', Values: ['gpuapp'] }] })).toHaveLength(2);
+    expect(await all({ Filters: [{ Name: 'instance-type', Values: ['p*'] }] })).toHaveLength(0);
+    expect(await all({ Filters: [{ Name: 'instance-lifecycle', Values: ['spot'] }] })).toHaveLength(0);
+    // MaxResults (at least 5) holds both: no NextToken.
+    const paged = await s.c.ec2.send(new DescribeInstancesCommand({ MaxResults: 5 }));
+    expect(paged.NextToken).toBeUndefined();
+    expect((await s.c.ec2.send(new DescribeInstancesCommand({ InstanceIds: [ids[0]!] }))).Reservations!.flatMap((r) => r.Instances!).map((i) => i.InstanceId)).toEqual([ids[0]]);
+    await expect(s.c.ec2.send(new DescribeInstancesCommand({ InstanceIds: ['i-0123456789abcdef0'] }))).rejects.toMatchObject({ name: 'InvalidInstanceID.NotFound', message: "The instance ID 'i-0123456789abcdef0' does not exist" });
+    await expect(s.c.ec2.send(new DescribeInstancesCommand({ InstanceIds: ['web-1'] }))).rejects.toMatchObject({ name: 'InvalidInstanceID.Malformed', message: 'Invalid id: "web-1"' });
+    await expect(s.c.ec2.send(new DescribeInstancesCommand({ InstanceIds: [ids[0]!], MaxResults: 5 }))).rejects.toMatchObject({ name: 'InvalidParameterCombination' });
+    await expect(s.c.ec2.send(new DescribeInstancesCommand({ MaxResults: 4 }))).rejects.toMatchObject({ name: 'InvalidParameterValue' });
+    await expect(s.c.ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'gpu-count', Values: ['1'] }] }))).rejects.toMatchObject({ name: 'InvalidParameterValue', message: "The filter 'gpu-count' is invalid" });
+  });
+
   it('holds a third replica in PROVISIONING at the group maximum, with ECS’s service event', async () => {
     await s.c.ecs.send(new UpdateServiceCommand({ cluster: outputs.Cluster, service: 'gpuapp-web', desiredCount: 3 }));
     await s.sb.settle();
@@ -243,6 +274,10 @@ describe('GPU services on an EC2 capacity provider', () => {
     const ended = (await activities(s, outputs.Group!)).filter((a) => a.Description?.startsWith('Terminating'));
     expect(ended.map((a) => a.StatusCode)).toEqual(instanceIds.map(() => 'Successful'));
     expect(ended[0]!.Cause).toContain('changing the desired capacity from');
+    // EC2 still lists a terminated instance for a while, as terminated (48).
+    const gone = (await s.c.ec2.send(new DescribeInstancesCommand({ InstanceIds: instanceIds.map(String) }))).Reservations!.flatMap((r) => r.Instances!);
+    expect(gone.map((i) => i.State)).toEqual(instanceIds.map(() => ({ Code: 48, Name: 'terminated' })));
+    expect(gone[0]!.PrivateIpAddress).toBeUndefined();
   });
 });
 

@@ -106,7 +106,9 @@ export function GpuTable({ gpus, quota }: { gpus: GpuPlan[]; quota?: GpuQuotaChe
       )}
       {quota?.ok && quota.limit !== undefined && (
         <Text size="xs" c="teal" data-testid="gpu-quota-ok">
-          They fit your quota: {quota.needed} of {quota.limit} vCPUs in {quota.region}.
+          {quota.inUse
+            ? `They fit your quota: ${quota.needed} vCPUs, with ${quota.inUse} already used by G and VT instances outside this project, of ${quota.limit} in ${quota.region}.`
+            : `They fit your quota: ${quota.needed} of ${quota.limit} vCPUs in ${quota.region}.`}
         </Text>
       )}
       <Table aria-label="GPU instances" verticalSpacing={4}>
