@@ -423,6 +423,33 @@ describe('the gateway’s own failures', () => {
     expect(answer.json.choices![0]!.message.content.startsWith(LABEL)).toBe(true);
   });
 
+  it('forces a tool call on Nova, and explains why it cannot on Llama 3.1, which Bedrock refuses toolChoice for', async () => {
+    const tools = [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } }];
+    const forced = await call(gateway.url, '/v1/chat/completions', { body: hello('default', { tools, tool_choice: 'required' }) });
+    expect(forced.status, forced.text).toBe(200);
+    expect(forced.json.choices![0]!.finish_reason).toBe('tool_calls');
+    const llama = 'us.meta.llama3-1-8b-instruct-v1:0';
+    const runtime = new BedrockRuntimeClient(sandboxClientConfig(sandbox));
+    const toolConfig = { tools: [{ toolSpec: { name: 'get_weather', inputSchema: { json: { type: 'object' } } } }] };
+    const direct = await runtime.send(new ConverseCommand({ modelId: llama, messages: [{ role: 'user', content: [{ text: 'hi' }] }], toolConfig: { ...toolConfig, toolChoice: { any: {} } } })).catch((e: unknown) => e);
+    expect(direct).toMatchObject({ name: 'ValidationException', message: "This model doesn't support the toolConfig.toolChoice.any field. Remove toolConfig.toolChoice.any and try again." });
+    runtime.destroy();
+    const g = await gatewayWith({ env: { ...ENV, BERTH_MODELS: JSON.stringify({ 'ai/llama3.1': { id: llama, kind: 'chat' } }) } });
+    for (const [choice, field] of [
+      ['required', 'any'],
+      [{ type: 'function', function: { name: 'get_weather' } }, 'tool'],
+    ] as const) {
+      const error = expectOpenAiError(await call(g.url, '/v1/chat/completions', { body: hello('ai/llama3.1', { tools, tool_choice: choice }) }), 400, 'unsupported_tool_choice');
+      expect(error.param).toBe('tool_choice');
+      expect(error.message).toContain(`The model 'ai/llama3.1' (${llama}) cannot be made to call a tool on Amazon Bedrock (This model doesn't support the toolConfig.toolChoice.${field} field.`);
+      expect(error.message).toContain('Send tool_choice "auto" or leave it out');
+    }
+    // Left to the model, Llama calls the tool.
+    const auto = await call(g.url, '/v1/chat/completions', { body: hello('ai/llama3.1', { tools, tool_choice: 'auto' }) });
+    expect(auto.status, auto.text).toBe(200);
+    expect(auto.json.choices![0]!.finish_reason).toBe('tool_calls');
+  });
+
   it('answers a malformed model name in the path with 404, not a gateway error', async () => {
     const answer = await call(gateway.url, '/v1/models/%E0', { method: 'GET' });
     expect(answer.status).toBe(404);

@@ -248,6 +248,15 @@ function fromBedrock(error: AwsError, target: Target | undefined, region: string
   if (CREDENTIALS_REFUSED.has(name)) {
     return new GatewayError(502, `Amazon Bedrock refused the gateway's AWS credentials (${name}): check the ECS task role of this service.`, { code: 'bedrock_credentials', logName: name });
   }
+  if (name === 'ValidationException' && /toolConfig\.toolChoice/.test(message)) {
+    // Llama on Bedrock takes tools but cannot be made to call one: say what to send instead.
+    const which = target ? ` '${target.name}' (${target.id})` : '';
+    return new GatewayError(
+      400,
+      `The model${which} cannot be made to call a tool on Amazon Bedrock (${message}), so tool_choice "required" or a named function cannot be honoured. Send tool_choice "auto" or leave it out, or use a model that takes it (Amazon Nova, Anthropic Claude).`,
+      { param: 'tool_choice', code: 'unsupported_tool_choice', logName: name },
+    );
+  }
   const http = error.$metadata?.httpStatusCode ?? 0;
   const status = BEDROCK_STATUS[name] ?? (http >= 400 && http < 500 ? http : 502);
   const about = target ? ` (model '${target.name}', ${target.id})` : '';

@@ -30,6 +30,8 @@ export interface CatalogModel {
   /** Chat models: the largest `maxTokens` Converse takes. */
   maxTokens?: number;
   tools?: ToolSupport;
+  /** Tool-using models Converse cannot force to call one (no `toolChoice.any` or `.tool`): Llama 3.1 and 3.3. */
+  noToolChoice?: boolean;
   /** Chat models that refuse a Converse `system` prompt (Mistral 7B Instruct, as AWS's model features table says). */
   noSystemPrompt?: boolean;
   /** Embedding models: the request body InvokeModel takes. */
@@ -128,11 +130,11 @@ export const MODELS: readonly CatalogModel[] = [
   chat({ id: 'anthropic.claude-3-7-sonnet-20250219-v1:0', name: 'Claude 3.7 Sonnet', provider: 'Anthropic', input: TEXT_IMAGE, regions: CLAUDE_PROFILE_REGIONS, profiles: { us: US, eu: EU, apac: APAC_WIDE }, maxTokens: 131_072, tools: 'yes', marketplace: true }),
   chat({ id: 'anthropic.claude-sonnet-4-20250514-v1:0', name: 'Claude Sonnet 4', provider: 'Anthropic', input: TEXT_IMAGE, regions: CLAUDE_PROFILE_REGIONS, profiles: { us: US, eu: EU_WIDE, apac: APAC_WIDE, global: [] }, maxTokens: 64_000, tools: 'yes', marketplace: true }),
   chat({ id: 'anthropic.claude-sonnet-4-5-20250929-v1:0', name: 'Claude Sonnet 4.5', provider: 'Anthropic', input: TEXT_IMAGE, regions: CLAUDE_PROFILE_REGIONS, profiles: { us: US, eu: EU_WIDE, jp: JP, au: AU, global: [] }, maxTokens: 64_000, tools: 'yes', marketplace: true }),
-  chat({ id: 'meta.llama3-1-8b-instruct-v1:0', name: 'Llama 3.1 8B Instruct', provider: 'Meta', input: TEXT, regions: LLAMA31_REGIONS, profiles: { us: US }, customizations: { 'us-west-2': ['FINE_TUNING', 'DISTILLATION'] }, maxTokens: 2048, tools: 'not-streaming' }),
-  chat({ id: 'meta.llama3-1-70b-instruct-v1:0', name: 'Llama 3.1 70B Instruct', provider: 'Meta', input: TEXT, regions: LLAMA31_REGIONS, profiles: { us: US }, customizations: { 'us-west-2': ['FINE_TUNING', 'DISTILLATION'] }, maxTokens: 2048, tools: 'not-streaming' }),
+  chat({ id: 'meta.llama3-1-8b-instruct-v1:0', name: 'Llama 3.1 8B Instruct', provider: 'Meta', input: TEXT, regions: LLAMA31_REGIONS, profiles: { us: US }, customizations: { 'us-west-2': ['FINE_TUNING', 'DISTILLATION'] }, maxTokens: 2048, tools: 'not-streaming', noToolChoice: true }),
+  chat({ id: 'meta.llama3-1-70b-instruct-v1:0', name: 'Llama 3.1 70B Instruct', provider: 'Meta', input: TEXT, regions: LLAMA31_REGIONS, profiles: { us: US }, customizations: { 'us-west-2': ['FINE_TUNING', 'DISTILLATION'] }, maxTokens: 2048, tools: 'not-streaming', noToolChoice: true }),
   chat({ id: 'meta.llama3-2-1b-instruct-v1:0', name: 'Llama 3.2 1B Instruct', provider: 'Meta', input: TEXT, regions: LLAMA32_REGIONS, profiles: { us: US_EAST_WEST, eu: EU3 }, maxTokens: 2048, tools: 'no' }),
   chat({ id: 'meta.llama3-2-3b-instruct-v1:0', name: 'Llama 3.2 3B Instruct', provider: 'Meta', input: TEXT, regions: LLAMA32_REGIONS, profiles: { us: US_EAST_WEST, eu: EU3 }, maxTokens: 2048, tools: 'no' }),
-  chat({ id: 'meta.llama3-3-70b-instruct-v1:0', name: 'Llama 3.3 70B Instruct', provider: 'Meta', input: TEXT, regions: inRegions(US, IP), profiles: { us: US }, maxTokens: 2048, tools: 'not-streaming' }),
+  chat({ id: 'meta.llama3-3-70b-instruct-v1:0', name: 'Llama 3.3 70B Instruct', provider: 'Meta', input: TEXT, regions: inRegions(US, IP), profiles: { us: US }, maxTokens: 2048, tools: 'not-streaming', noToolChoice: true }),
   chat({ id: 'mistral.mistral-7b-instruct-v0:2', name: 'Mistral 7B Instruct', provider: 'Mistral AI', input: TEXT, regions: inRegions(['us-east-1', 'us-west-2', 'eu-west-1', 'ap-southeast-2'], OD), profiles: {}, maxTokens: 8192, tools: 'no', noSystemPrompt: true }),
   chat({ id: 'deepseek.r1-v1:0', name: 'DeepSeek-R1', provider: 'DeepSeek', input: TEXT, regions: inRegions(US, IP), profiles: { us: US }, maxTokens: 32_768, tools: 'no' }),
 ];

@@ -1,8 +1,8 @@
 /**
  * Converse and ConverseStream request checks, in Bedrock's words: the conversation's shape (a
  * user message first, alternating roles, no empty content or blank text), tool blocks without a
- * toolConfig, tools for a model without tool use (or without it while streaming), a system prompt
- * for a model without them, and the
+ * toolConfig, tools for a model without tool use (or without it while streaming), a forced tool
+ * choice for a model that cannot take one, a system prompt for a model without them, and the
  * inference parameters' bounds, including the model's maximum output tokens.
  */
 import { fail } from '../errors';
@@ -61,6 +61,8 @@ export function validateConverse(model: CatalogModel, body: Json, streaming: boo
     if (!Array.isArray(tools) || tools.length === 0) constraint(tools ?? null, 'toolConfig.tools', 'Member must have length greater than or equal to 1');
     if (model.tools === 'no') invalid("This model doesn't support tool use.");
     if (model.tools === 'not-streaming' && streaming) invalid("This model doesn't support tool use in streaming mode.");
+    const choice = Object.keys((toolConfig.toolChoice as Json | undefined) ?? {}).find((k) => k === 'any' || k === 'tool');
+    if (choice && model.noToolChoice) invalid(`This model doesn't support the toolConfig.toolChoice.${choice} field. Remove toolConfig.toolChoice.${choice} and try again.`);
   }
   const config = (body.inferenceConfig ?? {}) as Json;
   checkRange(config.maxTokens, 'inferenceConfig.maxTokens', 1);
