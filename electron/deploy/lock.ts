@@ -164,7 +164,7 @@ export class ProjectLock {
     if (this.pending) clearTimeout(this.pending);
     this.timer = undefined;
     this.pending = undefined;
-    await this.beating;
+    // A beat still in flight cannot bring the object back: If-Match on a deleted key fails.
     if (!this.holder || this.lost) return;
     const current = await readHolder(this.s3, this.bucket, this.holder.project).catch(() => undefined);
     if (current?.holder.deploymentId === this.holder.deploymentId) await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: lockKey(this.holder.project) })).catch(() => undefined);
