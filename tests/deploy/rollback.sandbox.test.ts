@@ -222,5 +222,5 @@ describe('rollback', () => {
     expect(await deployedTemplate('badv2')).toBe(v1Template);
     const stackMessage = suite.app.events.find((e) => e.type === 'phase' && e.deploymentId === back.id && e.phase === 'stack' && e.state === 'skipped');
     expect(stackMessage).toMatchObject({ message: 'The stack already runs that deployment; 1 config value was put back to its earlier value.' });
-  });
+  }, 90_000); // Three deploys and a rollback: past 30 s when the whole suite shares two cores.
 });
