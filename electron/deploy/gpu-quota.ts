@@ -9,9 +9,13 @@ import { paginateDescribeInstances, type EC2Client, type Instance } from '@aws-s
 import { GetAWSDefaultServiceQuotaCommand, GetServiceQuotaCommand, type ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import type { GpuPlan, GpuQuotaCheck } from '../../shared/domain/plan';
 import { raise } from '../../shared/result';
+import type { AwsClients } from '../aws/clients';
 import { isAccessDenied, isAwsError } from '../aws/errors';
 import { PROJECT_TAG } from '../plan/cfn';
 import { GPU_QUOTA } from '../plan/gpu';
+
+/** The clients the check reads through. */
+type QuotaClients = Pick<AwsClients, 'quotas' | 'ec2'>;
 
 const QUOTA = { ServiceCode: GPU_QUOTA.serviceCode, QuotaCode: GPU_QUOTA.quotaCode };
 const noSuchQuota = (error: unknown) => isAwsError(error) && error.name === 'NoSuchResourceException';
@@ -46,7 +50,7 @@ async function runningElsewhere(ec2: EC2Client, project: string): Promise<{ vcpu
       for (const r of page.Reservations ?? []) found.push(...(r.Instances ?? []));
     }
   } catch (error) {
-    if (isAccessDenied(error) || (isAwsError(error) && error.name === 'UnauthorizedOperation')) return undefined;
+    if (isAccessDenied(error)) return undefined;
     throw error;
   }
   // Spot instances count against another quota; the project's own instances are what it needs already.
@@ -60,7 +64,7 @@ export function gpuQuotaCommand(region: string, desired: number): string {
 }
 
 /** Compares the vCPUs the GPU services' instances need, plus those already running outside the project, with the quota. */
-export async function checkGpuQuota(clients: { quotas: ServiceQuotasClient; ec2: EC2Client }, region: string, project: string, gpus: readonly GpuPlan[]): Promise<GpuQuotaCheck | undefined> {
+export async function checkGpuQuota(clients: QuotaClients, region: string, project: string, gpus: readonly GpuPlan[]): Promise<GpuQuotaCheck | undefined> {
   const needed = gpus.reduce((n, g) => n + g.quota.vcpus, 0);
   if (needed === 0) return undefined;
   const limit = await gpuLimit(clients.quotas);
@@ -84,7 +88,7 @@ export async function checkGpuQuota(clients: { quotas: ServiceQuotasClient; ec2:
 }
 
 /** Refuses the deploy when the GPU instances cannot fit the quota. */
-export async function assertGpuQuota(clients: { quotas: ServiceQuotasClient; ec2: EC2Client }, region: string, project: string, gpus: readonly GpuPlan[]): Promise<GpuQuotaCheck | undefined> {
+export async function assertGpuQuota(clients: QuotaClients, region: string, project: string, gpus: readonly GpuPlan[]): Promise<GpuQuotaCheck | undefined> {
   const check = await checkGpuQuota(clients, region, project, gpus);
   if (check && !check.ok) raise('LIMIT_EXCEEDED', check.message!, { gpuQuota: check });
   return check;
